@@ -1,0 +1,47 @@
+# PeaceTalks-DE: `make release` sets up and runs the main job, `make check` runs every test.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+
+.PHONY: setup release validate check lint typecheck test lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+# The main job on the bundled corpus.
+release: $(STAMP)
+	$(BIN)/peacetalks validate
+
+validate: $(STAMP)
+	$(BIN)/peacetalks validate
+
+check: lint typecheck test
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# mypy cannot follow the setuptools editable finder that maps loaders/ and schema/ under
+# peacetalks/, so it checks a symlink tree with the installed layout.
+typecheck: $(STAMP)
+	rm -rf build/typecheck && mkdir -p build/typecheck
+	cp -rs $(CURDIR)/loaders build/typecheck/peacetalks
+	cp -rs $(CURDIR)/schema build/typecheck/peacetalks/schema
+	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p peacetalks
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) build dist

@@ -1,0 +1,5 @@
+import sys
+
+from peacetalks.cli import main
+
+sys.exit(main())

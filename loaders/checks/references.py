@@ -1,0 +1,88 @@
+"""Identity and reference checks: duplicate ids and dangling references between tables."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from peacetalks.checks._issues import issues_from
+from peacetalks.report import Issue
+
+
+def duplicate_issues(df: pl.DataFrame, keys: list[str], file: str, id_column: str) -> list[Issue]:
+    """Every row whose key (e.g. doc_id + mention_id) occurs more than once."""
+    dup = df.filter(pl.struct(keys).is_duplicated())
+    what = " + ".join(keys)
+    return issues_from(
+        dup,
+        code="duplicate-id",
+        file=file,
+        id_column=id_column,
+        column=id_column,
+        value=id_column,
+        message=pl.format(
+            "{} {} occurs more than once; ids must be unique",
+            pl.lit(what),
+            pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator="/"),
+        ),
+    )
+
+
+def unknown_doc_issues(df: pl.DataFrame, doc_ids: pl.DataFrame, file: str, id_column: str) -> list[Issue]:
+    missing = df.join(doc_ids, on="doc_id", how="anti")
+    return issues_from(
+        missing,
+        code="unknown-doc",
+        file=file,
+        id_column=id_column,
+        column="doc_id",
+        value="doc_id",
+        message=pl.format("doc_id {} has no article in corpus/articles.parquet", pl.col("doc_id")),
+    )
+
+
+def reference_issues(
+    df: pl.DataFrame,
+    column: str,
+    targets: pl.DataFrame,
+    target_column: str,
+    *,
+    file: str,
+    id_column: str,
+    what: str,
+    target_file: str,
+    code: str,
+) -> list[Issue]:
+    """Rows whose (doc_id, column) names no (doc_id, target_column) row of ``targets``.
+
+    A reference that exists in another document is reported as ``<what>-in-other-doc``.
+    """
+    refs = df.filter(pl.col(column).is_not_null())
+    keyed = targets.select("doc_id", pl.col(target_column).alias(column)).unique()
+    dangling = refs.join(keyed, on=["doc_id", column], how="anti")
+    if dangling.is_empty():
+        return []
+    elsewhere = keyed.select(pl.col(column), pl.col("doc_id").alias("__other_doc")).unique(column, keep="first")
+    dangling = dangling.join(elsewhere, on=column, how="left")
+    other = dangling.filter(pl.col("__other_doc").is_not_null())
+    none = dangling.filter(pl.col("__other_doc").is_null())
+    return issues_from(
+        other,
+        code=f"{what}-in-other-doc",
+        file=file,
+        id_column=id_column,
+        column=column,
+        value=column,
+        message=pl.format(
+            "{}={} belongs to doc {}, not to this document", pl.lit(column), pl.col(column), pl.col("__other_doc")
+        ),
+    ) + issues_from(
+        none,
+        code=code,
+        file=file,
+        id_column=id_column,
+        column=column,
+        value=column,
+        message=pl.format(
+            "{}={} does not exist in {} for this document", pl.lit(column), pl.col(column), pl.lit(target_file)
+        ),
+    )

@@ -1,0 +1,228 @@
+"""Scheme rules that pandera cannot express one column at a time."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from peacetalks.checks._issues import ROW, issues_from
+from peacetalks.report import Issue
+from peacetalks.scheme import Scheme
+
+# How many preceding mentions (by start) each NAME mention is compared with for crossing.
+CROSSING_WINDOW = 8
+
+
+def _pairs(pairs: list[tuple[str, str]], a: str, b: str) -> pl.DataFrame:
+    return pl.DataFrame(pairs, schema={a: pl.String, b: pl.String}, orient="row")
+
+
+def event_issues(events: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]:
+    issues: list[Issue] = []
+    allowed = _pairs(scheme.category_mode_pairs(), "category", "mode")
+    with_mode = events.filter(pl.col("mode").is_not_null() & pl.col("category").is_in(scheme.category_names))
+    bad = with_mode.join(allowed, on=["category", "mode"], how="anti")
+    modes = {c.name: ", ".join(c.modes) or "(none)" for c in scheme.event_categories.values()}
+    issues += issues_from(
+        bad,
+        code="mode-not-allowed",
+        file=file,
+        id_column="event_id",
+        column="mode",
+        value="mode",
+        message=pl.format(
+            "mode {} is not a PLOVER mode of {}; allowed: {}",
+            pl.col("mode"),
+            pl.col("category"),
+            pl.col("category").replace_strict(modes, default="?"),
+        ),
+    )
+    contexts = events.select(ROW, "doc_id", "event_id", pl.col("context").alias("__ctx")).explode("__ctx")
+    bad_ctx = contexts.filter(pl.col("__ctx").is_not_null() & ~pl.col("__ctx").is_in(scheme.event_contexts))
+    issues += issues_from(
+        bad_ctx,
+        code="value-not-in-scheme",
+        file=file,
+        id_column="event_id",
+        column="context",
+        value="__ctx",
+        message=pl.format("context {} is not a PLOVER context code", pl.col("__ctx")),
+    )
+    other = pl.col("realis") == "OTHER"
+    has_modality = pl.col("modality").is_not_null()
+    issues += issues_from(
+        events.filter(other & ~has_modality),
+        code="modality-mismatch",
+        file=file,
+        id_column="event_id",
+        column="modality",
+        message=pl.lit("realis is OTHER, so a modality is required"),
+    ) + issues_from(
+        events.filter(~other & has_modality),
+        code="modality-mismatch",
+        file=file,
+        id_column="event_id",
+        column="modality",
+        value="modality",
+        message=pl.format(
+            "modality {} is only allowed with realis OTHER, not {}", pl.col("modality"), pl.col("realis")
+        ),
+    )
+    return issues
+
+
+def argument_issues(
+    arguments: pl.DataFrame, events: pl.DataFrame, scheme: Scheme, file: str, events_file: str
+) -> list[Issue]:
+    issues: list[Issue] = []
+    has_mention = pl.col("mention_id").is_not_null()
+    has_span = pl.col("start").is_not_null() | pl.col("end").is_not_null() | pl.col("text").is_not_null()
+    issues += issues_from(
+        arguments.filter(has_mention == has_span),
+        code="bad-argument-target",
+        file=file,
+        id_column="argument_id",
+        column="mention_id",
+        message=pl.lit("an argument needs exactly one of: mention_id, or start/end/text"),
+    )
+    typed = arguments.join(
+        events.select("doc_id", "event_id", "category").unique(["doc_id", "event_id"]),
+        on=["doc_id", "event_id"],
+        how="inner",
+    )
+    typed = typed.filter(pl.col("role").is_in(scheme.argument_roles))
+    allowed = _pairs(scheme.category_role_pairs(), "category", "role")
+    roles = {c.name: ", ".join(c.roles) for c in scheme.event_categories.values()}
+    issues += issues_from(
+        typed.join(allowed, on=["category", "role"], how="anti"),
+        code="role-not-allowed",
+        file=file,
+        id_column="argument_id",
+        column="role",
+        value="role",
+        message=pl.format(
+            "role {} is not allowed for a {} event; allowed: {}",
+            pl.col("role"),
+            pl.col("category"),
+            pl.col("category").replace_strict(roles, default="?"),
+        ),
+    )
+    required = _pairs(scheme.required_role_pairs(), "category", "role")
+    needed = events.join(required, on="category", how="inner")
+    present = arguments.select("doc_id", "event_id", "role").unique()
+    issues += issues_from(
+        needed.join(present, on=["doc_id", "event_id", "role"], how="anti"),
+        code="missing-required-role",
+        file=events_file,
+        id_column="event_id",
+        column="category",
+        message=pl.format(
+            "a {} event requires a {} argument in event_arguments.parquet", pl.col("category"), pl.col("role")
+        ),
+    )
+    return issues
+
+
+def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]:
+    issues: list[Issue] = []
+    nam = pl.col("mention_type") == "NAM"
+    issues += issues_from(
+        entities.filter(nam & pl.col("form").is_null()),
+        code="form-mismatch",
+        file=file,
+        id_column="mention_id",
+        column="form",
+        message=pl.lit("a NAM mention needs a form (NAME, DERIV or PART)"),
+    ) + issues_from(
+        entities.filter(~nam & pl.col("form").is_not_null()),
+        code="form-mismatch",
+        file=file,
+        id_column="mention_id",
+        column="form",
+        value="form",
+        message=pl.format("form {} is only for NAM mentions, this one is {}", pl.col("form"), pl.col("mention_type")),
+    )
+    labels = (
+        entities.group_by("doc_id", "entity_id")
+        .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
+        .filter(pl.col("__n") > 1)
+    )
+    conflicting = entities.join(labels, on=["doc_id", "entity_id"], how="inner")
+    issues += issues_from(
+        conflicting,
+        code="entity-label-conflict",
+        file=file,
+        id_column="mention_id",
+        column="label",
+        value="label",
+        message=pl.format(
+            "entity {} has mentions labelled {}; one entity has one label", pl.col("entity_id"), pl.col("__labels")
+        ),
+    )
+    dup = entities.filter(pl.struct("doc_id", "start", "end", "label").is_duplicated())
+    issues += issues_from(
+        dup,
+        code="duplicate-span",
+        file=file,
+        id_column="mention_id",
+        column="start",
+        message=pl.format(
+            "another mention has the same span {}..{} and label {}", pl.col("start"), pl.col("end"), pl.col("label")
+        ),
+    )
+    issues += _crossing_issues(entities.filter(pl.col("form").is_in(scheme.crossing_forbidden_forms)), file)
+    return issues
+
+
+def _crossing_issues(names: pl.DataFrame, file: str) -> list[Issue]:
+    """NAME mentions that partly overlap one of the CROSSING_WINDOW mentions starting before them."""
+    ordered = names.sort("doc_id", "start", "end")
+    crossing = pl.lit(False)
+    other = pl.lit(None, pl.String)
+    for k in range(1, CROSSING_WINDOW + 1):
+        ps, pe = pl.col("start").shift(k).over("doc_id"), pl.col("end").shift(k).over("doc_id")
+        hit = (ps < pl.col("start")) & (pl.col("start") < pe) & (pe < pl.col("end"))
+        other = (
+            pl.when(hit.fill_null(False) & other.is_null())
+            .then(pl.col("mention_id").shift(k).over("doc_id"))
+            .otherwise(other)
+        )
+        crossing = crossing | hit.fill_null(False)
+    flagged = ordered.with_columns(other.alias("__other")).filter(crossing)
+    return issues_from(
+        flagged,
+        code="crossing-mentions",
+        file=file,
+        id_column="mention_id",
+        column="start",
+        message=pl.format(
+            "NAME mention {}..{} crosses NAME mention {}; names may nest but not cross",
+            pl.col("start"),
+            pl.col("end"),
+            pl.col("__other"),
+        ),
+    )
+
+
+def holder_issues(stances: pl.DataFrame, entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]:
+    holders = stances.join(
+        entities.select(
+            "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label")
+        ).unique(["doc_id", "holder_mention_id"]),
+        on=["doc_id", "holder_mention_id"],
+        how="inner",
+    )
+    allowed = "/".join(scheme.stance_holder_labels)
+    return issues_from(
+        holders.filter(~pl.col("__label").is_in(scheme.stance_holder_labels)),
+        code="bad-holder-label",
+        file=file,
+        id_column="stance_id",
+        column="holder_mention_id",
+        value="holder_mention_id",
+        message=pl.format(
+            "holder {} is a {} mention; a stance holder must be {}",
+            pl.col("holder_mention_id"),
+            pl.col("__label"),
+            pl.lit(allowed),
+        ),
+    )

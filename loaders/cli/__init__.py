@@ -1,0 +1,55 @@
+"""The ``peacetalks`` command line: parses options, calls one library function, renders it."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from peacetalks.cli import corpus
+from peacetalks.cli._render import err
+from peacetalks.errors import PeaceTalksError, ValidationFailed
+
+app = typer.Typer(
+    name="peacetalks",
+    help="PeaceTalks-DE: validate, ingest, split, release and publish the corpus.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("validate")(corpus.validate_cmd)
+app.command("ingest")(corpus.ingest_cmd)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one readable message and exit 1 for library errors; 2 for usage errors."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    if debug:
+        args.remove("--debug")
+    try:
+        code = app(args=args, prog_name="peacetalks", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        return 1
+    except typer.TyperException as exc:  # usage errors (exit code 2)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"error: {escape(exc.format_message())}")
+        return exc.exit_code
+    except PeaceTalksError as exc:
+        if debug:
+            raise
+        if isinstance(exc, ValidationFailed):
+            for issue in exc.report.issues[:50]:
+                err.print(escape(issue.render()))
+        err.print(f"error: {escape(str(exc))}")
+        if exc.hint:
+            err.print(f"hint: {escape(exc.hint)}")
+        return 1
+    return code if isinstance(code, int) else 0

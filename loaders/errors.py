@@ -1,0 +1,82 @@
+"""The exception tree of peacetalks. Exceptions carry data; the CLI formats them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peacetalks.report import Report
+
+
+class PeaceTalksError(Exception):
+    """Base class of every error the library raises on purpose.
+
+    ``hint`` is the next thing the user can do (a command to run), or empty.
+    """
+
+    hint: str = ""
+
+
+class SchemeError(PeaceTalksError):
+    """The annotation scheme files are unreadable or inconsistent."""
+
+
+class TableReadError(PeaceTalksError):
+    """A Parquet file is missing, unreadable or truncated."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: cannot read Parquet file: {reason}")
+
+
+class ValidationFailed(PeaceTalksError):
+    """The corpus does not validate; ``report`` holds every problem found."""
+
+    hint = "run 'peacetalks validate' to see every problem"
+
+    def __init__(self, report: Report, what: str = "the corpus") -> None:
+        self.report = report
+        super().__init__(f"{what} does not validate: {len(report.issues)} problem(s)")
+
+
+class IngestError(PeaceTalksError):
+    """An article file is not in the expected raw form."""
+
+    def __init__(self, code: str, path: str, line: int, message: str) -> None:
+        self.code = code
+        self.path = path
+        self.line = line
+        super().__init__(f"{path}:{line} [{code}] {message}")
+
+
+class RebaseRequired(PeaceTalksError):
+    """A changed text would move annotations; the user must ask for a re-base."""
+
+    hint = "pass --rebase to move the annotations onto the new text"
+
+    def __init__(self, doc_id: str, affected: dict[str, list[str]]) -> None:
+        self.doc_id = doc_id
+        self.affected = affected
+        total = sum(len(v) for v in affected.values())
+        listing = "; ".join(f"{t}: {', '.join(ids[:10])}" for t, ids in affected.items() if ids)
+        super().__init__(
+            f"doc {doc_id} has annotations and its text changed; {total} annotation(s) "
+            f"would no longer fit their text ({listing})"
+        )
+
+
+class SplitError(PeaceTalksError):
+    """A split assignment cannot be made or would change without permission."""
+
+
+class ReleaseError(PeaceTalksError):
+    """A release cannot be built."""
+
+
+class PublishError(PeaceTalksError):
+    """A release cannot be published."""
+
+
+class InterchangeError(PeaceTalksError):
+    """A tool's export cannot be imported, or an export cannot be written."""

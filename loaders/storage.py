@@ -1,0 +1,79 @@
+"""Reading and writing the Parquet tables: zstd, sorted by keys, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from peacetalks.errors import TableReadError
+from peacetalks.tables import Table
+
+
+def read_table(root: Path, table: Table, layer: str | None = None, *, missing_ok: bool = False) -> pl.DataFrame:
+    """Read one table as polars. Raises TableReadError for a missing or unreadable file."""
+    path = table.path(root, layer)
+    if not path.exists():
+        if missing_ok:
+            return pl.DataFrame(schema=table.polars_schema())
+        raise TableReadError(table.relpath(layer), "file not found")
+    try:
+        return pl.from_arrow(pq.read_table(path))  # type: ignore[return-value]  # a Table gives a DataFrame
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise TableReadError(table.relpath(layer), str(exc).splitlines()[0]) from None
+
+
+def sort_table(df: pl.DataFrame, table: Table) -> pl.DataFrame:
+    return df.select(table.columns).sort(list(table.keys), nulls_last=True, maintain_order=True)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success only."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_text_atomic(target: Path, content: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(content, encoding="utf-8")
+
+
+def _write_parquet(df: pl.DataFrame, table: Table, path: Path) -> None:
+    arrow = sort_table(df, table).to_arrow().cast(table.arrow_schema())
+    pq.write_table(arrow, path, compression="zstd")
+
+
+def write_tables(root: Path, frames: Mapping[Table, pl.DataFrame], layer: str | None = None) -> list[Path]:
+    """Write several tables: all are written to temporary files first, then renamed.
+
+    If any write fails, no table is replaced.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for table, df in frames.items():
+            target = table.path(root, layer)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            staged.append((Path(tmp), target))
+            _write_parquet(df, table, Path(tmp))
+        for tmp_path, target in staged:
+            os.replace(tmp_path, target)
+    finally:
+        for tmp_path, _ in staged:
+            tmp_path.unlink(missing_ok=True)
+    return [target for _, target in staged]

@@ -1,0 +1,158 @@
+"""Validate a corpus folder: pandera per table, then the cross-table checks. Never writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+
+from peacetalks.checks import articles as article_checks
+from peacetalks.checks import references, rules
+from peacetalks.checks._issues import with_row
+from peacetalks.checks.spans import SpanSpec, article_index, span_issues
+from peacetalks.checks.table_schema import STRUCTURAL, schema_issues
+from peacetalks.errors import TableReadError
+from peacetalks.paths import resolve_root
+from peacetalks.report import Issue, Report
+from peacetalks.scheme import Scheme, load_scheme
+from peacetalks.storage import read_table
+from peacetalks.tables import ALL_TABLES, ARGUMENTS, ARTICLES, BLOCKS, BY_NAME, ENTITIES, EVENTS, SPLITS, STANCES, Table
+
+OPTIONAL_TABLES = frozenset({SPLITS.name})
+
+
+def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
+    """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer."""
+    folder = resolve_root(root)
+    frames: dict[str, pl.DataFrame | None] = {}
+    report = Report()
+    for table in ALL_TABLES:
+        relpath = table.relpath(layer)
+        if table.name in OPTIONAL_TABLES and not table.path(folder, layer).exists():
+            continue
+        try:
+            frames[table.name] = read_table(folder, table, layer)
+        except TableReadError as exc:
+            code = "missing-file" if exc.reason == "file not found" else "unreadable-file"
+            report.add([Issue(code=code, file=relpath, message=exc.reason)])
+            frames[table.name] = None
+    files = {t.name: t.relpath(layer) for t in ALL_TABLES}
+    inner = validate_frames(frames, files=files, today=today)
+    report.add(inner.issues)
+    report.checked = inner.checked
+    return report.sorted()
+
+
+def validate_frames(
+    frames: Mapping[str, pl.DataFrame | None],
+    *,
+    files: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Validate tables given as polars frames, keyed by table name. ``None`` = unreadable (skipped)."""
+    scheme = load_scheme()
+    files = {t.name: t.relpath() for t in ALL_TABLES} | dict(files or {})
+    report = Report()
+    ok: dict[str, pl.DataFrame] = {}
+    for table in ALL_TABLES:
+        df = frames.get(table.name)
+        if df is None:
+            continue
+        df = with_row(df)
+        found = schema_issues(df, table, files[table.name])
+        report.add(found)
+        report.checked[table.name] = df.height
+        if not any(i.code in STRUCTURAL for i in found):
+            ok[table.name] = df
+    report.add(_cross_table(ok, files, scheme, today))
+    return report.sorted()
+
+
+def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
+    keys = ["doc_id"] if table is ARTICLES else ["doc_id", table.id_column]
+    return references.duplicate_issues(df, keys, file, table.id_column)
+
+
+def _cross_table(
+    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme, today: dt.date | None
+) -> list[Issue]:
+    issues: list[Issue] = []
+    for name, df in ok.items():
+        issues += _dup(df, BY_NAME[name], files[name])
+    articles = ok.get(ARTICLES.name)
+    if articles is not None:
+        issues += article_checks.article_issues(articles, files[ARTICLES.name], today)
+        doc_ids = articles.select("doc_id").unique()
+        index = article_index(articles)
+        for table in (BLOCKS, SPLITS, ENTITIES, EVENTS, ARGUMENTS, STANCES):
+            if table.name in ok:
+                issues += references.unknown_doc_issues(ok[table.name], doc_ids, files[table.name], table.id_column)
+        spans = [
+            (BLOCKS, SpanSpec(files[BLOCKS.name], "block_id", "start", "end", None)),
+            (ENTITIES, SpanSpec(files[ENTITIES.name], "mention_id", "start", "end", "text")),
+            (EVENTS, SpanSpec(files[EVENTS.name], "event_id", "trigger_start", "trigger_end", "trigger_text")),
+            (ARGUMENTS, SpanSpec(files[ARGUMENTS.name], "argument_id", "start", "end", "text", optional=True)),
+            (STANCES, SpanSpec(files[STANCES.name], "stance_id", "evidence_start", "evidence_end", "evidence_text")),
+        ]
+        for table, spec in spans:
+            if table.name in ok:
+                issues += span_issues(ok[table.name], spec, articles, index)
+    entities, events = ok.get(ENTITIES.name), ok.get(EVENTS.name)
+    arguments, stances = ok.get(ARGUMENTS.name), ok.get(STANCES.name)
+    if entities is not None:
+        issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
+    if events is not None:
+        issues += rules.event_issues(events, scheme, files[EVENTS.name])
+    if arguments is not None and events is not None:
+        issues += references.reference_issues(
+            arguments,
+            "event_id",
+            events,
+            "event_id",
+            file=files[ARGUMENTS.name],
+            id_column="argument_id",
+            what="event",
+            target_file=files[EVENTS.name],
+            code="unknown-event",
+        )
+        issues += rules.argument_issues(arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name])
+    if arguments is not None and entities is not None:
+        issues += references.reference_issues(
+            arguments,
+            "mention_id",
+            entities,
+            "mention_id",
+            file=files[ARGUMENTS.name],
+            id_column="argument_id",
+            what="mention",
+            target_file=files[ENTITIES.name],
+            code="unknown-mention",
+        )
+    if stances is not None and entities is not None:
+        issues += references.reference_issues(
+            stances,
+            "holder_mention_id",
+            entities,
+            "mention_id",
+            file=files[STANCES.name],
+            id_column="stance_id",
+            what="mention",
+            target_file=files[ENTITIES.name],
+            code="unknown-mention",
+        )
+        issues += rules.holder_issues(stances, entities, scheme, files[STANCES.name])
+    if stances is not None and events is not None:
+        issues += references.reference_issues(
+            stances,
+            "event_id",
+            events,
+            "event_id",
+            file=files[STANCES.name],
+            id_column="stance_id",
+            what="event",
+            target_file=files[EVENTS.name],
+            code="unknown-event",
+        )
+    return issues

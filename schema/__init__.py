@@ -1,0 +1,1 @@
+"""The annotation scheme (YAML files beside this module) and the pandera models built from it."""
