@@ -47,7 +47,8 @@ def test_seed_structure_is_split_into_blocks() -> None:
     ]
     assert article.block_text("teaser")[0].startswith("Die Friedensverhandlungen zur Ukraine")
     assert len(article.block_text("paragraph")) == 14
-    assert article.image_url and article.image_url.endswith("trump-3776.jpg")
+    assert article.image_url
+    assert article.image_url.endswith("trump-3776.jpg")
 
 
 @pytest.mark.parametrize(
