@@ -27,8 +27,8 @@ def count_tokens(texts: list[str]) -> int:
     """Tokens by spaCy's German tokenizer rules (``spacy.blank("de")``; no model is loaded)."""
     import spacy
 
-    nlp = spacy.blank("de")
-    return sum(len(doc) for doc in nlp.tokenizer.pipe(texts))
+    tokenizer: Any = spacy.blank("de").tokenizer
+    return sum(len(doc) for doc in tokenizer.pipe(texts))
 
 
 def _counts(df: pl.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:
