@@ -236,3 +236,24 @@ def token_rows(
         pl.col("end").alias("token_ends"),
         pl.col("ner_tag").alias("ner_tags"),
     )
+
+
+def align_labels(word_ids: Sequence[int | None], ner_tags: Sequence[int], *, every_subword: bool = False) -> list[int]:
+    """Tags per sub-word token from a Hugging Face fast tokenizer's ``word_ids()``.
+
+    Special tokens (word id None) get -100, which the loss ignores; the first sub-word of a word
+    gets the word's tag; the later sub-words get -100, or with ``every_subword`` the word's tag
+    with ``B-`` turned into ``I-`` (tag ids of the ``tokens`` config: B is odd, I = B + 1).
+    """
+    labels: list[int] = []
+    previous: int | None = None
+    for word in word_ids:
+        if word is None:
+            labels.append(-100)
+        elif word != previous:
+            labels.append(ner_tags[word])
+        else:
+            tag = ner_tags[word]
+            labels.append((tag + 1 if tag % 2 == 1 else tag) if every_subword else -100)
+        previous = word
+    return labels
