@@ -102,13 +102,15 @@ def _spawn(args: list[str]) -> tuple[float, float, int, str]:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    if code not in (0, 1):
+    if code not in (0, 1) or (not stdout and stderr):
         raise RuntimeError(f"{' '.join(args[:4])} exited with {code}:\n{stderr}")
     return seconds, usage.ru_maxrss / 1024, code, stdout
 
 
 def _measure(name: str, root: Path) -> Run:
     seconds, peak, _, out = _spawn([sys.executable, __file__, "--child", name, str(root)])
+    if not out.strip():
+        raise RuntimeError(f"{name} child printed nothing")
     result = json.loads(out)
     return Run(name, result.pop("seconds"), seconds, peak, result)
 
