@@ -210,8 +210,9 @@ def build_config(config: str, root: Path, **options: Any) -> dict[str, pa.Table]
     """
     feats = features(config, **options)
     root = Path(root)
-    articles = _read(root, ARTICLES)
-    splits = current_splits(root, articles).select("doc_id", "split")
+    whole = config in ("documents", "tokens")
+    articles = _read(root, ARTICLES) if whole else pl.DataFrame(schema=ARTICLES.polars_schema())
+    splits = current_splits(root, articles if whole else None).select("doc_id", "split")
     frame = build_frame(config, root, articles, **options)
     frame = frame.join(splits, on="doc_id", how="left", maintain_order="left")
     parts = frame.partition_by("split", as_dict=True, include_key=False)
