@@ -158,11 +158,7 @@ def assign(articles: pl.DataFrame, settings: SplitSettings, existing: pl.DataFra
     texts = articles.select("doc_id", normalised_text().alias(_TEXT)).unique("doc_id", keep="first")
     new = new.join(texts, on="doc_id", how="left")
     by_group = kept.group_by("group_id").agg(pl.col("split").sort().first().alias("__group_split"))
-    by_text = (
-        kept.join(texts, on="doc_id")
-        .group_by(_TEXT)
-        .agg(pl.col("split").sort().first().alias("__text_split"))
-    )
+    by_text = kept.join(texts, on="doc_id").group_by(_TEXT).agg(pl.col("split").sort().first().alias("__text_split"))
     groups = new["group_id"].unique().sort()
     hashed = pl.DataFrame(
         {"group_id": groups, "__u": pl.Series(unit_interval(groups.to_list(), settings.seed), dtype=pl.Float64)}
