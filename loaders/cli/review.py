@@ -1,0 +1,89 @@
+"""Commands that compare and merge annotator layers: agree, adjudicate."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from peacetalks.cli._options import FormatOpt, OutputFormat
+from peacetalks.cli._render import out
+from peacetalks.interchange.agreement import LAYERS, AgreementReport, agreement
+
+
+class LayerKind(StrEnum):
+    entities = "entities"
+    events = "events"
+    stances = "stances"
+
+
+LayerArg = Annotated[str, typer.Argument(help="An annotator layer under annotations/layers/, or 'gold'.")]
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Corpus folder (default: the bundled corpus).", file_okay=False, show_default=False),
+]
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def render_agreement(report: AgreementReport) -> None:
+    for layer in report.layers:
+        table = Table(title=f"{layer.layer}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)")
+        for column in (
+            "kind",
+            "label",
+            "A",
+            "B",
+            "exact P",
+            "exact R",
+            "exact F1",
+            "partial P",
+            "partial R",
+            "partial F1",
+        ):
+            table.add_column(
+                column, justify="left" if column in ("kind", "label") else "right", no_wrap=column in ("kind", "label")
+            )
+        for s in layer.scores:
+            table.add_row(
+                s.kind,
+                s.label,
+                str(s.n_a),
+                str(s.n_b),
+                *(_num(v) for v in (s.exact.precision, s.exact.recall, s.exact.f1)),
+                *(_num(v) for v in (s.partial.precision, s.partial.recall, s.partial.f1)),
+                end_section=s.label == "(all)",
+            )
+        out.print(table)
+        attrs = Table(title=f"{layer.layer}: attributes of matched items")
+        for column in ("kind", "attribute", "pairs", "agreement", "Cohen's kappa", "Krippendorff's alpha"):
+            attrs.add_column(column, justify="left" if column in ("kind", "attribute") else "right")
+        for x in layer.attributes:
+            attrs.add_row(x.kind, x.attribute, str(x.pairs), _num(x.observed), _num(x.kappa), _num(x.alpha))
+        out.print(attrs)
+
+
+def agree_cmd(
+    a: LayerArg,
+    b: LayerArg,
+    layer: Annotated[
+        list[LayerKind] | None,
+        typer.Option("--layer", help="Compare only this kind of annotation (repeatable; default: all three)."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes."""
+    kinds = [k.value for k in layer] if layer else list(LAYERS)
+    report = agreement(root, a, b, layers=kinds)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        render_agreement(report)
