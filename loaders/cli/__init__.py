@@ -21,6 +21,7 @@ app = typer.Typer(
 app.command("validate")(corpus.validate_cmd)
 app.command("ingest")(corpus.ingest_cmd)
 app.command("agree")(review.agree_cmd)
+app.command("adjudicate")(review.adjudicate_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from peacetalks.cli._options import FormatOpt, OutputFormat
-from peacetalks.cli._render import out
+from peacetalks.cli._render import err, out
+from peacetalks.interchange.adjudicate import adjudicate, describe
 from peacetalks.interchange.agreement import LAYERS, AgreementReport, agreement
+from peacetalks.interchange.history import restore
+from peacetalks.interchange.layers import GOLD
+from peacetalks.paths import resolve_root
 
 
 class LayerKind(StrEnum):
@@ -87,3 +91,54 @@ def agree_cmd(
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         render_agreement(report)
+
+
+def adjudicate_cmd(
+    a: Annotated[str | None, typer.Argument(help="First annotator layer (A).", show_default=False)] = None,
+    b: Annotated[str | None, typer.Argument(help="Second annotator layer (B).", show_default=False)] = None,
+    into: Annotated[str, typer.Option("--into", help="Where the merge goes: 'gold' or a layer name.")] = GOLD,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing, different target (it is backed up first).")
+    ] = False,
+    restore_: Annotated[
+        bool, typer.Option("--restore", help="Put the newest backup of the target back (or --backup NAME).")
+    ] = False,
+    backup_name: Annotated[
+        str | None, typer.Option("--backup", help="With --restore: the backup folder name to restore.")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Merge two layers into gold; conflicts go to annotations/review/A--B.yaml for a decision.
+
+    Exit code 1 while conflicts are undecided. Re-run after deciding them to complete the merge.
+    """
+    folder = resolve_root(root)
+    if restore_:
+        done = restore(folder, into, backup_name)
+        err.print(f"restored {done.target} from {done.restored_from}")
+        if done.previous_saved_to:
+            err.print(f"the replaced {done.target} is kept in {done.previous_saved_to}")
+        return
+    if a is None or b is None:
+        raise typer.BadParameter("name two layers A and B (or pass --restore)")
+    result = adjudicate(folder, a, b, into=into, force=force)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        for conflict in result.conflicts:
+            mark = conflict.decision or "undecided"
+            out.print(escape(f"[{mark}] {describe(conflict)}"))
+        for note in result.notes:
+            err.print(f"note: {escape(note)}")
+    agreed = ", ".join(f"{n} {kind}" for kind, n in result.agreed.items())
+    err.print(f"agreed: {agreed}; conflicts: {len(result.conflicts)} ({len(result.pending)} undecided)")
+    if result.status == "pending":
+        err.print(f"decide every conflict in {result.review_file}, then run this command again")
+        raise typer.Exit(1)
+    if result.status == "unchanged":
+        err.print(f"{result.into} already holds this merge; nothing written")
+    else:
+        if result.backup:
+            err.print(f"previous {result.into} kept in {result.backup}")
+        err.print(f"wrote {', '.join(result.written)}")
