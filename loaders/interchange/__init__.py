@@ -1,0 +1,1 @@
+"""Annotation interchange: import from annotation tools, export for training tools."""
