@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from peacetalks.cli import card, corpus, review
+from peacetalks.cli import export as export_commands
 from peacetalks.cli._render import err
 from peacetalks.errors import PeaceTalksError, ValidationFailed
 
@@ -23,6 +24,7 @@ app.command("ingest")(corpus.ingest_cmd)
 app.command("card")(card.card_cmd)
 app.command("agree")(review.agree_cmd)
 app.command("adjudicate")(review.adjudicate_cmd)
+app.command("export")(export_commands.export_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

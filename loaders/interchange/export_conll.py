@@ -47,6 +47,8 @@ def tokenize(text: str) -> Any:
     doc = nlp.make_doc(text)
     for i, token in enumerate(doc[:-1]):
         if token.is_space and "\n" in token.text:
+            if i > 0:
+                token.is_sent_start = False  # the break belongs to the sentence before it
             doc[i + 1].is_sent_start = True
     return nlp.get_pipe("sentencizer")(doc)
 
