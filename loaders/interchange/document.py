@@ -102,7 +102,8 @@ class ToolDocument:
 
     ``doc_id`` is the tool's own name for it (file stem, task id, document name): the
     matching step decides which corpus article it is. ``labels`` lists document-level
-    classifications (Label Studio choices, doccano categories).
+    classifications (Label Studio choices, doccano categories); ``gaps`` the ranges of text the
+    file does not hold (matching accepts any whitespace of the article there).
     """
 
     doc_id: str
@@ -114,6 +115,8 @@ class ToolDocument:
     notes: list[ToolNote] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    """Ranges of ``text`` the file does not record (WebAnno TSV between sentences), filled with spaces."""
 
     def span(self, span_id: str) -> ToolSpan | None:
         for s in self.spans:
