@@ -26,7 +26,6 @@ class LayerKind(StrEnum):
     stances = "stances"
 
 
-LayerArg = Annotated[str, typer.Argument(help="An annotator layer under annotations/layers/, or 'gold'.")]
 RootOption = Annotated[
     Path | None,
     typer.Option("--root", help="Corpus folder (default: the bundled corpus).", file_okay=False, show_default=False),
@@ -75,8 +74,8 @@ def render_agreement(report: AgreementReport) -> None:
 
 
 def agree_cmd(
-    a: LayerArg,
-    b: LayerArg,
+    a: Annotated[str, typer.Argument(metavar="A", help="Reference layer under annotations/layers/, or 'gold'.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Compared layer under annotations/layers/, or 'gold'.")],
     layer: Annotated[
         list[LayerKind] | None,
         typer.Option("--layer", help="Compare only this kind of annotation (repeatable; default: all three)."),
@@ -94,8 +93,8 @@ def agree_cmd(
 
 
 def adjudicate_cmd(
-    a: Annotated[str | None, typer.Argument(help="First annotator layer (A).", show_default=False)] = None,
-    b: Annotated[str | None, typer.Argument(help="Second annotator layer (B).", show_default=False)] = None,
+    a: Annotated[str | None, typer.Argument(metavar="A", help="First annotator layer.", show_default=False)] = None,
+    b: Annotated[str | None, typer.Argument(metavar="B", help="Second annotator layer.", show_default=False)] = None,
     into: Annotated[str, typer.Option("--into", help="Where the merge goes: 'gold' or a layer name.")] = GOLD,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing, different target (it is backed up first).")

@@ -201,3 +201,20 @@ def test_cli_adjudicate_force_and_restore(root: Path) -> None:
     assert restored.exit_code == 0, restored.output
     assert "restored gold from annotations/history/gold/" in restored.output
     assert read_table(root, ENTITIES).filter(pl.col("start") == 30)["label"].item() == "GPE"
+
+
+def test_cli_adjudicate_json_lists_conflicts_with_both_versions(root: Path) -> None:
+    import json
+
+    write_layer(root, "ann-b", _kreml_is_gpe())
+    result = CliRunner().invoke(app, ["adjudicate", "ann-a", "ann-b", "--root", str(root), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["status"], data["review_file"]) == ("pending", REVIEW)
+    assert [(c["a"]["label"], c["b"]["label"]) for c in data["conflicts"] if c["kind"] == "entities"] == [
+        ("ORG", "GPE")
+    ]
+
+
+def test_cli_adjudicate_without_layers_is_a_usage_error(root: Path) -> None:
+    assert CliRunner().invoke(app, ["adjudicate", "--root", str(root)]).exit_code == 2
