@@ -70,7 +70,7 @@ def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") ->
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     attributes: list[tuple[int, str, str, str, str | None]] = []
-    for lineno, raw in enumerate(ann.splitlines(), start=1):
+    for lineno, raw in enumerate(ann.split("\n"), start=1):  # only LF ends a line (not U+2028 etc.)
         line = raw.rstrip("\r")
         if not line.strip():
             continue
