@@ -123,7 +123,8 @@ def match_documents(
                     "duplicate-document",
                     tool.source,
                     None,
-                    f"article {doc_id} is given twice (also by {seen[doc_id]})",
+                    f"article {doc_id} is given twice (also by {seen[doc_id]}); an export holding several "
+                    "annotators' work needs --user",
                     doc_id=doc_id,
                 )
             )

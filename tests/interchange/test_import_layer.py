@@ -129,3 +129,12 @@ def test_decomposed_text_is_refused_not_shifted(corpus_dir: Path, tmp_path: Path
     with pytest.raises(ImportFailed) as exc:
         import_layer("brat", ann, annotator="anna", root=corpus_dir)
     assert exc.value.report.codes() == ["text-not-normalised"]
+
+
+def test_read_documents_needs_no_corpus(tmp_path: Path) -> None:
+    """read_documents gives scheme documents on the file's own text, named by the file."""
+    from peacetalks.interchange.importing import read_documents
+
+    (doc,) = read_documents("brat", write_brat(tmp_path / "export"))
+    assert (doc.doc_id, doc.text) == (DOC, TEXT)
+    assert [len(doc.mentions), len(doc.events), len(doc.arguments)] == [3, 1, 2]
