@@ -93,3 +93,16 @@ class ImportFailed(InterchangeError, ValidationFailed):
 
     def __init__(self, report: Report, what: str = "the import") -> None:
         ValidationFailed.__init__(self, report, what)
+
+
+class ReviewError(PeaceTalksError):
+    """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change.
+
+    ``code`` is a stable kebab-case code, ``path`` the file or folder concerned.
+    """
+
+    def __init__(self, code: str, path: str, message: str, hint: str = "") -> None:
+        self.code = code
+        self.path = path
+        self.hint = hint
+        super().__init__(f"{path} [{code}] {message}")

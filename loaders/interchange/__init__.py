@@ -1,1 +1,1 @@
-"""Annotation interchange: import from annotation tools, export for training tools."""
+"""Annotation interchange: import from annotation tools, agreement, adjudication and export."""

@@ -91,7 +91,8 @@ class _Ctx:
             elif target.column == "context":
                 current = out.setdefault("context", [])
                 if isinstance(current, list) and value is not None:
-                    current.append(value)
+                    # several context codes travel as one comma-separated value (brat attributes hold one)
+                    current.extend(code for code in value.split(",") if code)
             elif value is not None:
                 out[target.column] = value
         return out
