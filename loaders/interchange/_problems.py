@@ -29,11 +29,11 @@ def fail_on(issues: Sequence[Issue], what: str = "the import") -> None:
         raise ImportFailed(Report(list(issues)).sorted(), what)
 
 
-def read_utf8(path: Path, *, code: str = "not-utf8") -> str:
-    """A file's text as UTF-8 (a BOM is dropped, line ends kept); ImportFailed naming the line of a bad byte."""
+def read_utf8(path: Path, *, code: str = "not-utf8", keep_bom: bool = False) -> str:
+    """A file's text as UTF-8 (line ends kept; a BOM dropped unless ``keep_bom``); ImportFailed at a bad byte."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         fail_on([problem(code, str(path), line, f"not UTF-8 text: byte {data[exc.start]:#04x} at offset {exc.start}")])

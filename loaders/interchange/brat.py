@@ -40,8 +40,8 @@ _R_ARG = re.compile(r"^(?P<role>\S+?):(?P<ref>\S+)$")
 
 
 def read_text(path: Path) -> str:
-    """The text of a brat ``.txt``: UTF-8 (a BOM is dropped), line ends kept as they are."""
-    return read_utf8(path)
+    """The text of a brat ``.txt``: UTF-8, line ends and a byte-order mark kept (brat counts them)."""
+    return read_utf8(path, keep_bom=True)
 
 
 def parse_brat(path: Path) -> list[ToolDocument]:

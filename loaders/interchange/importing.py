@@ -115,7 +115,9 @@ def convert_documents(
         issues.extend(found)
         docs.append(converted)
         if m.converted_line_ends:
-            notes.append(f"{m.tool.source}: offsets converted from CR LF to LF line ends for {m.doc_id}")
+            notes.append(
+                f"{m.tool.source}: offsets converted (CR LF line ends / byte-order mark dropped) for {m.doc_id}"
+            )
     fail_on(issues)
     return docs, notes
 

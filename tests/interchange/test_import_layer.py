@@ -138,3 +138,13 @@ def test_read_documents_needs_no_corpus(tmp_path: Path) -> None:
     (doc,) = read_documents("brat", write_brat(tmp_path / "export"))
     assert (doc.doc_id, doc.text) == (DOC, TEXT)
     assert [len(doc.mentions), len(doc.events), len(doc.arguments)] == [3, 1, 2]
+
+
+def test_brat_text_with_a_byte_order_mark_keeps_its_offsets_right(corpus_dir: Path, tmp_path: Path) -> None:
+    """brat counts a BOM at the start of the .txt; the import drops it and moves offsets back by one, with a note."""
+    ann = write_brat(tmp_path / "export", ann="T1\tORG 31 40\tDer Kreml\nA1\tform T1 NAME\n", text="\ufeff" + TEXT)
+    result = import_layer("brat", ann, annotator="anna", root=corpus_dir)
+    assert result.report.valid
+    ents = read_table(corpus_dir, ENTITIES, "anna")
+    assert ents.select("start", "end", "text").rows() == [(30, 39, "Der Kreml")]
+    assert len(result.notes) == 1
