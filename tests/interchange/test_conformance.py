@@ -67,11 +67,7 @@ EXPECTED: dict[str, tuple[str, str | None, Counts | tuple[str, ...]]] = {
     f"{DOCCANO}/data_export/pipeline/examples/relation_extraction/example.jsonl": ("doccano", "doccano", (1, 4, 0, 3)),
     f"{DOCCANO}/data_export/pipeline/examples/sequence_labeling/example.jsonl": ("doccano", "doccano", (3, 4, 0, 0)),
     f"{DOCCANO}/data_export/pipeline/examples/text_classification/example.jsonl": ("doccano", "doccano", (3, 0, 0, 0)),
-    f"{DOCCANO}/data_import/pipeline/examples/sequence_labeling/example.jsonl": (
-        "doccano",
-        None,
-        ("doccano-missing-text",),
-    ),
+    f"{DOCCANO}/data_import/pipeline/examples/sequence_labeling/example.jsonl": ("doccano", "doccano", (3, 3, 0, 0)),
     f"{DOCCANO}/data_import/tests/data/relation_extraction/example.jsonl": ("doccano", "doccano", (1, 4, 0, 3)),
     f"{DOCCANO}/data_import/tests/data/sequence_labeling/example.jsonl": ("doccano", None, ("doccano-missing-text",)),
     f"{DOCCANO}/data_import/tests/data/sequence_labeling/example_overlapping.jsonl": (
