@@ -3,8 +3,9 @@
 One JSON object per line (a file holding one pretty-printed JSON object or array is read as
 well). Per record:
 
-* text under ``text`` (or the key given as ``text_key``, doccano's configurable column);
-* spans as ``label``/``labels``/``entities`` (or ``label_key``): ``[start, end, "LABEL"]`` lists
+* text under ``text`` (or the key given as ``text_key``; doccano's import form names its
+  configurable columns ``column_data`` and ``column_label``, read when ``text`` is absent);
+* spans as ``label``/``labels``/``entities``/``column_label`` (or ``label_key``): ``[start, end, "LABEL"]`` lists
   or ``{id, start_offset, end_offset, label}`` objects; doccano 1.0's ``annotations`` with
   numeric label ids and one entry per ``user`` (the label name is the id as a string; pass
   ``user`` to keep one annotator's spans);
@@ -23,18 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from peacetalks.interchange._offsets import check_span_texts
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail_on, problem, read_utf8
 from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
 from peacetalks.report import Issue
 
-SPAN_KEYS = ("label", "labels", "entities")
+SPAN_KEYS = ("label", "labels", "entities", "column_label")
+ALTERNATE_TEXT_KEY = "column_data"
 
 
 def _records(path: Path, issues: list[Issue]) -> list[tuple[int, Any]]:
-    content = path.read_text(encoding="utf-8-sig")
+    content = read_utf8(path)
     records: list[tuple[int, Any]] = []
     bad: list[Issue] = []
-    for lineno, line in enumerate(content.splitlines(), start=1):
+    for lineno, line in enumerate(content.split("\n"), start=1):  # JSON strings may hold U+2028
         if not line.strip():
             continue
         try:
@@ -81,6 +83,8 @@ def _record(
 ) -> ToolDocument | None:
     file = str(path)
     text = rec.get(text_key)
+    if text is None and text_key == "text":
+        text = rec.get(ALTERNATE_TEXT_KEY)
     if not isinstance(text, str):
         issues.append(problem("doccano-missing-text", file, lineno, f"the record has no {text_key!r} string"))
         return None

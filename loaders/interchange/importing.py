@@ -81,6 +81,25 @@ def parse_export(
     return FORMATS[fmt](path)
 
 
+def read_documents(fmt: str, path: Path, *, mapping_path: Path | None = None) -> list[Document]:
+    """A tool's export as scheme documents on the file's own texts, without a corpus (round trips, tests).
+
+    Each document keeps the tool's name as doc_id and the tool's text (CR LF kept). Raises
+    ImportFailed listing every parse, mapping and conversion problem.
+    """
+    tools = parse_export(fmt, path)
+    mapping = load_mapping(mapping_path)
+    fail_on(unmapped_names(tools, mapping), "the import (unmapped names)")
+    docs: list[Document] = []
+    issues = []
+    for tool in tools:
+        doc, found = to_document(tool, mapping, doc_id=tool.doc_id, text=tool.text)
+        docs.append(doc)
+        issues.extend(found)
+    fail_on(issues)
+    return docs
+
+
 def convert_documents(
     tools: list[ToolDocument], *, root: Path, mapping_path: Path | None = None, doc: str | None = None
 ) -> tuple[list[Document], list[str]]:
@@ -96,7 +115,9 @@ def convert_documents(
         issues.extend(found)
         docs.append(converted)
         if m.converted_line_ends:
-            notes.append(f"{m.tool.source}: offsets converted from CR LF to LF line ends for {m.doc_id}")
+            notes.append(
+                f"{m.tool.source}: offsets converted (CR LF line ends / byte-order mark dropped) for {m.doc_id}"
+            )
     fail_on(issues)
     return docs, notes
 

@@ -5,8 +5,9 @@ single document), else by its own name (file stem, task or document name); if no
 that id, by text: the one article whose text equals the tool's normalised text.
 
 The tool's text must equal the article's text after :func:`peacetalks.raw_article.normalise_text`.
-Offsets are never shifted silently: the only conversion made is for CR LF line ends (the
-tool counted a CR the corpus does not have); it is listed in the import's notes. A text that
+Offsets are never shifted silently: the only conversions made are for CR LF line ends and a
+leading byte-order mark in a brat ``.txt`` (the tool counted characters the corpus does not
+have); each is listed in the import's notes. A text that
 differs otherwise – also one that NFC normalisation would change – is an error that shows
 where the texts diverge.
 """
@@ -25,6 +26,7 @@ from peacetalks.raw_article import normalise_text
 from peacetalks.report import Issue
 
 _CONTEXT = 20
+BOM = "\ufeff"
 
 
 @dataclass
@@ -61,24 +63,34 @@ def describe_divergence(tool_text: str, article_text: str) -> str:
     )
 
 
+def _dropped(raw: str) -> list[int]:
+    """Indices the corpus form drops: a leading byte-order mark and the CR of each CR LF."""
+    lead = [0] if raw.startswith(BOM) else []
+    return lead + [i for i in range(len(raw) - 1) if raw[i] == "\r" and raw[i + 1] == "\n"]
+
+
 def crlf_shift(raw: str) -> Callable[[int], int]:
-    """Offset conversion from ``raw`` to ``raw`` with every CR LF turned into LF."""
-    crs = [i for i in range(len(raw) - 1) if raw[i] == "\r" and raw[i + 1] == "\n"]
-    if not crs:
+    """Offset conversion from ``raw`` to ``raw`` without a leading BOM and with every CR LF turned into LF."""
+    dropped = _dropped(raw)
+    if not dropped:
         return lambda i: i
-    return lambda i: i - bisect.bisect_left(crs, i)
+    return lambda i: i - bisect.bisect_left(dropped, i)
+
+
+def _without_dropped(raw: str) -> str:
+    return raw.removeprefix(BOM).replace("\r\n", "\n")
 
 
 def _fill_gaps(tool: ToolDocument, article: str) -> str:
     """The tool's text with its unrecorded gaps taken from the article, where the article has whitespace."""
     if len(tool.text) != len(article):
-        return normalise_text(tool.text)
+        return normalise_text(tool.text.removeprefix(BOM))
     chars = list(tool.text)
     for start, end in tool.gaps:
         if article[start:end].strip() == "":
             chars[start:end] = article[start:end]
     tool.text = "".join(chars)
-    return normalise_text(tool.text)
+    return normalise_text(tool.text.removeprefix(BOM))
 
 
 def match_documents(
@@ -100,7 +112,7 @@ def match_documents(
     texts: dict[str, str] = dict(zip(articles["doc_id"].to_list(), articles["text"].to_list(), strict=True))
     seen: dict[str, str] = {}
     for tool in tools:
-        normalised = normalise_text(tool.text)
+        normalised = normalise_text(tool.text.removeprefix(BOM))
         doc_id = doc or tool.doc_id
         if doc_id not in texts:
             by_text = [k for k, v in texts.items() if v == normalised]
@@ -123,7 +135,8 @@ def match_documents(
                     "duplicate-document",
                     tool.source,
                     None,
-                    f"article {doc_id} is given twice (also by {seen[doc_id]})",
+                    f"article {doc_id} is given twice (also by {seen[doc_id]}); an export holding several "
+                    "annotators' work needs --user",
                     doc_id=doc_id,
                 )
             )
@@ -143,7 +156,7 @@ def match_documents(
                 )
             )
             continue
-        without_cr = tool.text.replace("\r\n", "\n")
+        without_cr = _without_dropped(tool.text)
         if without_cr.replace("\r", "\n") != article:
             pos = divergence(without_cr.replace("\r", "\n"), article)
             issues.append(

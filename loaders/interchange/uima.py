@@ -27,8 +27,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import cassis
-
 from peacetalks.interchange._offsets import check_span_texts
 from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
@@ -69,6 +67,8 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
             ]
         )
         return []
+    import cassis  # imported here: it takes a third of a second, and only this format needs it
+
     try:
         with ts_path.open("rb") as fh:
             ts = cassis.load_typesystem(fh)
@@ -82,6 +82,8 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
 
 def parse_json(path: Path) -> list[ToolDocument]:
     """Read a UIMA CAS JSON file (its type system is inside it); raises ImportFailed."""
+    import cassis  # imported here: it takes a third of a second, and only this format needs it
+
     try:
         with path.open("rb") as fh:
             cas = cassis.load_cas_from_json(fh)

@@ -117,3 +117,34 @@ def test_cli_import_failure_lists_file_and_line(corpus_dir: Path, tmp_path: Path
     code = main(["import", "brat", str(ann), "--annotator", "anna", "--root", str(corpus_dir)])
     assert code == 1
     assert not (corpus_dir / "annotations" / "layers" / "anna").exists()
+
+
+def test_decomposed_text_is_refused_not_shifted(corpus_dir: Path, tmp_path: Path) -> None:
+    """A tool text in NFD equals the article after normalisation, but offsets would move: text-not-normalised."""
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", TEXT)
+    assert nfd != TEXT
+    ann = write_brat(tmp_path / "export", ann="T1\tPER 0 5\tTrump\n", text=nfd)
+    with pytest.raises(ImportFailed) as exc:
+        import_layer("brat", ann, annotator="anna", root=corpus_dir)
+    assert exc.value.report.codes() == ["text-not-normalised"]
+
+
+def test_read_documents_needs_no_corpus(tmp_path: Path) -> None:
+    """read_documents gives scheme documents on the file's own text, named by the file."""
+    from peacetalks.interchange.importing import read_documents
+
+    (doc,) = read_documents("brat", write_brat(tmp_path / "export"))
+    assert (doc.doc_id, doc.text) == (DOC, TEXT)
+    assert [len(doc.mentions), len(doc.events), len(doc.arguments)] == [3, 1, 2]
+
+
+def test_brat_text_with_a_byte_order_mark_keeps_its_offsets_right(corpus_dir: Path, tmp_path: Path) -> None:
+    """brat counts a BOM at the start of the .txt; the import drops it and moves offsets back by one, with a note."""
+    ann = write_brat(tmp_path / "export", ann="T1\tORG 31 40\tDer Kreml\nA1\tform T1 NAME\n", text="\ufeff" + TEXT)
+    result = import_layer("brat", ann, annotator="anna", root=corpus_dir)
+    assert result.report.valid
+    ents = read_table(corpus_dir, ENTITIES, "anna")
+    assert ents.select("start", "end", "text").rows() == [(30, 39, "Der Kreml")]
+    assert len(result.notes) == 1
