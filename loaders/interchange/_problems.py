@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from peacetalks.errors import ImportFailed
 from peacetalks.report import Issue, Report
@@ -26,3 +27,14 @@ def fail_on(issues: Sequence[Issue], what: str = "the import") -> None:
     """Raise :class:`ImportFailed` listing every issue, if there is any."""
     if issues:
         raise ImportFailed(Report(list(issues)).sorted(), what)
+
+
+def read_utf8(path: Path, *, code: str = "not-utf8") -> str:
+    """A file's text as UTF-8 (a BOM is dropped, line ends kept); ImportFailed naming the line of a bad byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        fail_on([problem(code, str(path), line, f"not UTF-8 text: byte {data[exc.start]:#04x} at offset {exc.start}")])
+        raise AssertionError("unreachable") from None

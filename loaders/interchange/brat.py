@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail_on, problem, read_utf8
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolNote, ToolRelation, ToolSpan
 from peacetalks.report import Issue
 
@@ -41,8 +41,7 @@ _R_ARG = re.compile(r"^(?P<role>\S+?):(?P<ref>\S+)$")
 
 def read_text(path: Path) -> str:
     """The text of a brat ``.txt``: UTF-8 (a BOM is dropped), line ends kept as they are."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return fh.read()
+    return read_utf8(path)
 
 
 def parse_brat(path: Path) -> list[ToolDocument]:
@@ -71,7 +70,7 @@ def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") ->
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     attributes: list[tuple[int, str, str, str, str | None]] = []
-    for lineno, raw in enumerate(ann.splitlines(), start=1):
+    for lineno, raw in enumerate(ann.split("\n"), start=1):  # only LF ends a line (not U+2028 etc.)
         line = raw.rstrip("\r")
         if not line.strip():
             continue
@@ -260,5 +259,5 @@ def _parse_pair(txt: Path, ann: Path) -> tuple[ToolDocument | None, list[Issue]]
     text = read_text(txt)
     if not ann.exists():
         return ToolDocument(doc_id=txt.stem, text=text, source=str(txt)), []
-    content = ann.read_text(encoding="utf-8-sig")
+    content = read_utf8(ann)
     return parse_brat_text(content, text, doc_id=txt.stem, file=str(ann))

@@ -199,6 +199,7 @@ def _events(
     """Add events and their E-line arguments; return trigger span id -> event id."""
     by_trigger: dict[str, str] = {}
     event_trigger: dict[str, str] = {e.id: e.trigger for e in ctx.tool.events}
+    used = set(event_trigger.values())
     for ev in ctx.tool.events:
         target = ctx.mapping.label(ev.label)
         trigger = spans.get(ev.trigger)
@@ -228,7 +229,7 @@ def _events(
             _add_argument(ctx, doc, ev.id, role, ref_span, mentions)
     for span in ctx.tool.spans:
         target = targets.get(span.id)
-        if target is None or target.kind != "event" or span.id in by_trigger:
+        if target is None or target.kind != "event" or span.id in used:
             continue
         row = _event_row(ctx, span.id, span, target, span.attributes, span.line)
         if row is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from peacetalks.interchange._offsets import check_span_texts
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail_on, problem, read_utf8
 from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
 from peacetalks.report import Issue
 
@@ -31,10 +31,10 @@ SPAN_KEYS = ("label", "labels", "entities")
 
 
 def _records(path: Path, issues: list[Issue]) -> list[tuple[int, Any]]:
-    content = path.read_text(encoding="utf-8-sig")
+    content = read_utf8(path)
     records: list[tuple[int, Any]] = []
     bad: list[Issue] = []
-    for lineno, line in enumerate(content.splitlines(), start=1):
+    for lineno, line in enumerate(content.split("\n"), start=1):  # JSON strings may hold U+2028
         if not line.strip():
             continue
         try:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from peacetalks.interchange._offsets import check_span_texts
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail_on, problem, read_utf8
 from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
 from peacetalks.report import Issue
 
@@ -34,7 +34,7 @@ def parse_label_studio(path: Path, *, user: str | None = None) -> list[ToolDocum
     """Read a Label Studio JSON export; raises ImportFailed listing every problem."""
     file = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         fail_on([problem("label-studio-malformed", file, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})")])
         return []

@@ -24,8 +24,8 @@ mapped, or the import fails with one ``unmapped-name`` issue per name, all at on
       mention_type: NAM
       realis: ACTUAL
 
-Without a mapping file the identity mapping applies: a label that is a scheme entity label or
-PLOVER category maps to itself, a role to itself, an attribute named like a column to it.
+Names that are already the scheme's map to themselves, with or without a mapping file: an
+entity label or PLOVER category, a role, a relation kind, an attribute named like a column.
 """
 
 from __future__ import annotations
@@ -88,8 +88,7 @@ class Mapping:
     def label(self, name: str) -> LabelTarget | None:
         if name in self.labels:
             return self.labels[name]
-        if self.source is None:
-            return _identity_label(name, load_scheme())
+        return _identity_label(name, load_scheme())
         return None
 
     def role(self, name: str) -> str | None:
@@ -97,7 +96,7 @@ class Mapping:
         for key in (name, _stem(name)):
             if key in self.roles:
                 return self.roles[key]
-        if self.source is None and _stem(name) in load_scheme().argument_roles:
+        if _stem(name) in load_scheme().argument_roles:
             return _stem(name)
         raise KeyError(name)
 
@@ -105,14 +104,14 @@ class Mapping:
         """A role or a relation kind; None when unmapped."""
         if name in self.relations:
             return self.relations[name]
-        if self.source is None and (name in load_scheme().argument_roles or name in RELATION_KINDS):
+        if name in load_scheme().argument_roles or name in RELATION_KINDS:
             return name
         return None
 
     def attribute(self, name: str) -> AttributeTarget | None:
         if name in self.attributes:
             return self.attributes[name]
-        if self.source is None and name in COLUMNS:
+        if name in COLUMNS:
             return AttributeTarget(name)
         return None
 
@@ -267,7 +266,7 @@ def unmapped_names(docs: list[ToolDocument], mapping: Mapping) -> list[Issue]:
                 try:
                     mapping.role(role)
                 except KeyError:
-                    miss("role", role, doc, ev.line)
+                    miss("role", _stem(role), doc, ev.line)
         for rel in doc.relations:
             if mapping.relation(rel.label) is None:
                 miss("relation", rel.label, doc, rel.line)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacetalks.interchange._offsets import utf16_to_codepoints
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail_on, problem, read_utf8
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.uima import SKIPPED_PREFIXES
 from peacetalks.report import Issue
@@ -164,7 +164,7 @@ def _parse_header(line: str) -> _Layer:
 def parse_webanno_tsv(path: Path) -> list[ToolDocument]:
     """Read one WebAnno TSV 3.x file; raises ImportFailed listing every problem."""
     file = str(path)
-    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    lines = read_utf8(path).split("\n")
     issues: list[Issue] = []
     first = lines[0].rstrip("\r") if lines else ""
     m = _FORMAT.match(first)

@@ -117,3 +117,15 @@ def test_cli_import_failure_lists_file_and_line(corpus_dir: Path, tmp_path: Path
     code = main(["import", "brat", str(ann), "--annotator", "anna", "--root", str(corpus_dir)])
     assert code == 1
     assert not (corpus_dir / "annotations" / "layers" / "anna").exists()
+
+
+def test_decomposed_text_is_refused_not_shifted(corpus_dir: Path, tmp_path: Path) -> None:
+    """A tool text in NFD equals the article after normalisation, but offsets would move: text-not-normalised."""
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", TEXT)
+    assert nfd != TEXT
+    ann = write_brat(tmp_path / "export", ann="T1\tPER 0 5\tTrump\n", text=nfd)
+    with pytest.raises(ImportFailed) as exc:
+        import_layer("brat", ann, annotator="anna", root=corpus_dir)
+    assert exc.value.report.codes() == ["text-not-normalised"]
