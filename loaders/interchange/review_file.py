@@ -105,6 +105,8 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
         if kind not in fields:
             raise _bad(relpath, "bad-review-entry", f"conflict {cid}: kind {kind!r} is not one of {list(fields)}")
         decision = entry.get("decision")
+        if isinstance(decision, str):
+            decision = decision.strip().lower() or None
         if decision is not None and decision not in DECISIONS:
             raise _bad(
                 relpath, "bad-decision", f"conflict {cid}: decision {decision!r} is not one of {', '.join(DECISIONS)}"
