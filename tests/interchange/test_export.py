@@ -210,3 +210,27 @@ def test_label_studio_tasks_read_back_with_the_written_mapping(root: Path, tmp_p
         .sort(pl.all())
         .equals(after["entities"].select(no_entity_id).sort(pl.all()))
     )
+
+
+def test_articles_without_annotations_are_left_out_unless_asked_for(root: Path, tmp_path: Path) -> None:
+    """A training export must not present an unannotated article as one without entities."""
+    import datetime as dt
+    import hashlib
+
+    import polars as pl
+
+    from peacetalks.storage import read_table, write_tables
+    from peacetalks.tables import ARTICLES
+
+    articles = read_table(root, ARTICLES)
+    other = articles.with_columns(
+        pl.lit("ts-2025-02-13-other").alias("doc_id"),
+        pl.lit(dt.date(2025, 2, 13)).alias("published"),
+        pl.lit(hashlib.sha256(b"x").hexdigest()).alias("text_sha256"),
+    )
+    write_tables(root, {ARTICLES: pl.concat([articles, other])})
+    assert export(root, "jsonl", tmp_path / "a.jsonl").documents == 1
+    assert export(root, "jsonl", tmp_path / "b.jsonl", all_articles=True).documents == 2
+    assert export(root, "jsonl", tmp_path / "c.jsonl", doc_ids=["ts-2025-02-13-other"]).documents == 0
+    with pytest.raises(InterchangeError, match="no article nope"):
+        export(root, "jsonl", tmp_path / "d.jsonl", doc_ids=["nope"])
