@@ -106,3 +106,12 @@ class ReviewError(PeaceTalksError):
         self.path = path
         self.hint = hint
         super().__init__(f"{path} [{code}] {message}")
+
+
+class MergeInvalid(ValidationFailed):
+    """An adjudicated merge does not validate; nothing was written. Rows are those of the merged tables."""
+
+    def __init__(self, report: Report, what: str, review_file: str) -> None:
+        super().__init__(report, what)
+        self.review_file = review_file
+        self.hint = f"change the decisions (or the kept versions) in {review_file} and run the command again"

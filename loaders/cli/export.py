@@ -31,9 +31,12 @@ def export_cmd(
     ] = None,
     layer: Annotated[str, typer.Option("--layer", help="An annotator layer instead of gold.")] = GOLD,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Export only this article (repeatable).")] = None,
+    all_articles: Annotated[
+        bool, typer.Option("--all-articles", help="Include articles the layer does not annotate (default: left out).")
+    ] = False,
 ) -> None:
     """Write the annotations as brat, CoNLL-2003, GermEval 2014, spaCy DocBin, Label Studio tasks or JSONL."""
-    result = export(root, fmt.value, target, layer=layer, doc_ids=doc)
+    result = export(root, fmt.value, target, layer=layer, doc_ids=doc, all_articles=all_articles)
     for note in result.skipped:
         err.print(f"left out: {escape(note)}")
     numbers = ", ".join(f"{n} {name}" for name, n in result.counts.items())

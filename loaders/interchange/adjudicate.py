@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from peacetalks.errors import ReviewError, ValidationFailed
+from peacetalks.errors import MergeInvalid, ReviewError
 from peacetalks.interchange import history
 from peacetalks.interchange.layers import GOLD, layer_dir, layer_exists, layer_relpath, read_layer
 from peacetalks.interchange.review_file import Conflict, read_review, review_relpath, write_review
@@ -172,7 +172,7 @@ def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, for
     frames[BLOCKS.name] = read_table(folder, BLOCKS)
     report = validate_frames(frames, files={t.name: t.relpath(layer_dir(into)) for t in rebuilt.tables})
     if not report.valid:
-        raise ValidationFailed(report, f"the merge of {a} and {b}")
+        raise MergeInvalid(report, f"the merge of {a} and {b}", review)
     if layer_exists(folder, into):
         if _same_content(folder, into, rebuilt.tables):
             result.status = "unchanged"

@@ -31,7 +31,13 @@ FOLDER_FORMATS = frozenset({"brat"})
 
 
 def export(
-    root: Path | str | None, fmt: str, out: Path | str, *, layer: str = GOLD, doc_ids: list[str] | None = None
+    root: Path | str | None,
+    fmt: str,
+    out: Path | str,
+    *,
+    layer: str = GOLD,
+    doc_ids: list[str] | None = None,
+    all_articles: bool = False,
 ) -> ExportResult:
     """Export ``layer`` of the corpus at ``root`` to ``out`` in format ``fmt`` (see :data:`EXPORTERS`)."""
     if fmt not in EXPORTERS:
@@ -41,5 +47,5 @@ def export(
         raise InterchangeError(f"{target}: the {fmt} export writes a folder, and this is a file")
     if fmt not in FOLDER_FORMATS and target.is_dir():
         raise InterchangeError(f"{target}: the {fmt} export writes one file, and this is a folder")
-    documents = load_documents(root, layer, doc_ids)
+    documents = load_documents(root, layer, doc_ids, all_articles=all_articles)
     return EXPORTERS[fmt](documents, target, layer)

@@ -15,7 +15,8 @@ interface to create the project with. Regions and their names (``from_name``):
   ``attribution`` choices, a ``holder`` relation to its holder's region and an ``about``
   relation to its event's trigger.
 
-Offsets are code points, as Label Studio uses since 2022.
+Offsets are code points, as Label Studio uses since 2022. ``<OUT stem>.mapping.yaml`` maps the
+reviewed export back (``peacetalks import label-studio EXPORT --mapping ...``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from peacetalks.interchange.document import Document
+from peacetalks.interchange.export_brat import brat_mapping
 from peacetalks.interchange.export_common import ExportResult, counts
 from peacetalks.scheme import load_scheme
 from peacetalks.storage import write_text_atomic
@@ -155,10 +159,20 @@ def task(doc: Document, model_version: str, skipped: list[str]) -> dict[str, Any
     }
 
 
+def labelstudio_mapping() -> dict[str, Any]:
+    """The mapping that reads a Label Studio export of these tasks back onto the scheme."""
+    mapping = brat_mapping()
+    mapping["labels"] |= {ARGUMENT_LABEL: "span", STANCE_LABEL: "stance"}
+    mapping["relations"] = {role: role for role in mapping["roles"]} | {"holder": "holder", "about": "stance-event"}
+    return mapping
+
+
 def export_labelstudio(documents: list[Document], out: Path, *, layer: str = "gold") -> ExportResult:
     skipped: list[str] = []
     tasks = [task(d, f"peacetalks-{layer}", skipped) for d in documents]
     write_text_atomic(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
     config = out.with_name(f"{out.stem}.label_config.xml")
     write_text_atomic(config, label_config())
-    return ExportResult("label-studio", out, [out, config], len(documents), counts(documents), skipped)
+    mapping = out.with_name(f"{out.stem}.mapping.yaml")
+    write_text_atomic(mapping, yaml.safe_dump(labelstudio_mapping(), sort_keys=False, allow_unicode=True))
+    return ExportResult("label-studio", out, [out, config, mapping], len(documents), counts(documents), skipped)

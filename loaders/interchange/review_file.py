@@ -31,6 +31,11 @@ HEADER = """\
 """
 
 
+# libyaml's C loader and dumper when PyYAML has them (the pure-Python ones take minutes on big files).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def review_relpath(a: str, b: str) -> str:
     return f"annotations/review/{a}--{b}.yaml"
 
@@ -64,8 +69,9 @@ class Conflict:
 
 def write_review(root: Path, a: str, b: str, into: str, conflicts: list[Conflict]) -> Path:
     path = root / review_relpath(a, b)
-    body = yaml.safe_dump(
+    body = yaml.dump(
         {"a": a, "b": b, "conflicts": [c.to_dict() for c in conflicts]},
+        Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         width=110,
@@ -89,7 +95,7 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
     if not path.exists():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a safe (C) loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{relpath}:{mark.line + 1}" if mark is not None else relpath
@@ -105,6 +111,8 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
         if kind not in fields:
             raise _bad(relpath, "bad-review-entry", f"conflict {cid}: kind {kind!r} is not one of {list(fields)}")
         decision = entry.get("decision")
+        if isinstance(decision, str):
+            decision = decision.strip().lower() or None
         if decision is not None and decision not in DECISIONS:
             raise _bad(
                 relpath, "bad-decision", f"conflict {cid}: decision {decision!r} is not one of {', '.join(DECISIONS)}"

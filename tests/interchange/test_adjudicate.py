@@ -78,7 +78,7 @@ def test_conflict_goes_to_the_review_file_and_gold_waits(root: Path) -> None:
 def test_rerun_after_decisions_completes_the_merge_and_links_references(root: Path) -> None:
     write_layer(root, "ann-b", _kreml_is_gpe())
     adjudicate(root, "ann-a", "ann-b")
-    _decide(root, {"30-39": "b", "us-russia-contacts": "b"})
+    _decide(root, {"30-39": "B", "us-russia-contacts": " b"})  # case and blanks do not matter
     result = adjudicate(root, "ann-a", "ann-b")
     assert result.status == "written"
     assert validate(root).valid
@@ -124,6 +124,7 @@ def test_merge_that_does_not_validate_writes_nothing(root: Path) -> None:
     with pytest.raises(ValidationFailed) as info:
         adjudicate(root, "ann-a", "ann-b")
     assert "unknown-mention" in info.value.report.codes()
+    assert REVIEW in info.value.hint
     assert not STANCES.path(root).exists()
 
 

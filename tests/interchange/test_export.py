@@ -117,7 +117,7 @@ def test_label_studio_tasks_use_only_names_of_the_label_config(root: Path, tmp_p
     tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
     config = ET.fromstring((tmp_path / "tasks.label_config.xml").read_text(encoding="utf-8"))
     names = {el.get("name") for el in config.iter() if el.get("name")}
-    assert [p.name for p in result.files] == ["tasks.json", "tasks.label_config.xml"]
+    assert [p.name for p in result.files] == ["tasks.json", "tasks.label_config.xml", "tasks.mapping.yaml"]
     assert tasks[0]["data"]["doc_id"] == DOC
     results = tasks[0]["predictions"][0]["result"]
     assert {r["from_name"] for r in results if "from_name" in r} <= names
@@ -176,3 +176,61 @@ def test_mention_argument_and_span_argument_rows_survive_in_jsonl() -> None:
     assert record["events"][0]["arguments"] == [
         {"event_id": "e1", "argument_id": "a1", "role": "TOPIC", "mention_id": None, "start": 0, "end": 1, "text": "x"}
     ]
+
+
+def test_label_studio_tasks_read_back_with_the_written_mapping(root: Path, tmp_path: Path) -> None:
+    """Label Studio tasks -> the label-studio importer: events, arguments and stances come back.
+
+    Not carried by the importer yet: the entity_id text area (it reads choices only) and more
+    than one context code (it keeps one choice per region), so the tiny corpus has one each.
+    """
+    import polars as pl
+    import yaml
+
+    from peacetalks.interchange.convert import to_document
+    from peacetalks.interchange.document import to_frames
+    from peacetalks.interchange.labelstudio import parse_label_studio
+    from peacetalks.interchange.mapping import parse_mapping
+    from peacetalks.interchange.versions import DTYPES, versions
+
+    export(root, "label-studio", tmp_path / "tasks.json")
+    (tool,) = parse_label_studio(tmp_path / "tasks.json")
+    mapping = parse_mapping(yaml.safe_load((tmp_path / "tasks.mapping.yaml").read_text(encoding="utf-8")))
+    original = load_documents(root)[0]
+    back, problems = to_document(tool, mapping, doc_id=DOC, text=original.text)
+    assert problems == []
+    before, after = versions(to_frames([original])), versions(to_frames([back]))
+    for kind in ("events", "stances"):
+        assert sorted(before[kind]["content"]) == sorted(after[kind]["content"]), kind
+    content = pl.col("content").str.json_decode(DTYPES["entities"])
+    no_entity_id = content.struct.field("start", "end", "label", "form", "mention_type")
+    assert (
+        before["entities"]
+        .select(no_entity_id)
+        .sort(pl.all())
+        .equals(after["entities"].select(no_entity_id).sort(pl.all()))
+    )
+
+
+def test_articles_without_annotations_are_left_out_unless_asked_for(root: Path, tmp_path: Path) -> None:
+    """A training export must not present an unannotated article as one without entities."""
+    import datetime as dt
+    import hashlib
+
+    import polars as pl
+
+    from peacetalks.storage import read_table, write_tables
+    from peacetalks.tables import ARTICLES
+
+    articles = read_table(root, ARTICLES)
+    other = articles.with_columns(
+        pl.lit("ts-2025-02-13-other").alias("doc_id"),
+        pl.lit(dt.date(2025, 2, 13)).alias("published"),
+        pl.lit(hashlib.sha256(b"x").hexdigest()).alias("text_sha256"),
+    )
+    write_tables(root, {ARTICLES: pl.concat([articles, other])})
+    assert export(root, "jsonl", tmp_path / "a.jsonl").documents == 1
+    assert export(root, "jsonl", tmp_path / "b.jsonl", all_articles=True).documents == 2
+    assert export(root, "jsonl", tmp_path / "c.jsonl", doc_ids=["ts-2025-02-13-other"]).documents == 0
+    with pytest.raises(InterchangeError, match="no article nope"):
+        export(root, "jsonl", tmp_path / "d.jsonl", doc_ids=["nope"])
