@@ -94,12 +94,73 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b") -> str:
+    """Agreement between the two annotation passes (``peacetalks agree a b``), as Markdown tables."""
+    from peacetalks.interchange.agreement import agreement
+    from peacetalks.interchange.layers import layer_exists
+
+    if not (layer_exists(root, a) and layer_exists(root, b)):
+        return f"No agreement figures: the layers {a} and {b} are not both present.\n"
+    report = agreement(root, a, b)
+    lines = [
+        f"Pass `{b}` against pass `{a}` (the reference), over the whole corpus; computed by "
+        f"`peacetalks agree {a} {b}`.\n",
+        "| layer | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for layer in report.layers:
+        for s in layer.scores:
+            lines.append(
+                f"| {layer.layer} | {s.kind} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
+                f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
+            )
+    lines += [
+        "",
+        "Categorical attributes on matched items:\n",
+        "| layer | item | attribute | pairs | observed | Cohen's kappa | Krippendorff's alpha |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for layer in report.layers:
+        for x in layer.attributes:
+            lines.append(
+                f"| {layer.layer} | {x.kind} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
+                f"{_fmt(x.alpha)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def render_adjudication(root: Path) -> str:
+    """Decisions taken in the review files under annotations/review/, per kind of item."""
+    import yaml
+
+    rows = []
+    for path in sorted((root / "annotations" / "review").glob("*.yaml")):
+        review = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        decided: dict[tuple[str, str], int] = {}
+        for conflict in review.get("conflicts") or []:
+            key = (str(conflict.get("kind")), str(conflict.get("decision")))
+            decided[key] = decided.get(key, 0) + 1
+        for (kind, decision), n in sorted(decided.items()):
+            rows.append(f"| {path.name} | {kind} | {decision} | {n} |")
+    if not rows:
+        return "No review files.\n"
+    return "| review file | kind | decision | conflicts |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
 Generator = Callable[[Path], str]
 
 
 def generators() -> dict[str, Generator]:
     """The generated sections of the card, by name."""
-    return {"statistics": lambda root: render_statistics(corpus_statistics(root))}
+    return {
+        "statistics": lambda root: render_statistics(corpus_statistics(root)),
+        "agreement": render_agreement,
+        "adjudication": render_adjudication,
+    }
 
 
 def _render_card(card: str, root: Path, sections: Mapping[str, Generator]) -> str:

@@ -94,3 +94,38 @@ class PublishError(PeaceTalksError):
 
 class InterchangeError(PeaceTalksError):
     """A tool's export cannot be imported, or an export cannot be written."""
+
+
+class ImportFailed(InterchangeError, ValidationFailed):
+    """A tool's export cannot be imported; ``report`` lists every problem with file and line.
+
+    Nothing is written when this is raised. For problems in the tool's file, ``Issue.row`` is
+    the 1-based line (or record) number in that file.
+    """
+
+    hint = "fix the listed lines (or the mapping file) and run the import again"
+
+    def __init__(self, report: Report, what: str = "the import") -> None:
+        ValidationFailed.__init__(self, report, what)
+
+
+class ReviewError(PeaceTalksError):
+    """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change.
+
+    ``code`` is a stable kebab-case code, ``path`` the file or folder concerned.
+    """
+
+    def __init__(self, code: str, path: str, message: str, hint: str = "") -> None:
+        self.code = code
+        self.path = path
+        self.hint = hint
+        super().__init__(f"{path} [{code}] {message}")
+
+
+class MergeInvalid(ValidationFailed):
+    """An adjudicated merge does not validate; nothing was written. Rows are those of the merged tables."""
+
+    def __init__(self, report: Report, what: str, review_file: str) -> None:
+        super().__init__(report, what)
+        self.review_file = review_file
+        self.hint = f"change the decisions (or the kept versions) in {review_file} and run the command again"

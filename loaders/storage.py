@@ -33,6 +33,13 @@ def sort_table(df: pl.DataFrame, table: Table) -> pl.DataFrame:
     return df.select(table.columns).sort(list(table.keys), nulls_last=True, maintain_order=True)
 
 
+def _umask_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (mkstemp makes files 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success only."""
@@ -42,6 +49,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, _umask_mode())
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -71,7 +79,9 @@ def write_tables(root: Path, frames: Mapping[Table, pl.DataFrame], layer: str | 
             os.close(fd)
             staged.append((Path(tmp), target))
             _write_parquet(df, table, Path(tmp))
+        mode = _umask_mode()
         for tmp_path, target in staged:
+            os.chmod(tmp_path, mode)
             os.replace(tmp_path, target)
     finally:
         for tmp_path, _ in staged:

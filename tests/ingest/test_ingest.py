@@ -173,3 +173,13 @@ def test_cli_ingest_reports_and_exits_nonzero_on_bad_input(tmp_path: Path) -> No
     from peacetalks.cli import main
 
     assert main(["ingest", str(bad), "--source", "t", "--published", "2025-02-12", "--root", str(tmp_path)]) == 1
+
+
+def test_written_files_get_ordinary_permissions(seeded: Path) -> None:
+    """Atomic writes go through mkstemp (0600); the renamed file must be readable like any other."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (seeded / "corpus").glob("*.parquet"):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask

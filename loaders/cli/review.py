@@ -1,0 +1,143 @@
+"""Commands that compare and merge annotator layers: agree, adjudicate."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from peacetalks.cli._options import FormatOpt, OutputFormat
+from peacetalks.cli._render import err, out
+from peacetalks.interchange.adjudicate import adjudicate, describe
+from peacetalks.interchange.agreement import LAYERS, AgreementReport, agreement
+from peacetalks.interchange.history import restore
+from peacetalks.interchange.layers import GOLD
+from peacetalks.paths import resolve_root
+
+
+class LayerKind(StrEnum):
+    entities = "entities"
+    events = "events"
+    stances = "stances"
+
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Corpus folder (default: the bundled corpus).", file_okay=False, show_default=False),
+]
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def render_agreement(report: AgreementReport) -> None:
+    for layer in report.layers:
+        table = Table(title=f"{layer.layer}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)")
+        for column in (
+            "kind",
+            "label",
+            "A",
+            "B",
+            "exact P",
+            "exact R",
+            "exact F1",
+            "partial P",
+            "partial R",
+            "partial F1",
+        ):
+            table.add_column(
+                column, justify="left" if column in ("kind", "label") else "right", no_wrap=column in ("kind", "label")
+            )
+        for s in layer.scores:
+            table.add_row(
+                s.kind,
+                s.label,
+                str(s.n_a),
+                str(s.n_b),
+                *(_num(v) for v in (s.exact.precision, s.exact.recall, s.exact.f1)),
+                *(_num(v) for v in (s.partial.precision, s.partial.recall, s.partial.f1)),
+                end_section=s.label == "(all)",
+            )
+        out.print(table)
+        attrs = Table(title=f"{layer.layer}: attributes of matched items")
+        for column in ("kind", "attribute", "pairs", "agreement", "Cohen's kappa", "Krippendorff's alpha"):
+            attrs.add_column(column, justify="left" if column in ("kind", "attribute") else "right")
+        for x in layer.attributes:
+            attrs.add_row(x.kind, x.attribute, str(x.pairs), _num(x.observed), _num(x.kappa), _num(x.alpha))
+        out.print(attrs)
+
+
+def agree_cmd(
+    a: Annotated[str, typer.Argument(metavar="A", help="Reference layer under annotations/layers/, or 'gold'.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Compared layer under annotations/layers/, or 'gold'.")],
+    layer: Annotated[
+        list[LayerKind] | None,
+        typer.Option("--layer", help="Compare only this kind of annotation (repeatable; default: all three)."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes."""
+    kinds = [k.value for k in layer] if layer else list(LAYERS)
+    report = agreement(root, a, b, layers=kinds)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        render_agreement(report)
+
+
+def adjudicate_cmd(
+    a: Annotated[str | None, typer.Argument(metavar="A", help="First annotator layer.", show_default=False)] = None,
+    b: Annotated[str | None, typer.Argument(metavar="B", help="Second annotator layer.", show_default=False)] = None,
+    into: Annotated[str, typer.Option("--into", help="Where the merge goes: 'gold' or a layer name.")] = GOLD,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing, different target (it is backed up first).")
+    ] = False,
+    restore_: Annotated[
+        bool, typer.Option("--restore", help="Put the newest backup of the target back (or --backup NAME).")
+    ] = False,
+    backup_name: Annotated[
+        str | None, typer.Option("--backup", help="With --restore: the backup folder name to restore.")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Merge two layers into gold; conflicts go to annotations/review/A--B.yaml for a decision.
+
+    Exit code 1 while conflicts are undecided. Re-run after deciding them to complete the merge.
+    """
+    folder = resolve_root(root)
+    if restore_:
+        done = restore(folder, into, backup_name)
+        err.print(f"restored {done.target} from {done.restored_from}")
+        if done.previous_saved_to:
+            err.print(f"the replaced {done.target} is kept in {done.previous_saved_to}")
+        return
+    if a is None or b is None:
+        raise typer.BadParameter("name two layers A and B (or pass --restore)")
+    result = adjudicate(folder, a, b, into=into, force=force)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        for conflict in result.conflicts:
+            mark = conflict.decision or "undecided"
+            out.print(escape(f"[{mark}] {describe(conflict)}"))
+        for note in result.notes:
+            err.print(f"note: {escape(note)}")
+    agreed = ", ".join(f"{n} {kind}" for kind, n in result.agreed.items())
+    err.print(f"agreed: {agreed}; conflicts: {len(result.conflicts)} ({len(result.pending)} undecided)")
+    if result.status == "pending":
+        err.print(f"decide every conflict in {result.review_file}, then run this command again")
+        raise typer.Exit(1)
+    if result.status == "unchanged":
+        err.print(f"{result.into} already holds this merge; nothing written")
+    else:
+        if result.backup:
+            err.print(f"previous {result.into} kept in {result.backup}")
+        err.print(f"wrote {', '.join(result.written)}")

@@ -1,0 +1,1 @@
+"""Annotation interchange: import from annotation tools, agreement, adjudication and export."""

@@ -1,0 +1,281 @@
+"""Mapping files: a tool's label, role, relation and attribute names onto the scheme.
+
+A mapping file is YAML with up to five sections; every name a tool's file uses must be
+mapped, or the import fails with one ``unmapped-name`` issue per name, all at once::
+
+    labels:                 # span labels (brat T/E types, Label Studio / doccano labels, UIMA values)
+      Person: PER           # an entity label of the scheme: the span is a mention
+      Telefonat: {event: CONSULT, mode: phone}   # a PLOVER category: the span is an event trigger
+      Zeitangabe: span      # a plain span, usable as an event argument (not a mention)
+      Haltung: stance       # the span is a stance's evidence (attributes give polarity etc.)
+      Token: ignore         # dropped
+    roles:                  # event argument roles (brat E arguments, UIMA/TSV slot roles)
+      Giver-Arg: ACTOR      # a trailing number (Org-Arg2) is dropped when only the stem is mapped
+    relations:              # relation labels
+      agent: ACTOR          # an argument role: the relation goes from the event trigger to the argument
+      Alias: coref          # the two mentions are the same entity (one entity_id)
+      holder: holder        # from a stance span to its holder mention
+      about: stance-event   # from a stance span to the event it is about
+      Family: ignore
+    attributes:             # attribute / feature names onto a column, values optionally mapped
+      Mention: {column: mention_type, values: {Name: NAM, Nominal: NOM}}
+      Confidence: ignore
+    defaults:               # values for required columns the tool does not provide
+      mention_type: NAM
+      realis: ACTUAL
+
+Names that are already the scheme's map to themselves, with or without a mapping file: an
+entity label or PLOVER category, a role, a relation kind, an attribute named like a column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolRelation, ToolSpan
+from peacetalks.report import Issue
+from peacetalks.scheme import Scheme, load_scheme
+
+MENTION_COLUMNS = ("form", "mention_type", "entity_id")
+EVENT_COLUMNS = ("mode", "context", "realis", "modality")
+STANCE_COLUMNS = ("target_id", "polarity", "attribution")
+COLUMNS = MENTION_COLUMNS + EVENT_COLUMNS + STANCE_COLUMNS
+RELATION_KINDS = ("coref", "holder", "stance-event", "ignore")
+SPAN_KINDS = ("span", "stance", "ignore")
+BUILTIN_DEFAULTS = {"mention_type": "NAM", "realis": "ACTUAL"}
+
+_NUMBERED = re.compile(r"^(?P<stem>.*?\D)\d+$")
+
+
+@dataclass(frozen=True)
+class LabelTarget:
+    """What a span label becomes: ``kind`` is entity, event, span, stance or ignore."""
+
+    kind: str
+    value: str | None = None
+    fixed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class AttributeTarget:
+    column: str | None  # None: ignored
+    values: tuple[tuple[str, str], ...] | None = None
+
+    def value(self, raw: str | bool) -> str | None:
+        key = str(raw).lower() if isinstance(raw, bool) else raw
+        if self.values is None:
+            return key
+        return dict(self.values).get(key)
+
+
+@dataclass
+class Mapping:
+    """A parsed mapping file (or the identity mapping when ``source`` is None)."""
+
+    labels: dict[str, LabelTarget] = field(default_factory=dict)
+    roles: dict[str, str | None] = field(default_factory=dict)
+    relations: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, AttributeTarget] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=lambda: dict(BUILTIN_DEFAULTS))
+    source: str | None = None
+
+    def label(self, name: str) -> LabelTarget | None:
+        if name in self.labels:
+            return self.labels[name]
+        return _identity_label(name, load_scheme())
+        return None
+
+    def role(self, name: str) -> str | None:
+        """The scheme role of a tool role; raises KeyError when unmapped. None means ignored."""
+        for key in (name, _stem(name)):
+            if key in self.roles:
+                return self.roles[key]
+        if _stem(name) in load_scheme().argument_roles:
+            return _stem(name)
+        raise KeyError(name)
+
+    def relation(self, name: str) -> str | None:
+        """A role or a relation kind; None when unmapped."""
+        if name in self.relations:
+            return self.relations[name]
+        if name in load_scheme().argument_roles or name in RELATION_KINDS:
+            return name
+        return None
+
+    def attribute(self, name: str) -> AttributeTarget | None:
+        if name in self.attributes:
+            return self.attributes[name]
+        if name in COLUMNS:
+            return AttributeTarget(name)
+        return None
+
+
+def _stem(name: str) -> str:
+    m = _NUMBERED.match(name)
+    return m["stem"] if m else name
+
+
+def _identity_label(name: str, scheme: Scheme) -> LabelTarget | None:
+    if name in scheme.entity_labels:
+        return LabelTarget("entity", name)
+    if name in scheme.category_names:
+        return LabelTarget("event", name)
+    return None
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    """Read a mapping file; None gives the identity mapping. Raises ImportFailed on a bad file."""
+    if path is None:
+        return Mapping()
+    file = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        fail_on([problem("mapping-unreadable", file, None, str(exc).splitlines()[0])], "the mapping file")
+        raise AssertionError("unreachable") from None
+    return parse_mapping(raw, file)
+
+
+def parse_mapping(raw: Any, file: str = "<mapping>") -> Mapping:
+    """Check a mapping's structure and names against the scheme; raise ImportFailed listing every problem."""
+    scheme = load_scheme()
+    issues: list[Issue] = []
+    mapping = Mapping(source=file)
+
+    def bad(section: str, name: str, message: str) -> None:
+        issues.append(problem("mapping-invalid", file, None, f"{section}.{name}: {message}", record_id=name))
+
+    if not isinstance(raw, dict):
+        fail_on([problem("mapping-invalid", file, None, "expected a mapping with labels, roles, ... sections")])
+        return mapping
+    unknown = set(raw) - {"labels", "roles", "relations", "attributes", "defaults"}
+    for name in sorted(unknown):
+        bad("", name, "unknown section (expected labels, roles, relations, attributes, defaults)")
+    for name, value in (raw.get("labels") or {}).items():
+        target = _parse_label(value, scheme)
+        if isinstance(target, str):
+            bad("labels", str(name), target)
+        else:
+            mapping.labels[str(name)] = target
+    for name, value in (raw.get("roles") or {}).items():
+        if value == "ignore":
+            mapping.roles[str(name)] = None
+        elif value in scheme.argument_roles:
+            mapping.roles[str(name)] = value
+        else:
+            bad(
+                "roles",
+                str(name),
+                f"{value!r} is not a role of the scheme ({', '.join(scheme.argument_roles)}) or ignore",
+            )
+    for name, value in (raw.get("relations") or {}).items():
+        if value in scheme.argument_roles or value in RELATION_KINDS:
+            mapping.relations[str(name)] = value
+        else:
+            bad("relations", str(name), f"{value!r} is not a role or one of {', '.join(RELATION_KINDS)}")
+    for name, value in (raw.get("attributes") or {}).items():
+        attr = _parse_attribute(value)
+        if isinstance(attr, str):
+            bad("attributes", str(name), attr)
+        else:
+            mapping.attributes[str(name)] = attr
+    for name, value in (raw.get("defaults") or {}).items():
+        if name not in COLUMNS:
+            bad("defaults", str(name), f"not a column that takes a default ({', '.join(COLUMNS)})")
+        else:
+            mapping.defaults[str(name)] = str(value)
+    fail_on(issues, "the mapping file")
+    return mapping
+
+
+def _parse_label(value: Any, scheme: Scheme) -> LabelTarget | str:
+    if isinstance(value, str):
+        if value in SPAN_KINDS:
+            return LabelTarget(value)
+        target = _identity_label(value, scheme)
+        return target or f"{value!r} is not an entity label, a PLOVER category, span, stance or ignore"
+    if isinstance(value, dict):
+        kinds = [k for k in ("entity", "event") if k in value]
+        if len(kinds) != 1:
+            return "a mapping needs exactly one of 'entity:' or 'event:'"
+        kind = kinds[0]
+        label = str(value[kind])
+        allowed = scheme.entity_labels if kind == "entity" else scheme.category_names
+        if label not in allowed:
+            return f"{label!r} is not a scheme {'entity label' if kind == 'entity' else 'category'}"
+        columns = MENTION_COLUMNS if kind == "entity" else EVENT_COLUMNS
+        fixed = {k: str(v) for k, v in value.items() if k != kind}
+        wrong = sorted(set(fixed) - set(columns))
+        if wrong:
+            return f"{', '.join(wrong)} cannot be set on an {kind} (allowed: {', '.join(columns)})"
+        return LabelTarget(kind, label, tuple(sorted(fixed.items())))
+    return "expected a scheme label, a PLOVER category, span, stance, ignore or {entity:|event: ...}"
+
+
+def _parse_attribute(value: Any) -> AttributeTarget | str:
+    if value == "ignore":
+        return AttributeTarget(None)
+    if isinstance(value, str):
+        value = {"column": value}
+    if not isinstance(value, dict) or value.get("column") not in COLUMNS:
+        return (
+            f"expected ignore, a column name or {{column: ..., values: {{...}}}} with a column of {', '.join(COLUMNS)}"
+        )
+    values = value.get("values")
+    if values is not None and not isinstance(values, dict):
+        return "values must map tool values onto scheme values"
+    pairs = (
+        None
+        if values is None
+        else tuple((str(k).lower() if isinstance(k, bool) else str(k), str(v)) for k, v in values.items())
+    )
+    return AttributeTarget(str(value["column"]), pairs)
+
+
+def unmapped_names(docs: list[ToolDocument], mapping: Mapping) -> list[Issue]:
+    """One ``unmapped-name`` issue per tool name that the mapping does not cover (first occurrence)."""
+    found: dict[tuple[str, str], Issue] = {}
+
+    def miss(kind: str, name: str, doc: ToolDocument, line: int | None) -> None:
+        key = (kind, name)
+        if key not in found:
+            found[key] = problem(
+                "unmapped-name",
+                doc.source,
+                line,
+                f"{kind} {name!r} is not in the mapping ({mapping.source or 'identity mapping'}); "
+                f"add it under '{kind}s:' (or map it to ignore)",
+                record_id=name,
+                value=kind,
+            )
+
+    for doc in docs:
+        for span in doc.spans:
+            if mapping.label(span.label) is None:
+                miss("label", span.label, doc, span.line)
+        for ev in doc.events:
+            if mapping.label(ev.label) is None:
+                miss("label", ev.label, doc, ev.line)
+            for role, _ in ev.arguments:
+                try:
+                    mapping.role(role)
+                except KeyError:
+                    miss("role", _stem(role), doc, ev.line)
+        for rel in doc.relations:
+            if mapping.relation(rel.label) is None:
+                miss("relation", rel.label, doc, rel.line)
+        items: list[ToolSpan | ToolEvent | ToolRelation] = [*doc.spans, *doc.events, *doc.relations]
+        for item in items:
+            for name, raw in item.attributes.items():
+                attr = mapping.attribute(name)
+                if attr is None:
+                    miss("attribute", name, doc, item.line)
+                elif attr.column is not None and attr.value(raw) is None:
+                    miss("attribute value", f"{name}={raw}", doc, item.line)
+    return sorted(found.values(), key=lambda i: (i.value or "", i.record_id or ""))

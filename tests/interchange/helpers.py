@@ -1,0 +1,36 @@
+"""Building annotator layers on disk from the tiny corpus, with edits, for agreement and adjudication tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from peacetalks.storage import write_tables
+from peacetalks.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS
+from tests.conftest import tiny_frames
+
+
+def write_corpus(root: Path) -> Path:
+    frames = tiny_frames()
+    write_tables(root, {ARTICLES: frames["articles"], BLOCKS: frames["blocks"]})
+    return root
+
+
+def write_layer(root: Path, name: str | None, frames: dict[str, pl.DataFrame] | None = None) -> None:
+    """Write the four annotation tables of ``frames`` (default: the tiny corpus) as layer ``name`` (None = gold)."""
+    frames = frames or tiny_frames()
+    write_tables(root, {t: frames[t.name] for t in ANNOTATION_TABLES}, layer=name)
+
+
+def edit(frames: dict[str, pl.DataFrame], table: str, where: pl.Expr, **values: object) -> dict[str, pl.DataFrame]:
+    """A copy of ``frames`` with ``values`` set on the rows of ``table`` matching ``where``."""
+    df = frames[table]
+    changed = df.with_columns(
+        [pl.when(where).then(pl.lit(v, dtype=df.schema[k])).otherwise(pl.col(k)).alias(k) for k, v in values.items()]
+    )
+    return {**frames, table: changed}
+
+
+def drop(frames: dict[str, pl.DataFrame], table: str, where: pl.Expr) -> dict[str, pl.DataFrame]:
+    return {**frames, table: frames[table].filter(~where)}

@@ -1,0 +1,236 @@
+"""Exports: brat standoff, CoNLL-2003 and GermEval 2014 TSV, spaCy DocBin, Label Studio tasks, JSONL."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peacetalks.cli import app
+from peacetalks.errors import InterchangeError
+from peacetalks.interchange.document import Argument, Document, Event, Mention, Stance
+from peacetalks.interchange.export import export
+from peacetalks.interchange.export_brat import brat_ann
+from peacetalks.interchange.export_common import load_documents
+from peacetalks.interchange.export_conll import conll_text, germeval_text
+from tests.conftest import DOC
+from tests.interchange.helpers import write_corpus, write_layer
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "corpus-root")
+    write_layer(tmp_path / "corpus-root", None)
+    return tmp_path / "corpus-root"
+
+
+def _mention(mid: str, start: int, end: int, text: str, label: str, form: str | None, mtype: str = "NAM") -> Mention:
+    return Mention(mid, start, end, text, label, form, mtype, mid)
+
+
+def test_brat_writes_mentions_events_and_stances_with_attributes(root: Path) -> None:
+    ann = brat_ann(load_documents(root)[0]).splitlines()
+    assert "T1\tPER 0 5\tTrump" in ann
+    assert "A1\tform T1 NAME" in ann
+    assert "A3\tentity_id T1 trump" in ann
+    t_trigger = next(line.split("\t")[0] for line in ann if "\tCONSULT 6 18\t" in line)
+    assert f"E1\tCONSULT:{t_trigger} ACTOR:T1 ACTOR2:T2" in ann
+    assert any(line.endswith("\tcontext E1 diplomatic") for line in ann)
+    assert any("\tArgument 51 64\tdas Telefonat" in line for line in ann)
+    stance = next(line.split("\t")[0] for line in ann if "\tStance 30 65\t" in line)
+    assert any(line.endswith(f"\tholder Arg1:{stance} Arg2:T3") for line in ann)
+    assert any(f"\tabout Arg1:{stance} Arg2:" in line for line in ann)
+
+
+def test_brat_splits_a_span_at_line_breaks_into_fragments() -> None:
+    text = "Trump telefonierte mit Putin.\nDer Kreml"
+    doc = Document("d", text, mentions=[_mention("m1", 23, 39, text[23:39], "MISC", "NAME")])
+    assert brat_ann(doc).splitlines()[0] == "T1\tMISC 23 29;30 39\tPutin. Der Kreml"
+
+
+def test_brat_export_writes_text_ann_mapping_and_config(root: Path, tmp_path: Path) -> None:
+    result = export(root, "brat", tmp_path / "out")
+    names = sorted(p.name for p in result.files)
+    assert names == ["annotation.conf", "mapping.yaml", f"{DOC}.ann", f"{DOC}.txt"]
+    assert (tmp_path / "out" / f"{DOC}.txt").read_text(encoding="utf-8").startswith("Trump telefonierte")
+    assert result.counts == {"entities": 3, "events": 2, "event_arguments": 3, "stances": 1}
+
+
+def test_conll_tags_names_per_token_and_breaks_sentences_at_line_breaks(root: Path) -> None:
+    lines = conll_text(load_documents(root)[0], []).splitlines()
+    assert lines[:4] == ["-DOCSTART- -X- -X- O", "", "Trump _ _ B-PER", "telefonierte _ _ O"]
+    assert "Putin _ _ B-PER" in lines
+    assert lines[lines.index(". _ _ O") + 1 :][:3] == ["", "Der _ _ B-ORG", "Kreml _ _ I-ORG"]
+
+
+def test_germeval_has_outer_and_inner_levels_with_deriv_and_part() -> None:
+    text = "US-Präsident Donald Trump auf der Münchener Sicherheitskonferenz."
+    mentions = [
+        _mention("m1", 0, 2, "US", "GPE", "PART"),
+        _mention("m2", 13, 25, "Donald Trump", "PER", "NAME"),
+        _mention("m3", 0, 25, text[:25], "PER", None, "NOM"),
+        _mention("m4", 34, 64, "Münchener Sicherheitskonferenz", "EVENT", "NAME"),
+        _mention("m5", 34, 43, "Münchener", "GPE", "DERIV"),
+    ]
+    lines = germeval_text(Document("d", text, mentions=mentions), []).splitlines()
+    assert lines[0] == "#\td [0:65]"
+    assert lines[1:4] == ["1\tUS-Präsident\tB-GPEpart\tO", "2\tDonald\tB-PER\tO", "3\tTrump\tI-PER\tO"]
+    assert lines[6:8] == ["6\tMünchener\tB-EVENT\tB-GPEderiv", "7\tSicherheitskonferenz\tI-EVENT\tO"]
+
+
+def test_a_third_nested_level_is_left_out_and_reported() -> None:
+    text = "Bundesrepublik Deutschland"
+    mentions = [
+        _mention("m1", 0, 26, text, "GPE", "NAME"),
+        _mention("m2", 0, 14, "Bundesrepublik", "GPE", "NAME"),
+        _mention("m3", 0, 5, "Bunde", "MISC", "PART"),
+    ]
+    dropped: list[str] = []
+    germeval_text(Document("d", text, mentions=mentions), dropped)
+    assert dropped == ["d: mention m3 ('Bunde')"]
+
+
+def test_spacy_docbin_holds_ents_span_groups_and_the_rows(root: Path, tmp_path: Path) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+
+    export(root, "spacy", tmp_path / "train.spacy")
+    docs = list(DocBin().from_disk(tmp_path / "train.spacy").get_docs(spacy.blank("de").vocab))
+    assert len(docs) == 1
+    doc = docs[0]
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Trump", "PER", "trump"),
+        ("Putin", "PER", "putin"),
+        ("Der Kreml", "ORG", "kremlin"),
+    ]
+    assert [(s.text, s.label_) for s in doc.spans["events"]] == [("telefonierte", "CONSULT"), ("bestätigte", "SUPPORT")]
+    assert [s.label_ for s in doc.spans["stances"]] == ["FAVOR"]
+    assert len(list(doc.sents)) == 2
+    assert doc.user_data["peacetalks"]["events"][0]["arguments"][0]["mention_id"] == "m1"
+
+
+def test_label_studio_tasks_use_only_names_of_the_label_config(root: Path, tmp_path: Path) -> None:
+    result = export(root, "label-studio", tmp_path / "tasks.json")
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    config = ET.fromstring((tmp_path / "tasks.label_config.xml").read_text(encoding="utf-8"))
+    names = {el.get("name") for el in config.iter() if el.get("name")}
+    assert [p.name for p in result.files] == ["tasks.json", "tasks.label_config.xml", "tasks.mapping.yaml"]
+    assert tasks[0]["data"]["doc_id"] == DOC
+    results = tasks[0]["predictions"][0]["result"]
+    assert {r["from_name"] for r in results if "from_name" in r} <= names
+    regions = {r["id"] for r in results if r["type"] == "labels"}
+    relations = [(r["from_id"], r["to_id"], r["labels"][0]) for r in results if r["type"] == "relation"]
+    assert ("evt_ev1", "ent_m1", "ACTOR") in relations
+    assert ("stn_s1", "ent_m3", "holder") in relations
+    assert all(a in regions and b in regions for a, b, _ in relations)
+    trump = next(r for r in results if r.get("id") == "ent_m1" and r["type"] == "labels")
+    assert trump["value"] == {"start": 0, "end": 5, "text": "Trump", "labels": ["PER"]}
+
+
+def test_jsonl_has_one_line_per_article_with_nested_arguments(root: Path, tmp_path: Path) -> None:
+    export(root, "jsonl", tmp_path / "out.jsonl")
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    assert len(lines) == 1
+    assert [e["event_id"] for e in record["events"]] == ["ev1", "ev2"]
+    assert [a["argument_id"] for a in record["events"][0]["arguments"]] == ["a1", "a2"]
+    assert record["stances"][0]["holder_mention_id"] == "m3"
+
+
+def test_export_of_an_annotator_layer(root: Path, tmp_path: Path) -> None:
+    write_layer(root, "ann-x", None)
+    result = export(root, "jsonl", tmp_path / "x.jsonl", layer="ann-x")
+    assert result.counts["entities"] == 3
+
+
+def test_unknown_format_and_wrong_target_kind_are_errors(root: Path, tmp_path: Path) -> None:
+    with pytest.raises(InterchangeError, match="unknown export format"):
+        export(root, "xml", tmp_path / "x")
+    with pytest.raises(InterchangeError, match="writes one file"):
+        export(root, "jsonl", tmp_path)
+
+
+def test_cli_export_prints_the_written_files(root: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["export", "conll2003", str(tmp_path / "a.conll"), "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "conll2003: 1 document(s) (3 entities, 2 events, 3 event_arguments, 1 stances)" in result.output
+    assert runner.invoke(app, ["export", "docx", str(tmp_path / "a"), "--root", str(root)]).exit_code == 2
+
+
+def test_mention_argument_and_span_argument_rows_survive_in_jsonl() -> None:
+    """The document rows (arguments as mention or span, stance event) are written as they are."""
+    from peacetalks.interchange.export_jsonl import document_record
+
+    doc = Document(
+        "d",
+        "x",
+        events=[Event("e1", 0, 1, "x", "CONSULT", None, [], "ACTUAL", None)],
+        arguments=[Argument("e1", "a1", "TOPIC", None, 0, 1, "x")],
+        stances=[Stance("s1", "m1", "t", "FAVOR", 0, 1, "x", "AUTHOR", "e1")],
+    )
+    record = document_record(doc)
+    assert record["events"][0]["arguments"] == [
+        {"event_id": "e1", "argument_id": "a1", "role": "TOPIC", "mention_id": None, "start": 0, "end": 1, "text": "x"}
+    ]
+
+
+def test_label_studio_tasks_read_back_with_the_written_mapping(root: Path, tmp_path: Path) -> None:
+    """Label Studio tasks -> the label-studio importer: events, arguments and stances come back.
+
+    Not carried by the importer yet: the entity_id text area (it reads choices only) and more
+    than one context code (it keeps one choice per region), so the tiny corpus has one each.
+    """
+    import polars as pl
+    import yaml
+
+    from peacetalks.interchange.convert import to_document
+    from peacetalks.interchange.document import to_frames
+    from peacetalks.interchange.labelstudio import parse_label_studio
+    from peacetalks.interchange.mapping import parse_mapping
+    from peacetalks.interchange.versions import DTYPES, versions
+
+    export(root, "label-studio", tmp_path / "tasks.json")
+    (tool,) = parse_label_studio(tmp_path / "tasks.json")
+    mapping = parse_mapping(yaml.safe_load((tmp_path / "tasks.mapping.yaml").read_text(encoding="utf-8")))
+    original = load_documents(root)[0]
+    back, problems = to_document(tool, mapping, doc_id=DOC, text=original.text)
+    assert problems == []
+    before, after = versions(to_frames([original])), versions(to_frames([back]))
+    for kind in ("events", "stances"):
+        assert sorted(before[kind]["content"]) == sorted(after[kind]["content"]), kind
+    content = pl.col("content").str.json_decode(DTYPES["entities"])
+    no_entity_id = content.struct.field("start", "end", "label", "form", "mention_type")
+    assert (
+        before["entities"]
+        .select(no_entity_id)
+        .sort(pl.all())
+        .equals(after["entities"].select(no_entity_id).sort(pl.all()))
+    )
+
+
+def test_articles_without_annotations_are_left_out_unless_asked_for(root: Path, tmp_path: Path) -> None:
+    """A training export must not present an unannotated article as one without entities."""
+    import datetime as dt
+    import hashlib
+
+    import polars as pl
+
+    from peacetalks.storage import read_table, write_tables
+    from peacetalks.tables import ARTICLES
+
+    articles = read_table(root, ARTICLES)
+    other = articles.with_columns(
+        pl.lit("ts-2025-02-13-other").alias("doc_id"),
+        pl.lit(dt.date(2025, 2, 13)).alias("published"),
+        pl.lit(hashlib.sha256(b"x").hexdigest()).alias("text_sha256"),
+    )
+    write_tables(root, {ARTICLES: pl.concat([articles, other])})
+    assert export(root, "jsonl", tmp_path / "a.jsonl").documents == 1
+    assert export(root, "jsonl", tmp_path / "b.jsonl", all_articles=True).documents == 2
+    assert export(root, "jsonl", tmp_path / "c.jsonl", doc_ids=["ts-2025-02-13-other"]).documents == 0
+    with pytest.raises(InterchangeError, match="no article nope"):
+        export(root, "jsonl", tmp_path / "d.jsonl", doc_ids=["nope"])
