@@ -89,7 +89,7 @@ def argument_issues(
         on=["doc_id", "event_id"],
         how="inner",
     )
-    typed = typed.filter(pl.col("role").is_in(scheme.argument_roles))
+    typed = typed.filter(pl.col("role").is_in(scheme.argument_roles) & pl.col("category").is_in(scheme.category_names))
     allowed = _pairs(scheme.category_role_pairs(), "category", "role")
     roles = {c.name: ", ".join(c.roles) for c in scheme.event_categories.values()}
     issues += issues_from(

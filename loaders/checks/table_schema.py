@@ -65,7 +65,9 @@ def schema_issues(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
     rows = [int(i) for i in cases["index"].drop_nulls().unique().to_list()]
     if rows and "doc_id" in df.columns:
         id_col = table.id_column if table.id_column in df.columns else "doc_id"
-        picked = df[rows].select(pl.col("doc_id").cast(pl.String), pl.col(id_col).cast(pl.String))
+        picked = df[rows].select(
+            pl.col("doc_id").cast(pl.String).alias("__doc"), pl.col(id_col).cast(pl.String).alias("__id")
+        )
         lookup = dict(zip(rows, picked.iter_rows(), strict=True))
     issues = []
     for case, _ctx, column, check, _num, index in cases.iter_rows():

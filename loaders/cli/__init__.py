@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from peacetalks.cli import corpus
+from peacetalks.cli import card, corpus
 from peacetalks.cli._render import err
 from peacetalks.errors import PeaceTalksError, ValidationFailed
 
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.command("validate")(corpus.validate_cmd)
 app.command("ingest")(corpus.ingest_cmd)
+app.command("card")(card.card_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

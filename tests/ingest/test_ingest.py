@@ -1,0 +1,175 @@
+"""`peacetalks ingest`: parsing the raw form, idempotence, refusing and re-basing changed texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from peacetalks.cli import app
+from peacetalks.errors import IngestError, RebaseRequired
+from peacetalks.ingest import ingest
+from peacetalks.raw_article import parse_raw_article, split_kicker
+from peacetalks.storage import read_table, write_tables
+from peacetalks.tables import ARTICLES, BLOCKS, ENTITIES
+from peacetalks.validate import validate
+from tests.conftest import SEED
+
+DATE = dt.date(2025, 2, 12)
+DOC = "tagesschau-2025-02-12-trump-und-putin-sprechen-ueber-ukraine"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    ingest(SEED, root=tmp_path, source="tagesschau", published=DATE)
+    return tmp_path
+
+
+def test_seed_structure_is_split_into_blocks() -> None:
+    article = parse_raw_article(SEED.read_text(encoding="utf-8"), SEED)
+    assert article.kicker == "Telefonat über Verhandlungen"
+    assert article.headline == "Trump und Putin sprechen über Ukraine"
+    assert article.block_text("caption") == ["Donald Trump"]
+    assert article.block_text("credit") == ["REUTERS"]
+    assert article.block_text("subheading") == [
+        "Kreml bestätigt Einladung nach Moskau",
+        "Trump telefoniert auch mit Selenskyj",
+        "Baerbock pocht auf Beteiligung der Ukraine",
+        "Neue Ukraine-Strategie der US-Regierung",
+    ]
+    assert article.block_text("teaser")[0].startswith("Die Friedensverhandlungen zur Ukraine")
+    assert len(article.block_text("paragraph")) == 14
+    assert article.image_url
+    assert article.image_url.endswith("trump-3776.jpg")
+
+
+@pytest.mark.parametrize(
+    ("line", "kicker"),
+    [
+        ("Telefonat über Verhandlungen Trump und Putin sprechen über Ukraine", "Telefonat über Verhandlungen"),
+        ("Krieg in der Ukraine Selenskyj fordert Hilfe", "Krieg in der Ukraine"),
+        ("Liveblog Kiew meldet Angriffe", "Liveblog"),
+    ],
+)
+def test_kicker_ends_before_a_capital_after_a_content_word(line: str, kicker: str) -> None:
+    assert split_kicker(line) == (kicker, line[len(kicker) + 1 :])
+
+
+def test_ingest_writes_a_valid_article(seeded: Path) -> None:
+    articles = read_table(seeded, ARTICLES)
+    assert articles["doc_id"].to_list() == [DOC]
+    text = articles["text"][0]
+    assert articles["text_sha256"][0] == hashlib.sha256(text.encode()).hexdigest()
+    blocks = read_table(seeded, BLOCKS)
+    assert [text[s:e] for s, e in blocks.select("start", "end").iter_rows()][3] == articles["headline"][0]
+    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4  # no annotations yet
+
+
+def test_ingesting_the_same_file_twice_changes_nothing(seeded: Path) -> None:
+    before = _snapshot(seeded)
+    result = ingest(SEED, root=seeded, source="tagesschau", published=DATE)
+    assert result.status == "unchanged"
+    assert _snapshot(seeded) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "line"),
+    [
+        ("just one line\n", "too-few-lines", 2),
+        ("no image\nKicker Headline\nTeaser.\nBody.\n", "bad-image-line", 1),
+        ("![ | X](http://x)\nKicker Head\nTeaser.\nBody.\n", "bad-image-line", 1),
+        ("![A | B A](http://x)\nalles klein hier\nTeaser.\nBody.\n", "no-kicker-split", 2),
+    ],
+)
+def test_malformed_article_is_refused_and_corpus_untouched(
+    seeded: Path, tmp_path_factory: pytest.TempPathFactory, content: str, code: str, line: int
+) -> None:
+    bad = tmp_path_factory.mktemp("raw") / "bad.txt"
+    bad.write_text(content, encoding="utf-8")
+    before = _snapshot(seeded)
+    with pytest.raises(IngestError) as info:
+        ingest(bad, root=seeded, source="tagesschau", published=DATE)
+    assert (info.value.code, info.value.line) == (code, line)
+    assert _snapshot(seeded) == before
+
+
+def test_non_utf8_file_is_reported_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(SEED.read_bytes().replace(b"Kremlchef", "Kreml\xe4chef".encode("latin-1")))
+    with pytest.raises(IngestError) as info:
+        ingest(bad, root=tmp_path / "corpus", source="tagesschau", published=DATE)
+    assert info.value.code == "not-utf8"
+    assert info.value.line == 3
+
+
+def _annotate(root: Path, text: str) -> None:
+    """Two mentions on the seed: 'Kremlchef' (teaser) and 'Baerbock' (later)."""
+    rows = []
+    for i, word in enumerate(["Kremlchef", "Baerbock"]):
+        start = text.index(word)
+        rows.append(
+            {
+                "doc_id": DOC,
+                "mention_id": f"m{i}",
+                "start": start,
+                "end": start + len(word),
+                "text": word,
+                "label": "PER",
+                "form": "PART" if i == 0 else "NAME",
+                "mention_type": "NAM",
+                "entity_id": f"e{i}",
+            }
+        )
+    write_tables(root, {ENTITIES: pl.DataFrame(rows, schema=ENTITIES.polars_schema())})
+
+
+def _changed_seed(tmp_path: Path) -> Path:
+    changed = tmp_path / "changed.txt"
+    raw = SEED.read_text(encoding="utf-8").replace("Kremlchef Putin vereinbart", "Kremlherr Putin vereinbart")
+    changed.write_text(raw.replace("Mehrere europäische Staaten", "Viele europäische Staaten"), encoding="utf-8")
+    return changed
+
+
+def test_changed_text_with_annotations_is_refused_naming_them(
+    seeded: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _annotate(seeded, read_table(seeded, ARTICLES)["text"][0])
+    before = _snapshot(seeded)
+    with pytest.raises(RebaseRequired) as info:
+        ingest(_changed_seed(tmp_path_factory.mktemp("raw")), root=seeded, source="tagesschau", published=DATE)
+    assert info.value.affected == {"gold/entities": ["m0"]}
+    assert _snapshot(seeded) == before
+
+
+def test_rebase_moves_offsets_and_drops_what_changed(seeded: Path, tmp_path: Path) -> None:
+    _annotate(seeded, read_table(seeded, ARTICLES)["text"][0])
+    result = ingest(_changed_seed(tmp_path), root=seeded, source="tagesschau", published=DATE, rebase_annotations=True)
+    assert result.status == "rebased"
+    assert result.dropped == {"gold/entities": ["m0"]}
+    entities = read_table(seeded, ENTITIES)
+    text = read_table(seeded, ARTICLES)["text"][0]
+    assert entities["mention_id"].to_list() == ["m1"]
+    start, end = entities.select("start", "end").row(0)
+    assert text[start:end] == "Baerbock"
+
+
+def test_cli_ingest_reports_and_exits_nonzero_on_bad_input(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(
+        app, ["ingest", str(SEED), "--source", "tagesschau", "--published", "2025-02-12", "--root", str(tmp_path)]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert f"added: {DOC}" in ok.output
+    bad = tmp_path / "bad.txt"
+    bad.write_text("x\n", encoding="utf-8")
+    from peacetalks.cli import main
+
+    assert main(["ingest", str(bad), "--source", "t", "--published", "2025-02-12", "--root", str(tmp_path)]) == 1

@@ -1,0 +1,276 @@
+"""Each check of `peacetalks validate`, fed one bad row, reports its code at its position."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+
+from peacetalks import validate_frames
+from tests.conftest import DOC, tiny_frames
+
+Frames = dict[str, pl.DataFrame]
+Mutation = Callable[[Frames], None]
+
+ART, BLK, ENT, EVT, ARG, STA = (
+    "corpus/articles.parquet",
+    "corpus/blocks.parquet",
+    "annotations/entities.parquet",
+    "annotations/events.parquet",
+    "annotations/event_arguments.parquet",
+    "annotations/stances.parquet",
+)
+
+
+def _set(table: str, row: int, **values: object) -> Mutation:
+    """Replace column values in one row of one table."""
+
+    def mutate(frames: Frames) -> None:
+        df = frames[table]
+        frames[table] = df.with_columns(
+            [
+                pl.when(pl.int_range(pl.len()) == row)
+                .then(pl.lit(value, dtype=df.schema[col]))
+                .otherwise(pl.col(col))
+                .alias(col)
+                for col, value in values.items()
+            ]
+        )
+
+    return mutate
+
+
+def _append(table: str, row: int, **values: object) -> Mutation:
+    """Append a copy of one row with some values changed."""
+
+    def mutate(frames: Frames) -> None:
+        df = frames[table]
+        new = df[row].with_columns([pl.lit(v, dtype=df.schema[c]).alias(c) for c, v in values.items()])
+        frames[table] = pl.concat([df, new])
+
+    return mutate
+
+
+def _drop_column(table: str, column: str) -> Mutation:
+    def mutate(frames: Frames) -> None:
+        frames[table] = frames[table].drop(column)
+
+    return mutate
+
+
+def _add_column(table: str, column: str) -> Mutation:
+    def mutate(frames: Frames) -> None:
+        frames[table] = frames[table].with_columns(pl.lit(1).alias(column))
+
+    return mutate
+
+
+def _cast(table: str, column: str, dtype: pl.DataType) -> Mutation:
+    def mutate(frames: Frames) -> None:
+        frames[table] = frames[table].with_columns(pl.col(column).cast(dtype))
+
+    return mutate
+
+
+CASES: list[tuple[str, Mutation, list[list[object]]]] = [
+    # 1. columns, types, nulls
+    ("missing column", _drop_column("entities", "entity_id"), [[ENT, None, "entity_id", "missing-column"]]),
+    ("extra column", _add_column("stances", "confidence"), [[STA, None, "confidence", "extra-column"]]),
+    ("wrong type", _cast("events", "trigger_start", pl.Float64()), [[EVT, None, "trigger_start", "wrong-type"]]),
+    ("null in required field", _set("entities", 1, label=None), [[ENT, 1, "label", "null-value"]]),
+    # 2. duplicate ids
+    (
+        "duplicate mention id",
+        _set("entities", 2, mention_id="m2"),
+        [
+            [ENT, 1, "mention_id", "duplicate-id"],
+            [ENT, 2, "mention_id", "duplicate-id"],
+            [STA, 0, "holder_mention_id", "unknown-mention"],  # m3 is gone now
+        ],
+    ),
+    (
+        "duplicate doc id",
+        _append("articles", 0),
+        [[ART, 0, "doc_id", "duplicate-id"], [ART, 1, "doc_id", "duplicate-id"]],
+    ),
+    (
+        "duplicate event id",
+        _append("events", 0),
+        [[EVT, 0, "event_id", "duplicate-id"], [EVT, 2, "event_id", "duplicate-id"]],
+    ),
+    (
+        "duplicate stance id",
+        _append("stances", 0),
+        [[STA, 0, "stance_id", "duplicate-id"], [STA, 1, "stance_id", "duplicate-id"]],
+    ),
+    # 3. values outside the scheme
+    ("unknown label", _set("entities", 0, label="PERSON"), [[ENT, 0, "label", "value-not-in-scheme"]]),
+    ("unknown category", _set("events", 1, category="MEET"), [[EVT, 1, "category", "value-not-in-scheme"]]),
+    ("mode not allowed for category", _set("events", 0, mode="withdraw"), [[EVT, 0, "mode", "mode-not-allowed"]]),
+    ("unknown role", _set("event_arguments", 0, role="AGENT"), [[ARG, 0, "role", "value-not-in-scheme"]]),
+    ("unknown polarity", _set("stances", 0, polarity="PRO"), [[STA, 0, "polarity", "value-not-in-scheme"]]),
+    ("unknown stance target", _set("stances", 0, target_id="world-peace"), [[STA, 0, "target_id", "unknown-target"]]),
+    ("unknown context", _set("events", 0, context=["diplomacy"]), [[EVT, 0, "context", "value-not-in-scheme"]]),
+    # 4. spans
+    ("negative start", _set("entities", 0, start=-1), [[ENT, 0, "start", "span-out-of-bounds"]]),
+    ("start not before end", _set("entities", 1, start=28), [[ENT, 1, "end", "empty-span"]]),
+    ("end beyond the text", _set("stances", 0, evidence_end=99), [[STA, 0, "evidence_end", "span-out-of-bounds"]]),
+    ("mention text differs", _set("entities", 0, text="Trumps"), [[ENT, 0, "text", "span-text-mismatch"]]),
+    (
+        "trigger text differs",
+        _set("events", 0, trigger_text="telefoniert"),
+        [[EVT, 0, "trigger_text", "span-text-mismatch"]],
+    ),
+    ("argument span text differs", _set("event_arguments", 2, text="das"), [[ARG, 2, "text", "span-text-mismatch"]]),
+    (
+        "evidence text differs",
+        _set("stances", 0, evidence_text="Der Kreml."),
+        [[STA, 0, "evidence_text", "span-text-mismatch"]],
+    ),
+    (
+        "span with trailing white space",
+        _set("entities", 1, end=29, text="Putin."),
+        [],  # "Putin." has no white space: a control that the whitespace check is not over-eager
+    ),
+    (
+        "span with leading white space",
+        _set("entities", 1, start=22, text=" Putin"),
+        [[ENT, 1, "start", "span-whitespace"]],
+    ),
+    ("block beyond the text", _set("blocks", 1, end=70), [[BLK, 1, "end", "span-out-of-bounds"]]),
+    # 5. crossing names, duplicate spans
+    (
+        "crossing NAME mentions",
+        _append("entities", 2, mention_id="m4", start=23, end=34, text="Putin.\nDer ", label="ORG", entity_id="x"),
+        [[ENT, 2, "start", "crossing-mentions"], [ENT, 3, "start", "span-whitespace"]],
+    ),
+    (
+        "exact duplicate span with the same label",
+        _append("entities", 0, mention_id="m9"),
+        [[ENT, 0, "start", "duplicate-span"], [ENT, 3, "start", "duplicate-span"]],
+    ),
+    # 6. dangling references
+    ("block of a missing article", _set("blocks", 1, doc_id="ts-missing"), [[BLK, 1, "doc_id", "unknown-doc"]]),
+    (
+        "mention of a missing article",
+        _set("entities", 2, doc_id="ts-missing"),
+        [[ENT, 2, "doc_id", "unknown-doc"], [STA, 0, "holder_mention_id", "mention-in-other-doc"]],
+    ),
+    (
+        "argument of a missing event",
+        _set("event_arguments", 2, event_id="ev9"),
+        [[ARG, 2, "event_id", "unknown-event"]],
+    ),
+    (
+        "argument naming a missing mention",
+        _set("event_arguments", 0, mention_id="m9"),
+        [[ARG, 0, "mention_id", "unknown-mention"]],
+    ),
+    (
+        "stance holder that does not exist",
+        _set("stances", 0, holder_mention_id="m9"),
+        [[STA, 0, "holder_mention_id", "unknown-mention"]],
+    ),
+    ("stance event that does not exist", _set("stances", 0, event_id="ev9"), [[STA, 0, "event_id", "unknown-event"]]),
+    (
+        "argument with both a mention and a span",
+        _set("event_arguments", 0, start=0, end=5, text="Trump"),
+        [[ARG, 0, "mention_id", "bad-argument-target"]],
+    ),
+    # 7. roles
+    (
+        "role not allowed for the category",
+        _set("event_arguments", 0, role="ARTIFACT"),
+        [[ARG, 0, "role", "role-not-allowed"]],
+    ),
+    (
+        "required recipient missing",
+        _set("events", 1, category="COOPERATE"),
+        [[EVT, 1, "category", "missing-required-role"]],
+    ),
+    # 8. articles
+    (
+        "text with carriage return",
+        _set("articles", 0, text="Trump telefonierte mit Putin.\rDer Kreml bestätigte das Telefonat."),
+        [[ART, 0, "text", "text-has-cr"], [ART, 0, "text_sha256", "sha256-mismatch"]],
+    ),
+    (
+        "text not NFC",
+        _set("articles", 0, text="Trump telefonierte mit Putin.\nDer Kreml bestätigte das Telefonat. Da\u0308"),
+        [[ART, 0, "text", "text-not-nfc"], [ART, 0, "text_sha256", "sha256-mismatch"]],
+    ),
+    ("sha256 mismatch", _set("articles", 0, text_sha256="0" * 64), [[ART, 0, "text_sha256", "sha256-mismatch"]]),
+    ("malformed doc id", _set("articles", 0, doc_id="TS 2025"), None),
+    ("malformed language", _set("articles", 0, language="German"), [[ART, 0, "language", "malformed-language"]]),
+    ("date in the future", _set("articles", 0, published=dt.date(2099, 1, 1)), [[ART, 0, "published", "future-date"]]),
+    # 9. entities and holders
+    (
+        "entity with conflicting labels",
+        _set("entities", 2, entity_id="trump"),
+        [[ENT, 0, "label", "entity-label-conflict"], [ENT, 2, "label", "entity-label-conflict"]],
+    ),
+    (
+        "holder that is not PER/ORG/GPE",
+        _set("entities", 2, label="LOC"),
+        [[STA, 0, "holder_mention_id", "bad-holder-label"]],
+    ),
+    (
+        "modality without realis OTHER",
+        _set("events", 0, modality="FUTURE"),
+        [[EVT, 0, "modality", "modality-mismatch"]],
+    ),
+    ("NOM mention with a form", _set("entities", 0, mention_type="NOM"), [[ENT, 0, "form", "form-mismatch"]]),
+]
+
+
+@pytest.mark.parametrize(("name", "mutate", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_bad_row_is_reported_at_its_position(name: str, mutate: Mutation, expected: list[list[object]] | None) -> None:
+    frames = tiny_frames()
+    mutate(frames)
+    report = validate_frames(frames, today=dt.date(2026, 1, 1))
+    if expected is None:
+        return
+    assert report.flatten(["file", "row", "column", "code"]) == expected
+
+
+def test_malformed_doc_id_is_reported_in_every_table() -> None:
+    """A doc_id outside the slug pattern is flagged where it is defined and where it is referenced."""
+    frames = tiny_frames()
+    _set("articles", 0, doc_id="TS 2025")(frames)
+    report = validate_frames(frames, today=dt.date(2026, 1, 1))
+    rows = report.flatten(["file", "row", "column", "code"])
+    assert [ART, 0, "doc_id", "malformed-doc-id"] in rows
+    assert [ENT, 0, "doc_id", "unknown-doc"] in rows
+
+
+def test_mention_of_another_document_is_named_as_such() -> None:
+    """An argument pointing at a mention id that exists only in another document."""
+    frames = tiny_frames()
+    other = "ts-2025-02-13-other"
+    _append("articles", 0, doc_id=other)(frames)
+    _append("entities", 0, doc_id=other, mention_id="m7")(frames)
+    _set("event_arguments", 0, mention_id="m7")(frames)
+    report = validate_frames(frames, today=dt.date(2026, 1, 1))
+    assert [ARG, 0, "mention_id", "mention-in-other-doc"] in report.flatten(["file", "row", "column", "code"])
+
+
+def test_every_issue_names_file_row_record_and_message() -> None:
+    frames = tiny_frames()
+    _set("entities", 0, text="Trumps")(frames)
+    (issue,) = validate_frames(frames).issues
+    assert (issue.file, issue.row, issue.doc_id, issue.record_id) == (ENT, 0, DOC, "m1")
+    assert issue.render() == (
+        f"{ENT}:0 [span-text-mismatch] doc={DOC} id=m1 column=text: "
+        "stored text=Trumps but the article has Trump at 0..5"
+    )
+
+
+def test_all_problems_are_collected_not_just_the_first() -> None:
+    frames = tiny_frames()
+    _set("entities", 0, label="PERSON")(frames)
+    _set("events", 0, mode="withdraw")(frames)
+    _set("stances", 0, polarity="PRO")(frames)
+    assert validate_frames(frames).codes() == ["mode-not-allowed", "value-not-in-scheme"]
+    assert len(validate_frames(frames).issues) == 3
