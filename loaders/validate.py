@@ -71,7 +71,7 @@ def validate_frames(
 
 
 def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
-    keys = ["doc_id"] if table is ARTICLES else ["doc_id", table.id_column]
+    keys = list(dict.fromkeys(["doc_id", table.id_column]))  # articles and splits: doc_id alone
     return references.duplicate_issues(df, keys, file, table.id_column)
 
 
