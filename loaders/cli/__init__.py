@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from peacetalks.cli import card, corpus
+from peacetalks.cli import card, corpus, release
 from peacetalks.cli._render import err
 from peacetalks.errors import PeaceTalksError, ValidationFailed
 
@@ -20,6 +20,9 @@ app = typer.Typer(
 )
 app.command("validate")(corpus.validate_cmd)
 app.command("ingest")(corpus.ingest_cmd)
+app.command("release")(release.release_cmd)
+app.command("rehydrate")(release.rehydrate_cmd)
+app.command("publish")(release.publish_cmd)
 app.command("card")(card.card_cmd)
 
 
