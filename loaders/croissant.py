@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,12 @@ def dumps(doc: Mapping[str, Any]) -> str:
 
 def croissant_issues(path: Path) -> list[Issue]:
     """Validate a ``croissant.json`` with mlcroissant; each error or warning it reports is one issue."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning)  # rdflib inside mlcroissant
+        return _croissant_issues(path)
+
+
+def _croissant_issues(path: Path) -> list[Issue]:
     import mlcroissant as mlc
 
     try:
@@ -198,6 +205,9 @@ def croissant_issues(path: Path) -> list[Issue]:
 
 
 def record_count(path: Path, record_set: str) -> int:
+    """The number of records mlcroissant reads from one record set."""
     import mlcroissant as mlc
 
-    return sum(1 for _ in mlc.Dataset(jsonld=path).records(record_set=record_set))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning)  # rdflib inside mlcroissant
+        return sum(1 for _ in mlc.Dataset(jsonld=path).records(record_set=record_set))

@@ -35,7 +35,7 @@ ARTICLE_TEXTS = ("text", "kicker", "headline")
 _BLOCK_COLUMNS = ("kicker", "headline")
 # Field names that hold article text in the configs built from the tables (see mask_text_fields).
 TEXT_FIELD_NAMES = frozenset(
-    {"text", "kicker", "headline", "trigger_text", "evidence_text", "tokens", "sentence", "caption", "teaser"}
+    {"text", "kicker", "headline", "trigger_text", "evidence_text", "holder_text", "tokens", "sentence"}
 )
 
 
@@ -189,17 +189,20 @@ def _fill(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) -> dic
 
 def _fill_spans(df: pl.DataFrame, texts: Mapping[str, str], column: str, start: str, end: str) -> pl.DataFrame:
     """Slice span texts per document: the text is a literal per group, never joined onto each row."""
-    todo = df.filter(pl.col("doc_id").is_in(list(texts)) & pl.col(column).is_null() & pl.col(start).is_not_null())
+    indexed = df.with_row_index("__i")
+    todo = indexed.filter(pl.col("doc_id").is_in(list(texts)) & pl.col(column).is_null() & pl.col(start).is_not_null())
     if todo.is_empty():
         return df
     parts = [
-        part.with_columns(
-            pl.lit(texts[str(part["doc_id"][0])]).str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(column)
+        part.select(
+            "__i",
+            pl.lit(texts[str(part["doc_id"][0])])
+            .str.slice(pl.col(start), pl.col(end) - pl.col(start))
+            .alias("__filled"),
         )
-        for part in todo.with_row_index("__i").partition_by("doc_id", maintain_order=True)
+        for part in todo.partition_by("doc_id", maintain_order=True)
     ]
-    sliced = pl.concat(parts).select("__i", pl.col(column).alias("__filled"))
-    merged = df.with_row_index("__i").join(sliced, on="__i", how="left", maintain_order="left")
+    merged = indexed.join(pl.concat(parts), on="__i", how="left", maintain_order="left")
     return merged.with_columns(pl.coalesce(column, "__filled").alias(column)).drop("__i", "__filled")
 
 
