@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import datasets
 from huggingface_hub import DatasetCardData
@@ -67,7 +68,7 @@ def card_data(
             dataset_size=sum(d.num_bytes for d in cfg.splits.values()),
         )
         infos.append({"config_name": cfg.name, **info._to_yaml_dict()})
-    extra: dict[str, object] = {"pretty_name": PRETTY_NAME, "configs": meta_configs, "dataset_info": infos}
+    extra: dict[str, Any] = {"pretty_name": PRETTY_NAME, "configs": meta_configs, "dataset_info": infos}
     if license_name:
         extra["license_name"] = license_name
     return DatasetCardData(

@@ -93,7 +93,9 @@ def make_plan(
     parent: str | None,
 ) -> PublishPlan:
     """Compare the release with the target's files: ``remote`` maps path -> (git oid, LFS sha256 or None)."""
-    added, changed, unchanged = [], [], []
+    added: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
     for rel in files:
         if rel not in remote:
             added.append(rel)
@@ -117,7 +119,7 @@ def publish_hub(
     endpoint: str | None = None,
 ) -> PublishResult:
     """Publish a release folder to the dataset repo ``repo_id`` as one commit and the tag ``vX.Y.Z``."""
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, RepoFile
     from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
     folder = Path(dist)
@@ -142,7 +144,7 @@ def publish_hub(
         remote: dict[str, tuple[str, str | None]] = {}
         if parent is not None:
             for entry in api.list_repo_tree(repo_id, repo_type="dataset", revision=parent, recursive=True):
-                if hasattr(entry, "blob_id"):
+                if isinstance(entry, RepoFile):
                     remote[entry.path] = (entry.blob_id, entry.lfs.sha256 if entry.lfs else None)
         plan = make_plan(target, version, folder, files, remote, parent)
         if dry_run:

@@ -172,8 +172,8 @@ def test_rehydrate_fills_in_matching_texts_and_refuses_others(v2_root: Path, tmp
         rehydrate_release(standoff, write_texts(tmp_path / "wrong", wrong=True), tmp_path / "out-wrong")
     assert exc.value.report.flatten(["doc_id", "code"]) == [[DOC, "text-sha256-mismatch"]]
     assert not (tmp_path / "out-wrong").exists()
+    (tmp_path / "empty").mkdir()
     with pytest.raises(ValidationFailed) as missing:
-        (tmp_path / "empty").mkdir()
         rehydrate_release(standoff, tmp_path / "empty", tmp_path / "out-none")
     assert missing.value.report.codes() == ["text-missing"]
     result = rehydrate_release(standoff, write_texts(tmp_path / "texts"), tmp_path / "out")
