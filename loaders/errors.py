@@ -69,6 +69,20 @@ class RebaseRequired(PeaceTalksError):
 class SplitError(PeaceTalksError):
     """A split assignment cannot be made or would change without permission."""
 
+    def __init__(self, message: str, *, code: str = "split-error", hint: str = "") -> None:
+        self.code = code
+        self.hint = hint
+        super().__init__(f"[{code}] {message}")
+
+
+class LoadError(PeaceTalksError):
+    """A config cannot be loaded: unknown config, split, option or source."""
+
+    def __init__(self, code: str, message: str, *, hint: str = "") -> None:
+        self.code = code
+        self.hint = hint
+        super().__init__(f"[{code}] {message}")
+
 
 class _CodedError(PeaceTalksError):
     """An error with a stable kebab-case ``code`` and the ``path`` it is about (may be empty)."""

@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from peacetalks.cli import card, corpus, release
+from peacetalks.cli import card, corpus, release, splits
 from peacetalks.cli._render import err
 from peacetalks.errors import PeaceTalksError, ValidationFailed
 
@@ -24,6 +24,7 @@ app.command("release")(release.release_cmd)
 app.command("rehydrate")(release.rehydrate_cmd)
 app.command("publish")(release.publish_cmd)
 app.command("card")(card.card_cmd)
+app.command("split")(splits.split_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:
