@@ -93,8 +93,12 @@ def _data_type(feature: Any) -> str | None:
     return None
 
 
-def _fields(spec: RecordSetSpec, source: str) -> list[dict[str, Any]]:
-    rs = f"{spec.config}/{spec.split}"
+def record_set_name(config: str, split: str, index: int = 0, count: int = 1) -> str:
+    """``config/split``, or ``config/split/NNNNN`` per shard when a split has several shards."""
+    return f"{config}/{split}" if count == 1 else f"{config}/{split}/{index:05d}"
+
+
+def _fields(spec: RecordSetSpec, rs: str, source: str) -> list[dict[str, Any]]:
     fields = []
     for name, feature in spec.features.items():
         kind = _data_type(feature)
@@ -105,10 +109,7 @@ def _fields(spec: RecordSetSpec, source: str) -> list[dict[str, Any]]:
             "@id": f"{rs}/{name}",
             "name": name,
             "dataType": kind,
-            "source": {
-                "fileObject" if source.endswith(".parquet") else "fileSet": {"@id": source},
-                "extract": {"column": name},
-            },
+            "source": {"fileObject": {"@id": source}, "extract": {"column": name}},
         }
         if isinstance(feature, datasets.ClassLabel):
             entry["description"] = "class index; names: " + ", ".join(feature.names)
@@ -151,17 +152,17 @@ def build_croissant(
         )
     sets = []
     for spec in record_sets:
-        if len(spec.files) != 1:
-            raise ValueError("a record set reads exactly one Parquet shard")  # the writer makes one per split
-        sets.append(
-            {
-                "@type": "cr:RecordSet",
-                "@id": f"{spec.config}/{spec.split}",
-                "name": f"{spec.config}/{spec.split}",
-                "description": f"config {spec.config}, split {spec.split}: {spec.num_rows} rows",
-                "field": _fields(spec, spec.files[0]),
-            }
-        )
+        for index, rel in enumerate(spec.files):
+            name = record_set_name(spec.config, spec.split, index, len(spec.files))
+            sets.append(
+                {
+                    "@type": "cr:RecordSet",
+                    "@id": name,
+                    "name": name,
+                    "description": f"config {spec.config}, split {spec.split} ({spec.num_rows} rows), from {rel}",
+                    "field": _fields(spec, name, rel),
+                }
+            )
     doc: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",

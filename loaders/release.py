@@ -44,6 +44,7 @@ _LICENSE_URLS = {
     "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
 SPLIT_ORDER = ("train", "validation", "test")
+MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
 Frames = dict[Table, pl.DataFrame]
 
 
@@ -100,14 +101,11 @@ def existing_releases(out: Path) -> dict[Version, Path]:
 
 
 def _read_frames(root: Path) -> Frames:
+    """The corpus tables; articles without a stored split get the one ``peacetalks split`` would give."""
+    from peacetalks.splits import current_splits
+
     frames = {t: read_table(root, t, missing_ok=t is not ARTICLES) for t in ALL_TABLES}
-    if not SPLITS.path(root).exists():
-        raise ReleaseError(
-            "missing-splits",
-            "corpus/splits.parquet is missing: every article needs a split before a release",
-            path=str(root),
-            hint="run 'peacetalks split' first",
-        )
+    frames[SPLITS] = current_splits(root, frames[ARTICLES]).select(SPLITS.columns)
     return frames
 
 
@@ -130,8 +128,15 @@ def shard_name(split: str, index: int = 0, count: int = 1) -> str:
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
+def _shards(table: pa.Table, max_bytes: int) -> list[pa.Table]:
+    """Cut a table into row ranges of about ``max_bytes`` (Arrow size) each; at least one."""
+    count = max(1, min(table.num_rows, -(-table.nbytes // max_bytes)))
+    step = -(-table.num_rows // count)
+    return [table.slice(start, step) for start in range(0, table.num_rows, step)]
+
+
 def _write_configs(
-    folder: Path, build_root: Path, standoff: list[str]
+    folder: Path, build_root: Path, standoff: list[str], max_shard_bytes: int
 ) -> tuple[list[ConfigData], dict[str, list[str]]]:
     from peacetalks import configs
 
@@ -146,10 +151,13 @@ def _write_configs(
             if table.num_rows == 0:  # datasets cannot load an empty split from a card
                 skipped.setdefault(name, []).append(split)
                 continue
-            rel = f"data/{name}/{shard_name(split)}"
-            write_parquet_with_features(table, feats, folder / rel)
             arrow = table.cast(feats.arrow_schema)
-            splits[split] = SplitData((rel,), table.num_rows, arrow.nbytes, (folder / rel).stat().st_size)
+            shards = _shards(arrow, max_shard_bytes)
+            rels = tuple(f"data/{name}/{shard_name(split, i, len(shards))}" for i in range(len(shards)))
+            for rel, shard in zip(rels, shards, strict=True):
+                write_parquet_with_features(shard, feats, folder / rel)
+            size = sum((folder / rel).stat().st_size for rel in rels)
+            splits[split] = SplitData(rels, table.num_rows, arrow.nbytes, size)
         written.append(ConfigData(name, feats, splits))
     return written, skipped
 
@@ -249,6 +257,7 @@ def build_release(
     *,
     include_text: bool = False,
     previous: Path | str | None = None,
+    max_shard_bytes: int = MAX_SHARD_BYTES,
 ) -> ReleaseResult:
     """Validate the corpus at ``root`` and write release ``version`` to ``out/v<version>/``.
 
@@ -266,7 +275,15 @@ def build_release(
     frames = _read_frames(source)
     target = out_dir / folder_name(ver)
     return _build(
-        frames, source, ver, target, prev=prev, same=same, include_text=include_text, body=_default_body(source)
+        frames,
+        source,
+        ver,
+        target,
+        prev=prev,
+        same=same,
+        include_text=include_text,
+        body=_default_body(source),
+        max_shard_bytes=max_shard_bytes,
     )
 
 
@@ -281,6 +298,7 @@ def _build(
     include_text: bool,
     body: str,
     changelog: str | None = None,
+    max_shard_bytes: int = MAX_SHARD_BYTES,
 ) -> ReleaseResult:
     scheme = load_scheme()
     standoff = standoff_doc_ids(frames[ARTICLES], scheme)
@@ -293,7 +311,7 @@ def _build(
 
     def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:
         _write_tables(folder, released)
-        configs_data, skipped = _write_configs(folder, source, stripped)
+        configs_data, skipped = _write_configs(folder, source, stripped, max_shard_bytes)
         _write_metadata(
             folder,
             version=ver,

@@ -215,3 +215,15 @@ def test_cli_release_builds_and_reports(v2_root: Path, tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert "[bad-version]" in bad.stderr
+
+
+def test_large_splits_are_sharded_and_still_load_whole(v2_root: Path, tmp_path: Path) -> None:
+    """A split above the shard size becomes N files -0000i-of-0000N; the card and croissant cover all of them."""
+    result = build_release(v2_root, "0.1.0", tmp_path / "dist", max_shard_bytes=1)
+    shards = sorted(p.name for p in (result.folder / "data/entities").iterdir())
+    assert shards == ["test-00000-of-00001.parquet"] + [f"train-0000{i}-of-00003.parquet" for i in range(3)]
+    loaded = load_in_fresh_process(str(result.folder))
+    assert loaded["entities"]["rows"] == result.split_sizes["entities"] == {"train": 3, "test": 1}
+    path = result.folder / "croissant.json"
+    assert [i.code for i in croissant_issues(path)] == []
+    assert [record_count(path, f"entities/train/0000{i}") for i in range(3)] == [1, 1, 1]
