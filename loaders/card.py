@@ -121,7 +121,7 @@ def release_section(
         "",
         "### Files",
         "",
-        "`data/<config>/<split>-*.parquet` (features in the Parquet metadata), `corpus/` and `annotations/` (the"
+        "`data/<config>/<split>-*.parquet` (features in the Parquet metadata), `tables/` (the corpus and annotation"
         " source tables, text stripped as above), `croissant.json` (Croissant 1.0), `SHA256SUMS` (sha256 of every"
         " file), `CHANGELOG.md`.",
     ]

@@ -1,8 +1,8 @@
 """``peacetalks release``: build the Hugging Face Hub repository layout of a versioned release.
 
 A release folder holds ``README.md`` (the card with generated YAML), ``data/<config>/<split>-*.parquet``
-(features in the Parquet metadata), ``corpus/`` and ``annotations/`` (the source tables, text
-stripped for stand-off articles), ``CHANGELOG.md``, ``croissant.json`` and ``SHA256SUMS``. The same
+(features in the Parquet metadata), ``tables/corpus/`` and ``tables/annotations/`` (the source
+tables, text stripped for stand-off articles), ``CHANGELOG.md``, ``croissant.json`` and ``SHA256SUMS``. The same
 input and version give byte-identical files. The folder is built beside its target and renamed into
 place, so an interrupted build leaves nothing behind.
 """
@@ -44,6 +44,9 @@ _LICENSE_URLS = {
     "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
 SPLIT_ORDER = ("train", "validation", "test")
+# The source tables (corpus/, annotations/) sit under this folder of a release, so that a release
+# is never mistaken for a corpus folder (its stand-off texts are null).
+TABLES_DIR = "tables"
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
 Frames = dict[Table, pl.DataFrame]
 
@@ -84,7 +87,7 @@ def read_release(folder: Path) -> ReleaseInfo:
     frames: Frames = {}
     for table in ALL_TABLES:
         try:
-            frames[table] = read_table(folder, table, missing_ok=True)
+            frames[table] = read_table(folder / TABLES_DIR, table, missing_ok=True)
         except TableReadError as exc:
             raise ReleaseError("unreadable-release", str(exc), path=str(folder)) from None
     log = folder / "CHANGELOG.md"
@@ -310,7 +313,7 @@ def _build(
         changelog = render_changelog(entry, prev.changelog if prev else None)
 
     def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:
-        _write_tables(folder, released)
+        _write_tables(folder / TABLES_DIR, released)
         configs_data, skipped = _write_configs(folder, source, stripped, max_shard_bytes)
         _write_metadata(
             folder,

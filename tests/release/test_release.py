@@ -149,20 +149,33 @@ def test_changelog_describes_the_difference_to_the_previous_release(tmp_path: Pa
     assert "| mentions | 1 | 0 | 1 |" in log
 
 
+def _strings(value: object) -> list[str]:
+    """Every string inside nested lists and dicts."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def test_standoff_article_has_no_text_unless_include_text(v2_root: Path, tmp_path: Path) -> None:
     """tagesschau-terms forbids redistribution: no text in any file; --include-text keeps it."""
     result = build_release(v2_root, "0.1.0", tmp_path / "dist")
     assert result.standoff == [DOC]
-    articles = pl.read_parquet(result.folder / "corpus/articles.parquet")
+    articles = pl.read_parquet(result.folder / "tables/corpus/articles.parquet")
     row = articles.filter(pl.col("doc_id") == DOC)
     assert row["text"].to_list() == [None]
     assert row["text_sha256"].to_list() != [None]
     assert articles.filter(pl.col("doc_id") == DOC2)["text"].to_list() != [None]
     for path in sorted(result.folder.rglob("*.parquet")):
-        assert "telefonierte mit Putin" not in pq.read_table(path).to_pandas().to_string(), path
+        rows = [r for r in pq.read_table(path).to_pylist() if r["doc_id"] == DOC]
+        leaked = [v for v in _strings(rows) if len(v) >= 4 and v in TEXT]
+        assert leaked == [], path
     assert f"| {DOC} | tagesschau-terms |" in (result.folder / "README.md").read_text()
     full = build_release(v2_root, "0.1.0", tmp_path / "private", include_text=True)
-    assert pl.read_parquet(full.folder / "corpus/articles.parquet").filter(pl.col("doc_id") == DOC)["text"][0] == TEXT
+    assert pl.read_parquet(full.folder / "tables/corpus/articles.parquet").filter(pl.col("doc_id") == DOC)["text"][0] == TEXT
 
 
 def test_rehydrate_fills_in_matching_texts_and_refuses_others(v2_root: Path, tmp_path: Path) -> None:
@@ -227,3 +240,18 @@ def test_large_splits_are_sharded_and_still_load_whole(v2_root: Path, tmp_path: 
     path = result.folder / "croissant.json"
     assert [i.code for i in croissant_issues(path)] == []
     assert [record_count(path, f"entities/train/0000{i}") for i in range(3)] == [1, 1, 1]
+
+
+def test_loader_fills_in_texts_of_a_standoff_release(
+    v2_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """peacetalks.load(source=release, texts=DIR) rehydrates once into the cache; without texts they stay null."""
+    from peacetalks.loading import load
+
+    monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache"))
+    folder = build_release(v2_root, "0.1.0", tmp_path / "dist").folder
+    bare = load("entities", "train", source=folder)
+    assert bare.filter(lambda r: r["doc_id"] == DOC)["text"] == [None, None, None]
+    full = load("entities", "train", source=folder, texts=write_texts(tmp_path / "texts"))
+    assert full.filter(lambda r: r["doc_id"] == DOC)["text"] == ["Trump", "Putin", "Der Kreml"]
+    assert len(list((tmp_path / "cache" / "rehydrated").iterdir())) == 1
