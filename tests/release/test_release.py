@@ -175,7 +175,10 @@ def test_standoff_article_has_no_text_unless_include_text(v2_root: Path, tmp_pat
         assert leaked == [], path
     assert f"| {DOC} | tagesschau-terms |" in (result.folder / "README.md").read_text()
     full = build_release(v2_root, "0.1.0", tmp_path / "private", include_text=True)
-    assert pl.read_parquet(full.folder / "tables/corpus/articles.parquet").filter(pl.col("doc_id") == DOC)["text"][0] == TEXT
+    assert (
+        pl.read_parquet(full.folder / "tables/corpus/articles.parquet").filter(pl.col("doc_id") == DOC)["text"][0]
+        == TEXT
+    )
 
 
 def test_rehydrate_fills_in_matching_texts_and_refuses_others(v2_root: Path, tmp_path: Path) -> None:
