@@ -101,8 +101,9 @@ def record_set_name(config: str, split: str, index: int = 0, count: int = 1) -> 
 def _fields(spec: RecordSetSpec, rs: str, source: str) -> list[dict[str, Any]]:
     fields = []
     for name, feature in spec.features.items():
-        kind = _data_type(feature)
-        if kind is None:  # nested columns are described by the card's features, not here
+        inner = feature.feature if isinstance(feature, datasets.List) else feature
+        kind = _data_type(inner)
+        if kind is None:  # lists of records are described by the card's features, not here
             continue
         entry: dict[str, Any] = {
             "@type": "cr:Field",
@@ -111,8 +112,10 @@ def _fields(spec: RecordSetSpec, rs: str, source: str) -> list[dict[str, Any]]:
             "dataType": kind,
             "source": {"fileObject": {"@id": source}, "extract": {"column": name}},
         }
-        if isinstance(feature, datasets.ClassLabel):
-            entry["description"] = "class index; names: " + ", ".join(feature.names)
+        if inner is not feature:
+            entry["repeated"] = True
+        if isinstance(inner, datasets.ClassLabel):
+            entry["description"] = "class index; names: " + ", ".join(inner.names)
         fields.append(entry)
     return fields
 
