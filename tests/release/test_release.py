@@ -258,3 +258,20 @@ def test_loader_fills_in_texts_of_a_standoff_release(
     full = load("entities", "train", source=folder, texts=write_texts(tmp_path / "texts"))
     assert full.filter(lambda r: r["doc_id"] == DOC)["text"] == ["Trump", "Putin", "Der Kreml"]
     assert len(list((tmp_path / "cache" / "rehydrated").iterdir())) == 1
+
+
+def test_cli_rehydrate_refuses_a_wrong_copy_and_fills_a_right_one(v2_root: Path, tmp_path: Path) -> None:
+    folder = build_release(v2_root, "0.1.0", tmp_path / "dist").folder
+    runner = CliRunner()
+    args = ["rehydrate", str(folder), "--out", str(tmp_path / "out")]
+    wrong = subprocess.run(
+        [sys.executable, "-m", "peacetalks", *args, "--texts", str(write_texts(tmp_path / "w", wrong=True))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert wrong.returncode == 1
+    assert f"[text-sha256-mismatch] doc={DOC}" in wrong.stderr
+    ok = runner.invoke(app, [*args, "--texts", str(write_texts(tmp_path / "t"))])
+    assert ok.exit_code == 0, ok.output
+    assert f"rehydrated: {tmp_path / 'out'}" in ok.stdout
