@@ -149,22 +149,16 @@ def _empty_assignment() -> pl.DataFrame:
 
 def assign(articles: pl.DataFrame, settings: SplitSettings, existing: pl.DataFrame | None = None) -> pl.DataFrame:
     """doc_id, split, group_id for every article (see the module docstring for the rules)."""
-    arts = articles.select(
-        "doc_id",
-        group_id(settings.group_by).alias("group_id"),
-        normalised_text().alias(_TEXT),
-    ).unique("doc_id", keep="first")
+    ids = articles.select("doc_id", group_id(settings.group_by).alias("group_id")).unique("doc_id", keep="first")
     stored = _empty_assignment() if existing is None else existing.select(SPLITS.columns)
-    kept = stored.join(arts.select("doc_id"), on="doc_id", how="semi").unique("doc_id", keep="first")
-    new = arts.join(kept, on="doc_id", how="anti")
+    kept = stored.join(ids.select("doc_id"), on="doc_id", how="semi").unique("doc_id", keep="first")
+    new = ids.join(kept, on="doc_id", how="anti")
     if new.is_empty():
         return kept.sort("doc_id")
+    texts = articles.select("doc_id", normalised_text().alias(_TEXT)).unique("doc_id", keep="first")
+    new = new.join(texts, on="doc_id", how="left")
     by_group = kept.group_by("group_id").agg(pl.col("split").sort().first().alias("__group_split"))
-    by_text = (
-        kept.join(arts.select("doc_id", _TEXT), on="doc_id")
-        .group_by(_TEXT)
-        .agg(pl.col("split").sort().first().alias("__text_split"))
-    )
+    by_text = kept.join(texts, on="doc_id").group_by(_TEXT).agg(pl.col("split").sort().first().alias("__text_split"))
     groups = new["group_id"].unique().sort()
     hashed = pl.DataFrame(
         {"group_id": groups, "__u": pl.Series(unit_interval(groups.to_list(), settings.seed), dtype=pl.Float64)}
@@ -204,10 +198,14 @@ def current_splits(root: Path, articles: pl.DataFrame | None = None) -> pl.DataF
 
     Never writes; a corpus without ``splits.parquet`` gets the default assignment.
     """
-    if articles is None:
-        articles = read_table(root, ARTICLES).select("doc_id", "story_id", "text")
     settings, _ = read_settings(root)
-    return assign(articles, settings or SplitSettings(), read_assignment(root))
+    stored = read_assignment(root)
+    if articles is None:
+        ids = pl.read_parquet(ARTICLES.path(root), columns=["doc_id"])
+        if stored is not None and ids.join(stored, on="doc_id", how="anti").is_empty():
+            return stored.join(ids, on="doc_id", how="semi").sort("doc_id")
+        articles = read_table(root, ARTICLES).select("doc_id", "story_id", "text")
+    return assign(articles, settings or SplitSettings(), stored)
 
 
 def _check_settings(
