@@ -20,7 +20,7 @@ from pathlib import Path
 
 from peacetalks.checksums import release_files, verify_manifest
 from peacetalks.errors import PublishError, ReleaseError
-from peacetalks.release import read_release
+from peacetalks.release import release_version
 from peacetalks.versions import Version
 
 BRANCH = "main"
@@ -69,7 +69,7 @@ def _sha256(path: Path) -> str:
 
 def _checked_release(dist: Path) -> tuple[Version, list[str]]:
     try:
-        info = read_release(dist)
+        version = release_version(dist)
     except ReleaseError as exc:
         raise PublishError(exc.code, str(exc), path=str(dist)) from None
     problems = verify_manifest(dist)
@@ -81,7 +81,7 @@ def _checked_release(dist: Path) -> tuple[Version, list[str]]:
             path=str(dist),
             hint="rebuild the release with 'peacetalks release'",
         )
-    return info.version, release_files(dist)
+    return version, release_files(dist)
 
 
 def make_plan(

@@ -78,12 +78,17 @@ def folder_name(version: Version) -> str:
     return version.tag
 
 
-def read_release(folder: Path) -> ReleaseInfo:
-    """Read a release folder (raises ReleaseError ``not-a-release`` if it is none)."""
+def release_version(folder: Path) -> Version:
+    """The version recorded in a release folder's croissant.json (ReleaseError ``not-a-release``)."""
     meta = folder / croissant.FILENAME
     if not meta.is_file():
         raise ReleaseError("not-a-release", f"no {croissant.FILENAME}: not a release folder", path=str(folder))
-    version = parse_version(str(json.loads(meta.read_text(encoding="utf-8"))["version"]))
+    return parse_version(str(json.loads(meta.read_text(encoding="utf-8"))["version"]))
+
+
+def read_release(folder: Path) -> ReleaseInfo:
+    """Read a release folder: version, source tables, changelog."""
+    version = release_version(folder)
     frames: Frames = {}
     for table in ALL_TABLES:
         try:
@@ -99,7 +104,7 @@ def existing_releases(out: Path) -> dict[Version, Path]:
     if out.is_dir():
         for child in sorted(out.iterdir()):
             if child.is_dir() and not child.name.startswith(".") and (child / croissant.FILENAME).is_file():
-                found[read_release(child).version] = child
+                found[release_version(child)] = child
     return found
 
 
@@ -243,8 +248,7 @@ def _previous(out: Path, version: Version, previous: Path | None) -> tuple[Relea
     """The release to compare with, and an existing folder of this very version (if any)."""
     known = existing_releases(out)
     if previous is not None:
-        info = read_release(previous)
-        known.setdefault(info.version, info.folder)
+        known.setdefault(release_version(previous), previous)
     same = known.pop(version, None)
     newer = [v for v in known if v > version]
     if newer:
