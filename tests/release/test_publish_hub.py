@@ -160,3 +160,34 @@ def test_cli_publish_never_prints_the_token(
 def test_smoke_real_hub_dry_run(two_releases: tuple[Path, Path]) -> None:  # pragma: no cover - needs network
     plan = publish_hub(two_releases[0], os.environ["PEACETALKS_HUB_SMOKE_REPO"], dry_run=True).plan
     assert plan.added or plan.changed or plan.unchanged
+
+
+def test_a_publish_cut_off_before_its_tag_resumes_without_a_second_commit(
+    hub: HubStandIn, two_releases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If tagging fails after the (atomic) commit, publishing again only adds the tag."""
+    real = HfApi.create_tag
+    monkeypatch.setattr(HfApi, "create_tag", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("cut off")))
+    with pytest.raises(RuntimeError):
+        publish_hub(two_releases[0], REPO)
+    commits = len(hub.repos[REPO].commits)
+    monkeypatch.setattr(HfApi, "create_tag", real)
+    result = publish_hub(two_releases[0], REPO)
+    assert result.plan.empty
+    assert len(hub.repos[REPO].commits) == commits
+    assert hub.repos[REPO].tags["v0.1.0"] == hub.repos[REPO].branches["main"]
+
+
+def test_plan_compares_lfs_files_by_sha256(two_releases: tuple[Path, Path]) -> None:
+    """A remote LFS file counts as unchanged when its sha256 matches, changed otherwise."""
+    from peacetalks.checksums import sha256_file
+    from peacetalks.publish import make_plan
+    from peacetalks.versions import parse_version
+
+    folder = two_releases[0]
+    rel = "data/entities/train-00000-of-00001.parquet"
+    same = make_plan(
+        "t", parse_version("0.1.0"), folder, [rel], {rel: ("pointer-oid", sha256_file(folder / rel))}, None
+    )
+    other = make_plan("t", parse_version("0.1.0"), folder, [rel], {rel: ("pointer-oid", "0" * 64)}, None)
+    assert (same.unchanged, other.changed) == ([rel], [rel])
