@@ -12,6 +12,9 @@ from huggingface_hub import DatasetCardData
 
 PRETTY_NAME = "PeaceTalks-DE"
 TASK_CATEGORIES = ["token-classification", "text-classification"]
+TASK_IDS = ["named-entity-recognition"]
+TAGS = ["news", "diplomacy", "russia-ukraine-war", "events", "plover", "stance-detection", "entity-linking"]
+MIXED_LICENSE_NAME = "annotations-cc-by-4.0-texts-not-redistributable"
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
 
@@ -71,11 +74,18 @@ def card_data(
     extra: dict[str, Any] = {"pretty_name": PRETTY_NAME, "configs": meta_configs, "dataset_info": infos}
     if license_name:
         extra["license_name"] = license_name
+        extra["license_link"] = "README.md"
     return DatasetCardData(
         license=license_id,
         language=list(languages),
+        annotations_creators=["expert-generated"],
+        language_creators=["found"],
+        multilinguality="monolingual",
+        source_datasets=["original"],
         task_categories=TASK_CATEGORIES,
+        task_ids=TASK_IDS,
         size_categories=[size_category(num_documents)],
+        tags=TAGS,
         **extra,
     )
 

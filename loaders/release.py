@@ -22,7 +22,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from peacetalks import checksums, croissant
-from peacetalks.card import ConfigData, SplitData, card_data, release_section, render_card, strip_front_matter
+from peacetalks.card import (
+    MIXED_LICENSE_NAME,
+    ConfigData,
+    SplitData,
+    card_data,
+    release_section,
+    render_card,
+    strip_front_matter,
+)
 from peacetalks.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
 from peacetalks.errors import ReleaseError, TableReadError, ValidationFailed
 from peacetalks.paths import resolve_root
@@ -201,7 +209,7 @@ def _write_metadata(
         configs_data,
         default=_default_config(),
         license_id="other" if restricted_included else scheme.annotation_license.lower(),
-        license_name="mixed: see the card" if restricted_included else None,
+        license_name=MIXED_LICENSE_NAME if restricted_included else None,
         languages=_languages(articles),
         num_documents=articles.height,
     )
