@@ -179,6 +179,8 @@ def test_standoff_article_has_no_text_unless_include_text(v2_root: Path, tmp_pat
         pl.read_parquet(full.folder / "tables/corpus/articles.parquet").filter(pl.col("doc_id") == DOC)["text"][0]
         == TEXT
     )
+    assert DatasetCard.load(result.folder / "README.md").data.license == "cc-by-4.0"
+    assert DatasetCard.load(full.folder / "README.md").data.license == "other"
 
 
 def test_rehydrate_fills_in_matching_texts_and_refuses_others(v2_root: Path, tmp_path: Path) -> None:
