@@ -36,6 +36,7 @@ from datasets import ClassLabel, Features, List, Value
 from peacetalks.checks._issues import ROW
 from peacetalks.checks.spans import article_index, covered_text
 from peacetalks.errors import LoadError, SchemeError
+from peacetalks.schema.features import STRING
 from peacetalks.scheme import Scheme, load_scheme, scheme_dir
 
 DEFAULT_TAGSET = "peacetalks"
@@ -104,9 +105,9 @@ def token_features(tagset: str = DEFAULT_TAGSET, mention_types: Sequence[str] = 
     tags, _ = _options(tagset, mention_types)
     return Features(
         {
-            "doc_id": Value("string"),
+            "doc_id": STRING,
             "sentence_id": Value("int64"),
-            "tokens": List(Value("string")),
+            "tokens": List(STRING),
             "token_starts": List(Value("int64")),
             "token_ends": List(Value("int64")),
             "ner_tags": List(ClassLabel(names=tags.tags(load_scheme()))),

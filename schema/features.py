@@ -51,13 +51,16 @@ MODELS: dict[str, Any] = {
 }
 
 _VALUES: dict[type[pl.DataType], str] = {
-    pl.String: "string",
+    pl.String: "large_string",  # polars strings are large; "string" would cost a copy of every text
     pl.Int64: "int64",
     pl.Int32: "int32",
     pl.Date: "date32",
     pl.Boolean: "bool",
     pl.Float64: "float64",
 }
+
+
+STRING = Value("large_string")
 
 
 def label_names(table: str, column: str, scheme: Scheme | None = None) -> tuple[str, ...] | None:
