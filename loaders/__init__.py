@@ -1,8 +1,11 @@
 """PeaceTalks-DE: a German news corpus on the diplomacy of Russia's war against Ukraine.
 
-Library entry points: :func:`validate` checks a corpus folder, :func:`load_scheme` gives the
-annotation scheme.
+Library entry points: :func:`load` gives a config as ``datasets`` splits, :func:`scan` and
+:func:`read_pandas` a table as a polars LazyFrame or pandas DataFrame, :func:`validate` checks a
+corpus folder, :func:`load_scheme` gives the annotation scheme.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from peacetalks.errors import PeaceTalksError, ValidationFailed
 from peacetalks.report import Issue, Report
@@ -14,8 +17,28 @@ __all__ = [
     "PeaceTalksError",
     "Report",
     "ValidationFailed",
+    "load",
     "load_scheme",
+    "read_pandas",
+    "scan",
     "validate",
     "validate_frames",
 ]
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from peacetalks.frames import read_pandas, scan
+    from peacetalks.loading import load
+
+_LAZY = {"load": "peacetalks.loading", "scan": "peacetalks.frames", "read_pandas": "peacetalks.frames"}
+
+
+def __getattr__(name: str) -> Any:
+    """``load``, ``scan`` and ``read_pandas`` import ``datasets``; import them on first use only."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'peacetalks' has no attribute {name!r}")

@@ -69,12 +69,38 @@ class RebaseRequired(PeaceTalksError):
 class SplitError(PeaceTalksError):
     """A split assignment cannot be made or would change without permission."""
 
+    def __init__(self, message: str, *, code: str = "split-error", hint: str = "") -> None:
+        self.code = code
+        self.hint = hint
+        super().__init__(f"[{code}] {message}")
 
-class ReleaseError(PeaceTalksError):
-    """A release cannot be built."""
+
+class LoadError(PeaceTalksError):
+    """A config cannot be loaded: unknown config, split, option or source."""
+
+    def __init__(self, code: str, message: str, *, hint: str = "") -> None:
+        self.code = code
+        self.hint = hint
+        super().__init__(f"[{code}] {message}")
 
 
-class PublishError(PeaceTalksError):
+class _CodedError(PeaceTalksError):
+    """An error with a stable kebab-case ``code`` and the ``path`` it is about (may be empty)."""
+
+    def __init__(self, code: str, message: str, *, path: str = "", hint: str = "") -> None:
+        self.code = code
+        self.path = path
+        if hint:
+            self.hint = hint
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}[{code}] {message}")
+
+
+class ReleaseError(_CodedError):
+    """A release cannot be built, read or rehydrated."""
+
+
+class PublishError(_CodedError):
     """A release cannot be published."""
 
 

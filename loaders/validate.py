@@ -11,6 +11,7 @@ import polars as pl
 from peacetalks.checks import articles as article_checks
 from peacetalks.checks import references, rules
 from peacetalks.checks._issues import with_row
+from peacetalks.checks.leakage import leakage_issues
 from peacetalks.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.checks.table_schema import STRUCTURAL, schema_issues
 from peacetalks.errors import TableReadError
@@ -71,7 +72,7 @@ def validate_frames(
 
 
 def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
-    keys = ["doc_id"] if table is ARTICLES else ["doc_id", table.id_column]
+    keys = ["doc_id"] if table.id_column == "doc_id" else ["doc_id", table.id_column]
     return references.duplicate_issues(df, keys, file, table.id_column)
 
 
@@ -89,6 +90,8 @@ def _cross_table(
         for table in (BLOCKS, SPLITS, ENTITIES, EVENTS, ARGUMENTS, STANCES):
             if table.name in ok:
                 issues += references.unknown_doc_issues(ok[table.name], doc_ids, files[table.name], table.id_column)
+        if SPLITS.name in ok:
+            issues += leakage_issues(ok[SPLITS.name], articles, files[SPLITS.name])
         spans = [
             (BLOCKS, SpanSpec(files[BLOCKS.name], "block_id", "start", "end", None)),
             (ENTITIES, SpanSpec(files[ENTITIES.name], "mention_id", "start", "end", "text")),

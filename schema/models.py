@@ -20,6 +20,8 @@ DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ID_PATTERN = r"^\S+$"
+# The splits of the corpus, in the order they are reported.
+SPLIT_NAMES = ("train", "validation", "test")
 
 
 class _Strict(pa.DataFrameModel):
@@ -113,5 +115,5 @@ class StanceModel(_DocRecord):
 class SplitModel(_DocRecord):
     """corpus/splits.parquet: the split each article belongs to."""
 
-    split: str = pa.Field(isin=["train", "validation", "test"])
+    split: str = pa.Field(isin=list(SPLIT_NAMES))
     group_id: str = pa.Field()

@@ -1,0 +1,241 @@
+"""Benchmark ``peacetalks validate`` on a synthetic corpus with planted errors.
+
+Usage (from the checkout, with the project's virtual environment)::
+
+    .venv/bin/python benchmarks/bench_validate.py                      # 100,000 articles
+    .venv/bin/python benchmarks/bench_validate.py --articles 10000     # a quicker run
+
+It generates the corpus under ``benchmarks/out/`` (git-ignored; reused when the same size, seed
+and number of planted errors was generated before), then runs, each in a fresh child process:
+
+* ``read``: ``pyarrow.parquet.read_table`` of the same six Parquet files (the baseline);
+* ``validate``: the library call ``peacetalks.validate(root)``;
+* ``cli``: ``peacetalks validate ROOT`` as a subprocess (unless ``--no-cli``).
+
+For each it prints the wall time (measured inside the child around the work itself, and for the
+whole process) and the peak resident memory of the child (``ru_maxrss`` from ``os.wait4``), then the
+ratio of validation time to read time, and whether every planted error was found with its file,
+row and code, and which issues were reported that were not planted. It prints figures; it does
+not assert timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run as a script: make `benchmarks.synth` importable
+# benchmarks.synth (polars, numpy, peacetalks) is imported by the parent only, so the children
+# that measure reading and validation import nothing they do not need.
+if TYPE_CHECKING:
+    from benchmarks.synth import PlantedErrors
+
+FILES = (
+    "corpus/articles.parquet",
+    "corpus/blocks.parquet",
+    "annotations/entities.parquet",
+    "annotations/events.parquet",
+    "annotations/event_arguments.parquet",
+    "annotations/stances.parquet",
+)
+MANIFEST = "planted.json"
+
+
+@dataclass
+class Run:
+    name: str
+    inner_s: float | None  # wall time of the work itself, measured in the child
+    process_s: float  # wall time of the whole child process (interpreter start, imports, work)
+    peak_mib: float  # peak resident set size of the child
+    result: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# Children: each measurement runs in its own process so its peak memory is its own.
+# ---------------------------------------------------------------------------------------------
+
+
+def _child_read(root: Path) -> dict[str, Any]:
+    import pyarrow.dataset  # noqa: F401  # read_table imports it on first use; keep that out of the timing
+    import pyarrow.parquet as pq
+
+    t0 = time.perf_counter()
+    rows = {f: pq.read_table(root / f).num_rows for f in FILES}
+    return {"seconds": time.perf_counter() - t0, "rows": rows}
+
+
+def _child_validate(root: Path) -> dict[str, Any]:
+    import peacetalks
+
+    t0 = time.perf_counter()
+    report = peacetalks.validate(root)
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "issues": [[i.file, i.row, i.code] for i in report.issues],
+        "checked": report.checked,
+    }
+
+
+def _spawn(args: list[str]) -> tuple[float, float, int, str]:
+    """Run a child; return its wall time, peak RSS (MiB), exit code and stdout.
+
+    The child is reaped with ``os.wait4`` so its own ``ru_maxrss`` is read (not the maximum over
+    all children); its output goes to temporary files so no pipe can fill up meanwhile.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code  # reaped here; tell Popen so it does not wait again
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if code not in (0, 1) or (not stdout and stderr):
+        raise RuntimeError(f"{' '.join(args[:4])} exited with {code}:\n{stderr}")
+    return seconds, usage.ru_maxrss / 1024, code, stdout
+
+
+def _measure(name: str, root: Path) -> Run:
+    seconds, peak, _, out = _spawn([sys.executable, __file__, "--child", name, str(root)])
+    if not out.strip():
+        raise RuntimeError(f"{name} child printed nothing")
+    result = json.loads(out)
+    return Run(name, result.pop("seconds"), seconds, peak, result)
+
+
+def _measure_cli(root: Path) -> Run:
+    exe = Path(sys.executable).parent / "peacetalks"
+    seconds, peak, code, out = _spawn([str(exe), "validate", str(root)])
+    return Run("cli", None, seconds, peak, {"exit_code": code, "lines": out.count("\n")})
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus
+# ---------------------------------------------------------------------------------------------
+
+
+def _corpus(out: Path, n: int, seed: int, plant: int, regenerate: bool) -> tuple[Path, PlantedErrors, float | None]:
+    root = out / f"synth-{n}-s{seed}-e{plant}"
+    manifest = root / MANIFEST
+    if manifest.exists() and not regenerate:
+        data = json.loads(manifest.read_text())
+        return root, _planted_from_json(data), None
+    from benchmarks.synth import generate
+    from peacetalks.storage import write_text_atomic
+
+    t0 = time.perf_counter()
+    planted = generate(root, n, seed=seed, plant_errors=plant)
+    seconds = time.perf_counter() - t0
+    write_text_atomic(manifest, json.dumps(_planted_to_json(planted), ensure_ascii=False, indent=1))
+    return root, planted, seconds
+
+
+def _planted_to_json(planted: PlantedErrors) -> dict[str, Any]:
+    return {"counts": planted.counts, "errors": [asdict(e) for e in planted.errors]}
+
+
+def _planted_from_json(data: dict[str, Any]) -> PlantedErrors:
+    from benchmarks.synth import ExpectedIssue, PlantedError, PlantedErrors
+
+    errors = [
+        PlantedError(e["kind"], e["doc_id"], tuple(ExpectedIssue(**x) for x in e["expected"])) for e in data["errors"]
+    ]
+    return PlantedErrors(errors, dict(data["counts"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+
+def _print(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _check(planted: PlantedErrors, issues: list[list[Any]]) -> bool:
+    from benchmarks.synth import KINDS
+
+    found = {(f, r, c) for f, r, c in issues}
+    expected = planted.expected()
+    missed = [e for err in planted.errors for e in err.expected if (e.file, e.row, e.code) not in found]
+    unexpected = sorted(found - expected, key=lambda x: (x[0], -1 if x[1] is None else x[1], x[2]))
+    kinds_found = sum(all((e.file, e.row, e.code) in found for e in err.expected) for err in planted.errors)
+    _print(
+        f"planted errors: {len(planted)} ({len(expected)} expected issues, {len({k.kind for k in KINDS})} kinds); "
+        f"found {kinds_found}/{len(planted)}; issues reported: {len(issues)}"
+    )
+    for e in missed:
+        _print(f"  MISSED {e.file}:{e.row} [{e.code}] doc={e.doc_id}")
+    codes: dict[str, int] = {}
+    for _, _, c in unexpected:
+        codes[c] = codes.get(c, 0) + 1
+    _print(f"unexpected issues: {len(unexpected)}" + (f" (codes: {codes})" if codes else ""))
+    for f, r, c in unexpected[:20]:
+        _print(f"  UNEXPECTED {f}:{r} [{c}]")
+    return not missed and not unexpected
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--articles", type=int, default=100_000, help="articles in the synthetic corpus")
+    parser.add_argument("--plant-errors", type=int, default=51, help="errors to plant (default: 3 of each kind)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="where corpora are generated")
+    parser.add_argument("--regenerate", action="store_true", help="generate even if the corpus exists")
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI subprocess run")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of read and validate (the best is used)")
+    parser.add_argument("--child", choices=["read", "validate"], help=argparse.SUPPRESS)
+    parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        work = _child_read if args.child == "read" else _child_validate
+        sys.stdout.write(json.dumps(work(args.root)))
+        return 0
+
+    root, planted, gen_s = _corpus(args.out, args.articles, args.seed, args.plant_errors, args.regenerate)
+    size_mib = sum((root / f).stat().st_size for f in FILES) / 2**20
+    _print(f"corpus: {root} ({size_mib:.0f} MiB on disk)")
+    _print("  " + ", ".join(f"{k}={v:,}" for k, v in planted.counts.items()))
+    _print(f"  generated in {gen_s:.1f} s" if gen_s is not None else "  reused (pass --regenerate to rebuild)")
+    _print(f"  machine: {os.cpu_count()} cores")
+
+    reads = [_measure("read", root) for _ in range(args.repeat)]
+    validations = [_measure("validate", root) for _ in range(args.repeat)]
+    read = min(reads, key=lambda r: r.inner_s or 0.0)
+    val = min(validations, key=lambda r: r.inner_s or 0.0)
+    runs = [read, val]
+    if not args.no_cli:
+        runs.append(_measure_cli(root))
+    _print()
+    _print(f"{'run':<10}{'work s':>10}{'process s':>12}{'peak MiB':>11}")
+    for r in runs:
+        inner = f"{r.inner_s:.2f}" if r.inner_s is not None else "-"
+        _print(f"{r.name:<10}{inner:>10}{r.process_s:>12.2f}{r.peak_mib:>11.0f}")
+    assert read.inner_s is not None
+    assert val.inner_s is not None
+    _print()
+    _print(f"validate / read time: {val.inner_s / read.inner_s:.2f}x (target <= 3x)")
+    if not args.no_cli:
+        _print(f"cli process / read process: {runs[2].process_s / read.process_s:.2f}x")
+        _print(f"cli exit code: {runs[2].result['exit_code']}, lines printed: {runs[2].result['lines']}")
+    _print(f"validate peak memory: {val.peak_mib:.0f} MiB = {val.peak_mib / 1024:.2f} GiB (target < 2.5 GB)")
+    ok = _check(planted, val.result["issues"])
+    _print("all planted errors found, nothing else reported" if ok else "MISMATCH between planted and found")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,301 @@
+"""The ready-made configs of PeaceTalks-DE: their ``datasets`` Features and their Arrow tables.
+
+- ``documents``: one row per article with its text, blocks, mentions, events (with arguments)
+  and stances as nested lists;
+- ``entities``: one row per mention; ``events``: one row per event with its arguments;
+- ``stances``: one row per stance with its holder mention, target (id and labels), polarity and
+  evidence text;
+- ``tokens``: one row per sentence with tokens, offsets and BIO tags (see :mod:`peacetalks.tokens`).
+
+Label columns are ``ClassLabel``s named from the scheme (:mod:`peacetalks.schema.features`); a
+table is built with polars and cast to ``features.arrow_schema``. Article text is joined once per
+article (``documents``, ``tokens``), never onto mentions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+from datasets import ClassLabel, Features, List
+
+from peacetalks.errors import LoadError, TableReadError
+from peacetalks.schema.features import STRING, label_names, table_features
+from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.scheme import Scheme, load_scheme
+from peacetalks.splits import current_splits
+from peacetalks.storage import read_table
+from peacetalks.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+
+CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "events", "stances", "tokens")
+DEFAULT_CONFIG = "documents"
+TOKEN_OPTIONS = ("tagset", "mention_types")
+
+
+def check_config(config: str, options: dict[str, Any]) -> None:
+    if config not in CONFIG_NAMES:
+        raise LoadError(
+            "unknown-config", f"config {config!r} does not exist; expected one of {', '.join(CONFIG_NAMES)}"
+        )
+    allowed = TOKEN_OPTIONS if config == "tokens" else ()
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise LoadError(
+            "unknown-option",
+            f"config {config!r} takes no option {', '.join(unknown)}; it takes: {', '.join(allowed) or 'none'}",
+        )
+
+
+def _argument_features(s: Scheme) -> dict[str, Any]:
+    return table_features(ARGUMENTS.name, drop=("doc_id", "event_id"), scheme=s)
+
+
+def _event_features(s: Scheme, *, with_doc: bool) -> dict[str, Any]:
+    feats = table_features(EVENTS.name, drop=() if with_doc else ("doc_id",), scheme=s)
+    return feats | {"arguments": List(_argument_features(s))}
+
+
+def _stance_features(s: Scheme) -> dict[str, Any]:
+    base = table_features(STANCES.name, scheme=s)
+    extra = {
+        "holder_text": STRING,
+        "holder_label": ClassLabel(names=list(s.entity_labels)),
+        "holder_entity_id": STRING,
+        "target_label_de": STRING,
+        "target_label_en": STRING,
+    }
+    ordered: dict[str, Any] = {}
+    for name, feat in base.items():
+        ordered[name] = feat
+        if name == "holder_mention_id":
+            ordered |= {k: v for k, v in extra.items() if k.startswith("holder")}
+        if name == "target_id":
+            ordered |= {k: v for k, v in extra.items() if k.startswith("target")}
+    return ordered
+
+
+def features(config: str, **options: Any) -> Features:
+    """The ``datasets`` Features of a config; label columns are ClassLabels named from the scheme."""
+    check_config(config, options)
+    s = load_scheme()
+    if config == "documents":
+        nested = {
+            "blocks": List(table_features(BLOCKS.name, drop=("doc_id",), scheme=s)),
+            "mentions": List(table_features(ENTITIES.name, drop=("doc_id",), scheme=s)),
+            "events": List(_event_features(s, with_doc=False)),
+            "stances": List(table_features(STANCES.name, drop=("doc_id",), scheme=s)),
+        }
+        return Features(table_features(ARTICLES.name, scheme=s) | nested)
+    if config == "entities":
+        return Features(table_features(ENTITIES.name, scheme=s))
+    if config == "events":
+        return Features(_event_features(s, with_doc=True))
+    if config == "stances":
+        return Features(_stance_features(s))
+    from peacetalks.tokens import token_features
+
+    return token_features(**options)
+
+
+def encode_labels(df: pl.DataFrame, table: str, scheme: Scheme) -> pl.DataFrame:
+    """Replace each label column of ``table`` by its ClassLabel index (Int64, nulls kept)."""
+    exprs = []
+    for column in df.columns:
+        names = label_names(table, column, scheme)
+        if names is None:
+            continue
+        enum = pl.Enum(list(names))
+        if isinstance(df.schema[column], pl.List):
+            exprs.append(pl.col(column).list.eval(pl.element().cast(enum).to_physical().cast(pl.Int64)))
+        else:
+            exprs.append(pl.col(column).cast(enum).to_physical().cast(pl.Int64))
+    try:
+        return df.with_columns(exprs)
+    except pl.exceptions.InvalidOperationError as exc:
+        raise LoadError(
+            "value-not-in-scheme",
+            f"{table}: a label is not in the scheme ({str(exc).splitlines()[0]})",
+            hint="run 'peacetalks validate' to find the row",
+        ) from None
+
+
+def _read(root: Path, table: Table) -> pl.DataFrame:
+    """A table in file order (``write_tables`` keeps files sorted by their keys); annotations may be absent.
+
+    polars' own Parquet reader is several times faster than ``read_table`` (pyarrow, then polars).
+    """
+    path = table.path(root)
+    if not path.exists():
+        return read_table(root, table, missing_ok=table.folder == "annotations")
+    try:
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise TableReadError(table.relpath(), str(exc).splitlines()[0]) from None
+
+
+def _struct_values(df: pl.DataFrame, value_type: pa.StructType, extra: dict[str, pa.Array] | None = None) -> pa.Array:
+    """A StructArray of ``value_type`` from the frame's columns (and ready-made child arrays in ``extra``)."""
+    table = df.select([f.name for f in value_type if f.name not in (extra or {})]).to_arrow()
+    arrays = [
+        (extra[f.name] if extra and f.name in extra else table[f.name].combine_chunks()).cast(f.type)
+        for f in value_type
+    ]
+    return pa.StructArray.from_arrays(arrays, fields=list(value_type))
+
+
+def list_column(
+    parents: pl.DataFrame,
+    child: pl.DataFrame,
+    keys: list[str],
+    value_type: pa.StructType,
+    extra: dict[str, pa.Array] | None = None,
+) -> pa.Array:
+    """One list of ``child`` rows per row of ``parents`` (matched on ``keys``), built from offsets.
+
+    No group-by: each child row gets its parent's row number; the rows are put in parent order (a
+    no-op for tables sorted by their keys) and the list offsets are the running counts. ``extra``
+    arrays must be aligned with ``child`` and in parent order already.
+    """
+    located = child.with_columns(_position(parents, keys).alias("__parent")).filter(pl.col("__parent").is_not_null())
+    if extra is None and not located["__parent"].is_sorted():
+        located = located.sort("__parent", maintain_order=True)
+    counts = np.bincount(located["__parent"].to_numpy(), minlength=parents.height)
+    offsets = np.zeros(parents.height + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    values = _struct_values(located, value_type, extra)
+    return pa.LargeListArray.from_arrays(pa.array(offsets), values).cast(pa.list_(value_type))
+
+
+def _arguments(root: Path, s: Scheme, events: pl.DataFrame, value_type: pa.StructType) -> pa.Array:
+    args = encode_labels(_read(root, ARGUMENTS), ARGUMENTS.name, s)
+    return list_column(events, args, ["doc_id", "event_id"], value_type)
+
+
+def _events_table(root: Path, s: Scheme, feats: Features, events: pl.DataFrame) -> pa.Table:
+    """The ``events`` config for the (label-encoded) ``events`` rows, in their order, with arguments."""
+    schema = feats.arrow_schema
+    args = _arguments(root, s, events, schema.field("arguments").type.value_type)
+    flat = events.select([f.name for f in schema if f.name != "arguments"]).to_arrow()
+    columns = [args if f.name == "arguments" else flat[f.name].cast(f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _key(keys: list[str]) -> pl.Expr:
+    return pl.col(keys[0]) if len(keys) == 1 else pl.concat_str(keys, separator="\x1f")
+
+
+def _position(parents: pl.DataFrame, keys: list[str]) -> pl.Expr:
+    """The row number in ``parents`` of each row's ``keys`` (null when absent); keeps the row order."""
+    lookup = parents.select(_key(keys))[:, 0]
+    return _key(keys).replace_strict(lookup, pl.int_range(lookup.len(), dtype=pl.UInt32, eager=True), default=None)
+
+
+def _in_doc_order(df: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with its rows ordered as the doc_ids of ``order`` (stable within a document)."""
+    placed = df.with_columns(_position(order, ["doc_id"]).alias("__order")).filter(pl.col("__order").is_not_null())
+    if not placed["__order"].is_sorted():
+        placed = placed.sort("__order", maintain_order=True)
+    return placed.drop("__order")
+
+
+def _stances(root: Path, s: Scheme) -> pl.DataFrame:
+    stances = encode_labels(_read(root, STANCES), STANCES.name, s)
+    holders = _read(root, ENTITIES).select(
+        "doc_id",
+        pl.col("mention_id").alias("holder_mention_id"),
+        pl.col("text").alias("holder_text"),
+        pl.col("label").cast(pl.Enum(list(s.entity_labels))).to_physical().cast(pl.Int64).alias("holder_label"),
+        pl.col("entity_id").alias("holder_entity_id"),
+    )
+    targets = pl.DataFrame(
+        {
+            "target_id": pl.Series(range(len(s.stance_targets)), dtype=pl.Int64),
+            "target_label_de": [t.label_de for t in s.stance_targets],
+            "target_label_en": [t.label_en for t in s.stance_targets],
+        }
+    )
+    out = stances.join(holders, on=["doc_id", "holder_mention_id"], how="left", maintain_order="left")
+    return out.join(targets, on="target_id", how="left", maintain_order="left")
+
+
+def _documents_table(root: Path, docs: pl.DataFrame, s: Scheme, feats: Features) -> pa.Table:
+    """The ``documents`` config for the articles ``docs``, in their order, nested lists built from offsets."""
+    schema = feats.arrow_schema
+    encoded = encode_labels(docs, ARTICLES.name, s)
+    flat = encoded.select([f.name for f in schema if f.name not in _NESTED]).to_arrow()
+    value = {name: schema.field(name).type.value_type for name in _NESTED}
+    children = {
+        "blocks": list_column(encoded, encode_labels(_read(root, BLOCKS), BLOCKS.name, s), ["doc_id"], value["blocks"]),
+        "mentions": list_column(
+            encoded, encode_labels(_read(root, ENTITIES), ENTITIES.name, s), ["doc_id"], value["mentions"]
+        ),
+        "stances": list_column(
+            encoded, encode_labels(_read(root, STANCES), STANCES.name, s), ["doc_id"], value["stances"]
+        ),
+    }
+    events = _in_doc_order(encode_labels(_read(root, EVENTS), EVENTS.name, s), encoded)
+    arguments = _arguments(root, s, events, value["events"].field("arguments").type.value_type)
+    children["events"] = list_column(encoded, events, ["doc_id"], value["events"], {"arguments": arguments})
+    columns = [children[f.name] if f.name in _NESTED else flat[f.name].cast(f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+_NESTED = ("blocks", "mentions", "events", "stances")
+
+
+def _to_arrow(df: pl.DataFrame, feats: Features) -> pa.Table:
+    table = df.select(list(feats)).to_arrow()
+    return table.cast(feats.arrow_schema)
+
+
+def build_frame(config: str, root: Path, articles: pl.DataFrame, **options: Any) -> pl.DataFrame:
+    """The rows of a flat config (entities, stances, tokens) as one polars frame, labels as indices."""
+    s = load_scheme()
+    if config == "entities":
+        return encode_labels(_read(root, ENTITIES), ENTITIES.name, s)
+    if config == "stances":
+        return _stances(root, s)
+    if config == "tokens":
+        from peacetalks.tokens import token_rows
+
+        return token_rows(articles, _read(root, BLOCKS), _read(root, ENTITIES), **options)
+    raise LoadError("unknown-config", f"config {config!r} is not a flat config")
+
+
+def _split_order(frame: pl.DataFrame, splits: pl.DataFrame) -> tuple[pl.DataFrame, list[int]]:
+    """``frame`` with the rows of each split together (train, validation, test; stable) and the sizes."""
+    codes = splits["split"].replace_strict(list(SPLIT_NAMES), list(range(len(SPLIT_NAMES))), return_dtype=pl.Int8)
+    code = pl.col("doc_id").replace_strict(splits["doc_id"], codes, default=None)
+    placed = frame.with_columns(code.alias("__split")).filter(pl.col("__split").is_not_null())
+    placed = placed.sort("__split", maintain_order=True)
+    sizes = np.bincount(placed["__split"].to_numpy(), minlength=len(SPLIT_NAMES)).tolist()
+    return placed.drop("__split"), [int(n) for n in sizes]
+
+
+def build_config(config: str, root: Path, **options: Any) -> dict[str, pa.Table]:
+    """Split name -> Arrow table of the config, conforming to ``features(config)``.
+
+    Built from the corpus folder ``root`` (corpus/, annotations/ and corpus/splits.parquet;
+    articles not yet in splits.parquet get the split ``peacetalks split`` would give them).
+    Every split is present, an empty one with 0 rows; the rows of a split keep file order.
+    """
+    feats = features(config, **options)
+    root = Path(root)
+    s = load_scheme()
+    whole = config in ("documents", "tokens")
+    articles = _read(root, ARTICLES) if whole else pl.DataFrame(schema=ARTICLES.polars_schema())
+    splits = current_splits(root, articles if whole else None).select("doc_id", "split")
+    if config == "documents":
+        docs, sizes = _split_order(articles, splits)
+        table = _documents_table(root, docs, s, feats)
+    elif config == "events":
+        events, sizes = _split_order(encode_labels(_read(root, EVENTS), EVENTS.name, s), splits)
+        table = _events_table(root, s, feats, events)
+    else:
+        frame, sizes = _split_order(build_frame(config, root, articles, **options), splits)
+        table = _to_arrow(frame, feats)
+    starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    return {name: table.slice(int(starts[i]), int(sizes[i])) for i, name in enumerate(SPLIT_NAMES)}
