@@ -16,9 +16,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-# The main job on the bundled corpus.
+# The main job on the bundled corpus: validate it and build release $(RELEASE_VERSION) into dist/.
+# Rebuilding the same version with the same data leaves dist/v$(RELEASE_VERSION) as it is.
+RELEASE_VERSION ?= 0.1.0
 release: $(STAMP)
 	$(BIN)/peacetalks validate
+	$(BIN)/peacetalks release --version $(RELEASE_VERSION) --out dist
 
 validate: $(STAMP)
 	$(BIN)/peacetalks validate

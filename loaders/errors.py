@@ -84,11 +84,23 @@ class LoadError(PeaceTalksError):
         super().__init__(f"[{code}] {message}")
 
 
-class ReleaseError(PeaceTalksError):
-    """A release cannot be built."""
+class _CodedError(PeaceTalksError):
+    """An error with a stable kebab-case ``code`` and the ``path`` it is about (may be empty)."""
+
+    def __init__(self, code: str, message: str, *, path: str = "", hint: str = "") -> None:
+        self.code = code
+        self.path = path
+        if hint:
+            self.hint = hint
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}[{code}] {message}")
 
 
-class PublishError(PeaceTalksError):
+class ReleaseError(_CodedError):
+    """A release cannot be built, read or rehydrated."""
+
+
+class PublishError(_CodedError):
     """A release cannot be published."""
 
 

@@ -11,6 +11,9 @@ Sources, tried in this order:
 - ``owner/name``: a Hugging Face Hub dataset repo, read with ``datasets.load_dataset`` at
   ``revision`` (a tag, branch or commit).
 
+With ``texts=DIR`` a stand-off release (folder or Hub repo) is first rehydrated from the local
+copies in DIR (each must match its article's ``text_sha256``) into the cache, then loaded.
+
 A corpus folder is built into Arrow files once, in a cache keyed by the config, its options and
 the size and modification time of every input file (``$PEACETALKS_CACHE``, default
 ``<HF datasets cache>/peacetalks``); later loads memory-map those files.
@@ -89,6 +92,25 @@ def resolve_source(source: str | os.PathLike[str] | None, revision: str | None =
     return found
 
 
+def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
+    """A release with its stand-off texts filled in from ``texts``, made once in the cache."""
+    from peacetalks.release import rehydrate_release
+
+    if found.kind == "corpus":
+        raise LoadError("texts-need-release", "texts= fills in a stand-off release; a corpus folder has its texts")
+    folder = found.path
+    if found.kind == "hub":
+        from huggingface_hub import snapshot_download
+
+        folder = Path(snapshot_download(found.location, repo_type="dataset", revision=revision))
+    key = hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest()[:16]
+    target = cache_root() / "rehydrated" / key
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rehydrate_release(folder, texts, target)
+    return target
+
+
 def cache_root() -> Path:
     env = os.environ.get("PEACETALKS_CACHE")
     if env:
@@ -151,6 +173,7 @@ def load(
     *,
     source: str | os.PathLike[str] | None = None,
     revision: str | None = None,
+    texts: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> DatasetDict | Dataset:
     """Load a config as a ``DatasetDict`` of train/validation/test, or one ``Dataset`` when ``split`` is given.
@@ -177,7 +200,10 @@ def load(
             "a release or Hub repo holds its configs ready-made",
         )
     kwargs: dict[str, Any] = {"name": config}
-    if found.kind == "hub":
+    location = found.location
+    if texts is not None:
+        location = str(rehydrated(found, revision, Path(texts)))
+    elif found.kind == "hub":
         kwargs["revision"] = revision
-    result: DatasetDict | Dataset = datasets.load_dataset(found.location, split=split, **kwargs)
+    result: DatasetDict | Dataset = datasets.load_dataset(location, split=split, **kwargs)
     return result

@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from peacetalks.cli import card, corpus, interchange, review, splits
+from peacetalks.cli import card, corpus, interchange, release, review, splits
 from peacetalks.cli import export as export_commands
 from peacetalks.cli._render import err
 from peacetalks.errors import PeaceTalksError, ValidationFailed
@@ -21,12 +21,15 @@ app = typer.Typer(
 )
 app.command("validate")(corpus.validate_cmd)
 app.command("ingest")(corpus.ingest_cmd)
+app.command("split")(splits.split_cmd)
 app.command("import")(interchange.import_cmd)
-app.command("card")(card.card_cmd)
+app.command("export")(export_commands.export_cmd)
 app.command("agree")(review.agree_cmd)
 app.command("adjudicate")(review.adjudicate_cmd)
-app.command("export")(export_commands.export_cmd)
-app.command("split")(splits.split_cmd)
+app.command("card")(card.card_cmd)
+app.command("release")(release.release_cmd)
+app.command("rehydrate")(release.rehydrate_cmd)
+app.command("publish")(release.publish_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

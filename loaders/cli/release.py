@@ -1,0 +1,82 @@
+"""Commands that build and publish releases: release, rehydrate, publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from peacetalks.cli._options import RootArg
+from peacetalks.cli._render import err, out
+from peacetalks.publish import PublishResult, publish_git, publish_hub
+from peacetalks.release import build_release, rehydrate_release
+
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder that holds the release folders v<version>/.")]
+
+
+def release_cmd(
+    version: Annotated[str, typer.Option("--version", help="The release version, MAJOR.MINOR.PATCH.")],
+    root: RootArg = None,
+    out_dir: OutOpt = Path("dist"),
+    include_text: Annotated[
+        bool, typer.Option("--include-text", help="Include texts whose licence forbids redistribution (private use).")
+    ] = False,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="An earlier release folder to compare with (e.g. a checkout).")
+    ] = None,
+) -> None:
+    """Validate the corpus and build release VERSION (Hub layout) into OUT/vVERSION/."""
+    result = build_release(root, version, out_dir, include_text=include_text, previous=previous)
+    state = "unchanged (identical rebuild)" if result.unchanged else "built"
+    out.print(f"{state}: {result.folder} ({len(result.files)} files)")
+    for config, splits in result.split_sizes.items():
+        sizes = ", ".join(f"{split} {n}" for split, n in splits.items()) or "no rows"
+        err.print(f"  {config}: {sizes}")
+    if result.standoff:
+        err.print(f"stand-off (no text): {', '.join(result.standoff)}")
+    err.print(f"compared with: {result.previous or 'nothing (first release)'}")
+
+
+def rehydrate_cmd(
+    release: Annotated[Path, typer.Argument(help="A stand-off release folder.", file_okay=False)],
+    texts: Annotated[Path, typer.Option("--texts", help="Folder with local copies of the texts (*.txt).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="New folder for the release with texts.")],
+) -> None:
+    """Fill the texts of a stand-off release in from local copies whose sha256 matches."""
+    result = rehydrate_release(release, texts, out_dir)
+    out.print(f"rehydrated: {result.folder}")
+
+
+def _render(result: PublishResult) -> None:
+    plan = result.plan
+    for what, paths in (("add", plan.added), ("change", plan.changed), ("delete", plan.deleted)):
+        for path in paths:
+            out.print(f"{what} {escape(path)}")
+    summary = (
+        f"{len(plan.added)} added, {len(plan.changed)} changed, {len(plan.deleted)} deleted, "
+        f"{len(plan.unchanged)} unchanged"
+    )
+    if result.dry_run:
+        err.print(f"dry run: would publish {plan.version} to {plan.target} as {plan.tag} ({summary})")
+    else:
+        err.print(f"published {plan.version} to {plan.target}: commit {result.commit}, tag {plan.tag} ({summary})")
+
+
+def publish_cmd(
+    dist: Annotated[Path, typer.Argument(help="A release folder built by 'peacetalks release'.", file_okay=False)],
+    repo: Annotated[str | None, typer.Option("--repo", help="Hub dataset repository ORG/NAME.")] = None,
+    to: Annotated[Path | None, typer.Option("--to", help="A local git repository instead of the Hub.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added, changed, deleted.")] = False,
+    private: Annotated[bool, typer.Option("--private", help="Create the Hub repository as private.")] = False,
+) -> None:
+    """Publish a release as one commit and the tag vX.Y.Z (Hub: huggingface_hub's token; or --to PATH)."""
+    if (repo is None) == (to is None):
+        raise typer.BadParameter("give exactly one of --repo ORG/NAME and --to PATH")
+    if to is not None:
+        result = publish_git(dist, to, dry_run=dry_run)
+    else:
+        assert repo is not None
+        result = publish_hub(dist, repo, dry_run=dry_run, private=private or None)
+    _render(result)

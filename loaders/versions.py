@@ -1,0 +1,47 @@
+"""Semantic versions of dataset releases: parsing, ordering and the tag each one gets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from peacetalks.errors import ReleaseError
+
+_SEMVER = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    """A release version ``MAJOR.MINOR.PATCH`` (no pre-release or build suffixes)."""
+
+    major: int
+    minor: int
+    patch: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+    @property
+    def tag(self) -> str:
+        """The git tag of this version on the Hub and in a local publish repository."""
+        return f"v{self}"
+
+
+def parse_version(text: str) -> Version:
+    """Parse ``X.Y.Z`` (a leading ``v`` is accepted). Raises ReleaseError ``bad-version``."""
+    match = _SEMVER.fullmatch(text.strip())
+    if match is None:
+        raise ReleaseError("bad-version", f"version {text!r} is not of the form MAJOR.MINOR.PATCH, e.g. 0.1.0")
+    major, minor, patch = (int(g) for g in match.groups())
+    return Version(major, minor, patch)
+
+
+def check_newer(version: Version, last: Version | None, *, where: str = "") -> None:
+    """Refuse a version that is not greater than the last release (code ``version-not-greater``)."""
+    if last is not None and version <= last:
+        raise ReleaseError(
+            "version-not-greater",
+            f"version {version} is not greater than the last release {last}",
+            path=where,
+            hint=f"choose a version above {last}, e.g. {Version(last.major, last.minor, last.patch + 1)}",
+        )
