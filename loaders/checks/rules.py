@@ -141,10 +141,14 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
         value="form",
         message=pl.format("form {} is only for NAM mentions, this one is {}", pl.col("form"), pl.col("mention_type")),
     )
+    # Count the distinct (entity, label) pairs first: cheap, and conflicts are rare, so only the
+    # conflicting entities have their labels joined into the message.
+    pairs = entities.select("doc_id", "entity_id", "label").unique()
+    multi = pairs.group_by("doc_id", "entity_id").agg(pl.len().alias("__n")).filter(pl.col("__n") > 1)
     labels = (
-        entities.group_by("doc_id", "entity_id")
+        pairs.join(multi.select("doc_id", "entity_id"), on=["doc_id", "entity_id"], how="semi")
+        .group_by("doc_id", "entity_id")
         .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
-        .filter(pl.col("__n") > 1)
     )
     conflicting = entities.join(labels, on=["doc_id", "entity_id"], how="inner")
     issues += issues_from(
@@ -174,20 +178,26 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
 
 
 def _crossing_issues(names: pl.DataFrame, file: str) -> list[Issue]:
-    """NAME mentions that partly overlap one of the CROSSING_WINDOW mentions starting before them."""
-    ordered = names.sort("doc_id", "start", "end")
+    """NAME mentions that partly overlap one of the CROSSING_WINDOW mentions starting before them.
+
+    The frame is sorted by document, so "the k-th mention before, in the same document" is a plain
+    shift masked where the document changes (a window ``over("doc_id")`` costs ~30x more).
+    """
+    ordered = names.select(ROW, "doc_id", "mention_id", "start", "end").sort(
+        "doc_id", "start", "end", maintain_order=True
+    )
+    ordered = ordered.with_columns(pl.col("doc_id").rle_id().alias("__doc"))
     crossing = pl.lit(False)
-    other = pl.lit(None, pl.String)
+    other = pl.lit(None, pl.Int64)  # position (in ``ordered``) of the first crossed mention
+    position = pl.int_range(pl.len(), dtype=pl.Int64)
     for k in range(1, CROSSING_WINDOW + 1):
-        ps, pe = pl.col("start").shift(k).over("doc_id"), pl.col("end").shift(k).over("doc_id")
-        hit = (ps < pl.col("start")) & (pl.col("start") < pe) & (pe < pl.col("end"))
-        other = (
-            pl.when(hit.fill_null(False) & other.is_null())
-            .then(pl.col("mention_id").shift(k).over("doc_id"))
-            .otherwise(other)
-        )
-        crossing = crossing | hit.fill_null(False)
-    flagged = ordered.with_columns(other.alias("__other")).filter(crossing)
+        same_doc = pl.col("__doc").shift(k) == pl.col("__doc")
+        ps, pe = pl.col("start").shift(k), pl.col("end").shift(k)
+        hit = (same_doc & (ps < pl.col("start")) & (pl.col("start") < pe) & (pe < pl.col("end"))).fill_null(False)
+        other = pl.when(hit & other.is_null()).then(position - k).otherwise(other)
+        crossing = crossing | hit
+    flagged = ordered.with_columns(other.alias("__other_at")).filter(crossing)
+    flagged = flagged.with_columns(ordered["mention_id"].gather(flagged["__other_at"]).alias("__other"))
     return issues_from(
         flagged,
         code="crossing-mentions",
