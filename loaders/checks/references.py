@@ -10,7 +10,10 @@ from peacetalks.report import Issue
 
 def duplicate_issues(df: pl.DataFrame, keys: list[str], file: str, id_column: str) -> list[Issue]:
     """Every row whose key (e.g. doc_id + mention_id) occurs more than once."""
-    dup = df.filter(pl.struct(keys).is_duplicated())
+    # Rows with equal keys have equal hashes: find the (few) rows whose key hash repeats, then
+    # decide on the keys themselves, so a hash collision can never report a false duplicate.
+    candidates = df.filter(pl.struct(keys).hash().is_duplicated())
+    dup = candidates.filter(pl.struct(keys).is_duplicated())
     what = " + ".join(keys)
     return issues_from(
         dup,
@@ -57,7 +60,7 @@ def reference_issues(
     A reference that exists in another document is reported as ``<what>-in-other-doc``.
     """
     refs = df.filter(pl.col(column).is_not_null())
-    keyed = targets.select("doc_id", pl.col(target_column).alias(column)).unique()
+    keyed = targets.select("doc_id", pl.col(target_column).alias(column))  # an anti join needs no unique()
     dangling = refs.join(keyed, on=["doc_id", column], how="anti")
     if dangling.is_empty():
         return []

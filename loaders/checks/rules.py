@@ -214,13 +214,13 @@ def _crossing_issues(names: pl.DataFrame, file: str) -> list[Issue]:
 
 
 def holder_issues(stances: pl.DataFrame, entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]:
-    holders = stances.join(
-        entities.select(
-            "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label")
-        ).unique(["doc_id", "holder_mention_id"]),
-        on=["doc_id", "holder_mention_id"],
-        how="inner",
+    keys = ["doc_id", "holder_mention_id"]
+    mentions = entities.select(
+        "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label")
     )
+    # Only the mentions that hold a stance (a semi join first keeps unique() off the whole table).
+    mentions = mentions.join(stances.select(keys), on=keys, how="semi").unique(keys)
+    holders = stances.join(mentions, on=keys, how="inner")
     allowed = "/".join(scheme.stance_holder_labels)
     return issues_from(
         holders.filter(~pl.col("__label").is_in(scheme.stance_holder_labels)),

@@ -57,12 +57,40 @@ def covered_text(
     return pl.concat(parts)
 
 
+def _text_flags(spec: SpanSpec) -> pl.Expr:
+    """True where the covered text differs from the stored one or has white space at an end."""
+    whitespace = pl.col("__covered").str.contains(r"^\s|\s$")
+    if spec.text is None:
+        return whitespace
+    return (pl.col(spec.text) != pl.col("__covered")) | whitespace
+
+
+def _failing_text(articles: pl.DataFrame, valid: pl.DataFrame, spec: SpanSpec) -> pl.DataFrame:
+    """The valid spans whose covered text is wrong, with ``__covered``.
+
+    Batch by batch of ``BATCH_DOCS`` articles: only that batch's texts are joined to its spans,
+    and only the failing rows are kept, so no text is held for the whole table.
+    """
+    located = valid.with_columns((pl.col(_DOC_INDEX) // BATCH_DOCS).alias("__batch"))
+    s, e = pl.col(spec.start), pl.col(spec.end)
+    parts = []
+    for (batch,), part in located.partition_by("__batch", as_dict=True, include_key=False).items():
+        texts = articles.slice(int(batch) * BATCH_DOCS, BATCH_DOCS).select("doc_id", pl.col("text").alias("__text"))
+        covered = part.join(texts, on="doc_id").select(
+            pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias("__covered")
+        )
+        parts.append(covered.filter(_text_flags(spec)))
+    if not parts:
+        return valid.with_columns(pl.lit(None, pl.String).alias("__covered")).clear()
+    return pl.concat(parts)
+
+
 def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index: pl.DataFrame) -> list[Issue]:
     cols = [ROW, "doc_id", spec.id_column, spec.start, spec.end] + ([spec.text] if spec.text else [])
     spans = df.select(cols)
     if spec.optional:
         spans = spans.filter(pl.col(spec.start).is_not_null() | pl.col(spec.end).is_not_null())
-    spans = spans.join(index.select("doc_id", _LEN), on="doc_id", how="inner")
+    spans = spans.join(index, on="doc_id", how="inner")
     s, e = pl.col(spec.start), pl.col(spec.end)
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
@@ -105,8 +133,7 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
         **common,
     )
     valid = spans.filter((s >= 0) & (s < e) & (e <= pl.col(_LEN)))
-    covered = covered_text(articles, index, valid, spec.start, spec.end)
-    checked = valid.join(covered, on=ROW)
+    checked = _failing_text(articles, valid, spec)
     if spec.text:
         stored = pl.col(spec.text)
         issues += issues_from(
