@@ -141,16 +141,18 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
         value="form",
         message=pl.format("form {} is only for NAM mentions, this one is {}", pl.col("form"), pl.col("mention_type")),
     )
-    # Count the distinct (entity, label) pairs first: cheap, and conflicts are rare, so only the
-    # conflicting entities have their labels joined into the message.
-    pairs = entities.select("doc_id", "entity_id", "label").unique()
-    multi = pairs.group_by("doc_id", "entity_id").agg(pl.len().alias("__n")).filter(pl.col("__n") > 1)
+    # Group by a hash of (doc_id, entity_id): mentions of one entity always share it, so every
+    # conflicting entity is among the suspects; the exact grouping then runs on those rows only.
+    key = pl.struct("doc_id", "entity_id").hash().alias("__key")
+    keyed = entities.select(key, "label")
+    multi = keyed.group_by("__key").agg(pl.col("label").n_unique().alias("__n")).filter(pl.col("__n") > 1)
+    suspects = entities.filter(key.is_in(multi["__key"].implode()))
     labels = (
-        pairs.join(multi.select("doc_id", "entity_id"), on=["doc_id", "entity_id"], how="semi")
-        .group_by("doc_id", "entity_id")
+        suspects.group_by("doc_id", "entity_id")
         .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
+        .filter(pl.col("__n") > 1)
     )
-    conflicting = entities.join(labels, on=["doc_id", "entity_id"], how="inner")
+    conflicting = suspects.join(labels, on=["doc_id", "entity_id"], how="inner")
     issues += issues_from(
         conflicting,
         code="entity-label-conflict",
@@ -162,7 +164,8 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
             "entity {} has mentions labelled {}; one entity has one label", pl.col("entity_id"), pl.col("__labels")
         ),
     )
-    dup = entities.filter(pl.struct("doc_id", "start", "end", "label").is_duplicated())
+    span_key = pl.struct("doc_id", "start", "end", "label")
+    dup = entities.filter(span_key.hash().is_duplicated()).filter(span_key.is_duplicated())  # exact on the suspects
     issues += issues_from(
         dup,
         code="duplicate-span",
@@ -187,16 +190,19 @@ def _crossing_issues(names: pl.DataFrame, file: str) -> list[Issue]:
         "doc_id", "start", "end", maintain_order=True
     )
     ordered = ordered.with_columns(pl.col("doc_id").rle_id().alias("__doc"))
-    crossing = pl.lit(False)
-    other = pl.lit(None, pl.Int64)  # position (in ``ordered``) of the first crossed mention
     position = pl.int_range(pl.len(), dtype=pl.Int64)
+    hits = []
     for k in range(1, CROSSING_WINDOW + 1):
         same_doc = pl.col("__doc").shift(k) == pl.col("__doc")
         ps, pe = pl.col("start").shift(k), pl.col("end").shift(k)
         hit = (same_doc & (ps < pl.col("start")) & (pl.col("start") < pe) & (pe < pl.col("end"))).fill_null(False)
-        other = pl.when(hit & other.is_null()).then(position - k).otherwise(other)
-        crossing = crossing | hit
-    flagged = ordered.with_columns(other.alias("__other_at")).filter(crossing)
+        hits.append(hit.alias(f"__hit{k}"))
+    # Each hit is its own column, so no expression is nested in (and recomputed by) the next one.
+    ordered = ordered.with_columns(hits)
+    names_of_hits = [f"__hit{k}" for k in range(1, CROSSING_WINDOW + 1)]
+    # The nearest crossed mention: the smallest k that hits.
+    other = pl.coalesce([pl.when(pl.col(h)).then(position - k) for k, h in enumerate(names_of_hits, start=1)])
+    flagged = ordered.with_columns(other.alias("__other_at")).filter(pl.any_horizontal(names_of_hits))
     flagged = flagged.with_columns(ordered["mention_id"].gather(flagged["__other_at"]).alias("__other"))
     return issues_from(
         flagged,

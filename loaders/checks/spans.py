@@ -75,8 +75,10 @@ def _failing_text(articles: pl.DataFrame, valid: pl.DataFrame, spec: SpanSpec) -
     s, e = pl.col(spec.start), pl.col(spec.end)
     parts = []
     for (batch,), part in located.partition_by("__batch", as_dict=True, include_key=False).items():
-        texts = articles.slice(int(batch) * BATCH_DOCS, BATCH_DOCS).select("doc_id", pl.col("text").alias("__text"))
-        covered = part.join(texts, on="doc_id").select(
+        first = int(batch) * BATCH_DOCS
+        texts = articles["text"].slice(first, BATCH_DOCS)
+        # _DOC_INDEX is the article's row, so its text is picked by position within the batch.
+        covered = part.with_columns(texts.gather(part[_DOC_INDEX] - first).alias("__text")).select(
             pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias("__covered")
         )
         parts.append(covered.filter(_text_flags(spec)))
