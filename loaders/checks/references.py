@@ -21,8 +21,9 @@ def _key_in(df: pl.DataFrame, targets: pl.DataFrame, keys: list[str]) -> pl.Seri
     if its fingerprint collided with a present one in both hashes, a chance of about 2**-128 per pair.
     """
     h0, h1 = key_hashes(keys)
-    present = targets.select(h0.alias("__h0"), h1.alias("__h1"))
-    found = df.select(h0.is_in(present["__h0"].implode()) & h1.is_in(present["__h1"].implode()))
+    complete = pl.all_horizontal(pl.col(k).is_not_null() for k in keys)  # a null never matches, as in a join
+    present = targets.filter(complete).select(h0.alias("__h0"), h1.alias("__h1"))
+    found = df.select(complete & h0.is_in(present["__h0"].implode()) & h1.is_in(present["__h1"].implode()))
     return found.to_series()
 
 
@@ -49,7 +50,8 @@ def duplicate_issues(df: pl.DataFrame, keys: list[str], file: str, id_column: st
 
 
 def unknown_doc_issues(df: pl.DataFrame, doc_ids: pl.DataFrame, file: str, id_column: str) -> list[Issue]:
-    missing = df.join(doc_ids, on="doc_id", how="anti")
+    known = pl.col("doc_id").is_in(doc_ids["doc_id"].implode()).fill_null(False)  # null doc_id: unknown
+    missing = df.filter(~known)
     return issues_from(
         missing,
         code="unknown-doc",
