@@ -140,3 +140,18 @@ def test_reference_in_other_doc_and_unknown_are_told_apart() -> None:
         .alias("mention_id")
     )
     assert _codes(frames) == [[ARG, 0, "unknown-mention"], [ARG, 1, "mention-in-other-doc"]]
+
+
+def test_crossing_found_in_unsorted_entities() -> None:
+    """Entities out of (doc_id, start, end) order are sorted before the neighbour comparison."""
+    frames = tiny_frames()
+    base = frames["entities"].filter(pl.col("mention_id") == "m1")
+    rows = [
+        base.with_columns(
+            pl.lit(mid).alias("mention_id"), pl.lit(s, pl.Int64).alias("start"), pl.lit(e, pl.Int64).alias("end")
+        )
+        for mid, s, e in [("c", 3, 8), ("b", 0, 5)]
+    ]
+    entities = pl.concat(rows).with_row_index("__row")
+    issues = _crossing_issues(entities, ENT)
+    assert [(i.record_id, i.row) for i in issues] == [("c", 0)]
