@@ -13,18 +13,29 @@ def key_hashes(keys: list[str]) -> tuple[pl.Expr, pl.Expr]:
     return pl.struct(keys).hash(seed=0x5EED), pl.struct(keys[::-1]).hash(seed=0xC0FFEE)
 
 
-def _key_in(df: pl.DataFrame, targets: pl.DataFrame, keys: list[str]) -> pl.Series:
-    """For each row of ``df``: does its composite key occur in ``targets``?
+def _member(values: pl.Series, pool: pl.Series) -> pl.Series:
+    """``values.is_in(pool)`` by binary search in the sorted pool: no hash set of the pool is built."""
+    ordered = pool.sort()
+    if ordered.is_empty():
+        return pl.Series(values.name, [False] * values.len(), dtype=pl.Boolean)
+    at = ordered.search_sorted(values, side="left").clip(upper_bound=ordered.len() - 1)
+    return ordered.gather(at) == values
 
-    Compared by 128-bit fingerprint (hash-set membership is ~4x faster and leaner than a join on
-    the string keys). A missing key is always reported; a missing key could pass unreported only
-    if its fingerprint collided with a present one in both hashes, a chance of about 2**-128 per pair.
+
+def key_in(df: pl.DataFrame, targets: pl.DataFrame, keys: list[str]) -> pl.Series:
+    """For each row of ``df``: does its composite key occur in ``targets``? (nulls never match)
+
+    Compared by 128-bit fingerprint, each half looked up by binary search in the sorted target
+    hashes: several times faster and leaner than a join on the string keys. A missing key is
+    always reported; one could pass unreported only if both of its hashes collided with present
+    ones, a chance of about 2**-128 per pair.
     """
     h0, h1 = key_hashes(keys)
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in keys)  # a null never matches, as in a join
     present = targets.filter(complete).select(h0.alias("__h0"), h1.alias("__h1"))
-    found = df.select(complete & h0.is_in(present["__h0"].implode()) & h1.is_in(present["__h1"].implode()))
-    return found.to_series()
+    mine = df.select(complete.alias("__ok"), h0.alias("__h0"), h1.alias("__h1"))
+    found = mine["__ok"] & _member(mine["__h0"], present["__h0"]) & _member(mine["__h1"], present["__h1"])
+    return found.alias("__found")
 
 
 def duplicate_issues(df: pl.DataFrame, keys: list[str], file: str, id_column: str) -> list[Issue]:
@@ -81,7 +92,7 @@ def reference_issues(
     """
     refs = df.filter(pl.col(column).is_not_null())
     keyed = targets.select("doc_id", pl.col(target_column).alias(column))
-    dangling = refs.filter(~_key_in(refs, keyed, ["doc_id", column]))
+    dangling = refs.filter(~key_in(refs, keyed, ["doc_id", column]))
     if dangling.is_empty():
         return []
     candidates = keyed.filter(pl.col(column).is_in(dangling[column].implode()))

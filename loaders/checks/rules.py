@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from peacetalks.checks._issues import ROW, issues_from
-from peacetalks.checks.references import key_hashes
+from peacetalks.checks.references import key_hashes, key_in
 from peacetalks.report import Issue
 from peacetalks.scheme import Scheme
 
@@ -90,7 +90,7 @@ def argument_issues(
     h0, h1 = key_hashes(["doc_id", "event_id"])
     complete = pl.col("doc_id").is_not_null() & pl.col("event_id").is_not_null()
     categories = events.filter(complete).select(h0.alias("__h0"), h1.alias("__h1"), "category").unique(["__h0", "__h1"])
-    typed = arguments.filter(complete).with_columns(h0.alias("__h0"), h1.alias("__h1"))
+    typed = arguments.filter(complete).select(ROW, "doc_id", "argument_id", "role", h0.alias("__h0"), h1.alias("__h1"))
     typed = typed.join(categories, on=["__h0", "__h1"], how="inner")
     typed = typed.filter(pl.col("role").is_in(scheme.argument_roles) & pl.col("category").is_in(scheme.category_names))
     allowed = _pairs(scheme.category_role_pairs(), "category", "role")
@@ -110,10 +110,10 @@ def argument_issues(
         ),
     )
     required = _pairs(scheme.required_role_pairs(), "category", "role")
-    needed = events.join(required, on="category", how="inner")
-    present = arguments.select("doc_id", "event_id", "role")  # an anti join needs no unique()
+    needed = events.select(ROW, "doc_id", "event_id", "category").join(required, on="category", how="inner")
+    present = arguments.select("doc_id", "event_id", "role")
     issues += issues_from(
-        needed.join(present, on=["doc_id", "event_id", "role"], how="anti"),
+        needed.filter(~key_in(needed, present, ["doc_id", "event_id", "role"])),
         code="missing-required-role",
         file=events_file,
         id_column="event_id",
