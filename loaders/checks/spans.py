@@ -144,6 +144,7 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
         **common,
     )
     valid = spans.filter((s >= 0) & (s < e) & (e <= pl.col(_LEN)))
+    del spans  # the valid rows are a copy; let the larger frame go before the text pass
     checked = _with_strings(_failing_text(articles, valid, df, spec), df, strings)
     if spec.text:
         stored = pl.col(spec.text)
