@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from peacetalks.checks._issues import ROW, issues_from
-from peacetalks.checks.references import key_hashes, key_in
+from peacetalks.checks.references import key_hashes, key_in, repeated
 from peacetalks.report import Issue
 from peacetalks.scheme import Scheme
 
@@ -146,10 +146,19 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
     )
     # Group by a hash of (doc_id, entity_id): mentions of one entity always share it, so every
     # conflicting entity is among the suspects; the exact grouping then runs on those rows only.
-    key = pl.struct("doc_id", "entity_id").hash().alias("__key")
-    keyed = entities.select(key, "label")
-    multi = keyed.group_by("__key").agg(pl.col("label").n_unique().alias("__n")).filter(pl.col("__n") > 1)
-    suspects = entities.filter(key.is_in(multi["__key"].implode()))
+    # Sorted by (key hash, label code), a conflict shows as a label change within one key hash.
+    keyed = entities.select(
+        pl.struct("doc_id", "entity_id").hash().alias("__key"),
+        pl.col("label").cast(pl.Categorical).to_physical().alias("__label"),  # exact codes, one per label
+        pl.col("label").is_null().alias("__null"),
+    ).sort("__key", "__label", "__null")
+    change = (pl.col("__key") == pl.col("__key").shift(1)) & (
+        (pl.col("__label") != pl.col("__label").shift(1)) | (pl.col("__null") != pl.col("__null").shift(1))
+    )
+    conflicted = keyed.filter(change.fill_null(False))["__key"].unique()
+    suspects = entities.filter(
+        entities.select(pl.struct("doc_id", "entity_id").hash()).to_series().is_in(conflicted.implode())
+    )
     labels = (
         suspects.group_by("doc_id", "entity_id")
         .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
@@ -168,7 +177,8 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
         ),
     )
     span_key = pl.struct("doc_id", "start", "end", "label")
-    dup = entities.filter(span_key.hash().is_duplicated()).filter(span_key.is_duplicated())  # exact on the suspects
+    suspect = repeated(entities.select(span_key.hash()).to_series())
+    dup = entities.filter(suspect).filter(span_key.is_duplicated())  # exact on the suspects
     issues += issues_from(
         dup,
         code="duplicate-span",

@@ -155,3 +155,27 @@ def test_crossing_found_in_unsorted_entities() -> None:
     entities = pl.concat(rows).with_row_index("__row")
     issues = _crossing_issues(entities, ENT)
     assert [(i.record_id, i.row) for i in issues] == [("c", 0)]
+
+
+def test_repeated_marks_every_copy_of_a_repeated_value() -> None:
+    """The sort-based duplicate mask marks all copies of a repeated value, nulls never."""
+    from peacetalks.checks.references import repeated
+
+    hashes = pl.Series([5, 1, 5, None, 7, None, 1, 5], dtype=pl.UInt64)
+    assert repeated(hashes).to_list() == [True, True, True, False, False, False, True, True]
+
+
+def test_entity_label_conflict_is_per_document() -> None:
+    """One entity_id with two labels conflicts within a document, not across two documents."""
+    frames = _second_doc(tiny_frames(), "zz-second")
+    relabel = (pl.col("doc_id") == "zz-second") & (pl.col("mention_id") == "m1")
+    frames["entities"] = frames["entities"].with_columns(
+        pl.when(relabel).then(pl.lit("ORG")).otherwise(pl.col("label")).alias("label")
+    )
+    assert _codes(frames) == []
+    same_doc = frames["entities"].with_columns(
+        pl.when(pl.col("mention_id") == "m2").then(pl.lit("trump")).otherwise(pl.col("entity_id")).alias("entity_id")
+    )
+    frames["entities"] = same_doc
+    # In each document m1 and m2 now share entity "trump"; only in zz-second are the labels ORG and PER.
+    assert _codes(frames) == [[ENT, 3, "entity-label-conflict"], [ENT, 4, "entity-label-conflict"]]
