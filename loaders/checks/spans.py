@@ -7,8 +7,6 @@ whatever the size of the corpus (polars slices by code point, as the offsets cou
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,7 +15,6 @@ from peacetalks.checks._issues import ROW, issues_from
 from peacetalks.report import Issue
 
 BATCH_DOCS = 2_000
-_WORKERS = min(4, os.cpu_count() or 1)  # batches checked at the same time
 _DOC_INDEX = "__doc"
 _LEN = "__len"
 _POS = "__pos"  # the row's position in the frame given to span_issues
@@ -77,9 +74,9 @@ def _failing_text(articles: pl.DataFrame, valid: pl.DataFrame, df: pl.DataFrame,
     whitespace = pl.col("__covered").str.contains(r"^\s|\s$")
     wrong = whitespace if spec.text is None else (pl.col(spec.text) != pl.col("__covered")) | whitespace
     batches = valid.select(ROW, _POS, spec.start, spec.end, _DOC_INDEX, (pl.col(_DOC_INDEX) // BATCH_DOCS).alias("__b"))
-
-    def check(batch: int) -> pl.DataFrame:
-        first = batch * BATCH_DOCS
+    parts = []
+    for batch in batches["__b"].unique().sort():
+        first = int(batch) * BATCH_DOCS
         part = batches.filter(pl.col("__b") == batch)
         texts = articles["text"].slice(first, BATCH_DOCS)
         # _DOC_INDEX is the article's row, so its text is picked by position within the batch.
@@ -87,12 +84,7 @@ def _failing_text(articles: pl.DataFrame, valid: pl.DataFrame, df: pl.DataFrame,
         part = part.select(pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias("__covered"))
         if spec.text is not None:
             part = part.with_columns(df[spec.text].gather(part[_POS]))
-        return part.filter(wrong).drop("__b", _DOC_INDEX)
-
-    # Slicing one batch runs on one core; a few batches at a time use the others (polars releases
-    # the GIL). Memory stays bounded by those few batches.
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        parts = list(pool.map(check, [int(b) for b in batches["__b"].unique().sort()]))
+        parts.append(part.filter(wrong).drop("__b", _DOC_INDEX))
     if not parts:
         return (
             valid.select(ROW, _POS, spec.start, spec.end)
