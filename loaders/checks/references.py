@@ -25,7 +25,9 @@ def repeated(hashes: pl.Series) -> pl.Series:
 
 
 def _member(values: pl.Series, pool: pl.Series) -> pl.Series:
-    """``values.is_in(pool)``, with hash sets built from ``values`` only (the pool may be far larger)."""
+    """``values.is_in(pool)``, with hash sets built from the smaller side only."""
+    if pool.len() <= values.len():
+        return values.is_in(pool.implode())
     hits = pool.filter(pool.is_in(values.implode()))
     return values.is_in(hits.implode())
 

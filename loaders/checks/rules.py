@@ -248,8 +248,9 @@ def holder_issues(stances: pl.DataFrame, entities: pl.DataFrame, scheme: Scheme,
     mentions = entities.select(
         "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label")
     )
-    # Only the mentions that hold a stance (a semi join first keeps unique() off the whole table).
-    mentions = mentions.join(stances.select(keys), on=keys, how="semi").unique(keys)
+    # Only the mentions that hold a stance (found by key fingerprint), so unique() and the join
+    # run on those few rows, not on the whole table.
+    mentions = mentions.filter(key_in(mentions, stances.select(keys), keys)).unique(keys)
     holders = stances.join(mentions, on=keys, how="inner")
     allowed = "/".join(scheme.stance_holder_labels)
     return issues_from(
