@@ -56,6 +56,7 @@ class Run:
     inner_s: float | None  # wall time of the work itself, measured in the child
     process_s: float  # wall time of the whole child process (interpreter start, imports, work)
     peak_mib: float  # peak resident set size of the child
+    cpu_s: float  # user + system CPU time of the child (less sensitive to other load on the machine)
     result: dict[str, Any]
 
 
@@ -86,8 +87,8 @@ def _child_validate(root: Path) -> dict[str, Any]:
     }
 
 
-def _spawn(args: list[str]) -> tuple[float, float, int, str]:
-    """Run a child; return its wall time, peak RSS (MiB), exit code and stdout.
+def _spawn(args: list[str]) -> tuple[float, float, float, int, str]:
+    """Run a child; return its wall time, peak RSS (MiB), CPU time, exit code and stdout.
 
     The child is reaped with ``os.wait4`` so its own ``ru_maxrss`` is read (not the maximum over
     all children); its output goes to temporary files so no pipe can fill up meanwhile.
@@ -104,21 +105,21 @@ def _spawn(args: list[str]) -> tuple[float, float, int, str]:
         stdout, stderr = out.read(), err.read()
     if code not in (0, 1) or (not stdout and stderr):
         raise RuntimeError(f"{' '.join(args[:4])} exited with {code}:\n{stderr}")
-    return seconds, usage.ru_maxrss / 1024, code, stdout
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, code, stdout
 
 
 def _measure(name: str, root: Path) -> Run:
-    seconds, peak, _, out = _spawn([sys.executable, __file__, "--child", name, str(root)])
+    seconds, peak, cpu, _, out = _spawn([sys.executable, __file__, "--child", name, str(root)])
     if not out.strip():
         raise RuntimeError(f"{name} child printed nothing")
     result = json.loads(out)
-    return Run(name, result.pop("seconds"), seconds, peak, result)
+    return Run(name, result.pop("seconds"), seconds, peak, cpu, result)
 
 
 def _measure_cli(root: Path) -> Run:
     exe = Path(sys.executable).parent / "peacetalks"
-    seconds, peak, code, out = _spawn([str(exe), "validate", str(root)])
-    return Run("cli", None, seconds, peak, {"exit_code": code, "lines": out.count("\n")})
+    seconds, peak, cpu, code, out = _spawn([str(exe), "validate", str(root)])
+    return Run("cli", None, seconds, peak, cpu, {"exit_code": code, "lines": out.count("\n")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,22 +217,27 @@ def main(argv: list[str] | None = None) -> int:
     validations = [_measure("validate", root) for _ in range(args.repeat)]
     read = min(reads, key=lambda r: r.inner_s or 0.0)
     val = min(validations, key=lambda r: r.inner_s or 0.0)
+    if args.repeat > 1:
+        _print("  read work s: " + ", ".join(f"{r.inner_s:.2f}" for r in reads))
+        _print("  validate work s: " + ", ".join(f"{r.inner_s:.2f}" for r in validations))
     runs = [read, val]
     if not args.no_cli:
         runs.append(_measure_cli(root))
     _print()
-    _print(f"{'run':<10}{'work s':>10}{'process s':>12}{'peak MiB':>11}")
+    _print(f"{'run':<10}{'work s':>10}{'process s':>12}{'cpu s':>9}{'peak MiB':>11}")
     for r in runs:
         inner = f"{r.inner_s:.2f}" if r.inner_s is not None else "-"
-        _print(f"{r.name:<10}{inner:>10}{r.process_s:>12.2f}{r.peak_mib:>11.0f}")
+        _print(f"{r.name:<10}{inner:>10}{r.process_s:>12.2f}{r.cpu_s:>9.1f}{r.peak_mib:>11.0f}")
     assert read.inner_s is not None
     assert val.inner_s is not None
     _print()
     _print(f"validate / read time: {val.inner_s / read.inner_s:.2f}x (target <= 3x)")
+    _print(f"validate / read CPU time (whole processes): {val.cpu_s / read.cpu_s:.2f}x")
     if not args.no_cli:
         _print(f"cli process / read process: {runs[2].process_s / read.process_s:.2f}x")
         _print(f"cli exit code: {runs[2].result['exit_code']}, lines printed: {runs[2].result['lines']}")
-    _print(f"validate peak memory: {val.peak_mib:.0f} MiB = {val.peak_mib / 1024:.2f} GiB (target < 2.5 GB)")
+    peak_gb = val.peak_mib * 2**20 / 1e9
+    _print(f"validate peak memory: {val.peak_mib:.0f} MiB = {peak_gb:.2f} GB (target < 2.5 GB)")
     ok = _check(planted, val.result["issues"])
     _print("all planted errors found, nothing else reported" if ok else "MISMATCH between planted and found")
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
+from polars.exceptions import PanicException
 
 from peacetalks.errors import TableReadError
 from peacetalks.tables import Table
@@ -24,6 +25,11 @@ def read_table(root: Path, table: Table, layer: str | None = None, *, missing_ok
         if missing_ok:
             return pl.DataFrame(schema=table.polars_schema())
         raise TableReadError(table.relpath(layer), "file not found")
+    try:
+        # polars' own reader: ~3x faster than pyarrow + from_arrow, and no second copy of the strings.
+        return pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError, PanicException):
+        pass  # a damaged file: let pyarrow read it or say what is wrong with it, as before
     try:
         return pl.from_arrow(pq.read_table(path))  # type: ignore[return-value]  # a Table gives a DataFrame
     except (OSError, pa.ArrowException, ValueError) as exc:

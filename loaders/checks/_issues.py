@@ -27,7 +27,9 @@ def issues_from(
     if failing.is_empty():
         return []
     cols = failing.columns
-    out = failing.select(
+    # One chunk per column: polars 2.1 can panic ("assertion failed: i < self.len()") formatting
+    # string columns of a filtered multi-chunk frame, as read_parquet returns for a large file.
+    out = failing.rechunk().select(
         pl.col(ROW) if ROW in cols else pl.lit(None, pl.UInt32).alias(ROW),
         pl.col("doc_id").cast(pl.String) if "doc_id" in cols else pl.lit(None, pl.String).alias("doc_id"),
         (pl.col(id_column).cast(pl.String) if id_column and id_column in cols else pl.lit(None, pl.String)).alias(

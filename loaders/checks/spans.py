@@ -17,6 +17,7 @@ from peacetalks.report import Issue
 BATCH_DOCS = 2_000
 _DOC_INDEX = "__doc"
 _LEN = "__len"
+_POS = "__pos"  # the row's position in the frame given to span_issues
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,55 @@ def covered_text(
     return pl.concat(parts)
 
 
+def _with_strings(failing: pl.DataFrame, df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Fetch string columns of ``df`` for the (few) failing rows, by their position in ``df``."""
+    rows = failing[_POS]
+    return failing.with_columns(df[c].gather(rows) for c in columns if c not in failing.columns)
+
+
+def _failing_text(articles: pl.DataFrame, valid: pl.DataFrame, df: pl.DataFrame, spec: SpanSpec) -> pl.DataFrame:
+    """The valid spans whose covered text differs from the stored one or has white space at an end.
+
+    Batch by batch of ``BATCH_DOCS`` articles: only that batch's texts are picked for its spans,
+    and only the failing rows are kept (with ``__covered``), so no text is held for the whole table.
+    """
+    s, e = pl.col(spec.start), pl.col(spec.end)
+    whitespace = pl.col("__covered").str.contains(r"^\s|\s$")
+    wrong = whitespace if spec.text is None else (pl.col(spec.text) != pl.col("__covered")) | whitespace
+    batches = valid.select(ROW, _POS, spec.start, spec.end, _DOC_INDEX, (pl.col(_DOC_INDEX) // BATCH_DOCS).alias("__b"))
+    parts = []
+    for batch in batches["__b"].unique().sort():
+        first = int(batch) * BATCH_DOCS
+        part = batches.filter(pl.col("__b") == batch)
+        texts = articles["text"].slice(first, BATCH_DOCS)
+        # _DOC_INDEX is the article's row, so its text is picked by position within the batch.
+        part = part.with_columns(texts.gather(part[_DOC_INDEX] - first).alias("__text"))
+        part = part.select(pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias("__covered"))
+        if spec.text is not None:
+            part = part.with_columns(df[spec.text].gather(part[_POS]))
+        parts.append(part.filter(wrong).drop("__b", _DOC_INDEX))
+    if not parts:
+        return (
+            valid.select(ROW, _POS, spec.start, spec.end)
+            .with_columns(pl.lit(None, pl.String).alias("__covered"))
+            .clear()
+        )
+    return pl.concat(parts, how="diagonal")
+
+
 def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index: pl.DataFrame) -> list[Issue]:
-    cols = [ROW, "doc_id", spec.id_column, spec.start, spec.end] + ([spec.text] if spec.text else [])
-    spans = df.select(cols)
+    # Only integers travel through the big join and filters; the strings (doc_id, id, stored text)
+    # of the failing rows are fetched by their position in ``df`` at the end.
+    spans = df.select(ROW, pl.int_range(pl.len(), dtype=pl.UInt32).alias(_POS), "doc_id", spec.start, spec.end)
     if spec.optional:
         spans = spans.filter(pl.col(spec.start).is_not_null() | pl.col(spec.end).is_not_null())
-    spans = spans.join(index.select("doc_id", _LEN), on="doc_id", how="inner")
+    spans = spans.join(index, on="doc_id", how="inner").drop("doc_id")
+    strings = ["doc_id", spec.id_column] + ([spec.text] if spec.text else [])
     s, e = pl.col(spec.start), pl.col(spec.end)
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
     issues += issues_from(
-        spans.filter(s.is_null() != e.is_null()),
+        _with_strings(spans.filter(s.is_null() != e.is_null()), df, strings),
         code="incomplete-span",
         column=spec.end,
         message=pl.format("a span needs both {} and {}", pl.lit(spec.start), pl.lit(spec.end)),
@@ -75,7 +114,7 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
     )
     spans = spans.filter(s.is_not_null() & e.is_not_null())
     issues += issues_from(
-        spans.filter(s < 0),
+        _with_strings(spans.filter(s < 0), df, strings),
         code="span-out-of-bounds",
         column=spec.start,
         value=spec.start,
@@ -83,7 +122,7 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
         **common,
     )
     issues += issues_from(
-        spans.filter(e > pl.col(_LEN)),
+        _with_strings(spans.filter(e > pl.col(_LEN)), df, strings),
         code="span-out-of-bounds",
         column=spec.end,
         value=spec.end,
@@ -91,7 +130,7 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
         **common,
     )
     issues += issues_from(
-        spans.filter(s >= e),
+        _with_strings(spans.filter(s >= e), df, strings),
         code="empty-span",
         column=spec.end,
         value=spec.end,
@@ -105,8 +144,8 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
         **common,
     )
     valid = spans.filter((s >= 0) & (s < e) & (e <= pl.col(_LEN)))
-    covered = covered_text(articles, index, valid, spec.start, spec.end)
-    checked = valid.join(covered, on=ROW)
+    del spans  # the valid rows are a copy; let the larger frame go before the text pass
+    checked = _with_strings(_failing_text(articles, valid, df, spec), df, strings)
     if spec.text:
         stored = pl.col(spec.text)
         issues += issues_from(
