@@ -20,12 +20,6 @@ _MAY_NEED_NFC = r"[^\x00-\x{2FF}]"
 _SHA_BATCH = 4_096  # articles per hashing task; bounds the Arrow copy of the text to one batch
 
 
-def sha256_hex(texts: list[str]) -> list[str]:
-    """sha256 of each UTF-8 text. hashlib releases the GIL, so threads use every core."""
-    with ThreadPoolExecutor() as pool:
-        return list(pool.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest(), texts))
-
-
 def _sha256_batch(texts: pl.Series) -> list[str]:
     """sha256 of each text of a batch, hashed straight from the Arrow buffers (no Python strings)."""
     arr = texts.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string: offsets + one data buffer
