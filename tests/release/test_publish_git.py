@@ -13,22 +13,11 @@ from peacetalks.checksums import release_files
 from peacetalks.cli import app
 from peacetalks.errors import PublishError
 from peacetalks.publish import publish_git
-from peacetalks.release import build_release
-from tests.release._corpora import write_v1, write_v2
 from tests.release.test_release import load_in_fresh_process
 
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout.strip()
-
-
-@pytest.fixture
-def two_releases(tmp_path: Path) -> tuple[Path, Path]:
-    root = write_v1(tmp_path / "corpus")
-    first = build_release(root, "0.1.0", tmp_path / "dist").folder
-    write_v2(root)
-    second = build_release(root, "0.2.0", tmp_path / "dist").folder
-    return first, second
 
 
 def test_two_versions_each_tag_checks_out_as_released(two_releases: tuple[Path, Path], tmp_path: Path) -> None:

@@ -18,8 +18,6 @@ from typer.testing import CliRunner
 from peacetalks.cli import app
 from peacetalks.errors import PublishError
 from peacetalks.publish import publish_hub
-from peacetalks.release import build_release
-from tests.release._corpora import write_v1, write_v2
 from tests.release.hub_standin import HubStandIn
 from tests.release.test_release import load_in_fresh_process
 
@@ -34,15 +32,6 @@ def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubStandIn]
         monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
         monkeypatch.delenv("HF_TOKEN", raising=False)
         yield server
-
-
-@pytest.fixture
-def two_releases(tmp_path: Path) -> tuple[Path, Path]:
-    root = write_v1(tmp_path / "corpus")
-    first = build_release(root, "0.1.0", tmp_path / "dist").folder
-    write_v2(root)
-    second = build_release(root, "0.2.0", tmp_path / "dist").folder
-    return first, second
 
 
 def _tags(hub: HubStandIn) -> list[str]:

@@ -1,0 +1,20 @@
+"""Fixtures shared by the release and publish tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peacetalks.release import build_release
+from tests.release._corpora import write_v1, write_v2
+
+
+@pytest.fixture
+def two_releases(tmp_path: Path) -> tuple[Path, Path]:
+    """Releases 0.1.0 and 0.2.0 of a small corpus whose second version changes one mention and a split."""
+    root = write_v1(tmp_path / "corpus")
+    first = build_release(root, "0.1.0", tmp_path / "dist").folder
+    write_v2(root)
+    second = build_release(root, "0.2.0", tmp_path / "dist").folder
+    return first, second
