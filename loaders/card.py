@@ -78,7 +78,9 @@ def card_data(
     return DatasetCardData(
         license=license_id,
         language=list(languages),
-        annotations_creators=["expert-generated"],
+        # Both annotation passes and the adjudication were made by AI agents (DATACARD.md,
+        # "Who are the annotators?"), so the Hub's vocabulary term is machine-generated.
+        annotations_creators=["machine-generated"],
         language_creators=["found"],
         multilinguality="monolingual",
         source_datasets=["original"],

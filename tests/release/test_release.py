@@ -14,6 +14,7 @@ from huggingface_hub import DatasetCard
 from typer.testing import CliRunner
 
 import peacetalks.release as release_mod
+from peacetalks.card import card_data
 from peacetalks.checksums import MANIFEST, release_files, sha256_file, verify_manifest
 from peacetalks.cli import app
 from peacetalks.croissant import croissant_issues, record_count
@@ -277,3 +278,9 @@ def test_cli_rehydrate_refuses_a_wrong_copy_and_fills_a_right_one(v2_root: Path,
     ok = runner.invoke(app, [*args, "--texts", str(write_texts(tmp_path / "t"))])
     assert ok.exit_code == 0, ok.output
     assert f"rehydrated: {tmp_path / 'out'}" in ok.stdout
+
+
+def test_card_declares_the_annotations_machine_generated() -> None:
+    """The annotations were made by AI agents; the card must not claim expert annotators."""
+    data = card_data([], default="documents", license_id="cc-by-4.0", languages=["de"], num_documents=1)
+    assert data.annotations_creators == ["machine-generated"]
