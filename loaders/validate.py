@@ -99,9 +99,7 @@ def _cross_table(
             (ARGUMENTS, SpanSpec(files[ARGUMENTS.name], "argument_id", "start", "end", "text", optional=True)),
             (STANCES, SpanSpec(files[STANCES.name], "stance_id", "evidence_start", "evidence_end", "evidence_text")),
         ]
-        for table, spec in spans:
-            if table.name in ok:
-                issues += span_issues(ok[table.name], spec, articles, index)
+        issues += span_issues([(ok[table.name], spec) for table, spec in spans if table.name in ok], articles, index)
     entities, events = ok.get(ENTITIES.name), ok.get(EVENTS.name)
     arguments, stances = ok.get(ARGUMENTS.name), ok.get(STANCES.name)
     if entities is not None:

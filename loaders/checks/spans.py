@@ -1,23 +1,30 @@
 """Span checks: a span fits its article, and its stored text is what the article says there.
 
-Article text is never joined onto the whole annotation table. Spans are compared against
-their article in batches of ``BATCH_DOCS`` articles, so memory stays bounded by one batch
-whatever the size of the corpus (polars slices by code point, as the offsets count).
+Article text is never joined onto an annotation table. The articles are read in batches of
+``BATCH_DOCS``; for each batch the byte position of every code point is looked up once
+(:class:`~peacetalks.checks._utf8.ByteMap`) and the spans of every table that fall into the
+batch are compared with it byte for byte, so memory stays bounded by one batch whatever the
+size of the corpus. The rows that fail (a handful) are then sliced by code point and reported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from peacetalks.checks._issues import ROW, issues_from
+from peacetalks.checks._utf8 import ByteMap, Int32s, Ints
 from peacetalks.report import Issue
 
 BATCH_DOCS = 2_000
 _DOC_INDEX = "__doc"
 _LEN = "__len"
 _POS = "__pos"  # the row's position in the frame given to span_issues
+_COVERED = "__covered"
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,83 @@ def covered_text(
         texts = articles.slice(int(batch) * BATCH_DOCS, BATCH_DOCS).select("doc_id", "text")
         parts.append(
             part.join(texts, on="doc_id").select(
-                ROW, pl.col("text").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias("__covered")
+                ROW, pl.col("text").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(_COVERED)
             )
         )
     if not parts:
-        return pl.DataFrame(schema={ROW: pl.UInt32, "__covered": pl.String})
+        return pl.DataFrame(schema={ROW: pl.UInt32, _COVERED: pl.String})
     return pl.concat(parts)
+
+
+@dataclass
+class _Spans:
+    """The valid spans of one table as numpy arrays, ordered by article."""
+
+    df: pl.DataFrame
+    spec: SpanSpec
+    pos: Int32s  # row in ``df``
+    doc: Int32s  # the article's row
+    start: Int32s
+    end: Int32s
+    bounds: Ints  # rows of batch k are ``bounds[k]:bounds[k + 1]``
+
+    @classmethod
+    def of(cls, df: pl.DataFrame, spec: SpanSpec, valid: pl.DataFrame, n_articles: int) -> _Spans:
+        # Four int32 per span (offsets of valid spans are at most a text's length): the arrays of
+        # every table are held at once, for one pass over the articles.
+        arrays = valid.select(pl.col(_POS, _DOC_INDEX, spec.start, spec.end).cast(pl.Int32))
+        pos, doc, start, end = (arrays.to_series(i).to_numpy() for i in range(4))
+        if doc.size > 1 and bool(np.any(doc[1:] < doc[:-1])):  # tables are stored sorted: rarely taken
+            order = np.argsort(doc, kind="stable")
+            pos, doc, start, end = pos[order], doc[order], start[order], end[order]
+        edges = np.arange(0, n_articles + BATCH_DOCS, BATCH_DOCS)
+        return cls(df, spec, pos, doc, start, end, np.searchsorted(doc, edges).astype(np.int64))
+
+    def failing(self, batch: int, first: int, texts: ByteMap) -> Ints:
+        """Rows (in ``df``) of this batch whose text differs or has white space at an end."""
+        part = slice(int(self.bounds[batch]), int(self.bounds[batch + 1]))
+        if part.start == part.stop:
+            return np.zeros(0, dtype=np.int64)
+        doc = self.doc[part].astype(np.int64) - first
+        start, stop = self.start[part].astype(np.int64), self.end[part].astype(np.int64)
+        begin = texts.byte(doc, start)
+        if self.spec.text is None:
+            end = texts.byte(doc, stop)
+            bad = texts.white_space_at(begin) | texts.white_space_at(texts.last_start(end))
+        else:
+            # The stored text is at ``begin`` and has e - s code points: then it is the span's text,
+            # and white space at its ends is white space at the span's ends.
+            stored = self.df[self.spec.text].gather(pl.Series(self.pos[part]))
+            holds, end = texts.holds_at(begin, stored)
+            missing = stored.is_null().to_numpy()
+            if missing.any():  # no stored text to go by: find the span's end in the article
+                end[missing] = texts.byte(doc[missing], stop[missing])
+            chars = stored.str.len_chars().fill_null(0).to_numpy()
+            fits = holds & (missing | (chars == stop - start))
+            bad = ~fits | texts.white_space_at(begin) | texts.white_space_at(texts.last_start(end))
+        return self.pos[part][bad].astype(np.int64)
+
+
+def _failing_rows(articles: pl.DataFrame, tables: Sequence[_Spans]) -> list[Ints]:
+    """For each table, the rows of its valid spans whose covered text fails.
+
+    Batch by batch of articles, on a thread pool: numpy and polars release the GIL, and a batch
+    holds only its own texts' byte map, so the memory in use is a few batches'.
+    """
+
+    def one_batch(batch: int) -> list[Ints]:
+        first = batch * BATCH_DOCS
+        if not any(t.bounds[batch] < t.bounds[batch + 1] for t in tables):
+            return []
+        texts = ByteMap(articles["text"].slice(first, BATCH_DOCS))
+        return [table.failing(batch, first, texts) for table in tables]
+
+    found: list[list[Ints]] = [[] for _ in tables]
+    with ThreadPoolExecutor() as pool:
+        for rows in pool.map(one_batch, range(-(-articles.height // BATCH_DOCS))):
+            for kept, part in zip(found, rows, strict=False):
+                kept.append(part)
+    return [np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64) for rows in found]
 
 
 def _with_strings(failing: pl.DataFrame, df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -64,44 +142,15 @@ def _with_strings(failing: pl.DataFrame, df: pl.DataFrame, columns: list[str]) -
     return failing.with_columns(df[c].gather(rows) for c in columns if c not in failing.columns)
 
 
-def _failing_text(articles: pl.DataFrame, valid: pl.DataFrame, df: pl.DataFrame, spec: SpanSpec) -> pl.DataFrame:
-    """The valid spans whose covered text differs from the stored one or has white space at an end.
-
-    Batch by batch of ``BATCH_DOCS`` articles: only that batch's texts are picked for its spans,
-    and only the failing rows are kept (with ``__covered``), so no text is held for the whole table.
-    """
-    s, e = pl.col(spec.start), pl.col(spec.end)
-    whitespace = pl.col("__covered").str.contains(r"^\s|\s$")
-    wrong = whitespace if spec.text is None else (pl.col(spec.text) != pl.col("__covered")) | whitespace
-    batches = valid.select(ROW, _POS, spec.start, spec.end, _DOC_INDEX, (pl.col(_DOC_INDEX) // BATCH_DOCS).alias("__b"))
-    parts = []
-    for batch in batches["__b"].unique().sort():
-        first = int(batch) * BATCH_DOCS
-        part = batches.filter(pl.col("__b") == batch)
-        texts = articles["text"].slice(first, BATCH_DOCS)
-        # _DOC_INDEX is the article's row, so its text is picked by position within the batch.
-        part = part.with_columns(texts.gather(part[_DOC_INDEX] - first).alias("__text"))
-        part = part.select(pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias("__covered"))
-        if spec.text is not None:
-            part = part.with_columns(df[spec.text].gather(part[_POS]))
-        parts.append(part.filter(wrong).drop("__b", _DOC_INDEX))
-    if not parts:
-        return (
-            valid.select(ROW, _POS, spec.start, spec.end)
-            .with_columns(pl.lit(None, pl.String).alias("__covered"))
-            .clear()
-        )
-    return pl.concat(parts, how="diagonal")
-
-
-def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index: pl.DataFrame) -> list[Issue]:
-    # Only integers travel through the big join and filters; the strings (doc_id, id, stored text)
+def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list[Issue], pl.DataFrame]:
+    """Issues of spans that are incomplete, negative, too long or empty; and the valid spans."""
+    # Only integers travel through the join and filters; the strings (doc_id, id, stored text)
     # of the failing rows are fetched by their position in ``df`` at the end.
     spans = df.select(ROW, pl.int_range(pl.len(), dtype=pl.UInt32).alias(_POS), "doc_id", spec.start, spec.end)
     if spec.optional:
         spans = spans.filter(pl.col(spec.start).is_not_null() | pl.col(spec.end).is_not_null())
     spans = spans.join(index, on="doc_id", how="inner").drop("doc_id")
-    strings = ["doc_id", spec.id_column] + ([spec.text] if spec.text else [])
+    strings = _strings(spec)
     s, e = pl.col(spec.start), pl.col(spec.end)
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
@@ -143,13 +192,34 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
         ),
         **common,
     )
-    valid = spans.filter((s >= 0) & (s < e) & (e <= pl.col(_LEN)))
-    del spans  # the valid rows are a copy; let the larger frame go before the text pass
-    checked = _with_strings(_failing_text(articles, valid, df, spec), df, strings)
+    valid = spans.filter((s >= 0) & (s < e) & (e <= pl.col(_LEN))).select(_POS, _DOC_INDEX, spec.start, spec.end)
+    return issues, valid
+
+
+def _strings(spec: SpanSpec) -> list[str]:
+    return ["doc_id", spec.id_column] + ([spec.text] if spec.text else [])
+
+
+def _text_issues(
+    df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index: pl.DataFrame, rows: Ints
+) -> list[Issue]:
+    """The issues of the (few) rows whose covered text failed, sliced exactly by code point."""
+    if rows.size == 0:
+        return []
+    picked = df[rows].select(
+        ROW, pl.Series(_POS, rows, dtype=pl.UInt32), "doc_id", spec.start, spec.end, *([spec.text] if spec.text else [])
+    )
+    located = picked.join(index, on="doc_id", how="left", maintain_order="left")
+    s, e = pl.col(spec.start), pl.col(spec.end)
+    checked = located.with_columns(articles["text"].gather(located[_DOC_INDEX]).alias("__text"))
+    checked = checked.select(pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias(_COVERED))
+    checked = _with_strings(checked, df, _strings(spec))
+    common = {"file": spec.file, "id_column": spec.id_column}
+    issues: list[Issue] = []
     if spec.text:
         stored = pl.col(spec.text)
         issues += issues_from(
-            checked.filter(stored != pl.col("__covered")),
+            checked.filter(stored != pl.col(_COVERED)),
             code="span-text-mismatch",
             column=spec.text,
             value=spec.text,
@@ -157,19 +227,35 @@ def span_issues(df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index:
                 "stored {}={} but the article has {} at {}..{}",
                 pl.lit(spec.text),
                 stored.str.slice(0, 60),
-                pl.col("__covered").str.slice(0, 60),
+                pl.col(_COVERED).str.slice(0, 60),
                 s,
                 e,
             ),
             **common,
         )
     issues += issues_from(
-        checked.filter(pl.col("__covered").str.contains(r"^\s|\s$")),
+        checked.filter(pl.col(_COVERED).str.contains(r"^\s|\s$")),
         code="span-whitespace",
         column=spec.start,
         message=pl.format(
-            "span {}..{} ({}) starts or ends with white space; trim it", s, e, pl.col("__covered").str.slice(0, 60)
+            "span {}..{} ({}) starts or ends with white space; trim it", s, e, pl.col(_COVERED).str.slice(0, 60)
         ),
         **common,
     )
+    return issues
+
+
+def span_issues(
+    tables: Sequence[tuple[pl.DataFrame, SpanSpec]], articles: pl.DataFrame, index: pl.DataFrame
+) -> list[Issue]:
+    """Span issues of every table given (each frame carries ``__row``), in one pass over the articles."""
+    issues: list[Issue] = []
+    prepared = []
+    for df, spec in tables:
+        found, valid = _bounds(df, spec, index)
+        issues += found
+        prepared.append(_Spans.of(df, spec, valid, articles.height))
+        del valid
+    for table, rows in zip(prepared, _failing_rows(articles, prepared), strict=True):
+        issues += _text_issues(table.df, table.spec, articles, index, np.sort(rows))
     return issues

@@ -1,0 +1,96 @@
+"""The byte-level span check (code points mapped to UTF-8 bytes) reports what slicing by code point would."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peacetalks.checks import spans as span_checks
+from peacetalks.checks._issues import ROW
+from peacetalks.checks._utf8 import WHITE_SPACE, ByteMap
+from peacetalks.checks.spans import SpanSpec, article_index, covered_text, span_issues
+
+# One- to four-byte code points, white space of every width, combining marks.
+ALPHABET = "aZ ßäöü„“–\u00a0\u2009\u3000\t\n\u0301€𝔘😀"
+SPEC = SpanSpec("annotations/entities.parquet", "mention_id", "start", "end", "text")
+BLOCKS = SpanSpec("corpus/blocks.parquet", "block_id", "start", "end", None)
+
+
+def test_white_space_is_what_polars_calls_white_space() -> None:
+    """The code points the fast path treats as white space are exactly those polars' ``\\s`` matches."""
+    points = [cp for cp in range(0x110000) if not 0xD800 <= cp < 0xE000]
+    chars = pl.Series([chr(cp) for cp in points])
+    matched = {cp for cp, hit in zip(points, chars.str.contains(r"^\s$"), strict=True) if hit}
+    assert matched == set(WHITE_SPACE)
+
+
+def test_byte_map_finds_every_code_point() -> None:
+    texts = ["", "aä😀b", "ß", "plain"]
+    mapped = ByteMap(pl.Series(texts))
+    for doc, text in enumerate(texts):
+        chars = np.arange(len(text) + 1, dtype=np.int64)
+        got = mapped.byte(np.full(chars.size, doc, dtype=np.int64), chars)
+        base = sum(len(t.encode()) for t in texts[:doc])
+        want = [base + len(text[:k].encode()) for k in range(len(text) + 1)]
+        assert got.tolist() == want
+
+
+def _expected(articles: pl.DataFrame, spans: pl.DataFrame, spec: SpanSpec) -> set[tuple[int, str]]:
+    """(row, code) by slicing every span by code point, as the validator did before it compared bytes."""
+    covered = covered_text(articles, article_index(articles), spans, "start", "end")
+    rows = spans.join(covered, on=ROW)
+    out = {(int(r), "span-whitespace") for r in rows.filter(pl.col("__covered").str.contains(r"^\s|\s$"))[ROW]}
+    if spec.text:
+        out |= {(int(r), "span-text-mismatch") for r in rows.filter(pl.col("text") != pl.col("__covered"))[ROW]}
+    return out
+
+
+@st.composite
+def corpora(draw: st.DrawFn) -> tuple[pl.DataFrame, pl.DataFrame]:
+    texts = draw(st.lists(st.text(ALPHABET, min_size=1, max_size=40), min_size=1, max_size=5))
+    rows = []
+    for doc, text in enumerate(texts):
+        for _ in range(draw(st.integers(0, 6))):
+            start = draw(st.integers(0, len(text) - 1))
+            end = draw(st.integers(start + 1, len(text)))
+            stored = text[start:end]
+            choice = draw(st.sampled_from(["same", "shifted", "edited", "longer"]))
+            if choice == "shifted" and end < len(text):
+                stored = text[start + 1 : end + 1]
+            elif choice == "edited":
+                stored = stored[:-1] + draw(st.sampled_from(list(ALPHABET)))
+            elif choice == "longer":
+                stored = stored + draw(st.sampled_from(list(ALPHABET)))
+            rows.append({"doc_id": f"d{doc}", "start": start, "end": end, "text": stored})
+    articles = pl.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    spans = pl.DataFrame(rows, schema={"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String})
+    spans = spans.with_columns(pl.format("m{}", pl.int_range(pl.len())).alias("mention_id")).with_row_index(ROW)
+    return articles, spans
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(), st.sampled_from([1, 2, 2_000]))
+def test_byte_check_agrees_with_slicing(corpus: tuple[pl.DataFrame, pl.DataFrame], batch: int) -> None:
+    articles, spans = corpus
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(span_checks, "BATCH_DOCS", batch)
+        index = article_index(articles)
+        got = {(i.row, i.code) for i in span_issues([(spans, SPEC)], articles, index)}
+        assert got == _expected(articles, spans, SPEC)
+        blocks = spans.drop("text").rename({"mention_id": "block_id"})
+        got = {(i.row, i.code) for i in span_issues([(blocks, BLOCKS)], articles, index)}
+        assert got == _expected(articles, blocks, BLOCKS)
+
+
+def test_null_stored_text_is_not_compared_but_its_ends_are() -> None:
+    articles = pl.DataFrame({"doc_id": ["d"], "text": ["Putin sagte: ja"]})
+    spans = pl.DataFrame(
+        {"doc_id": ["d", "d"], "mention_id": ["a", "b"], "start": [0, 5], "end": [5, 11], "text": [None, None]},
+        schema_overrides={"text": pl.String},
+    ).with_row_index(ROW)
+    spec = SpanSpec("annotations/event_arguments.parquet", "mention_id", "start", "end", "text", optional=True)
+    issues = span_issues([(spans, spec)], articles, article_index(articles))
+    assert [(i.row, i.code) for i in issues] == [(1, "span-whitespace")]
