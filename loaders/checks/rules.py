@@ -146,19 +146,16 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
     )
     # Group by a hash of (doc_id, entity_id): mentions of one entity always share it, so every
     # conflicting entity is among the suspects; the exact grouping then runs on those rows only.
-    # Sorted by (key hash, label code), a conflict shows as a label change within one key hash.
-    keyed = entities.select(
-        pl.struct("doc_id", "entity_id").hash().alias("__key"),
-        pl.col("label").cast(pl.Categorical).to_physical().alias("__label"),  # exact codes, one per label
-        pl.col("label").is_null().alias("__null"),
-    ).sort("__key", "__label", "__null")
-    change = (pl.col("__key") == pl.col("__key").shift(1)) & (
-        (pl.col("__label") != pl.col("__label").shift(1)) | (pl.col("__null") != pl.col("__null").shift(1))
-    )
-    conflicted = keyed.filter(change.fill_null(False))["__key"].unique()
-    suspects = entities.filter(
-        entities.select(pl.struct("doc_id", "entity_id").hash()).to_series().is_in(conflicted.implode())
-    )
+    # One u64 per mention, the key hash with its low bits replaced by the label's code, sorted: a
+    # key with two labels shows as two neighbours with equal high bits and different low bits.
+    codes = {label: i for i, label in enumerate(scheme.entity_labels)}
+    slots = 1 << len(codes).bit_length()  # one more code than labels: null or not in the scheme
+    key = pl.struct("doc_id", "entity_id").hash() // slots
+    label = pl.col("label").replace_strict(codes, default=slots - 1, return_dtype=pl.UInt64).fill_null(slots - 1)
+    packed = entities.select((key * slots + label).alias("__packed")).to_series().sort()
+    high, low = packed // slots, packed % slots
+    conflicted = high.filter(((high == high.shift(1)) & (low != low.shift(1))).fill_null(False)).unique()
+    suspects = entities.filter((entities.select(key).to_series()).is_in(conflicted.implode()))
     labels = (
         suspects.group_by("doc_id", "entity_id")
         .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
@@ -248,10 +245,9 @@ def holder_issues(stances: pl.DataFrame, entities: pl.DataFrame, scheme: Scheme,
     mentions = entities.select(
         "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label")
     )
-    # Only the mentions that hold a stance (found by key fingerprint), so unique() and the join
-    # run on those few rows, not on the whole table.
-    mentions = mentions.filter(key_in(mentions, stances.select(keys), keys)).unique(keys)
-    holders = stances.join(mentions, on=keys, how="inner")
+    # An inner join of the (fewer) stances onto the mentions; a duplicated mention id (reported
+    # as such) must not double the stance's issue.
+    holders = stances.join(mentions, on=keys, how="inner").unique(ROW, keep="first", maintain_order=True)
     allowed = "/".join(scheme.stance_holder_labels)
     return issues_from(
         holders.filter(~pl.col("__label").is_in(scheme.stance_holder_labels)),
