@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from peacetalks.checks._issues import ROW, issues_from
-from peacetalks.checks.references import key_hashes, key_in, repeated
+from peacetalks.checks.references import key_hash, key_hashes, key_in, repeated
 from peacetalks.report import Issue
 from peacetalks.scheme import Scheme
 
@@ -150,7 +150,7 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
     # key with two labels shows as two neighbours with equal high bits and different low bits.
     codes = {label: i for i, label in enumerate(scheme.entity_labels)}
     slots = 1 << len(codes).bit_length()  # one more code than labels: null or not in the scheme
-    key = pl.struct("doc_id", "entity_id").hash() // slots
+    key = key_hash(["doc_id", "entity_id"]) // slots
     label = pl.col("label").replace_strict(codes, default=slots - 1, return_dtype=pl.UInt64).fill_null(slots - 1)
     packed = entities.select((key * slots + label).alias("__packed")).to_series().sort()
     high, low = packed // slots, packed % slots
@@ -173,9 +173,9 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
             "entity {} has mentions labelled {}; one entity has one label", pl.col("entity_id"), pl.col("__labels")
         ),
     )
-    span_key = pl.struct("doc_id", "start", "end", "label")
-    suspect = repeated(entities.select(span_key.hash()).to_series())
-    dup = entities.filter(suspect).filter(span_key.is_duplicated())  # exact on the suspects
+    span_key = ["doc_id", "start", "end", "label"]
+    suspect = repeated(entities.select(key_hash(span_key)).to_series())
+    dup = entities.filter(suspect).filter(pl.struct(span_key).is_duplicated())  # exact on the suspects
     issues += issues_from(
         dup,
         code="duplicate-span",
