@@ -79,10 +79,9 @@ class _Spans:
 
     @classmethod
     def of(cls, df: pl.DataFrame, spec: SpanSpec, valid: pl.DataFrame, n_articles: int) -> _Spans:
-        # Four int32 per span (offsets of valid spans are at most a text's length): the arrays of
-        # every table are held at once, for one pass over the articles.
-        arrays = valid.select(pl.col(_POS, _DOC_INDEX, spec.start, spec.end).cast(pl.Int32))
-        pos, doc, start, end = (arrays.to_series(i).to_numpy() for i in range(4))
+        # Four int32 per span (``valid`` holds them so: offsets of valid spans are at most a text's
+        # length); the arrays of every table are held at once, for one pass over the articles.
+        pos, doc, start, end = (valid.to_series(i).to_numpy() for i in range(4))
         if doc.size > 1 and bool(np.any(doc[1:] < doc[:-1])):  # tables are stored sorted: rarely taken
             order = np.argsort(doc, kind="stable")
             pos, doc, start, end = pos[order], doc[order], start[order], end[order]
@@ -142,28 +141,43 @@ def _with_strings(failing: pl.DataFrame, df: pl.DataFrame, columns: list[str]) -
     return failing.with_columns(df[c].gather(rows) for c in columns if c not in failing.columns)
 
 
+def _locate(doc_ids: pl.Series, index: pl.DataFrame) -> list[pl.Series]:
+    """Each row's article (its row in ``articles``) and text length; null for an unknown doc_id.
+
+    Tables are sorted by doc_id, so each run of equal doc_ids is looked up once and the result
+    spread over the run: no join copies the table.
+    """
+    run = doc_ids.rle_id()
+    firsts = doc_ids.filter((run != run.shift(1)).fill_null(True))
+    looked = firsts.to_frame("doc_id").join(index, on="doc_id", how="left", maintain_order="left")
+    return [looked[_DOC_INDEX].gather(run), looked[_LEN].gather(run)]
+
+
 def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list[Issue], pl.DataFrame]:
-    """Issues of spans that are incomplete, negative, too long or empty; and the valid spans."""
-    # Only integers travel through the join and filters; the strings (doc_id, id, stored text)
-    # of the failing rows are fetched by their position in ``df`` at the end.
-    spans = df.select(ROW, pl.int_range(pl.len(), dtype=pl.UInt32).alias(_POS), "doc_id", spec.start, spec.end)
-    if spec.optional:
-        spans = spans.filter(pl.col(spec.start).is_not_null() | pl.col(spec.end).is_not_null())
-    spans = spans.join(index, on="doc_id", how="inner").drop("doc_id")
+    """Issues of spans that are incomplete, negative, too long or empty; and the valid spans.
+
+    Rows of an unknown doc_id are left to the reference check; a span that is wholly null (an
+    event argument that points at a mention) is none of these.
+    """
+    # Only integers are filtered; the strings (doc_id, id, stored text) of the failing rows are
+    # fetched by their position in ``df`` at the end.
+    spans = df.select(ROW, pl.int_range(pl.len(), dtype=pl.UInt32).alias(_POS), spec.start, spec.end)
+    spans = spans.with_columns(_locate(df["doc_id"], index))
     strings = _strings(spec)
     s, e = pl.col(spec.start), pl.col(spec.end)
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
+    known = pl.col(_DOC_INDEX).is_not_null()
     issues += issues_from(
-        _with_strings(spans.filter(s.is_null() != e.is_null()), df, strings),
+        _with_strings(spans.filter(known & (s.is_null() != e.is_null())), df, strings),
         code="incomplete-span",
         column=spec.end,
         message=pl.format("a span needs both {} and {}", pl.lit(spec.start), pl.lit(spec.end)),
         **common,
     )
-    spans = spans.filter(s.is_not_null() & e.is_not_null())
+    complete = known & s.is_not_null() & e.is_not_null()
     issues += issues_from(
-        _with_strings(spans.filter(s < 0), df, strings),
+        _with_strings(spans.filter(complete & (s < 0)), df, strings),
         code="span-out-of-bounds",
         column=spec.start,
         value=spec.start,
@@ -171,7 +185,7 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
         **common,
     )
     issues += issues_from(
-        _with_strings(spans.filter(e > pl.col(_LEN)), df, strings),
+        _with_strings(spans.filter(complete & (e > pl.col(_LEN))), df, strings),
         code="span-out-of-bounds",
         column=spec.end,
         value=spec.end,
@@ -179,7 +193,7 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
         **common,
     )
     issues += issues_from(
-        _with_strings(spans.filter(s >= e), df, strings),
+        _with_strings(spans.filter(complete & (s >= e)), df, strings),
         code="empty-span",
         column=spec.end,
         value=spec.end,
@@ -192,7 +206,12 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
         ),
         **common,
     )
-    valid = spans.filter((s >= 0) & (s < e) & (e <= pl.col(_LEN))).select(_POS, _DOC_INDEX, spec.start, spec.end)
+    valid = (
+        spans.lazy()
+        .filter(complete & (s >= 0) & (s < e) & (e <= pl.col(_LEN)))
+        .select(pl.col(_POS, _DOC_INDEX, spec.start, spec.end).cast(pl.Int32))
+        .collect()
+    )
     return issues, valid
 
 
