@@ -44,6 +44,14 @@ def test_every_code_point_below_u0300_is_nfc_stable() -> None:
             assert all(int(part, 16) >= 0x300 for part in decomposition.split()[1:])
 
 
+def test_first_byte_tells_code_points_from_u0300() -> None:
+    """The NFC prefilter looks at UTF-8 lead bytes: from 0xCC up exactly for code points from U+0300 up."""
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue  # surrogates have no UTF-8 form
+        assert (chr(cp).encode()[0] >= article_checks._FIRST_BYTE_FROM_U0300) is (cp >= 0x300)
+
+
 @pytest.mark.parametrize(
     ("text", "flagged"),
     [
