@@ -12,7 +12,7 @@ import numpy.typing as npt
 import polars as pl
 
 from peacetalks.checks._issues import issues_from
-from peacetalks.checks._utf8 import utf8_buffers
+from peacetalks.checks._utf8 import THREADS, utf8_buffers
 from peacetalks.report import Issue
 
 # NFC can change or recompose only code points from U+0300 up (combining marks, singletons, jamo):
@@ -20,7 +20,7 @@ from peacetalks.report import Issue
 # code point from U+0300 up is NFC as it stands and needs no normalisation. In UTF-8 those code
 # points, and only they, start with a byte from 0xCC up (U+0300 is CC 80).
 _FIRST_BYTE_FROM_U0300 = 0xCC
-_SHA_BATCH = 4_096  # articles per hashing task; bounds the Arrow copy of the text to one batch
+_SHA_BATCH = 1_024  # articles per hashing task; bounds the Arrow copy of the text to one batch
 
 
 def _scan_batch(texts: pl.Series) -> tuple[list[str], npt.NDArray[np.bool_]]:
@@ -42,7 +42,7 @@ def scan_texts(texts: pl.Series) -> tuple[pl.Series, pl.Series]:
     In batches on a thread pool.
     """
     batches = [texts.slice(i, _SHA_BATCH) for i in range(0, texts.len(), _SHA_BATCH)]
-    with ThreadPoolExecutor() as pool:
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
         parts = list(pool.map(_scan_batch, batches))
     digests = [d for part, _ in parts for d in part]
     high = np.concatenate([flags for _, flags in parts]) if parts else np.zeros(0, dtype=bool)

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from peacetalks.checks._issues import ROW, issues_from
-from peacetalks.checks._utf8 import ByteMap, Int32s, Ints
+from peacetalks.checks._utf8 import THREADS, ByteMap, Int32s, Ints
 from peacetalks.report import Issue
 
 BATCH_DOCS = 2_000
@@ -128,7 +128,7 @@ def _failing_rows(articles: pl.DataFrame, tables: Sequence[_Spans]) -> list[Ints
         return [table.failing(batch, first, texts) for table in tables]
 
     found: list[list[Ints]] = [[] for _ in tables]
-    with ThreadPoolExecutor() as pool:
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
         for rows in pool.map(one_batch, range(-(-articles.height // BATCH_DOCS))):
             for kept, part in zip(found, rows, strict=False):
                 kept.append(part)
