@@ -56,7 +56,9 @@ def key_in(df: pl.DataFrame, targets: pl.DataFrame, keys: list[str]) -> pl.Serie
     """
     h0, h1 = key_hashes(keys)
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in keys)  # a null never matches, as in a join
-    present = targets.select(complete.alias("__ok"), h0.alias("__h0"), h1.alias("__h1")).filter("__ok")
+    present = targets.select(complete.alias("__ok"), h0.alias("__h0"), h1.alias("__h1"))
+    if not present["__ok"].all():
+        present = present.filter("__ok")
     mine = df.select(complete.alias("__ok"), h0.alias("__h0"), h1.alias("__h1"))
     found = mine["__ok"] & _member(mine["__h0"], present["__h0"]) & _member(mine["__h1"], present["__h1"])
     return found.alias("__found")
@@ -114,11 +116,15 @@ def reference_issues(
 
     A reference that exists in another document is reported as ``<what>-in-other-doc``.
     """
-    refs = df.filter(pl.col(column).is_not_null())
+    # Only the key columns (and each row's position) are filtered; the whole rows of the (few)
+    # dangling references are picked from ``df`` afterwards.
+    refs = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__pos"), "doc_id", column)
+    refs = refs.filter(pl.col(column).is_not_null())
     keyed = targets.select("doc_id", pl.col(target_column).alias(column))
-    dangling = refs.filter(~key_in(refs, keyed, ["doc_id", column]))
-    if dangling.is_empty():
+    lost = refs.filter(~key_in(refs, keyed, ["doc_id", column]))["__pos"]
+    if lost.is_empty():
         return []
+    dangling = df[lost]
     candidates = keyed.filter(pl.col(column).is_in(dangling[column].implode()))
     elsewhere = candidates.select(pl.col(column), pl.col("doc_id").alias("__other_doc")).unique(column, keep="first")
     dangling = dangling.join(elsewhere, on=column, how="left")

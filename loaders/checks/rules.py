@@ -92,13 +92,24 @@ def argument_issues(
     h0, h1 = key_hashes(["doc_id", "event_id"])
     complete = pl.col("doc_id").is_not_null() & pl.col("event_id").is_not_null()
     categories = events.filter(complete).select(h0.alias("__h0"), h1.alias("__h1"), "category").unique(["__h0", "__h1"])
-    typed = arguments.filter(complete).select(ROW, "doc_id", "argument_id", "role", h0.alias("__h0"), h1.alias("__h1"))
-    typed = typed.join(categories, on=["__h0", "__h1"], how="inner")
-    typed = typed.filter(pl.col("role").is_in(scheme.argument_roles) & pl.col("category").is_in(scheme.category_names))
     allowed = _pairs(scheme.category_role_pairs(), "category", "role")
+    # Lazily, so only the integer keys and the role are filtered and joined; the strings of the
+    # (few) arguments whose role is not allowed are fetched by their position afterwards.
+    wrong = (
+        arguments.lazy()
+        .with_row_index("__pos")
+        .filter(complete)
+        .select("__pos", "role", h0.alias("__h0"), h1.alias("__h1"))
+        .join(categories.lazy(), on=["__h0", "__h1"], how="inner")
+        .filter(pl.col("role").is_in(scheme.argument_roles) & pl.col("category").is_in(scheme.category_names))
+        .join(allowed.lazy(), on=["category", "role"], how="anti")
+        .select("__pos", "category")
+        .collect()
+    )
+    wrong = arguments[wrong["__pos"]].select(ROW, "doc_id", "argument_id", "role").with_columns(wrong["category"])
     roles = {c.name: ", ".join(c.roles) for c in scheme.event_categories.values()}
     issues += issues_from(
-        typed.join(allowed, on=["category", "role"], how="anti"),
+        wrong,
         code="role-not-allowed",
         file=file,
         id_column="argument_id",
@@ -154,10 +165,16 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
     slots = 1 << len(codes).bit_length()  # one more code than labels: null or not in the scheme
     key = key_hash(["doc_id", "entity_id"]) // slots
     label = pl.col("label").replace_strict(codes, default=slots - 1, return_dtype=pl.UInt64).fill_null(slots - 1)
-    packed = entities.select((key * slots + label).alias("__packed")).to_series().sort()
-    high, low = packed // slots, packed % slots
-    conflicted = high.filter(((high == high.shift(1)) & (low != low.shift(1))).fill_null(False)).unique()
-    suspects = entities.filter((entities.select(key).to_series()).is_in(conflicted.implode()))
+    packed = entities.select((key * slots + label).alias("p")).to_series()
+    p = pl.col("p")
+    conflicted = (
+        packed.sort()
+        .to_frame()
+        .select((p // slots).filter((p // slots == p.shift(1) // slots) & (p != p.shift(1))).unique())
+        .to_series()
+    )
+    suspects = entities.filter((packed // slots).is_in(conflicted.implode()))
+    del packed
     labels = (
         suspects.group_by("doc_id", "entity_id")
         .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
