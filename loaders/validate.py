@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,7 @@ import polars as pl
 from peacetalks.checks import articles as article_checks
 from peacetalks.checks import references, rules
 from peacetalks.checks._issues import with_row
+from peacetalks.checks._utf8 import THREADS
 from peacetalks.checks.leakage import leakage_issues
 from peacetalks.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.checks.table_schema import STRUCTURAL, schema_issues
@@ -57,12 +59,12 @@ def validate_frames(
     files = {t.name: t.relpath() for t in ALL_TABLES} | dict(files or {})
     report = Report()
     ok: dict[str, pl.DataFrame] = {}
-    for table in ALL_TABLES:
-        df = frames.get(table.name)
-        if df is None:
-            continue
-        df = with_row(df)
-        found = schema_issues(df, table, files[table.name])
+    given = [(table, with_row(df)) for table in ALL_TABLES if (df := frames.get(table.name)) is not None]
+    # The tables' schemas are independent: checked on a thread per core (pandera's polars backend
+    # runs polars queries, which release the GIL).
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(lambda pair: schema_issues(pair[1], pair[0], files[pair[0].name]), given))
+    for (table, df), found in zip(given, results, strict=True):
         report.add(found)
         report.checked[table.name] = df.height
         if not any(i.code in STRUCTURAL for i in found):
