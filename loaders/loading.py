@@ -166,7 +166,9 @@ def _write_pieces(pieces: Iterator[tuple[str, pa.Table]], files: dict[str, Path]
         for name, piece in pieces:
             if name not in writers:
                 tmp = stack.enter_context(atomic_path(files[name]))
-                sink = stack.enter_context(pa.OSFile(str(tmp), "wb"))
+                # "ab", not "wb": the temporary file is new and empty, and ext4 flushes a file
+                # truncated on open (O_TRUNC) when it is closed, which would cost ~0.1 s per 400 MB.
+                sink = stack.enter_context(pa.OSFile(str(tmp), "ab"))
                 writers[name] = stack.enter_context(pa.ipc.new_stream(sink, piece.schema))
             rows[name] = rows.get(name, 0) + piece.num_rows
             pending.append(pool.submit(writers[name].write_table, piece, max_chunksize=BATCH_ROWS))
