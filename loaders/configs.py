@@ -14,6 +14,7 @@ article (``documents``, ``tokens``), never onto mentions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +137,16 @@ def _read(root: Path, table: Table) -> pl.DataFrame:
         raise TableReadError(table.relpath(), str(exc).splitlines()[0]) from None
 
 
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one Array; no copy when it is one chunk already (``combine_chunks`` copies even then)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
 def _struct_values(df: pl.DataFrame, value_type: pa.StructType, extra: dict[str, pa.Array] | None = None) -> pa.Array:
     """A StructArray of ``value_type`` from the frame's columns (and ready-made child arrays in ``extra``)."""
     table = df.select([f.name for f in value_type if f.name not in (extra or {})]).to_arrow()
     arrays = [
-        (extra[f.name] if extra and f.name in extra else table[f.name].combine_chunks()).cast(f.type)
-        for f in value_type
+        (extra[f.name] if extra and f.name in extra else _one_array(table[f.name])).cast(f.type) for f in value_type
     ]
     return pa.StructArray.from_arrays(arrays, fields=list(value_type))
 
@@ -172,10 +177,21 @@ def list_column(
     located = child.with_columns(_position(parents, keys).alias("__parent")).filter(pl.col("__parent").is_not_null())
     if extra is None and not located["__parent"].is_sorted():
         located = _stable_gather(located, "__parent")
-    counts = np.bincount(located["__parent"].to_numpy(), minlength=parents.height)
-    offsets = np.zeros(parents.height + 1, dtype=np.int64)
+    return _list_array(located.drop("__parent"), located["__parent"].to_numpy(), parents.height, value_type, extra)
+
+
+def _list_array(
+    rows: pl.DataFrame,
+    parent: np.ndarray,
+    n_parents: int,
+    value_type: pa.StructType,
+    extra: dict[str, pa.Array] | None = None,
+) -> pa.Array:
+    """One list per parent of the ``rows`` (already in parent order) whose parent row numbers are ``parent``."""
+    counts = np.bincount(parent, minlength=n_parents)
+    offsets = np.zeros(n_parents + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    values = _struct_values(located, value_type, extra)
+    values = _struct_values(rows, value_type, extra)
     return pa.LargeListArray.from_arrays(pa.array(offsets), values).cast(pa.list_(value_type))
 
 
@@ -203,14 +219,6 @@ def _position(parents: pl.DataFrame, keys: list[str]) -> pl.Expr:
     return _key(keys).replace_strict(lookup, pl.int_range(lookup.len(), dtype=pl.UInt32, eager=True), default=None)
 
 
-def _in_doc_order(df: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
-    """``df`` with its rows ordered as the doc_ids of ``order`` (stable within a document)."""
-    placed = df.with_columns(_position(order, ["doc_id"]).alias("__order")).filter(pl.col("__order").is_not_null())
-    if not placed["__order"].is_sorted():
-        placed = _stable_gather(placed, "__order")
-    return placed.drop("__order")
-
-
 def _stances(root: Path, s: Scheme) -> pl.DataFrame:
     stances = encode_labels(_read(root, STANCES), STANCES.name, s)
     holders = _read(root, ENTITIES).select(
@@ -231,29 +239,108 @@ def _stances(root: Path, s: Scheme) -> pl.DataFrame:
     return out.join(targets, on="target_id", how="left", maintain_order="left")
 
 
-def _documents_table(root: Path, docs: pl.DataFrame, s: Scheme, feats: Features) -> pa.Table:
-    """The ``documents`` config for the articles ``docs``, in their order, nested lists built from offsets."""
+def _take(frame: pl.DataFrame, rows: np.ndarray) -> pl.DataFrame:
+    """The ``rows`` of ``frame`` (row numbers, ascending or not); a zero-copy slice when they are one run."""
+    if len(rows) == frame.height and (len(rows) == 0 or (rows[0] == 0 and rows[-1] == len(rows) - 1)):
+        return frame  # every row, in order (row numbers are distinct)
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and bool((rows[1:] > rows[:-1]).all()):
+        return frame.slice(int(rows[0]), len(rows))
+    return frame[pl.Series(rows, dtype=pl.UInt32)]
+
+
+class _Placed:
+    """The rows of a child table placed into the splits of their parents, without moving them.
+
+    ``rows`` are the child rows whose parent exists (in file order). Per split, ``where`` holds
+    the row numbers of its rows in output order (by parent, ties in file order) and ``parents``
+    their parents' row numbers within the split; ``rank`` is each row's number within its split.
+    """
+
+    def __init__(self, rows: pl.DataFrame, parent_split: np.ndarray, parent_rank: np.ndarray) -> None:
+        self.rows = rows
+        self.split = parent_split
+        self.rank = np.empty(len(rows), dtype=np.int64)
+        self.where: list[np.ndarray] = []
+        self.parents: list[np.ndarray] = []
+        for code in range(len(SPLIT_NAMES)):
+            where = np.flatnonzero(parent_split == code)
+            parents = parent_rank[where]
+            if len(parents) > 1 and not bool((parents[1:] >= parents[:-1]).all()):
+                # A file not in key order: a stable sort by parent keeps file order within a parent.
+                order = np.argsort(parents, kind="stable")
+                parents, where = parents[order], where[order]
+            self.rank[where] = np.arange(len(where))
+            self.where.append(where)
+            self.parents.append(parents)
+
+    def span(self, code: int, first: int, stop: int) -> tuple[int, int]:
+        """The positions (in split ``code``'s output) of the rows whose parents are ``first`` to ``stop - 1``."""
+        lo, hi = np.searchsorted(self.parents[code], [first, stop])
+        return int(lo), int(hi)
+
+    def piece(self, code: int, lo: int, hi: int, first: int) -> tuple[pl.DataFrame, np.ndarray]:
+        """Rows ``lo`` to ``hi - 1`` of split ``code``'s output and their parents' row numbers from ``first``."""
+        return _take(self.rows, self.where[code][lo:hi]), self.parents[code][lo:hi] - first
+
+
+def _place(child: pl.DataFrame, parents: pl.DataFrame, keys: list[str], split: np.ndarray, rank: np.ndarray) -> _Placed:
+    """Place ``child`` into the splits by its parent (matched on ``keys``); ``split``, ``rank``: the parents'."""
+    located = child.with_columns(_position(parents, keys).alias("__parent")).filter(pl.col("__parent").is_not_null())
+    rows = located["__parent"].to_numpy()
+    return _Placed(located.drop("__parent"), split[rows], rank[rows])
+
+
+def _documents_pieces(
+    root: Path, articles: pl.DataFrame, splits: pl.DataFrame, s: Scheme, feats: Features, piece_rows: int | None
+) -> Iterator[tuple[str, pa.Table]]:
+    """The ``documents`` config as (split, table) pieces: train, validation, test in turn.
+
+    Each split's articles keep file order and come in pieces of ``piece_rows`` articles (None:
+    one piece per split; an empty split gives one empty piece). No global reorder: every row is
+    placed into its article's split (a row number within the split) and only the rows of a piece
+    are gathered, so a file sorted by its keys is never sorted or copied as a whole.
+    """
     schema = feats.arrow_schema
-    encoded = encode_labels(docs, ARTICLES.name, s)
-    flat = encoded.select([f.name for f in schema if f.name not in _NESTED]).to_arrow()
+    encoded = encode_labels(articles, ARTICLES.name, s).with_columns(_split_code(splits).alias("__split"))
+    encoded = encoded.filter(pl.col("__split").is_not_null())
+    code = encoded["__split"].to_numpy()
+    rank = np.empty(len(code), dtype=np.int64)
+    for i in range(len(SPLIT_NAMES)):
+        where = code == i
+        rank[where] = np.arange(int(where.sum()))
+    docs = encoded.drop("__split")
     value = {name: schema.field(name).type.value_type for name in _NESTED}
-    children = {
-        "blocks": list_column(encoded, encode_labels(_read(root, BLOCKS), BLOCKS.name, s), ["doc_id"], value["blocks"]),
-        "mentions": list_column(
-            encoded, encode_labels(_read(root, ENTITIES), ENTITIES.name, s), ["doc_id"], value["mentions"]
-        ),
-        "stances": list_column(
-            encoded, encode_labels(_read(root, STANCES), STANCES.name, s), ["doc_id"], value["stances"]
-        ),
+    args_type = value["events"].field("arguments").type.value_type
+    tables = {"blocks": BLOCKS, "mentions": ENTITIES, "events": EVENTS, "stances": STANCES}
+    placed = {
+        name: _place(encode_labels(_read(root, table), table.name, s), docs, ["doc_id"], code, rank)
+        for name, table in tables.items()
     }
-    events = _in_doc_order(encode_labels(_read(root, EVENTS), EVENTS.name, s), encoded)
-    arguments = _arguments(root, s, events, value["events"].field("arguments").type.value_type)
-    children["events"] = list_column(encoded, events, ["doc_id"], value["events"], {"arguments": arguments})
-    columns = [children[f.name] if f.name in _NESTED else flat[f.name].cast(f.type) for f in schema]
-    return pa.Table.from_arrays(columns, schema=schema)
+    events = placed["events"]
+    arguments = encode_labels(_read(root, ARGUMENTS), ARGUMENTS.name, s)
+    args = _place(arguments, events.rows, ["doc_id", "event_id"], events.split, events.rank)
+    flat_names = [f.name for f in schema if f.name not in _NESTED]
+    for i, split in enumerate(SPLIT_NAMES):
+        doc_rows = np.flatnonzero(code == i)
+        step = max(piece_rows or len(doc_rows), 1)
+        for first in range(0, max(len(doc_rows), 1), step):
+            stop = min(first + step, len(doc_rows))
+            n = stop - first
+            children = {
+                name: _list_array(*placed[name].piece(i, *placed[name].span(i, first, stop), first), n, value[name])
+                for name in _FLAT_CHILDREN
+            }
+            ev_lo, ev_hi = events.span(i, first, stop)
+            event_rows, event_parents = events.piece(i, ev_lo, ev_hi, first)
+            nested = _list_array(*args.piece(i, *args.span(i, ev_lo, ev_hi), ev_lo), ev_hi - ev_lo, args_type)
+            children["events"] = _list_array(event_rows, event_parents, n, value["events"], {"arguments": nested})
+            flat = _take(docs, doc_rows[first:stop]).select(flat_names).to_arrow()
+            columns = [children[f.name] if f.name in _NESTED else flat[f.name].cast(f.type) for f in schema]
+            yield split, pa.Table.from_arrays(columns, schema=schema)
 
 
 _NESTED = ("blocks", "mentions", "events", "stances")
+_FLAT_CHILDREN = ("blocks", "mentions", "stances")  # nested lists without lists inside
 
 
 def _to_arrow(df: pl.DataFrame, feats: Features) -> pa.Table:
@@ -275,11 +362,15 @@ def build_frame(config: str, root: Path, articles: pl.DataFrame, **options: Any)
     raise LoadError("unknown-config", f"config {config!r} is not a flat config")
 
 
+def _split_code(splits: pl.DataFrame) -> pl.Expr:
+    """The split of each row's doc_id as 0, 1, 2 (train, validation, test); null for an article without one."""
+    codes = splits["split"].replace_strict(list(SPLIT_NAMES), list(range(len(SPLIT_NAMES))), return_dtype=pl.Int8)
+    return pl.col("doc_id").replace_strict(splits["doc_id"], codes, default=None)
+
+
 def _split_order(frame: pl.DataFrame, splits: pl.DataFrame) -> tuple[pl.DataFrame, list[int]]:
     """``frame`` with the rows of each split together (train, validation, test; stable) and the sizes."""
-    codes = splits["split"].replace_strict(list(SPLIT_NAMES), list(range(len(SPLIT_NAMES))), return_dtype=pl.Int8)
-    code = pl.col("doc_id").replace_strict(splits["doc_id"], codes, default=None)
-    placed = frame.with_columns(code.alias("__split")).filter(pl.col("__split").is_not_null())
+    placed = frame.with_columns(_split_code(splits).alias("__split")).filter(pl.col("__split").is_not_null())
     placed = placed.sort("__split", maintain_order=True)
     sizes = np.bincount(placed["__split"].to_numpy(), minlength=len(SPLIT_NAMES)).tolist()
     return placed.drop("__split"), [int(n) for n in sizes]
@@ -292,6 +383,18 @@ def build_config(config: str, root: Path, **options: Any) -> dict[str, pa.Table]
     articles not yet in splits.parquet get the split ``peacetalks split`` would give them).
     Every split is present, an empty one with 0 rows; the rows of a split keep file order.
     """
+    return dict(config_pieces(config, root, **options))
+
+
+def config_pieces(
+    config: str, root: Path, *, piece_rows: int | None = None, **options: Any
+) -> Iterator[tuple[str, pa.Table]]:
+    """The tables of :func:`build_config` as (split, table) pieces, the splits in turn, each split at least once.
+
+    With ``piece_rows``, ``documents`` comes in pieces of that many articles, each built only when
+    asked for (the other configs come one piece per split); the pieces of a split, concatenated,
+    are its table.
+    """
     feats = features(config, **options)
     root = Path(root)
     s = load_scheme()
@@ -299,13 +402,14 @@ def build_config(config: str, root: Path, **options: Any) -> dict[str, pa.Table]
     articles = _read(root, ARTICLES) if whole else pl.DataFrame(schema=ARTICLES.polars_schema())
     splits = current_splits(root, articles if whole else None).select("doc_id", "split")
     if config == "documents":
-        docs, sizes = _split_order(articles, splits)
-        table = _documents_table(root, docs, s, feats)
-    elif config == "events":
+        yield from _documents_pieces(root, articles, splits, s, feats, piece_rows)
+        return
+    if config == "events":
         events, sizes = _split_order(encode_labels(_read(root, EVENTS), EVENTS.name, s), splits)
         table = _events_table(root, s, feats, events)
     else:
         frame, sizes = _split_order(build_frame(config, root, articles, **options), splits)
         table = _to_arrow(frame, feats)
     starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-    return {name: table.slice(int(starts[i]), int(sizes[i])) for i, name in enumerate(SPLIT_NAMES)}
+    for i, name in enumerate(SPLIT_NAMES):
+        yield name, table.slice(int(starts[i]), int(sizes[i]))

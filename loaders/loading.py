@@ -21,17 +21,21 @@ the size and modification time of every input file (``$PEACETALKS_CACHE``, defau
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
-from peacetalks.configs import DEFAULT_CONFIG, build_config, check_config
+from peacetalks.configs import DEFAULT_CONFIG, check_config, config_pieces
 from peacetalks.errors import LoadError
 from peacetalks.paths import bundled_root
 from peacetalks.schema.models import SPLIT_NAMES
@@ -146,9 +150,33 @@ def cache_key(config: str, root: Path, options: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def _write_arrow(table: pa.Table, path: Path) -> None:
-    with atomic_path(path) as tmp, pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table, max_chunksize=10_000)
+BATCH_ROWS = 10_000  # rows per record batch of a cached Arrow file (and articles per piece of ``documents``)
+
+
+def _write_pieces(pieces: Iterator[tuple[str, pa.Table]], files: dict[str, Path]) -> dict[str, int]:
+    """Write (split, table) pieces, the splits in turn, as one Arrow stream per split; rows per split.
+
+    The writes run on a worker thread (pyarrow releases the GIL) while the next piece is built;
+    at most two pieces wait, so memory stays bounded. A file appears only when complete.
+    """
+    rows: dict[str, int] = {}
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=1) as pool:
+        writers: dict[str, pa.ipc.RecordBatchStreamWriter] = {}
+        pending: deque[Future[None]] = deque()
+        for name, piece in pieces:
+            if name not in writers:
+                tmp = stack.enter_context(atomic_path(files[name]))
+                # "ab", not "wb": the temporary file is new and empty, and ext4 flushes a file
+                # truncated on open (O_TRUNC) when it is closed, which would cost ~0.1 s per 400 MB.
+                sink = stack.enter_context(pa.OSFile(str(tmp), "ab"))
+                writers[name] = stack.enter_context(pa.ipc.new_stream(sink, piece.schema))
+            rows[name] = rows.get(name, 0) + piece.num_rows
+            pending.append(pool.submit(writers[name].write_table, piece, max_chunksize=BATCH_ROWS))
+            while len(pending) > 2:
+                pending.popleft().result()
+        while pending:
+            pending.popleft().result()
+    return rows
 
 
 def cached_config(config: str, root: Path, **options: Any) -> dict[str, Path]:
@@ -157,13 +185,8 @@ def cached_config(config: str, root: Path, **options: Any) -> dict[str, Path]:
     files = {name: folder / f"{name}.arrow" for name in SPLIT_NAMES}
     marker = folder / "complete.json"
     if not marker.exists():
-        tables = build_config(config, root, **options)
-        for name, table in tables.items():
-            _write_arrow(table, files[name])
-        write_text_atomic(
-            marker,
-            json.dumps({"config": config, "root": str(root), "rows": {n: t.num_rows for n, t in tables.items()}}),
-        )
+        rows = _write_pieces(config_pieces(config, root, piece_rows=BATCH_ROWS, **options), files)
+        write_text_atomic(marker, json.dumps({"config": config, "root": str(root), "rows": rows}))
     return files
 
 

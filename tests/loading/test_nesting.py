@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from peacetalks.configs import build_config
+from peacetalks.configs import build_config, config_pieces
 from peacetalks.splits import split_corpus
 from peacetalks.storage import read_table
-from peacetalks.tables import ENTITIES, SPLITS
+from peacetalks.tables import BY_NAME, ENTITIES, SPLITS
 from tests.loading.corpora import Doc, write_corpus
 
 NAMES = ["Putin", "Trump", "Selenskyj", "Kiew", "Moskau"]
@@ -96,3 +97,19 @@ def test_events_match_arguments_by_document_and_event_id(tmp_path: Path) -> None
         r for t in build_config("documents", tmp_path).values() for r in t.to_pylist() if r["doc_id"].endswith("copy")
     ]
     assert [[a["argument_id"] for a in e["arguments"]] for e in doc["events"]] == [["a1", "a2"], ["a3"]]
+
+
+@pytest.mark.parametrize("piece_rows", [1, 4, 1000])
+def test_documents_in_pieces_concatenate_to_the_whole_split(many: Path, piece_rows: int) -> None:
+    """The pieces ``load()`` writes one by one are the split's table, also from files out of key order."""
+    for table in (BY_NAME[name] for name in ("blocks", "entities", "events", "event_arguments", "stances")):
+        pq.write_table(pl.read_parquet(table.path(many)).reverse().to_arrow(), table.path(many))
+    whole = build_config("documents", many)
+    pieces: dict[str, list[pa.Table]] = {}
+    for split, piece in config_pieces("documents", many, piece_rows=piece_rows):
+        assert piece.num_rows <= piece_rows
+        pieces.setdefault(split, []).append(piece)
+    assert list(pieces) == list(whole)
+    for split, table in whole.items():
+        assert pa.concat_tables(pieces[split]).equals(table)
+        assert len(pieces[split]) == max(1, -(-table.num_rows // piece_rows))
