@@ -86,22 +86,32 @@ class ByteMap:
     def last_start(self, end: Ints) -> Ints:
         """Byte position where the code point that ends just before byte ``end`` starts."""
         last = end - 1
-        for _ in range(3):  # a code point has at most three continuation bytes
-            last = last - ((np.take(self.data, last, mode="clip") & 0xC0) == 0x80)
+        wide = np.flatnonzero(np.take(self.data, last, mode="clip") >= 0x80)  # ASCII ends: done
+        if wide.size:
+            at = last[wide]
+            for _ in range(3):  # a code point has at most three continuation bytes
+                at = at - ((np.take(self.data, at, mode="clip") & 0xC0) == 0x80)
+            last[wide] = at
         return last
 
     def white_space_at(self, pos: Ints) -> npt.NDArray[np.bool_]:
         """Is the code point that starts at byte ``pos`` white space?"""
-        b0 = np.take(self.data, pos, mode="clip").astype(np.int64)
-        b1 = np.take(self.data, pos + 1, mode="clip").astype(np.int64) & 0x3F
-        b2 = np.take(self.data, pos + 2, mode="clip").astype(np.int64) & 0x3F
-        code = np.where(
-            b0 < 0x80,
-            b0,
-            np.where(b0 < 0xE0, ((b0 & 0x1F) << 6) | b1, np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2, -1)),
-        )
-        code = np.where((code < 0) | (code > _WS_LIMIT), _WS_LIMIT, code)  # four-byte code points: never
-        return _IS_WS[code]
+        b0 = np.take(self.data, pos, mode="clip")
+        out: npt.NDArray[np.bool_] = _IS_WS[b0]  # right for ASCII; the other lead bytes are decoded
+        wide = np.flatnonzero(b0 >= 0x80)
+        if wide.size:
+            at = pos[wide]
+            lead = b0[wide].astype(np.int64)
+            b1 = np.take(self.data, at + 1, mode="clip").astype(np.int64) & 0x3F
+            b2 = np.take(self.data, at + 2, mode="clip").astype(np.int64) & 0x3F
+            code = np.where(
+                lead < 0xE0,
+                ((lead & 0x1F) << 6) | b1,
+                np.where(lead < 0xF0, ((lead & 0x0F) << 12) | (b1 << 6) | b2, -1),
+            )
+            code = np.where((code < 0) | (code > _WS_LIMIT), _WS_LIMIT, code)  # four-byte code points: never
+            out[wide] = _IS_WS[code]
+        return out
 
     def holds_at(self, begin: Ints, stored: pl.Series) -> tuple[npt.NDArray[np.bool_], Ints]:
         """Do the bytes from ``begin[i]`` on spell ``stored[i]``? Also the byte end of each stored text.
