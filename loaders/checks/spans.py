@@ -49,15 +49,20 @@ def article_index(articles: pl.DataFrame) -> pl.DataFrame:
 def covered_text(
     articles: pl.DataFrame, index: pl.DataFrame, spans: pl.DataFrame, start: str, end: str
 ) -> pl.DataFrame:
-    """``text[start:end]`` for each valid span row, as a frame of ``__row`` and ``__covered``."""
+    """``text[start:end]`` for each span row of a known doc_id, as a frame of ``__row`` and ``__covered``.
+
+    Batch by batch of ``BATCH_DOCS`` articles, each span picking its article's text by position
+    (so an article whose doc_id repeats is not sliced twice).
+    """
     located = spans.select(ROW, "doc_id", start, end).join(index.select("doc_id", _DOC_INDEX), on="doc_id")
     located = located.with_columns((pl.col(_DOC_INDEX) // BATCH_DOCS).alias("__batch"))
     parts = []
     for (batch,), part in located.partition_by("__batch", as_dict=True).items():
-        texts = articles.slice(int(batch) * BATCH_DOCS, BATCH_DOCS).select("doc_id", "text")
+        first = int(batch) * BATCH_DOCS
+        texts = articles["text"].slice(first, BATCH_DOCS).gather(part[_DOC_INDEX] - first)
         parts.append(
-            part.join(texts, on="doc_id").select(
-                ROW, pl.col("text").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(_COVERED)
+            part.with_columns(texts.alias("__text")).select(
+                ROW, pl.col("__text").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(_COVERED)
             )
         )
     if not parts:
@@ -123,14 +128,14 @@ def _failing_rows(articles: pl.DataFrame, tables: Sequence[_Spans]) -> list[Ints
     def one_batch(batch: int) -> list[Ints]:
         first = batch * BATCH_DOCS
         if not any(t.bounds[batch] < t.bounds[batch + 1] for t in tables):
-            return []
+            return [np.zeros(0, dtype=np.int64) for _ in tables]  # no span here: no byte map needed
         texts = ByteMap(articles["text"].slice(first, BATCH_DOCS))
         return [table.failing(batch, first, texts) for table in tables]
 
     found: list[list[Ints]] = [[] for _ in tables]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         for rows in pool.map(one_batch, range(-(-articles.height // BATCH_DOCS))):
-            for kept, part in zip(found, rows, strict=False):
+            for kept, part in zip(found, rows, strict=True):
                 kept.append(part)
     return [np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64) for rows in found]
 
@@ -228,11 +233,9 @@ def _text_issues(
     picked = df[rows].select(
         ROW, pl.Series(_POS, rows, dtype=pl.UInt32), "doc_id", spec.start, spec.end, *([spec.text] if spec.text else [])
     )
-    located = picked.join(index, on="doc_id", how="left", maintain_order="left")
+    covered = covered_text(articles, index, picked, spec.start, spec.end)
+    checked = _with_strings(picked.join(covered, on=ROW, how="inner", maintain_order="left"), df, _strings(spec))
     s, e = pl.col(spec.start), pl.col(spec.end)
-    checked = located.with_columns(articles["text"].gather(located[_DOC_INDEX]).alias("__text"))
-    checked = checked.select(pl.exclude("__text"), pl.col("__text").str.slice(s, e - s).alias(_COVERED))
-    checked = _with_strings(checked, df, _strings(spec))
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
     if spec.text:
@@ -274,7 +277,6 @@ def span_issues(
         found, valid = _bounds(df, spec, index)
         issues += found
         prepared.append(_Spans.of(df, spec, valid, articles.height))
-        del valid
     for table, rows in zip(prepared, _failing_rows(articles, prepared), strict=True):
         issues += _text_issues(table.df, table.spec, articles, index, np.sort(rows))
     return issues
