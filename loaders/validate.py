@@ -9,10 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
+from peacetalks.checks import THREADS, references, rules
 from peacetalks.checks import articles as article_checks
-from peacetalks.checks import references, rules
 from peacetalks.checks._issues import with_row
-from peacetalks.checks._utf8 import THREADS
 from peacetalks.checks.leakage import leakage_issues
 from peacetalks.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.checks.table_schema import STRUCTURAL, schema_issues
@@ -59,12 +58,14 @@ def validate_frames(
     files = {t.name: t.relpath() for t in ALL_TABLES} | dict(files or {})
     report = Report()
     ok: dict[str, pl.DataFrame] = {}
-    given = [(table, with_row(df)) for table in ALL_TABLES if (df := frames.get(table.name)) is not None]
+    readable = {name: df for name, df in frames.items() if df is not None}
+    tables = [table for table in ALL_TABLES if table.name in readable]
+    given = [with_row(readable[table.name]) for table in tables]
     # The tables' schemas are independent: checked on a thread per core (pandera's polars backend
     # runs polars queries, which release the GIL).
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        results = list(pool.map(lambda pair: schema_issues(pair[1], pair[0], files[pair[0].name]), given))
-    for (table, df), found in zip(given, results, strict=True):
+        results = list(pool.map(schema_issues, given, tables, [files[table.name] for table in tables]))
+    for table, df, found in zip(tables, given, results, strict=True):
         report.add(found)
         report.checked[table.name] = df.height
         if not any(i.code in STRUCTURAL for i in found):

@@ -8,16 +8,10 @@ bytes are found by a lookup, and stored texts are compared with the article byte
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
-
-# Threads for the batch passes over article texts: one per core. More only hold more batches (and
-# more of the C allocator's per-thread arenas) in memory at once.
-THREADS = max(1, os.cpu_count() or 1)
 
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]

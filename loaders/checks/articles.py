@@ -11,8 +11,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from peacetalks.checks import THREADS
 from peacetalks.checks._issues import issues_from
-from peacetalks.checks._utf8 import THREADS, utf8_buffers
+from peacetalks.checks._utf8 import utf8_buffers
 from peacetalks.report import Issue
 
 # NFC can change or recompose only code points from U+0300 up (combining marks, singletons, jamo):
@@ -47,11 +48,6 @@ def scan_texts(texts: pl.Series) -> tuple[pl.Series, pl.Series]:
     digests = [d for part, _ in parts for d in part]
     high = np.concatenate([flags for _, flags in parts]) if parts else np.zeros(0, dtype=bool)
     return pl.Series("__actual", digests, dtype=pl.String), pl.Series("__high", high, dtype=pl.Boolean)
-
-
-def sha256_column(texts: pl.Series) -> pl.Series:
-    """sha256 hex digests of a String column, in batches on a thread pool."""
-    return scan_texts(texts)[0]
 
 
 def _not_nfc(articles: pl.DataFrame, may_need: pl.Series) -> pl.DataFrame:

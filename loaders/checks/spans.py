@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from peacetalks.checks import THREADS
 from peacetalks.checks._issues import ROW, issues_from
-from peacetalks.checks._utf8 import THREADS, ByteMap, Int32s, Ints
+from peacetalks.checks._utf8 import ByteMap, Int32s, Ints
 from peacetalks.report import Issue
 
 BATCH_DOCS = 2_000

@@ -70,13 +70,14 @@ def test_not_nfc_is_reported_exactly(text: str, flagged: bool) -> None:
     assert ("text-not-nfc" in codes) is flagged
 
 
-def test_sha256_column_matches_hashlib_across_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scan_texts_matches_hashlib_across_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hashing straight from the Arrow buffers, in batches, gives hashlib's digest of the UTF-8 text."""
     monkeypatch.setattr(article_checks, "_SHA_BATCH", 3)
     texts = ["", "a", "Gespräche über „Frieden“", "x" * 5000, TEXT, "ß" * 3, "end"]
     series = pl.Series("text", texts).slice(1)  # a sliced column: offsets do not start at 0
-    got = article_checks.sha256_column(series).to_list()
-    assert got == [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts[1:]]
+    digests, may_need = article_checks.scan_texts(series)
+    assert digests.to_list() == [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts[1:]]
+    assert may_need.to_list() == [any(ord(c) >= 0x300 for c in t) for t in texts[1:]]
 
 
 def test_span_text_checked_in_every_batch(monkeypatch: pytest.MonkeyPatch) -> None:
