@@ -304,11 +304,9 @@ def _documents_pieces(
     encoded = encode_labels(articles, ARTICLES.name, s).with_columns(_split_code(splits).alias("__split"))
     encoded = encoded.filter(pl.col("__split").is_not_null())
     code = encoded["__split"].to_numpy()
-    rank = np.empty(len(code), dtype=np.int64)
-    for i in range(len(SPLIT_NAMES)):
-        where = code == i
-        rank[where] = np.arange(int(where.sum()))
-    docs = encoded.drop("__split")
+    # The articles are placed like their children, each being its own parent (already in order).
+    own = _Placed(encoded.drop("__split"), code, np.arange(len(code)))
+    docs, rank = own.rows, own.rank
     value = {name: schema.field(name).type.value_type for name in _NESTED}
     args_type = value["events"].field("arguments").type.value_type
     tables = {"blocks": BLOCKS, "mentions": ENTITIES, "events": EVENTS, "stances": STANCES}
@@ -321,7 +319,7 @@ def _documents_pieces(
     args = _place(arguments, events.rows, ["doc_id", "event_id"], events.split, events.rank)
     flat_names = [f.name for f in schema if f.name not in _NESTED]
     for i, split in enumerate(SPLIT_NAMES):
-        doc_rows = np.flatnonzero(code == i)
+        doc_rows = own.where[i]
         step = max(piece_rows or len(doc_rows), 1)
         for first in range(0, max(len(doc_rows), 1), step):
             stop = min(first + step, len(doc_rows))
