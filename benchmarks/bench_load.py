@@ -38,15 +38,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script: make `benchmarks.synth` importable
+from benchmarks.bench_validate import FILES  # noqa: E402  # the six Parquet files of a corpus
+
 MANIFEST = "planted.json"
-ALL_FILES = (
-    "corpus/articles.parquet",
-    "corpus/blocks.parquet",
-    "annotations/entities.parquet",
-    "annotations/events.parquet",
-    "annotations/event_arguments.parquet",
-    "annotations/stances.parquet",
-)
 
 
 def _peak_mib() -> float:
@@ -65,7 +59,7 @@ def _child(kind: str, root: Path, cache: Path) -> dict[str, Any]:
         datasets.disable_progress_bars()
         t0 = time.perf_counter()
         rows = 0
-        for rel in ALL_FILES:
+        for rel in FILES:
             name = Path(rel).stem
             ds = datasets.load_dataset("parquet", data_files={"train": str(root / rel)}, cache_dir=str(cache / name))
             rows += ds["train"].num_rows
