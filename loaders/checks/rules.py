@@ -7,7 +7,7 @@ import numpy.typing as npt
 import polars as pl
 
 from peacetalks.checks._issues import ROW, issues_from
-from peacetalks.checks.references import key_hash, key_hashes, key_in, repeated
+from peacetalks.checks.references import key_hash, missing, repeated
 from peacetalks.report import Issue
 from peacetalks.scheme import Scheme
 
@@ -87,11 +87,12 @@ def argument_issues(
         column="mention_id",
         message=pl.lit("an argument needs exactly one of: mention_id, or start/end/text"),
     )
-    # Each argument's event category, joined on a 128-bit fingerprint of (doc_id, event_id): two
-    # integer keys join several times faster than two strings.
-    h0, h1 = key_hashes(["doc_id", "event_id"])
+    # Each argument's event category, joined on a 64-bit hash of (doc_id, event_id): one integer
+    # key joins several times faster than two strings. (Two events whose keys share a hash, a
+    # chance of about n**2 / 2**65 for n events, would share one category here.)
+    event_key = key_hash(["doc_id", "event_id"])
     complete = pl.col("doc_id").is_not_null() & pl.col("event_id").is_not_null()
-    categories = events.filter(complete).select(h0.alias("__h0"), h1.alias("__h1"), "category").unique(["__h0", "__h1"])
+    categories = events.lazy().filter(complete).select(event_key.alias("__h"), "category").unique("__h")
     allowed = _pairs(scheme.category_role_pairs(), "category", "role")
     # Lazily, so only the integer keys and the role are filtered and joined; the strings of the
     # (few) arguments whose role is not allowed are fetched by their position afterwards.
@@ -99,8 +100,8 @@ def argument_issues(
         arguments.lazy()
         .with_row_index("__pos")
         .filter(complete)
-        .select("__pos", "role", h0.alias("__h0"), h1.alias("__h1"))
-        .join(categories.lazy(), on=["__h0", "__h1"], how="inner")
+        .select("__pos", "role", event_key.alias("__h"))
+        .join(categories, on="__h", how="inner")
         .filter(pl.col("role").is_in(scheme.argument_roles) & pl.col("category").is_in(scheme.category_names))
         .join(allowed.lazy(), on=["category", "role"], how="anti")
         .select("__pos", "category")
@@ -124,9 +125,9 @@ def argument_issues(
     )
     required = _pairs(scheme.required_role_pairs(), "category", "role")
     needed = events.select(ROW, "doc_id", "event_id", "category").join(required, on="category", how="inner")
-    present = arguments.select("doc_id", "event_id", "role")
+    keys = ["doc_id", "event_id", "role"]
     issues += issues_from(
-        needed.filter(~key_in(needed, present, ["doc_id", "event_id", "role"])),
+        needed[missing(needed, keys, arguments, keys)],
         code="missing-required-role",
         file=events_file,
         id_column="event_id",
@@ -264,12 +265,16 @@ def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = Non
 
 def holder_issues(stances: pl.DataFrame, entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]:
     keys = ["doc_id", "holder_mention_id"]
-    mentions = entities.select(
-        "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label")
+    # Only the mentions that hold a stance (found by a semi join on a 64-bit key hash), so the
+    # exact join runs on those few rows, not on the whole table (~300 MB more).
+    stance_keys = stances.lazy().select(key_hash(keys).alias("__h"))
+    mentions = (
+        entities.lazy()
+        .select("doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("label").alias("__label"))
+        .join(stance_keys, left_on=key_hash(keys), right_on="__h", how="semi")
+        .unique(keys)
+        .collect()
     )
-    # Only the mentions that hold a stance (found by key fingerprint), so unique() and the join
-    # run on those few rows, not on the whole table (a join onto all mentions needs ~300 MB more).
-    mentions = mentions.filter(key_in(mentions, stances.select(keys), keys)).unique(keys)
     holders = stances.join(mentions, on=keys, how="inner")
     allowed = "/".join(scheme.stance_holder_labels)
     return issues_from(

@@ -188,3 +188,25 @@ def test_entity_label_conflict_is_per_document() -> None:
     frames["entities"] = same_doc
     # In each document m1 and m2 now share entity "trump"; only in zz-second are the labels ORG and PER.
     assert _codes(frames) == [[ENT, 3, "entity-label-conflict"], [ENT, 4, "entity-label-conflict"]]
+
+
+def test_missing_keys_match_a_plain_anti_join() -> None:
+    """The hashed anti join finds what a join on the keys would: nulls never match, ``where`` skips rows."""
+    from peacetalks.checks.references import missing
+
+    df = pl.DataFrame(
+        {
+            "doc": ["a", "a", "b", None, "b", "c"],
+            "ref": ["x", "y", "x", "x", None, "z"],
+            "kind": ["r", "r", "r", "r", "r", "skip"],
+        }
+    )
+    targets = pl.DataFrame({"doc": ["a", "b", None, "c"], "id": ["x", "y", "x", None]})
+    found = missing(df, ["doc", "ref"], targets, ["doc", "id"]).sort().to_list()
+    # (a,y), (b,x): not in targets; null doc or null ref: never match; (c,z): the target (c, null) does not count
+    assert found == [1, 2, 3, 4, 5]
+    kept = missing(df, ["doc", "ref"], targets, ["doc", "id"], where=pl.col("kind") != "skip")
+    assert kept.sort().to_list() == [1, 2, 3, 4]
+    # The key columns are hashed in order: (doc, ref) = (x, a) is not (a, x).
+    swapped = pl.DataFrame({"doc": ["x"], "ref": ["a"]})
+    assert missing(swapped, ["doc", "ref"], targets, ["doc", "id"]).to_list() == [0]
