@@ -64,8 +64,8 @@ class ByteMap:
 
     def __init__(self, texts: pl.Series) -> None:
         offsets, self.data, _ = utf8_buffers(texts)
-        high = np.flatnonzero(self.data >= 0x80)
-        continuation = high[(self.data[high] & 0xC0) == 0x80]
+        # Continuation bytes are 0x80..0xBF: as signed bytes, exactly those below -64.
+        continuation = np.flatnonzero(self.data.view(np.int8) < -64)
         # Continuation byte j belongs to code point ``continuation[j] - j - 1``: code point k starts
         # after every continuation byte j with ``continuation[j] - j <= k``.
         self._owner: Ints = continuation - np.arange(continuation.size)

@@ -178,7 +178,10 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
     del packed
     labels = (
         suspects.group_by("doc_id", "entity_id")
-        .agg(pl.col("label").unique().sort().str.join("/").alias("__labels"), pl.col("label").n_unique().alias("__n"))
+        .agg(
+            pl.col("label").cast(pl.String).unique().sort().str.join("/").alias("__labels"),
+            pl.col("label").n_unique().alias("__n"),
+        )
         .filter(pl.col("__n") > 1)
     )
     conflicting = suspects.join(labels, on=["doc_id", "entity_id"], how="inner")
@@ -210,14 +213,14 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
     return issues
 
 
-def _sorted_positions(names: pl.DataFrame, picked: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+def _sorted_positions(names: pl.DataFrame, picked: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.integer], ...]:
     """The picked rows in (doc_id, start, end) order: their positions, document codes, starts, ends.
 
     Files are written sorted by (doc_id, start, end), so this is usually a check and no sort.
     """
-    doc = names["doc_id"].rle_id().to_numpy().astype(np.int64)[picked]
-    start = names["start"].to_numpy()[picked].astype(np.int64)
-    end = names["end"].to_numpy()[picked].astype(np.int64)
+    doc = names["doc_id"].rle_id().to_numpy()[picked]  # u32 codes, only compared for equality
+    start = names["start"].to_numpy()[picked].astype(np.int64, copy=False)
+    end = names["end"].to_numpy()[picked].astype(np.int64, copy=False)
     same = doc[1:] == doc[:-1]
     backwards = (start[1:] < start[:-1]) | ((start[1:] == start[:-1]) & (end[1:] < end[:-1]))
     if names["doc_id"].is_sorted() and not bool(np.any(same & backwards)):
@@ -225,7 +228,7 @@ def _sorted_positions(names: pl.DataFrame, picked: npt.NDArray[np.int64]) -> tup
     order = names[picked].select(pl.arg_sort_by("doc_id", "start", "end", maintain_order=True)).to_series()
     at = order.to_numpy().astype(np.int64)
     picked = picked[at]
-    codes = names["doc_id"].gather(pl.Series(picked)).rle_id().to_numpy().astype(np.int64)
+    codes = names["doc_id"].gather(pl.Series(picked)).rle_id().to_numpy()
     return picked, codes, start[at], end[at]
 
 
@@ -237,16 +240,16 @@ def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = Non
     """
     complete = pl.col("doc_id").is_not_null() & pl.col("start").is_not_null() & pl.col("end").is_not_null()
     mask = complete if among is None else complete & among.fill_null(False)
-    picked = np.flatnonzero(names.select(mask).to_series().to_numpy()).astype(np.int64)
-    picked, doc, start, end = _sorted_positions(names, picked)
+    picked = np.flatnonzero(names.select(mask).to_series().to_numpy())
+    ordered, doc, start, end = _sorted_positions(names, picked)
     other = np.full(picked.size, -1, dtype=np.int64)  # the nearest crossed mention: the smallest k that hits
     for k in range(CROSSING_WINDOW, 0, -1):
         hit = (doc[k:] == doc[:-k]) & (start[:-k] < start[k:]) & (start[k:] < end[:-k]) & (end[:-k] < end[k:])
-        other[k:][hit] = picked[:-k][hit]
+        other[k:][hit] = ordered[:-k][hit]
     flagged = other >= 0
     if not flagged.any():
         return []
-    failing = names.select(pl.col(ROW, "doc_id", "mention_id", "start", "end").gather(pl.Series(picked[flagged])))
+    failing = names.select(pl.col(ROW, "doc_id", "mention_id", "start", "end").gather(pl.Series(ordered[flagged])))
     failing = failing.with_columns(names["mention_id"].gather(pl.Series(other[flagged])).alias("__other"))
     return issues_from(
         failing,

@@ -156,7 +156,11 @@ def _locate(doc_ids: pl.Series, index: pl.DataFrame) -> list[pl.Series]:
     run = doc_ids.rle_id()
     firsts = doc_ids.filter((run != run.shift(1)).fill_null(True))
     looked = firsts.to_frame("doc_id").join(index, on="doc_id", how="left", maintain_order="left")
-    return [looked[_DOC_INDEX].gather(run), looked[_LEN].gather(run)]
+    return [looked[_DOC_INDEX].gather(run), looked[_LEN].gather(run).cast(pl.UInt32)]
+
+
+# Bits of a span's flags in _bounds: one bit per problem, so one row can have several.
+_INCOMPLETE, _NEGATIVE, _TOO_LONG, _EMPTY = 1, 2, 4, 8
 
 
 def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list[Issue], pl.DataFrame]:
@@ -165,25 +169,41 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
     Rows of an unknown doc_id are left to the reference check; a span that is wholly null (an
     event argument that points at a mention) is none of these.
     """
-    # Only integers are filtered; the strings (doc_id, id, stored text) of the failing rows are
-    # fetched by their position in ``df`` at the end.
-    spans = df.select(ROW, pl.int_range(pl.len(), dtype=pl.UInt32).alias(_POS), spec.start, spec.end)
-    spans = spans.with_columns(_locate(df["doc_id"], index))
-    strings = _strings(spec)
-    s, e = pl.col(spec.start), pl.col(spec.end)
+    # One u8 of flags per row, then the valid spans as four int32 columns: nothing wider than
+    # the offsets is materialised for the whole table. The strings (doc_id, id, stored text) of
+    # the (few) failing rows are fetched by their position in ``df`` at the end.
+    spans = pl.concat(
+        [df.select(ROW, spec.start, spec.end), pl.DataFrame(_locate(df["doc_id"], index))], how="horizontal"
+    )
+    s, e, length = pl.col(spec.start), pl.col(spec.end), pl.col(_LEN)
+    complete = s.is_not_null() & e.is_not_null()
+    flags = (
+        pl.when(pl.col(_DOC_INDEX).is_null())
+        .then(0)
+        .otherwise(
+            pl.sum_horizontal(
+                pl.when(s.is_null() != e.is_null()).then(_INCOMPLETE).otherwise(0),
+                pl.when(complete & (s < 0)).then(_NEGATIVE).otherwise(0),
+                pl.when(complete & (e > length)).then(_TOO_LONG).otherwise(0),
+                pl.when(complete & (s >= e)).then(_EMPTY).otherwise(0),
+            )
+        )
+    )
+    spans = spans.with_columns(flags.cast(pl.UInt8).alias("__flags"))
+    flagged = spans.lazy().with_row_index(_POS).filter(pl.col("__flags") > 0).collect()
+    flagged = _with_strings(flagged, df, _strings(spec))
+    bit = pl.col("__flags")
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
-    known = pl.col(_DOC_INDEX).is_not_null()
     issues += issues_from(
-        _with_strings(spans.filter(known & (s.is_null() != e.is_null())), df, strings),
+        flagged.filter(bit & _INCOMPLETE > 0),
         code="incomplete-span",
         column=spec.end,
         message=pl.format("a span needs both {} and {}", pl.lit(spec.start), pl.lit(spec.end)),
         **common,
     )
-    complete = known & s.is_not_null() & e.is_not_null()
     issues += issues_from(
-        _with_strings(spans.filter(complete & (s < 0)), df, strings),
+        flagged.filter(bit & _NEGATIVE > 0),
         code="span-out-of-bounds",
         column=spec.start,
         value=spec.start,
@@ -191,15 +211,15 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
         **common,
     )
     issues += issues_from(
-        _with_strings(spans.filter(complete & (e > pl.col(_LEN))), df, strings),
+        flagged.filter(bit & _TOO_LONG > 0),
         code="span-out-of-bounds",
         column=spec.end,
         value=spec.end,
-        message=pl.format("{}={} exceeds text length {}", pl.lit(spec.end), e, pl.col(_LEN)),
+        message=pl.format("{}={} exceeds text length {}", pl.lit(spec.end), e, length),
         **common,
     )
     issues += issues_from(
-        _with_strings(spans.filter(complete & (s >= e)), df, strings),
+        flagged.filter(bit & _EMPTY > 0),
         code="empty-span",
         column=spec.end,
         value=spec.end,
@@ -214,7 +234,8 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
     )
     valid = (
         spans.lazy()
-        .filter(complete & (s >= 0) & (s < e) & (e <= pl.col(_LEN)))
+        .with_row_index(_POS)
+        .filter(pl.col(_DOC_INDEX).is_not_null() & complete & (pl.col("__flags") == 0))
         .select(pl.col(_POS, _DOC_INDEX, spec.start, spec.end).cast(pl.Int32))
         .collect()
     )
