@@ -274,3 +274,22 @@ def test_all_problems_are_collected_not_just_the_first() -> None:
     _set("stances", 0, polarity="PRO")(frames)
     assert validate_frames(frames).codes() == ["mode-not-allowed", "value-not-in-scheme"]
     assert len(validate_frames(frames).issues) == 3
+
+
+def test_messages_about_mention_labels_name_the_labels() -> None:
+    """Mention labels are held as Categorical during the checks; messages and values still read as text."""
+    frames = tiny_frames()
+    _set("entities", 2, label="LOC")(frames)
+    _set("entities", 0, mention_type="NOM")(frames)
+    issues = {i.code: i for i in validate_frames(frames, today=dt.date(2026, 1, 1)).issues}
+    holder = issues["bad-holder-label"]
+    assert "is a LOC mention" in holder.message
+    assert "PER/ORG/GPE" in holder.message
+    assert "form NAME is only for NAM mentions, this one is NOM" in issues["form-mismatch"].message
+    assert issues["form-mismatch"].value == "NAME"
+    conflict = tiny_frames()
+    _set("entities", 2, entity_id="trump")(conflict)
+    (first, *_) = validate_frames(conflict).issues
+    assert first.code == "entity-label-conflict"
+    assert first.value == "PER"
+    assert "labelled ORG/PER;" in first.message  # sorted as text, joined
