@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from peacetalks.cli._options import RootArg
 from peacetalks.cli._render import err, out
-from peacetalks.publish import PublishResult, publish_git, publish_hub
-from peacetalks.release import build_release, rehydrate_release
+
+if TYPE_CHECKING:
+    from peacetalks.publish import PublishResult
+
+# The release modules import datasets and huggingface_hub (about a second): each command imports
+# them when it runs, so the other commands (validate, import, ...) start without them.
 
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder that holds the release folders v<version>/.")]
 
@@ -28,6 +32,8 @@ def release_cmd(
     ] = None,
 ) -> None:
     """Validate the corpus and build release VERSION (Hub layout) into OUT/vVERSION/."""
+    from peacetalks.release import build_release
+
     result = build_release(root, version, out_dir, include_text=include_text, previous=previous)
     state = "unchanged (identical rebuild)" if result.unchanged else "built"
     out.print(f"{state}: {result.folder} ({len(result.files)} files)")
@@ -45,6 +51,8 @@ def rehydrate_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="New folder for the release with texts.")],
 ) -> None:
     """Fill the texts of a stand-off release in from local copies whose sha256 matches."""
+    from peacetalks.release import rehydrate_release
+
     result = rehydrate_release(release, texts, out_dir)
     out.print(f"rehydrated: {result.folder}")
 
@@ -74,6 +82,8 @@ def publish_cmd(
     """Publish a release as one commit and the tag vX.Y.Z (Hub: huggingface_hub's token; or --to PATH)."""
     if (repo is None) == (to is None):
         raise typer.BadParameter("give exactly one of --repo ORG/NAME and --to PATH")
+    from peacetalks.publish import publish_git, publish_hub
+
     if to is not None:
         result = publish_git(dist, to, dry_run=dry_run)
     else:
