@@ -11,7 +11,8 @@ from peacetalks.checks.references import key_hash, missing, repeated
 from peacetalks.report import Issue
 from peacetalks.scheme import Scheme
 
-# How many preceding mentions (by start) each NAME mention is compared with for crossing.
+# How many preceding mentions (by start) each NAME mention is compared with by shifting arrays; the
+# rarer crossings of mentions further apart are listed pair by pair (_distant_crossings).
 CROSSING_WINDOW = 8
 
 
@@ -232,11 +233,46 @@ def _sorted_positions(names: pl.DataFrame, picked: npt.NDArray[np.intp]) -> tupl
     return picked, codes, start[at], end[at]
 
 
+def _distant_crossings(
+    doc: npt.NDArray[np.integer], start: npt.NDArray[np.integer], end: npt.NDArray[np.integer]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Crossing pairs (i, j), as two index arrays, more than CROSSING_WINDOW apart in (doc, start, end) order.
+
+    The mentions that can cross mention i from behind start inside it: positions i+1 up to the last
+    one in its document that starts before its end. Only for the (few) mentions with more than
+    CROSSING_WINDOW of those are the positions beyond the window listed and compared.
+    """
+    none = np.zeros(0, dtype=np.intp)
+    first_beyond = CROSSING_WINDOW + 1
+    if doc.size <= first_beyond:
+        return none, none
+    # The wide mentions: the first position beyond the window is in the same document and starts inside.
+    wide = np.flatnonzero((doc[first_beyond:] == doc[:-first_beyond]) & (start[first_beyond:] < end[:-first_beyond]))
+    if wide.size == 0:
+        return none, none
+    # One sortable key per (document, offset), document-major, so a search stays in its document.
+    low = int(min(start.min(), end.min()))
+    width = int(max(start.max(), end.max())) - low + 1
+    if width * (int(doc.max()) + 1) >= 2**62:  # offsets far out of bounds (reported as such): skipped
+        return none, none
+    base = doc.astype(np.int64) * width - low
+    inside = np.searchsorted(base + start, base[wide] + end[wide], side="left") - 1  # last one starting inside
+    counts = inside - wide - CROSSING_WINDOW  # positions beyond the window that start inside: at least one
+    earlier = np.repeat(wide, counts)
+    # For each wide mention i: i + CROSSING_WINDOW + 1, ..., inside[i]
+    steps = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    later = earlier + CROSSING_WINDOW + 1 + steps
+    cross = (start[earlier] < start[later]) & (end[earlier] < end[later])  # start[later] < end[earlier] by choice
+    return earlier[cross], later[cross]
+
+
 def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = None) -> list[Issue]:
-    """NAME mentions (the rows ``among``) that partly overlap one of the CROSSING_WINDOW before them.
+    """NAME mentions (the rows ``among``) that partly overlap a NAME mention before them.
 
     On integer arrays in (doc_id, start, end) order: "the k-th mention before, in the same
-    document" is a shift by k masked where the document changes.
+    document" is a shift by k masked where the document changes. Shifts up to CROSSING_WINDOW
+    cover nearly every pair; the pairs further apart (a mention with more than CROSSING_WINDOW
+    mentions starting inside it) are enumerated by :func:`_distant_crossings`.
     """
     complete = pl.col("doc_id").is_not_null() & pl.col("start").is_not_null() & pl.col("end").is_not_null()
     mask = complete if among is None else complete & among.fill_null(False)
@@ -246,6 +282,12 @@ def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = Non
     for k in range(CROSSING_WINDOW, 0, -1):
         hit = (doc[k:] == doc[:-k]) & (start[:-k] < start[k:]) & (start[k:] < end[:-k]) & (end[:-k] < end[k:])
         other[k:][hit] = ordered[:-k][hit]
+    earlier, later = _distant_crossings(doc, start, end)
+    if later.size:
+        nearest = np.full(picked.size, -1, dtype=np.int64)
+        np.maximum.at(nearest, later, earlier)  # the closest of the distant crossed mentions
+        distant = (other < 0) & (nearest >= 0)
+        other[distant] = ordered[nearest[distant]]
     flagged = other >= 0
     if not flagged.any():
         return []
