@@ -80,7 +80,6 @@ class _Ctx:
             target = self.mapping.attribute(name)
             if target is None or target.column is None:
                 continue
-            value = target.value(raw)
             if target.column not in allowed:
                 self.issue(
                     "attribute-not-applicable",
@@ -88,13 +87,15 @@ class _Ctx:
                     f"{item_id}: attribute {name} maps to {target.column}, which {item_id}'s kind does not have",
                     item_id,
                 )
-            elif target.column == "context":
+                continue
+            # Values missing from the mapping were reported before conversion (unmapped-name).
+            values = [value for _, value in target.values_of(raw) if value is not None]
+            if target.column == "context":
                 current = out.setdefault("context", [])
-                if isinstance(current, list) and value is not None:
-                    # several context codes travel as one comma-separated value (brat attributes hold one)
-                    current.extend(code for code in value.split(",") if code)
-            elif value is not None:
-                out[target.column] = value
+                if isinstance(current, list):
+                    current.extend(code for value in values for code in value.split(",") if code)
+            elif values:
+                out[target.column] = values[0]
         return out
 
 

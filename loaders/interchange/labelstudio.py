@@ -8,8 +8,11 @@ The file holds a list of tasks or one task. Per task:
   give one document each (pass ``user`` – the ``completed_by`` id or e-mail – to keep one);
 * ``labels`` results are spans (one span per label when a region has several); ``relation``
   results are relations (their first label, or ``relation`` when they have none);
-  ``choices`` results are attributes of the region with the same id, else document labels;
-  other result types (textarea, rating, ...) and ``history``/``reviews``/``drafts`` are ignored.
+  ``choices`` results are attributes of the region with the same id (several choices as one
+  comma-separated value), else document labels; per-region ``textarea`` results are attributes
+  of their region too (lines joined by newlines; e.g. the ``entity_id`` text area that
+  ``peacetalks export label-studio`` writes); other result types (rating, ..., and text areas
+  of the whole task) and ``history``/``reviews``/``drafts`` are ignored.
 
 Offsets are code points (Label Studio before 2022 wrote UTF-16 code units: a mismatch
 message says when the offsets would fit that way). The recorded ``value.text`` must equal the
@@ -82,7 +85,7 @@ def _task(task: dict[str, Any], path: Path, pos: int, user: str | None, issues: 
 
 def _results(doc: ToolDocument, results: list[Any], pos: int, issues: list[Issue]) -> None:
     spans: dict[str, list[ToolSpan]] = {}
-    choices: list[dict[str, Any]] = []
+    per_region: list[dict[str, Any]] = []  # choices and text areas, read once every region is known
     for i, res in enumerate(results):
         if not isinstance(res, dict):
             issues.append(problem("label-studio-malformed", doc.source, pos, f"result {i}: expected an object"))
@@ -118,16 +121,17 @@ def _results(doc: ToolDocument, results: list[Any], pos: int, issues: list[Issue
             doc.relations.append(
                 ToolRelation(f"rel{i}", str(labels[0]), str(res["from_id"]), str(res["to_id"]), line=pos)
             )
-        elif kind == "choices":
-            choices.append(res)
-    for res in choices:
-        values = [str(c) for c in (res.get("value") or {}).get("choices") or []]
+        elif kind in ("choices", "textarea"):
+            per_region.append(res)
+    for res in per_region:
+        value = res.get("value") or {}
+        is_text = res.get("type") == "textarea"
+        values = [str(c) for c in (value.get("text") if is_text else value.get("choices")) or []]
         targets = spans.get(str(res.get("id")))
-        if targets:
+        if targets and values:
             for span in targets:
-                for v in values:
-                    span.attributes[str(res.get("from_name", "choice"))] = v
-        else:
+                span.attributes[str(res.get("from_name", "choice"))] = ("\n" if is_text else ",").join(values)
+        elif not is_text:
             doc.labels.extend(values)
     known = {s.id for s in doc.spans}
     for rel in doc.relations:

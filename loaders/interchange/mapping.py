@@ -73,6 +73,15 @@ class AttributeTarget:
             return key
         return dict(self.values).get(key)
 
+    def values_of(self, raw: str | bool) -> list[tuple[str | bool, str | None]]:
+        """Each part of ``raw`` with its scheme value (None: not in ``values``).
+
+        Several context codes travel as one comma-separated value (a brat attribute, or a Label
+        Studio choice, holds one): they are split and mapped one by one.
+        """
+        parts = [p for p in raw.split(",") if p] if self.column == "context" and isinstance(raw, str) else [raw]
+        return [(part, self.value(part)) for part in parts]
+
 
 @dataclass
 class Mapping:
@@ -276,6 +285,8 @@ def unmapped_names(docs: list[ToolDocument], mapping: Mapping) -> list[Issue]:
                 attr = mapping.attribute(name)
                 if attr is None:
                     miss("attribute", name, doc, item.line)
-                elif attr.column is not None and attr.value(raw) is None:
-                    miss("attribute value", f"{name}={raw}", doc, item.line)
+                elif attr.column is not None:
+                    for part, value in attr.values_of(raw):
+                        if value is None:
+                            miss("attribute value", f"{name}={part}", doc, item.line)
     return sorted(found.values(), key=lambda i: (i.value or "", i.record_id or ""))

@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -179,37 +180,57 @@ def test_mention_argument_and_span_argument_rows_survive_in_jsonl() -> None:
 
 
 def test_label_studio_tasks_read_back_with_the_written_mapping(root: Path, tmp_path: Path) -> None:
-    """Label Studio tasks -> the label-studio importer: events, arguments and stances come back.
+    """Label Studio tasks -> the label-studio importer: every mention, event and stance comes back.
 
-    Not carried by the importer yet: the entity_id text area (it reads choices only) and more
-    than one context code (it keeps one choice per region), so the tiny corpus has one each.
+    Including the entity_id text areas and an event with two context codes (a multiple choice).
     """
-    import polars as pl
     import yaml
 
     from peacetalks.interchange.convert import to_document
     from peacetalks.interchange.document import to_frames
     from peacetalks.interchange.labelstudio import parse_label_studio
     from peacetalks.interchange.mapping import parse_mapping
-    from peacetalks.interchange.versions import DTYPES, versions
+    from peacetalks.interchange.versions import versions
+    from tests.conftest import tiny_frames
+    from tests.interchange.helpers import write_layer
 
+    frames = tiny_frames()
+    contexts = frames["events"]["context"].to_list()
+    frames["events"] = frames["events"].with_columns(
+        pl.Series("context", [["diplomatic", "executive"], *contexts[1:]], dtype=frames["events"].schema["context"])
+    )
+    write_layer(root, None, frames)
     export(root, "label-studio", tmp_path / "tasks.json")
     (tool,) = parse_label_studio(tmp_path / "tasks.json")
     mapping = parse_mapping(yaml.safe_load((tmp_path / "tasks.mapping.yaml").read_text(encoding="utf-8")))
     original = load_documents(root)[0]
+    assert sorted(original.events[0].context) == ["diplomatic", "executive"]
     back, problems = to_document(tool, mapping, doc_id=DOC, text=original.text)
     assert problems == []
     before, after = versions(to_frames([original])), versions(to_frames([back]))
-    for kind in ("events", "stances"):
+    for kind in ("entities", "events", "stances"):
         assert sorted(before[kind]["content"]) == sorted(after[kind]["content"]), kind
-    content = pl.col("content").str.json_decode(DTYPES["entities"])
-    no_entity_id = content.struct.field("start", "end", "label", "form", "mention_type")
-    assert (
-        before["entities"]
-        .select(no_entity_id)
-        .sort(pl.all())
-        .equals(after["entities"].select(no_entity_id).sort(pl.all()))
-    )
+    assert {m.entity_id for m in back.mentions} == {"trump", "putin", "kremlin"}
+
+
+def test_label_studio_choices_and_text_areas_attach_to_their_region(tmp_path: Path) -> None:
+    """Per-region choices (several joined by commas) and text areas are attributes; task-level ones are not."""
+    from peacetalks.interchange.labelstudio import parse_label_studio
+
+    region = {"start": 0, "end": 5, "text": "Trump", "labels": ["PER"]}
+    results = [
+        {"id": "r1", "type": "labels", "from_name": "entity", "value": region},
+        {"id": "r1", "type": "textarea", "from_name": "entity_id", "value": {"text": ["trump"]}},
+        {"id": "r1", "type": "choices", "from_name": "context", "value": {"choices": ["diplomatic", "executive"]}},
+        {"id": "t1", "type": "textarea", "from_name": "note", "value": {"text": ["a note on the task"]}},
+        {"id": "t2", "type": "choices", "from_name": "topic", "value": {"choices": ["ukraine"]}},
+    ]
+    task = {"id": 1, "data": {"text": "Trump telefonierte."}, "annotations": [{"result": results}]}
+    (tmp_path / "ls.json").write_text(json.dumps([task]), encoding="utf-8")
+    (doc,) = parse_label_studio(tmp_path / "ls.json")
+    (span,) = doc.spans
+    assert span.attributes == {"entity_id": "trump", "context": "diplomatic,executive"}
+    assert doc.labels == ["ukraine"]
 
 
 def test_articles_without_annotations_are_left_out_unless_asked_for(root: Path, tmp_path: Path) -> None:

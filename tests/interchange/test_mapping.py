@@ -166,3 +166,43 @@ def test_relation_not_from_an_event_is_an_error(tmp_path: Path) -> None:
     tool, _ = parse_brat_text(ann, TEXT, doc_id="d")
     _, issues = to_document(tool, load_mapping(None), doc_id="d", text=TEXT)
     assert [(i.code, i.row, i.record_id) for i in issues] == [("relation-not-from-event", 3, "R1")]
+
+
+def test_attribute_value_missing_from_the_mapping_is_listed(corpus_dir: Path, tmp_path: Path) -> None:
+    """A value the mapping's values table does not list is an unmapped name; nothing is written."""
+    ann = write_brat(tmp_path / "export", ann=TOOL_ANN + "A2\tForm T1 Name\nA3\tForm T2 Abgeleitet\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "labels:\n  Person: PER\n  Anruf: {event: CONSULT, mode: phone}\n"
+        "roles:\n  Agent: ACTOR\nrelations:\n  Verwandt: ignore\n"
+        "attributes:\n  Sicherheit: ignore\n  Form: {column: form, values: {Name: NAME}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as exc:
+        import_layer("brat", ann, annotator="anna", root=corpus_dir, mapping_path=mapping)
+    assert exc.value.report.flatten(["value", "record_id", "code"]) == [
+        ["attribute value", "Form=Abgeleitet", "unmapped-name"]
+    ]
+    assert not (corpus_dir / "annotations" / "layers").exists()
+
+
+def test_context_codes_are_mapped_one_by_one() -> None:
+    """Several context codes in one attribute value are each looked up in the values table."""
+    from peacetalks.interchange.brat import parse_brat_text
+    from peacetalks.interchange.mapping import unmapped_names
+
+    ann = "T1\tAnruf 6 18\ttelefonierte\nE1\tAnruf:T1\nA1\tKontext E1 Diplomatie,Regierung\n"
+    tool, _ = parse_brat_text(ann, TEXT, doc_id="d")
+    codes = {"Diplomatie": "diplomatic", "Regierung": "executive"}
+    mapping = parse_mapping(
+        {
+            "labels": {"Anruf": {"event": "CONSULT", "mode": "phone"}},
+            "attributes": {"Kontext": {"column": "context", "values": codes}},
+        }
+    )
+    assert unmapped_names([tool], mapping) == []
+    doc, issues = to_document(tool, mapping, doc_id="d", text=TEXT)
+    assert issues == []
+    assert [sorted(e.context) for e in doc.events] == [["diplomatic", "executive"]]
+    unknown = parse_brat_text(ann.replace("Regierung", "Militär"), TEXT, doc_id="d")[0]
+    assert [i.record_id for i in unmapped_names([unknown], mapping)] == ["Kontext=Militär"]
