@@ -46,7 +46,8 @@ from peacetalks.tables import ALL_TABLES
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: complete.json names the config's options (see peacetalks.cache)
+MARKER = "complete.json"  # written last: an entry without it is incomplete
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
@@ -183,10 +184,12 @@ def cached_config(config: str, root: Path, **options: Any) -> dict[str, Path]:
     """Split -> Arrow file of the config built from ``root``, building it when not cached."""
     folder = cache_root() / config / cache_key(config, root, options)
     files = {name: folder / f"{name}.arrow" for name in SPLIT_NAMES}
-    marker = folder / "complete.json"
+    marker = folder / MARKER
     if not marker.exists():
         rows = _write_pieces(config_pieces(config, root, piece_rows=BATCH_ROWS, **options), files)
-        write_text_atomic(marker, json.dumps({"config": config, "root": str(root), "rows": rows}))
+        plain = {k: list(v) if isinstance(v, tuple | list) else v for k, v in options.items()}
+        about = {"config": config, "root": str(root.resolve()), "options": plain, "rows": rows}
+        write_text_atomic(marker, json.dumps(about, sort_keys=True))
     return files
 
 

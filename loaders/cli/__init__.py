@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from peacetalks.cli import card, corpus, interchange, release, review, splits
+from peacetalks.cli import cache, card, corpus, interchange, release, review, splits
 from peacetalks.cli import export as export_commands
 from peacetalks.cli._render import err
 from peacetalks.errors import PeaceTalksError, ValidationFailed
@@ -30,6 +30,7 @@ app.command("card")(card.card_cmd)
 app.command("release")(release.release_cmd)
 app.command("rehydrate")(release.rehydrate_cmd)
 app.command("publish")(release.publish_cmd)
+app.add_typer(cache.app, name="cache")
 
 
 def main(argv: list[str] | None = None) -> int:

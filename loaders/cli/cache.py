@@ -1,0 +1,58 @@
+"""`peacetalks cache list|prune`: the Arrow cache that ``peacetalks.load()`` builds."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from peacetalks.cli._render import err, out
+
+if TYPE_CHECKING:
+    from peacetalks.cache import CacheEntry
+
+# peacetalks.cache imports the loader (and with it datasets, ~1 s): each command imports it when it runs.
+
+app = typer.Typer(help="The Arrow cache of peacetalks.load(): list it, remove stale entries.", no_args_is_help=True)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
+def _line(entry: CacheEntry) -> str:
+    return f"{entry.state:<10} {_size(entry.size_bytes):>12}  {entry.config:<9} {escape(str(entry.path))}"
+
+
+@app.command("list")
+def list_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+) -> None:
+    """List the cache entries: current, stale (never read again) or incomplete."""
+    from peacetalks.cache import cache_entries
+    from peacetalks.loading import cache_root
+
+    entries = cache_entries()
+    if as_json:
+        out.print_json(json.dumps([e.to_dict() for e in entries]))
+        return
+    for entry in entries:
+        out.print(_line(entry))
+    total = sum(e.size_bytes for e in entries)
+    err.print(f"{len(entries)} entries, {_size(total)} in {escape(str(cache_root()))}")
+
+
+@app.command("prune")
+def prune_cmd(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
+) -> None:
+    """Remove stale entries, and incomplete ones older than a day (interrupted builds)."""
+    from peacetalks.cache import prune_cache
+
+    removed = prune_cache(dry_run=dry_run)
+    for entry in removed:
+        out.print(_line(entry))
+    verb = "would remove" if dry_run else "removed"
+    err.print(f"{verb} {len(removed)} entries, {_size(sum(e.size_bytes for e in removed))}")
