@@ -196,14 +196,14 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
     common = {"file": spec.file, "id_column": spec.id_column}
     issues: list[Issue] = []
     issues += issues_from(
-        flagged.filter(bit & _INCOMPLETE > 0),
+        flagged.filter((bit & _INCOMPLETE) > 0),
         code="incomplete-span",
         column=spec.end,
         message=pl.format("a span needs both {} and {}", pl.lit(spec.start), pl.lit(spec.end)),
         **common,
     )
     issues += issues_from(
-        flagged.filter(bit & _NEGATIVE > 0),
+        flagged.filter((bit & _NEGATIVE) > 0),
         code="span-out-of-bounds",
         column=spec.start,
         value=spec.start,
@@ -211,7 +211,7 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
         **common,
     )
     issues += issues_from(
-        flagged.filter(bit & _TOO_LONG > 0),
+        flagged.filter((bit & _TOO_LONG) > 0),
         code="span-out-of-bounds",
         column=spec.end,
         value=spec.end,
@@ -219,7 +219,7 @@ def _bounds(df: pl.DataFrame, spec: SpanSpec, index: pl.DataFrame) -> tuple[list
         **common,
     )
     issues += issues_from(
-        flagged.filter(bit & _EMPTY > 0),
+        flagged.filter((bit & _EMPTY) > 0),
         code="empty-span",
         column=spec.end,
         value=spec.end,
