@@ -293,3 +293,14 @@ def test_messages_about_mention_labels_name_the_labels() -> None:
     assert first.code == "entity-label-conflict"
     assert first.value == "PER"
     assert "labelled ORG/PER;" in first.message  # sorted as text, joined
+
+
+def test_a_span_with_two_bound_problems_gets_both() -> None:
+    """end beyond the text and start after end: both are reported for the one row."""
+    frames = tiny_frames()
+    _set("entities", 0, start=100, end=90)(frames)
+    found = validate_frames(frames).flatten(["file", "row", "column", "code"])
+    assert sorted(found) == [
+        ["annotations/entities.parquet", 0, "end", "empty-span"],
+        ["annotations/entities.parquet", 0, "end", "span-out-of-bounds"],
+    ]
