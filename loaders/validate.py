@@ -73,7 +73,7 @@ def _validate(
             return None, problems
         df = with_row(df)
         problems += schema_issues(df, table, files[table.name])
-        if table.name in _COMPACT and not any(i.code in STRUCTURAL for i in problems):
+        if table.name in _COMPACT and not _structural(problems):
             df = df.with_columns(pl.col(_COMPACT[table.name]).cast(pl.Categorical))
         return df, problems
 
@@ -89,10 +89,15 @@ def _validate(
         if df is None:
             continue
         report.checked[table.name] = df.height
-        if not any(i.code in STRUCTURAL for i in found):
+        if not _structural(found):
             ok[table.name] = df
     report.add(_cross_table(ok, files, load_scheme(), today))
     return report.sorted()
+
+
+def _structural(issues: Sequence[Issue]) -> bool:
+    """Do the issues say the table's columns are wrong (missing, extra, mistyped)? Then no other check runs on it."""
+    return any(i.code in STRUCTURAL for i in issues)
 
 
 def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
@@ -141,68 +146,42 @@ def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today
 
 def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
     issues: list[Issue] = []
-    entities, events = ok.get(ENTITIES.name), ok.get(EVENTS.name)
-    arguments, stances = ok.get(ARGUMENTS.name), ok.get(STANCES.name)
+    entities, events, arguments = ok.get(ENTITIES.name), ok.get(EVENTS.name), ok.get(ARGUMENTS.name)
     if entities is not None:
         issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
     if events is not None:
         issues += rules.event_issues(events, scheme, files[EVENTS.name])
+    issues += _dangling(ok, files, ARGUMENTS, "event_id", EVENTS)
     if arguments is not None and events is not None:
-        issues += references.reference_issues(
-            arguments,
-            "event_id",
-            events,
-            "event_id",
-            file=files[ARGUMENTS.name],
-            id_column="argument_id",
-            what="event",
-            target_file=files[EVENTS.name],
-            code="unknown-event",
-        )
         issues += rules.argument_issues(arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name])
-    if stances is not None and events is not None:
-        issues += references.reference_issues(
-            stances,
-            "event_id",
-            events,
-            "event_id",
-            file=files[STANCES.name],
-            id_column="stance_id",
-            what="event",
-            target_file=files[EVENTS.name],
-            code="unknown-event",
-        )
+    issues += _dangling(ok, files, STANCES, "event_id", EVENTS)
     return issues
 
 
 def _mention_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
-    issues: list[Issue] = []
-    entities, arguments, stances = ok.get(ENTITIES.name), ok.get(ARGUMENTS.name), ok.get(STANCES.name)
-    if entities is None:
-        return []
-    if arguments is not None:
-        issues += references.reference_issues(
-            arguments,
-            "mention_id",
-            entities,
-            "mention_id",
-            file=files[ARGUMENTS.name],
-            id_column="argument_id",
-            what="mention",
-            target_file=files[ENTITIES.name],
-            code="unknown-mention",
-        )
-    if stances is not None:
-        issues += references.reference_issues(
-            stances,
-            "holder_mention_id",
-            entities,
-            "mention_id",
-            file=files[STANCES.name],
-            id_column="stance_id",
-            what="mention",
-            target_file=files[ENTITIES.name],
-            code="unknown-mention",
-        )
+    issues = _dangling(ok, files, ARGUMENTS, "mention_id", ENTITIES)
+    issues += _dangling(ok, files, STANCES, "holder_mention_id", ENTITIES)
+    entities, stances = ok.get(ENTITIES.name), ok.get(STANCES.name)
+    if entities is not None and stances is not None:
         issues += rules.holder_issues(stances, entities, scheme, files[STANCES.name])
     return issues
+
+
+def _dangling(
+    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], table: Table, column: str, target: Table
+) -> list[Issue]:
+    """References in ``table.column`` to ``target``'s id (within the document) that name nothing."""
+    if table.name not in ok or target.name not in ok:
+        return []
+    what = "mention" if target is ENTITIES else "event"
+    return references.reference_issues(
+        ok[table.name],
+        column,
+        ok[target.name],
+        target.id_column,
+        file=files[table.name],
+        id_column=table.id_column,
+        what=what,
+        target_file=files[target.name],
+        code=f"unknown-{what}",
+    )
