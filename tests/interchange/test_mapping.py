@@ -30,6 +30,14 @@ TOOL_ANN = "\n".join(
 )
 
 
+# A mapping of every name in TOOL_ANN; the Form attribute's values table knows only "Name".
+FULL_MAPPING = (
+    "labels:\n  Person: PER\n  Anruf: {event: CONSULT, mode: phone}\n"
+    "roles:\n  Agent: ACTOR\nrelations:\n  Verwandt: ignore\n"
+    "attributes:\n  Sicherheit: ignore\n  Form: {column: form, values: {Name: NAME}}\n"
+)
+
+
 def test_every_unmapped_name_is_listed_at_once(corpus_dir: Path, tmp_path: Path) -> None:
     """Labels, roles, relations and attributes missing from the mapping are one error listing each name."""
     ann = write_brat(tmp_path / "export", ann=TOOL_ANN)
@@ -50,12 +58,7 @@ def test_mapped_tool_names_import_with_numbered_roles(corpus_dir: Path, tmp_path
     """With a full mapping the tool's names land on the scheme; Agent2 maps through its stem Agent."""
     ann = write_brat(tmp_path / "export", ann=TOOL_ANN + "A2\tForm T1 Name\nA3\tForm T2 Name\n")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text(
-        "labels:\n  Person: PER\n  Anruf: {event: CONSULT, mode: phone}\n"
-        "roles:\n  Agent: ACTOR\nrelations:\n  Verwandt: ignore\n"
-        "attributes:\n  Sicherheit: ignore\n  Form: {column: form, values: {Name: NAME}}\n",
-        encoding="utf-8",
-    )
+    mapping.write_text(FULL_MAPPING, encoding="utf-8")
     result = import_layer("brat", ann, annotator="anna", root=corpus_dir, mapping_path=mapping)
     assert result.report.valid, [i.render() for i in result.report.issues]
     assert result.counts == {"entities": 2, "events": 1, "event_arguments": 2, "stances": 0}
@@ -172,12 +175,7 @@ def test_attribute_value_missing_from_the_mapping_is_listed(corpus_dir: Path, tm
     """A value the mapping's values table does not list is an unmapped name; nothing is written."""
     ann = write_brat(tmp_path / "export", ann=TOOL_ANN + "A2\tForm T1 Name\nA3\tForm T2 Abgeleitet\n")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text(
-        "labels:\n  Person: PER\n  Anruf: {event: CONSULT, mode: phone}\n"
-        "roles:\n  Agent: ACTOR\nrelations:\n  Verwandt: ignore\n"
-        "attributes:\n  Sicherheit: ignore\n  Form: {column: form, values: {Name: NAME}}\n",
-        encoding="utf-8",
-    )
+    mapping.write_text(FULL_MAPPING, encoding="utf-8")
     with pytest.raises(ImportFailed) as exc:
         import_layer("brat", ann, annotator="anna", root=corpus_dir, mapping_path=mapping)
     assert exc.value.report.flatten(["value", "record_id", "code"]) == [
