@@ -74,7 +74,7 @@ def _child(kind: str, root: Path, cache: Path) -> dict[str, Any]:
         seconds = time.perf_counter() - t0
         return {"seconds": seconds, "rows": ds["train"].num_rows}
     if kind == "scan-entities":
-        from peacetalks.frames import scan
+        from peacetalks.loading.frames import scan
 
         t0 = time.perf_counter()
         frame = scan("entities", source=root).collect()
@@ -82,7 +82,7 @@ def _child(kind: str, root: Path, cache: Path) -> dict[str, Any]:
     os.environ["PEACETALKS_CACHE"] = str(cache)
     import datasets
 
-    from peacetalks.loading import load
+    from peacetalks.loading.load import load
 
     datasets.disable_progress_bars()
     config = kind.split("-")[0]
@@ -111,7 +111,7 @@ def _corpus(out: Path, n: int, seed: int, regenerate: bool) -> tuple[Path, float
     if (root / MANIFEST).exists() and not regenerate:
         return root, None
     from benchmarks.synth import generate
-    from peacetalks.storage import write_text_atomic
+    from peacetalks.storage.parquet import write_text_atomic
 
     t0 = time.perf_counter()
     planted = generate(root, n, seed=seed)
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     _print(f"corpus: {root} ({', '.join(f'{k} {v:,}' for k, v in counts.items())})")
     if generated is not None:
         _print(f"generated in {generated:.1f} s")
-    from peacetalks.splits import split_corpus
+    from peacetalks.ingest.splits import split_corpus
 
     t0 = time.perf_counter()
     result = split_corpus(root)

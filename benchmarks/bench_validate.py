@@ -134,7 +134,7 @@ def _corpus(out: Path, n: int, seed: int, plant: int, regenerate: bool) -> tuple
         data = json.loads(manifest.read_text())
         return root, _planted_from_json(data), None
     from benchmarks.synth import generate
-    from peacetalks.storage import write_text_atomic
+    from peacetalks.storage.parquet import write_text_atomic
 
     t0 = time.perf_counter()
     planted = generate(root, n, seed=seed, plant_errors=plant)

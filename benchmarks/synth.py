@@ -2,7 +2,7 @@
 
 ``generate(root, n_articles)`` writes ``corpus/articles.parquet``, ``corpus/blocks.parquet`` and
 ``annotations/{entities,events,event_arguments,stances}.parquet`` under ``root`` with
-:func:`peacetalks.storage.write_tables` (zstd, sorted by keys), in the proportions of the issue's
+:func:`peacetalks.storage.parquet.write_tables` (zstd, sorted by keys), in the proportions of the issue's
 benchmark: per 100,000 articles of ~4,000 characters, 5,000,000 mentions, 1,000,000 events,
 2,000,000 arguments and ~500,000 stances.
 
@@ -11,7 +11,7 @@ pseudo-words with umlauts, each template with 5 mentions, 1 event, 2 arguments a
 them, 1 stance, all with offsets relative to the paragraph). Every article is a kicker, a headline
 and 10 template paragraphs joined by ``\\n``; the big tables are joins of the (article, slot)
 frame with the template frames plus the slot's offset, all in polars. Every label comes from
-:func:`peacetalks.scheme.load_scheme`, so the clean corpus is valid by construction.
+:func:`peacetalks.schema.scheme.load_scheme`, so the clean corpus is valid by construction.
 
 ``plant_errors=k`` then plants k errors, each in its own article, cycling through the kinds in
 :data:`KINDS`; each kind yields known issues (file, row, code), returned as :class:`PlantedErrors`.
@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from peacetalks.scheme import Scheme, load_scheme
-from peacetalks.storage import write_tables
-from peacetalks.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.scheme import Scheme, load_scheme
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.storage.parquet import write_tables
 
 SLOTS = 10  # paragraphs per article
 MENTIONS_PER_PARAGRAPH = 5

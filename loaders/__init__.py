@@ -8,9 +8,9 @@ corpus folder, :func:`load_scheme` gives the annotation scheme.
 from typing import TYPE_CHECKING, Any
 
 from peacetalks.errors import PeaceTalksError, ValidationFailed
-from peacetalks.report import Issue, Report
-from peacetalks.scheme import load_scheme
-from peacetalks.validate import validate, validate_frames
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.validation.report import Issue, Report
+from peacetalks.validation.validate import validate, validate_frames
 
 __all__ = [
     "Issue",
@@ -27,10 +27,14 @@ __all__ = [
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from peacetalks.frames import read_pandas, scan
-    from peacetalks.loading import load
+    from peacetalks.loading.frames import read_pandas, scan
+    from peacetalks.loading.load import load
 
-_LAZY = {"load": "peacetalks.loading", "scan": "peacetalks.frames", "read_pandas": "peacetalks.frames"}
+_LAZY = {
+    "load": "peacetalks.loading.load",
+    "scan": "peacetalks.loading.frames",
+    "read_pandas": "peacetalks.loading.frames",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from peacetalks.report import Report
+    from peacetalks.validation.report import Report
 
 
 class PeaceTalksError(Exception):

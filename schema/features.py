@@ -21,7 +21,7 @@ from peacetalks.schema.models import (
     EventModel,
     StanceModel,
 )
-from peacetalks.scheme import Scheme, load_scheme
+from peacetalks.schema.scheme import Scheme, load_scheme
 
 # (table, column) -> the label set of the scheme that names the column's ClassLabel.
 LABEL_SETS: dict[tuple[str, str], Callable[[Scheme], tuple[str, ...]]] = {

@@ -2,7 +2,7 @@
 
 Each model checks one table: columns, types, nulls, formats and label sets. Rules that need
 more than one table (spans that fit their article, references, roles per category) are the
-vectorised functions in :mod:`peacetalks.checks`.
+vectorised functions in :mod:`peacetalks.validation.checks`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from peacetalks.scheme import load_scheme
+from peacetalks.schema.scheme import load_scheme
 
 _S = load_scheme()
 

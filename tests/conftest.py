@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from peacetalks.storage import write_tables
-from peacetalks.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.storage.parquet import write_tables
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared"

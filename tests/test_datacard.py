@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.datacard import corpus_statistics, stale_sections, update_card
-from peacetalks.storage import read_table, write_tables
-from peacetalks.tables import ENTITIES
+from peacetalks.release.datacard import corpus_statistics, stale_sections, update_card
+from peacetalks.schema.tables import ENTITIES
+from peacetalks.storage.parquet import read_table, write_tables
 from tests.conftest import PROJECT
 
 

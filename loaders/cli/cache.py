@@ -11,9 +11,9 @@ from rich.markup import escape
 from peacetalks.cli._render import err, out
 
 if TYPE_CHECKING:
-    from peacetalks.cache import CacheEntry
+    from peacetalks.loading.cache import CacheEntry
 
-# peacetalks.cache imports the loader (and with it datasets, ~1 s): each command imports it when it runs.
+# peacetalks.loading.cache imports the loader (and with it datasets, ~1 s): each command imports it when it runs.
 
 app = typer.Typer(help="The Arrow cache of peacetalks.load(): list it, remove stale entries.", no_args_is_help=True)
 
@@ -31,8 +31,8 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
 ) -> None:
     """List the cache entries: current, stale (never read again) or incomplete."""
-    from peacetalks.cache import cache_entries
-    from peacetalks.loading import cache_root
+    from peacetalks.loading.cache import cache_entries
+    from peacetalks.loading.load import cache_root
 
     entries = cache_entries()
     if as_json:
@@ -49,7 +49,7 @@ def prune_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
 ) -> None:
     """Remove stale entries, and incomplete ones older than a day (interrupted builds)."""
-    from peacetalks.cache import prune_cache
+    from peacetalks.loading.cache import prune_cache
 
     removed = prune_cache(dry_run=dry_run)
     for entry in removed:

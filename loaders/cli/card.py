@@ -9,7 +9,7 @@ import typer
 
 from peacetalks.cli._options import RootArg
 from peacetalks.cli._render import err, out
-from peacetalks.datacard import stale_sections, update_card
+from peacetalks.release.datacard import stale_sections, update_card
 
 
 def card_cmd(

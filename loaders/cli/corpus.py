@@ -11,8 +11,8 @@ from rich.markup import escape
 
 from peacetalks.cli._options import FormatOpt, LayerOpt, OutputFormat, RootArg, RootOpt
 from peacetalks.cli._render import err, out
-from peacetalks.ingest import DEFAULT_LICENSE, ingest
-from peacetalks.validate import validate
+from peacetalks.ingest.ingest import DEFAULT_LICENSE, ingest
+from peacetalks.validation.validate import validate
 
 
 def validate_cmd(root: RootArg = None, layer: LayerOpt = None, fmt: FormatOpt = OutputFormat.text) -> None:

@@ -10,8 +10,8 @@ import typer
 from rich.markup import escape
 
 from peacetalks.cli._render import err, out
-from peacetalks.interchange.export import export
-from peacetalks.interchange.layers import GOLD
+from peacetalks.interchange.exporters.export import export
+from peacetalks.storage.layers import GOLD
 
 
 class ExportFormat(StrEnum):

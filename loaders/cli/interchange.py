@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from peacetalks.cli._options import RootOpt
 from peacetalks.cli._render import err, out
-from peacetalks.interchange.importing import FORMATS, import_layer
+from peacetalks.interchange.importers.import_layer import FORMATS, import_layer
 
 ImportFormat = StrEnum("ImportFormat", {name: name for name in FORMATS})  # type: ignore[misc]  # built from the one format list
 

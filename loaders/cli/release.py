@@ -12,7 +12,7 @@ from peacetalks.cli._options import RootArg
 from peacetalks.cli._render import err, out
 
 if TYPE_CHECKING:
-    from peacetalks.publish import PublishResult
+    from peacetalks.release.publish import PublishResult
 
 # The release modules import datasets and huggingface_hub (about a second): each command imports
 # them when it runs, so the other commands (validate, import, ...) start without them.
@@ -32,7 +32,7 @@ def release_cmd(
     ] = None,
 ) -> None:
     """Validate the corpus and build release VERSION (Hub layout) into OUT/vVERSION/."""
-    from peacetalks.release import build_release
+    from peacetalks.release.build import build_release
 
     result = build_release(root, version, out_dir, include_text=include_text, previous=previous)
     state = "unchanged (identical rebuild)" if result.unchanged else "built"
@@ -51,7 +51,7 @@ def rehydrate_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="New folder for the release with texts.")],
 ) -> None:
     """Fill the texts of a stand-off release in from local copies whose sha256 matches."""
-    from peacetalks.release import rehydrate_release
+    from peacetalks.release.build import rehydrate_release
 
     result = rehydrate_release(release, texts, out_dir)
     out.print(f"rehydrated: {result.folder}")
@@ -82,7 +82,7 @@ def publish_cmd(
     """Publish a release as one commit and the tag vX.Y.Z (Hub: huggingface_hub's token; or --to PATH)."""
     if (repo is None) == (to is None):
         raise typer.BadParameter("give exactly one of --repo ORG/NAME and --to PATH")
-    from peacetalks.publish import publish_git, publish_hub
+    from peacetalks.release.publish import publish_git, publish_hub
 
     if to is not None:
         result = publish_git(dist, to, dry_run=dry_run)

@@ -13,11 +13,11 @@ from rich.table import Table
 
 from peacetalks.cli._options import FormatOpt, OutputFormat
 from peacetalks.cli._render import err, out
-from peacetalks.interchange.adjudicate import adjudicate, describe
-from peacetalks.interchange.agreement import LAYERS, AgreementReport, agreement
-from peacetalks.interchange.history import restore
-from peacetalks.interchange.layers import GOLD
-from peacetalks.paths import resolve_root
+from peacetalks.review.adjudicate import adjudicate, describe
+from peacetalks.review.agreement import LAYERS, AgreementReport, agreement
+from peacetalks.review.gold_history import restore
+from peacetalks.storage.layers import GOLD
+from peacetalks.storage.roots import resolve_root
 
 
 class LayerKind(StrEnum):

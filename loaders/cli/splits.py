@@ -9,7 +9,7 @@ import typer
 
 from peacetalks.cli._options import RootOpt
 from peacetalks.cli._render import err, out
-from peacetalks.splits import GROUP_BY, split_corpus
+from peacetalks.ingest.splits import GROUP_BY, split_corpus
 
 
 def _ratios(value: str | None) -> tuple[float, float, float] | None:

@@ -1,1 +1,1 @@
-"""Annotation interchange: import from annotation tools, agreement, adjudication and export."""
+"""Annotation interchange: importers from and exporters to annotation tools, on one document model."""

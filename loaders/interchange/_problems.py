@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from peacetalks.errors import ImportFailed
-from peacetalks.report import Issue, Report
+from peacetalks.validation.report import Issue, Report
 
 
 def problem(

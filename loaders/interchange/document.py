@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import polars as pl
 
-from peacetalks.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES, Table
 
 # --- the tool's vocabulary ------------------------------------------------------------------
 

@@ -39,8 +39,8 @@ import yaml
 
 from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolRelation, ToolSpan
-from peacetalks.report import Issue
-from peacetalks.scheme import Scheme, load_scheme
+from peacetalks.schema.scheme import Scheme, load_scheme
+from peacetalks.validation.report import Issue
 
 MENTION_COLUMNS = ("form", "mention_type", "entity_id")
 EVENT_COLUMNS = ("mode", "context", "realis", "modality")

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import IngestError, RebaseRequired
-from peacetalks.ingest import ingest
-from peacetalks.raw_article import parse_raw_article, split_kicker
-from peacetalks.storage import read_table, write_tables
-from peacetalks.tables import ARTICLES, BLOCKS, ENTITIES
-from peacetalks.validate import validate
+from peacetalks.ingest.ingest import ingest
+from peacetalks.ingest.raw_article import parse_raw_article, split_kicker
+from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES
+from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.validation.validate import validate
 from tests.conftest import SEED
 
 DATE = dt.date(2025, 2, 12)

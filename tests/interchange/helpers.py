@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.storage import write_tables
-from peacetalks.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS
+from peacetalks.storage.parquet import write_tables
 from tests.conftest import tiny_frames
 
 

@@ -8,16 +8,16 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peacetalks.interchange.brat import parse_brat_text
-from peacetalks.interchange.convert import to_document
 from peacetalks.interchange.document import Argument, Document, Event, Mention, Stance, to_frames
-from peacetalks.interchange.export import export
-from peacetalks.interchange.export_brat import brat_ann, brat_mapping
-from peacetalks.interchange.importing import import_layer
-from peacetalks.interchange.layers import read_layer
+from peacetalks.interchange.exporters.brat import brat_ann, brat_mapping
+from peacetalks.interchange.exporters.export import export
+from peacetalks.interchange.importers.brat import parse_brat_text
+from peacetalks.interchange.importers.convert import to_document
+from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.interchange.mapping import parse_mapping
-from peacetalks.interchange.versions import versions
-from peacetalks.scheme import load_scheme
+from peacetalks.review.items import versions
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.storage.layers import read_layer
 from tests.interchange.helpers import write_corpus, write_layer
 
 S = load_scheme()

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from peacetalks.errors import ImportFailed
-from peacetalks.interchange import brat, uima
-from peacetalks.interchange.convert import to_document
 from peacetalks.interchange.document import ToolDocument
-from peacetalks.interchange.importing import parse_export
+from peacetalks.interchange.importers import brat, uima
+from peacetalks.interchange.importers.convert import to_document
+from peacetalks.interchange.importers.import_layer import parse_export
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
 
 CONFORMANCE = (Path(__file__).resolve().parents[2] / "../shared/conformance").resolve()
@@ -390,7 +390,7 @@ def test_webanno_tsv_sub_token_and_zero_width_spans() -> None:
 def test_doccano_numeric_labels_per_user() -> None:
     """doccano 1.0: two annotators' duplicated spans collapse, and --user keeps one annotator's spans."""
     path = CONFORMANCE / f"{DT}/labeling/labeling.jsonl"
-    from peacetalks.interchange.doccano import parse_doccano
+    from peacetalks.interchange.importers.doccano import parse_doccano
 
     both = parse_doccano(path)
     one = parse_doccano(path, user="2")

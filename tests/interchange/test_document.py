@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from peacetalks.interchange.document import ToolSpan, from_frames, to_frames
-from peacetalks.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES
+from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES
 from tests.conftest import DOC, TEXT, tiny_frames
 
 

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from peacetalks.cli import app
 from peacetalks.errors import InterchangeError
 from peacetalks.interchange.document import Argument, Document, Event, Mention, Stance
-from peacetalks.interchange.export import export
-from peacetalks.interchange.export_brat import brat_ann
-from peacetalks.interchange.export_common import load_documents
-from peacetalks.interchange.export_conll import conll_text, germeval_text
+from peacetalks.interchange.exporters.brat import brat_ann
+from peacetalks.interchange.exporters.common import load_documents
+from peacetalks.interchange.exporters.conll import conll_text, germeval_text
+from peacetalks.interchange.exporters.export import export
 from tests.conftest import DOC
 from tests.interchange.helpers import write_corpus, write_layer
 
@@ -164,7 +164,7 @@ def test_cli_export_prints_the_written_files(root: Path, tmp_path: Path) -> None
 
 def test_mention_argument_and_span_argument_rows_survive_in_jsonl() -> None:
     """The document rows (arguments as mention or span, stance event) are written as they are."""
-    from peacetalks.interchange.export_jsonl import document_record
+    from peacetalks.interchange.exporters.jsonl import document_record
 
     doc = Document(
         "d",
@@ -186,11 +186,11 @@ def test_label_studio_tasks_read_back_with_the_written_mapping(root: Path, tmp_p
     """
     import yaml
 
-    from peacetalks.interchange.convert import to_document
     from peacetalks.interchange.document import to_frames
-    from peacetalks.interchange.labelstudio import parse_label_studio
+    from peacetalks.interchange.importers.convert import to_document
+    from peacetalks.interchange.importers.labelstudio import parse_label_studio
     from peacetalks.interchange.mapping import parse_mapping
-    from peacetalks.interchange.versions import versions
+    from peacetalks.review.items import versions
     from tests.conftest import tiny_frames
     from tests.interchange.helpers import write_layer
 
@@ -215,7 +215,7 @@ def test_label_studio_tasks_read_back_with_the_written_mapping(root: Path, tmp_p
 
 def test_label_studio_choices_and_text_areas_attach_to_their_region(tmp_path: Path) -> None:
     """Per-region choices (several joined by commas) and text areas are attributes; task-level ones are not."""
-    from peacetalks.interchange.labelstudio import parse_label_studio
+    from peacetalks.interchange.importers.labelstudio import parse_label_studio
 
     region = {"start": 0, "end": 5, "text": "Trump", "labels": ["PER"]}
     results = [
@@ -240,8 +240,8 @@ def test_articles_without_annotations_are_left_out_unless_asked_for(root: Path, 
 
     import polars as pl
 
-    from peacetalks.storage import read_table, write_tables
-    from peacetalks.tables import ARTICLES
+    from peacetalks.schema.tables import ARTICLES
+    from peacetalks.storage.parquet import read_table, write_tables
 
     articles = read_table(root, ARTICLES)
     other = articles.with_columns(

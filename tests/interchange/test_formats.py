@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from peacetalks.errors import ImportFailed
-from peacetalks.interchange.brat import parse_brat_text
-from peacetalks.interchange.importing import parse_export
+from peacetalks.interchange.importers.brat import parse_brat_text
+from peacetalks.interchange.importers.import_layer import parse_export
 from tests.conftest import TEXT
 
 TSV_HEAD = "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=Trump telefonierte\n"

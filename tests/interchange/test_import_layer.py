@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import ImportFailed, InterchangeError
-from peacetalks.interchange.importing import import_layer
-from peacetalks.storage import read_table
-from peacetalks.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS
+from peacetalks.interchange.importers.import_layer import import_layer
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS
+from peacetalks.storage.parquet import read_table
 from tests.conftest import DOC, TEXT
 from tests.interchange._brat import ANN, write_brat
 
@@ -133,7 +133,7 @@ def test_decomposed_text_is_refused_not_shifted(corpus_dir: Path, tmp_path: Path
 
 def test_read_documents_needs_no_corpus(tmp_path: Path) -> None:
     """read_documents gives scheme documents on the file's own text, named by the file."""
-    from peacetalks.interchange.importing import read_documents
+    from peacetalks.interchange.importers.import_layer import read_documents
 
     (doc,) = read_documents("brat", write_brat(tmp_path / "export"))
     assert (doc.doc_id, doc.text) == (DOC, TEXT)

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from peacetalks.cli import app
-from peacetalks.storage import read_table
-from peacetalks.tables import ANNOTATION_TABLES
+from peacetalks.schema.tables import ANNOTATION_TABLES
+from peacetalks.storage.parquet import read_table
 from tests.conftest import PROJECT
 
 LAYER = PROJECT / "annotations" / "layers" / "annotator-a"

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import ImportFailed
-from peacetalks.interchange.importing import import_layer, parse_export
-from peacetalks.raw_article import normalise_text
-from peacetalks.storage import read_table, write_tables
-from peacetalks.tables import ARTICLES, BLOCKS, ENTITIES, EVENTS
+from peacetalks.interchange.importers.import_layer import import_layer, parse_export
+from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES, EVENTS
+from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.text.normalise import normalise_text
 from tests.conftest import tiny_frames
 from tests.interchange.test_conformance import CONFORMANCE, INC_REL, MAPPINGS, SUITE
 

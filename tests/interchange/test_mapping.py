@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from peacetalks.errors import ImportFailed
-from peacetalks.interchange.convert import to_document
-from peacetalks.interchange.importing import import_layer
-from peacetalks.interchange.labelstudio import parse_label_studio
+from peacetalks.interchange.importers.convert import to_document
+from peacetalks.interchange.importers.import_layer import import_layer
+from peacetalks.interchange.importers.labelstudio import parse_label_studio
 from peacetalks.interchange.mapping import load_mapping, parse_mapping
-from peacetalks.storage import read_table
-from peacetalks.tables import STANCES
+from peacetalks.schema.tables import STANCES
+from peacetalks.storage.parquet import read_table
 from tests.conftest import TEXT
 from tests.interchange._brat import write_brat
 
@@ -164,7 +164,7 @@ def test_label_studio_relations_become_event_arguments(tmp_path: Path) -> None:
 def test_relation_not_from_an_event_is_an_error(tmp_path: Path) -> None:
     """A role relation whose source is not an event trigger is relation-not-from-event."""
     ann = "T1\tPER 0 5\tTrump\nT2\tPER 23 28\tPutin\nR1\tACTOR Arg1:T1 Arg2:T2\n"
-    from peacetalks.interchange.brat import parse_brat_text
+    from peacetalks.interchange.importers.brat import parse_brat_text
 
     tool, _ = parse_brat_text(ann, TEXT, doc_id="d")
     _, issues = to_document(tool, load_mapping(None), doc_id="d", text=TEXT)
@@ -186,7 +186,7 @@ def test_attribute_value_missing_from_the_mapping_is_listed(corpus_dir: Path, tm
 
 def test_context_codes_are_mapped_one_by_one() -> None:
     """Several context codes in one attribute value are each looked up in the values table."""
-    from peacetalks.interchange.brat import parse_brat_text
+    from peacetalks.interchange.importers.brat import parse_brat_text
     from peacetalks.interchange.mapping import unmapped_names
 
     ann = "T1\tAnruf 6 18\ttelefonierte\nE1\tAnruf:T1\nA1\tKontext E1 Diplomatie,Regierung\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peacetalks.interchange._offsets import utf16_to_codepoints
-from peacetalks.interchange.brat import parse_brat_text
+from peacetalks.interchange.importers._offsets import utf16_to_codepoints
+from peacetalks.interchange.importers.brat import parse_brat_text
 
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=40)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from peacetalks.interchange.adjudicate import adjudicate
-from peacetalks.interchange.agreement import agreement
-from peacetalks.interchange.layers import read_layer
-from peacetalks.interchange.versions import versions
-from peacetalks.validate import validate
+from peacetalks.review.adjudicate import adjudicate
+from peacetalks.review.agreement import agreement
+from peacetalks.review.items import versions
+from peacetalks.storage.layers import read_layer
+from peacetalks.validation.validate import validate
 from tests.conftest import PROJECT
 
 LAYERS = PROJECT / "annotations" / "layers"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.storage import write_tables
-from peacetalks.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.storage.parquet import write_tables
 
 
 @dataclass

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 import peacetalks
-from peacetalks.configs import CONFIG_NAMES
-from peacetalks.paths import bundled_root
+from peacetalks.loading.configs import CONFIG_NAMES
+from peacetalks.storage.roots import bundled_root
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 import peacetalks
-from peacetalks.cache import INCOMPLETE_AFTER_S, cache_entries, prune_cache
 from peacetalks.cli import app
-from peacetalks.loading import cache_root
+from peacetalks.loading.cache import INCOMPLETE_AFTER_S, cache_entries, prune_cache
+from peacetalks.loading.load import cache_root
 
 
 @pytest.fixture(autouse=True)

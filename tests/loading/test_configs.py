@@ -8,8 +8,8 @@ import pyarrow as pa
 import pytest
 from datasets import ClassLabel
 
-from peacetalks.configs import build_config, features
 from peacetalks.errors import LoadError
+from peacetalks.loading.configs import build_config, features
 
 
 def _rows(config: str, root: Path) -> list[dict[str, object]]:

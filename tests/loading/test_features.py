@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from datasets import ClassLabel, Features, List
 
-from peacetalks.configs import CONFIG_NAMES, build_config, features
+from peacetalks.loading.configs import CONFIG_NAMES, build_config, features
 from peacetalks.schema.features import LABEL_SETS, MODELS, label_names
 from peacetalks.schema.models import SPLIT_NAMES
 

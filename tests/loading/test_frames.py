@@ -9,7 +9,7 @@ import pytest
 
 import peacetalks
 from peacetalks.errors import LoadError
-from peacetalks.splits import split_corpus
+from peacetalks.ingest.splits import split_corpus
 from tests.loading.corpora import Doc, write_corpus
 
 

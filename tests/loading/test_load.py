@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import peacetalks
-from peacetalks.configs import build_config, features
 from peacetalks.errors import LoadError
-from peacetalks.loading import cache_root, find_checkout, resolve_source
-from peacetalks.paths import bundled_root
+from peacetalks.loading.configs import build_config, features
+from peacetalks.loading.load import cache_root, find_checkout, resolve_source
+from peacetalks.storage.roots import bundled_root
 
 
 @pytest.fixture(autouse=True)

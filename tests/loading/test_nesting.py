@@ -9,10 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from peacetalks.configs import build_config, config_pieces
-from peacetalks.splits import split_corpus
-from peacetalks.storage import read_table
-from peacetalks.tables import BY_NAME, ENTITIES, SPLITS
+from peacetalks.ingest.splits import split_corpus
+from peacetalks.loading.configs import build_config, config_pieces
+from peacetalks.schema.tables import BY_NAME, ENTITIES, SPLITS
+from peacetalks.storage.parquet import read_table
 from tests.loading.corpora import Doc, write_corpus
 
 NAMES = ["Putin", "Trump", "Selenskyj", "Kiew", "Moskau"]
@@ -75,8 +75,8 @@ def test_unsorted_files_still_nest_correctly(many: Path) -> None:
 
 def test_events_match_arguments_by_document_and_event_id(tmp_path: Path) -> None:
     """Two articles reuse the event ids ev1/ev2: each event gets only its own document's arguments."""
-    from peacetalks.storage import write_tables
-    from peacetalks.tables import BY_NAME
+    from peacetalks.schema.tables import BY_NAME
+    from peacetalks.storage.parquet import write_tables
     from tests.conftest import tiny_frames
 
     frames = tiny_frames()

@@ -7,9 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from peacetalks.configs import build_config, features
-from peacetalks.scheme import load_scheme
-from peacetalks.tokens import align_labels, tagsets
+from peacetalks.loading.configs import build_config, features
+from peacetalks.loading.tokens import align_labels, tagsets
+from peacetalks.schema.scheme import load_scheme
 from tests.loading.corpora import Doc, write_corpus
 
 TEXT = "US-Präsident Trump sprach mit dem Kremlchef über russische Truppen."

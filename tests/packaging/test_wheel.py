@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import peacetalks
-from peacetalks.paths import bundled_root
+from peacetalks.storage.roots import bundled_root
 from tests.conftest import PROJECT
 
 UV = Path(sys.executable).parent / "uv"
@@ -47,7 +47,7 @@ def test_wheel_in_fresh_venv_validates_the_bundled_corpus(tmp_path: Path) -> Non
         "peacetalks/schema/scheme.yaml",
         "peacetalks/_data/corpus/articles.parquet",
         "peacetalks/_data/annotations/entities.parquet",
-        "peacetalks/checks/spans.py",
+        "peacetalks/validation/checks/spans.py",
     ):
         assert member in names
     venv = tmp_path / "venv"
@@ -60,7 +60,7 @@ def test_wheel_in_fresh_venv_validates_the_bundled_corpus(tmp_path: Path) -> Non
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stderr.startswith("valid: 1 articles")
     where = subprocess.run(
-        [str(python), "-c", "import peacetalks.paths as p; print(p.bundled_root())"],
+        [str(python), "-c", "import peacetalks.storage.roots as p; print(p.bundled_root())"],
         capture_output=True,
         text=True,
         check=True,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.storage import write_tables
-from peacetalks.tables import BY_NAME, SPLITS
+from peacetalks.schema.tables import BY_NAME, SPLITS
+from peacetalks.storage.parquet import write_tables
 from tests.conftest import DOC, TEXT, tiny_frames
 
 DOC2 = "cc-2025-02-13-open"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from peacetalks.release import build_release
+from peacetalks.release.build import build_release
 from tests.release._corpora import write_v1, write_v2
 
 

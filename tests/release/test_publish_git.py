@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import peacetalks.publish as publish_mod
-from peacetalks.checksums import release_files
+import peacetalks.release.publish as publish_mod
 from peacetalks.cli import app
 from peacetalks.errors import PublishError
-from peacetalks.publish import publish_git
+from peacetalks.release.checksums import release_files
+from peacetalks.release.publish import publish_git
 from tests.release.test_release import load_in_fresh_process
 
 

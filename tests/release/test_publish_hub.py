@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import PublishError
-from peacetalks.publish import publish_hub
+from peacetalks.release.publish import publish_hub
 from tests.release.hub_standin import HubStandIn
 from tests.release.test_release import load_in_fresh_process
 
@@ -169,9 +169,9 @@ def test_a_publish_cut_off_before_its_tag_resumes_without_a_second_commit(
 
 def test_plan_compares_lfs_files_by_sha256(two_releases: tuple[Path, Path]) -> None:
     """A remote LFS file counts as unchanged when its sha256 matches, changed otherwise."""
-    from peacetalks.checksums import sha256_file
-    from peacetalks.publish import make_plan
-    from peacetalks.versions import parse_version
+    from peacetalks.release.checksums import sha256_file
+    from peacetalks.release.publish import make_plan
+    from peacetalks.release.semver import parse_version
 
     folder = two_releases[0]
     rel = "data/entities/train-00000-of-00001.parquet"

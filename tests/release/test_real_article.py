@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from peacetalks.checksums import release_files
-from peacetalks.release import build_release, rehydrate_release
+from peacetalks.release.build import build_release, rehydrate_release
+from peacetalks.release.checksums import release_files
 from tests.conftest import PROJECT
 
 LAYER = PROJECT / "annotations" / "layers" / "annotator-a"

@@ -13,16 +13,16 @@ import pytest
 from huggingface_hub import DatasetCard
 from typer.testing import CliRunner
 
-import peacetalks.release as release_mod
-from peacetalks.card import card_data
-from peacetalks.checksums import MANIFEST, release_files, sha256_file, verify_manifest
+import peacetalks.release.build as release_mod
 from peacetalks.cli import app
-from peacetalks.croissant import croissant_issues, record_count
 from peacetalks.errors import ReleaseError, ValidationFailed
-from peacetalks.release import build_release, rehydrate_release
-from peacetalks.scheme import load_scheme
-from peacetalks.storage import write_tables
-from peacetalks.tables import ENTITIES
+from peacetalks.release.build import build_release, rehydrate_release
+from peacetalks.release.checksums import MANIFEST, release_files, sha256_file, verify_manifest
+from peacetalks.release.croissant import croissant_issues, record_count
+from peacetalks.release.hub_card import card_data
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ENTITIES
+from peacetalks.storage.parquet import write_tables
 from tests.conftest import DOC, TEXT
 from tests.release._corpora import DOC2, write_texts, write_v1, write_v2
 
@@ -252,7 +252,7 @@ def test_loader_fills_in_texts_of_a_standoff_release(
     v2_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """peacetalks.load(source=release, texts=DIR) rehydrates once into the cache; without texts they stay null."""
-    from peacetalks.loading import load
+    from peacetalks.loading.load import load
 
     monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache"))
     folder = build_release(v2_root, "0.1.0", tmp_path / "dist").folder

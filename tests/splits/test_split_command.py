@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from peacetalks import validate
 from peacetalks.cli import app, main
 from peacetalks.errors import SplitError
-from peacetalks.splits import SETTINGS_RELPATH, current_splits, split_corpus
-from peacetalks.storage import read_table, write_tables
-from peacetalks.tables import SPLITS
+from peacetalks.ingest.splits import SETTINGS_RELPATH, current_splits, split_corpus
+from peacetalks.schema.tables import SPLITS
+from peacetalks.storage.parquet import read_table, write_tables
 from tests.loading.corpora import Doc, write_corpus
 
 DOCS = [Doc(f"doc-{i}", f"Artikel Nummer {i}.", f"story-{i % 7}") for i in range(30)]

@@ -6,8 +6,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetalks.checks import rules
-from peacetalks.checks._issues import ROW
+from peacetalks.validation.checks import rules
+from peacetalks.validation.checks._issues import ROW
 
 ENT = "annotations/entities.parquet"
 

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from peacetalks import validate_frames
-from peacetalks.checks import articles as article_checks
-from peacetalks.checks import spans as span_checks
-from peacetalks.checks.rules import _crossing_issues
+from peacetalks.validation.checks import articles as article_checks
+from peacetalks.validation.checks import spans as span_checks
+from peacetalks.validation.checks.rules import _crossing_issues
 from tests.conftest import DOC, TEXT, tiny_frames
 
 Frames = dict[str, pl.DataFrame]
@@ -168,7 +168,7 @@ def test_crossing_found_in_unsorted_entities() -> None:
 
 def test_repeated_marks_every_copy_of_a_repeated_value() -> None:
     """The sort-based duplicate mask marks all copies of a repeated value, nulls never."""
-    from peacetalks.checks.references import repeated
+    from peacetalks.validation.checks.references import repeated
 
     hashes = pl.Series([5, 1, 5, None, 7, None, 1, 5], dtype=pl.UInt64)
     assert repeated(hashes).to_list() == [True, True, True, False, False, False, True, True]
@@ -192,7 +192,7 @@ def test_entity_label_conflict_is_per_document() -> None:
 
 def test_missing_keys_match_a_plain_anti_join() -> None:
     """The hashed anti join finds what a join on the keys would: nulls never match, ``where`` skips rows."""
-    from peacetalks.checks.references import missing
+    from peacetalks.validation.checks.references import missing
 
     df = pl.DataFrame(
         {

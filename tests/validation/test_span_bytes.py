@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peacetalks.checks import spans as span_checks
-from peacetalks.checks._issues import ROW
-from peacetalks.checks._utf8 import WHITE_SPACE, ByteMap
-from peacetalks.checks.spans import SpanSpec, article_index, span_issues
+from peacetalks.validation.checks import spans as span_checks
+from peacetalks.validation.checks._issues import ROW
+from peacetalks.validation.checks._utf8 import WHITE_SPACE, ByteMap
+from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 
 # One- to four-byte code points, white space of every width, combining marks.
 ALPHABET = "aZ ßäöü„“–\u00a0\u2009\u3000\t\n\u0301€𝔘😀"

@@ -1,0 +1,1 @@
+"""Adding articles to the corpus: the raw-article parser, ingest, re-basing and split assignment."""

@@ -1,0 +1,1 @@
+"""Exporters of the corpus to annotation-tool and training formats."""

@@ -1,0 +1,1 @@
+"""Importers of annotation tools' exports into an annotator layer."""

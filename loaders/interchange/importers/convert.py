@@ -1,0 +1,325 @@
+"""Turn a :class:`ToolDocument` into a scheme :class:`Document` through a :class:`Mapping`.
+
+Rules (documented in the README's import section):
+
+* A span whose label maps to an entity label becomes a mention; to a category, an event
+  trigger; ``span``, a plain span (usable as an argument); ``stance``, a stance's evidence.
+* Discontinuous spans: the scheme holds contiguous spans only. A discontinuous span whose gaps
+  are whitespace only (a line break, a double space) becomes the span from its first start to
+  its last end; any other discontinuous span is a ``discontinuous-span`` error naming it.
+* brat E lines (and slot features) give events with role-labelled arguments; a span mapped to
+  a category that no event uses as its trigger is an event without arguments. An argument
+  that is a mention refers to it by ``mention_id``; any other argument (a plain span, an
+  event's trigger) is stored as a span. Relations mapped to a role run from an event's trigger
+  to the argument.
+* ``coref`` relations (brat ``*`` equivalences) give their mentions one ``entity_id`` (the
+  smallest mention id of the group); otherwise ``entity_id`` comes from an attribute mapped to
+  it, or is the mention's own id.
+* Required columns missing from the tool come from the mapping's ``defaults`` (built in:
+  ``mention_type: NAM``, ``realis: ACTUAL``); a stance without a holder is an error.
+
+``shift`` converts the tool's offsets onto the article text (see :mod:`.matching`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from peacetalks.interchange._problems import problem
+from peacetalks.interchange.document import (
+    Argument,
+    AttrValue,
+    Document,
+    Event,
+    Mention,
+    Stance,
+    ToolDocument,
+    ToolSpan,
+)
+from peacetalks.interchange.mapping import EVENT_COLUMNS, MENTION_COLUMNS, STANCE_COLUMNS, LabelTarget, Mapping
+from peacetalks.validation.report import Issue
+
+
+def _same(i: int) -> int:
+    return i
+
+
+@dataclass
+class _Ctx:
+    tool: ToolDocument
+    mapping: Mapping
+    text: str
+    shift: Callable[[int], int]
+    issues: list[Issue]
+
+    def issue(self, code: str, line: int | None, message: str, record_id: str | None = None) -> None:
+        self.issues.append(problem(code, self.tool.source, line, message, record_id=record_id, doc_id=self.tool.doc_id))
+
+    def span_range(self, span: ToolSpan) -> tuple[int, int] | None:
+        frags = sorted(span.fragments)
+        for (_, e1), (s2, _) in itertools.pairwise(frags):
+            if self.tool.text[e1:s2].strip():
+                self.issue(
+                    "discontinuous-span",
+                    span.line,
+                    f"{span.id} has fragments {';'.join(f'{s} {e}' for s, e in frags)} separated by "
+                    f"{self.tool.text[e1:s2]!r}; the scheme holds contiguous spans only: split it into "
+                    "separate annotations or join the fragments",
+                    span.id,
+                )
+                return None
+        return self.shift(span.start), self.shift(span.end)
+
+    def columns(
+        self, attrs: dict[str, AttrValue], allowed: tuple[str, ...], item_id: str, line: int | None
+    ) -> dict[str, str | list[str]]:
+        out: dict[str, str | list[str]] = {}
+        for name, raw in attrs.items():
+            target = self.mapping.attribute(name)
+            if target is None or target.column is None:
+                continue
+            if target.column not in allowed:
+                self.issue(
+                    "attribute-not-applicable",
+                    line,
+                    f"{item_id}: attribute {name} maps to {target.column}, which {item_id}'s kind does not have",
+                    item_id,
+                )
+                continue
+            # Values missing from the mapping were reported before conversion (unmapped-name).
+            values = [value for _, value in target.values_of(raw) if value is not None]
+            if target.column == "context":
+                current = out.setdefault("context", [])
+                if isinstance(current, list):
+                    current.extend(code for value in values for code in value.split(",") if code)
+            elif values:
+                out[target.column] = values[0]
+        return out
+
+
+def _str(cols: dict[str, str | list[str]], name: str, default: str | None) -> str | None:
+    value = cols.get(name, default)
+    return value if isinstance(value, str) or value is None else ",".join(value)
+
+
+def to_document(
+    tool: ToolDocument,
+    mapping: Mapping,
+    *,
+    doc_id: str,
+    text: str,
+    shift: Callable[[int], int] = _same,
+) -> tuple[Document, list[Issue]]:
+    """The scheme document of ``tool`` on article ``doc_id`` (whose text is ``text``)."""
+    ctx = _Ctx(tool, mapping, text, shift, [])
+    doc = Document(doc_id=doc_id, text=text)
+    spans = {s.id: s for s in tool.spans}
+    targets: dict[str, LabelTarget] = {}
+    for s in tool.spans:
+        target = mapping.label(s.label)
+        if target is not None:
+            targets[s.id] = target
+    mentions = _mentions(ctx, doc, targets)
+    trigger_events = _events(ctx, doc, spans, targets, mentions)
+    _relations(ctx, doc, spans, targets, mentions, trigger_events)
+    return doc, ctx.issues
+
+
+def _mentions(ctx: _Ctx, doc: Document, targets: dict[str, LabelTarget]) -> dict[str, Mention]:
+    out: dict[str, Mention] = {}
+    groups = _coref_groups(ctx, targets)
+    for span in ctx.tool.spans:
+        target = targets.get(span.id)
+        if target is None or target.kind != "entity" or target.value is None:
+            continue
+        rng = ctx.span_range(span)
+        if rng is None:
+            continue
+        cols = dict(target.fixed) | ctx.columns(span.attributes, MENTION_COLUMNS, span.id, span.line)
+        mention = Mention(
+            mention_id=span.id,
+            start=rng[0],
+            end=rng[1],
+            text=ctx.text[rng[0] : rng[1]],
+            label=target.value,
+            form=_str(cols, "form", ctx.mapping.defaults.get("form")),
+            mention_type=_str(cols, "mention_type", ctx.mapping.defaults.get("mention_type")) or "",
+            entity_id=_str(cols, "entity_id", groups.get(span.id, span.id)) or span.id,
+        )
+        out[span.id] = mention
+        doc.mentions.append(mention)
+    return out
+
+
+def _coref_groups(ctx: _Ctx, targets: dict[str, LabelTarget]) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for rel in ctx.tool.relations:
+        if ctx.mapping.relation(rel.label) == "coref":
+            a, b = find(rel.source), find(rel.target)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {x: find(x) for x in parent if x in targets}
+
+
+def _event_row(
+    ctx: _Ctx, event_id: str, span: ToolSpan, target: LabelTarget, attrs: dict[str, AttrValue], line: int | None
+) -> Event | None:
+    rng = ctx.span_range(span)
+    if rng is None or target.value is None:
+        return None
+    cols = dict(target.fixed) | ctx.columns(attrs, EVENT_COLUMNS, event_id, line)
+    context = cols.get("context", [])
+    return Event(
+        event_id=event_id,
+        trigger_start=rng[0],
+        trigger_end=rng[1],
+        trigger_text=ctx.text[rng[0] : rng[1]],
+        category=target.value,
+        mode=_str(cols, "mode", ctx.mapping.defaults.get("mode")),
+        context=context.split(",") if isinstance(context, str) else list(context),
+        realis=_str(cols, "realis", ctx.mapping.defaults.get("realis")) or "",
+        modality=_str(cols, "modality", ctx.mapping.defaults.get("modality")),
+    )
+
+
+def _events(
+    ctx: _Ctx,
+    doc: Document,
+    spans: dict[str, ToolSpan],
+    targets: dict[str, LabelTarget],
+    mentions: dict[str, Mention],
+) -> dict[str, str]:
+    """Add events and their E-line arguments; return trigger span id -> event id."""
+    by_trigger: dict[str, str] = {}
+    event_trigger: dict[str, str] = {e.id: e.trigger for e in ctx.tool.events}
+    used = set(event_trigger.values())
+    for ev in ctx.tool.events:
+        target = ctx.mapping.label(ev.label)
+        trigger = spans.get(ev.trigger)
+        if target is None or target.kind == "ignore" or trigger is None:
+            continue
+        if target.kind != "event":
+            ctx.issue(
+                "event-label-not-category",
+                ev.line,
+                f"event {ev.id} has type {ev.label!r}, which maps to {target.kind} "
+                f"{target.value or ''}, not a category",
+                ev.id,
+            )
+            continue
+        row = _event_row(ctx, ev.id, trigger, target, {**trigger.attributes, **ev.attributes}, ev.line)
+        if row is None:
+            continue
+        doc.events.append(row)
+        by_trigger.setdefault(ev.trigger, ev.id)
+        for role_name, ref in ev.arguments:
+            role = ctx.mapping.role(role_name)
+            if role is None:
+                continue
+            ref_span = spans.get(event_trigger.get(ref, ref))
+            if ref_span is None:
+                continue
+            _add_argument(ctx, doc, ev.id, role, ref_span, mentions)
+    for span in ctx.tool.spans:
+        target = targets.get(span.id)
+        if target is None or target.kind != "event" or span.id in used:
+            continue
+        row = _event_row(ctx, span.id, span, target, span.attributes, span.line)
+        if row is not None:
+            doc.events.append(row)
+            by_trigger[span.id] = span.id
+    return by_trigger
+
+
+def _add_argument(
+    ctx: _Ctx, doc: Document, event_id: str, role: str, span: ToolSpan, mentions: dict[str, Mention]
+) -> None:
+    n = sum(1 for a in doc.arguments if a.event_id == event_id) + 1
+    arg_id = f"{event_id}.{n}"
+    mention = mentions.get(span.id)
+    if mention is not None:
+        doc.arguments.append(Argument(event_id, arg_id, role, mention.mention_id, None, None, None))
+        return
+    rng = ctx.span_range(span)
+    if rng is not None:
+        doc.arguments.append(Argument(event_id, arg_id, role, None, rng[0], rng[1], ctx.text[rng[0] : rng[1]]))
+
+
+def _relations(
+    ctx: _Ctx,
+    doc: Document,
+    spans: dict[str, ToolSpan],
+    targets: dict[str, LabelTarget],
+    mentions: dict[str, Mention],
+    by_trigger: dict[str, str],
+) -> None:
+    holders: dict[str, str] = {}
+    stance_events: dict[str, str] = {}
+    for rel in ctx.tool.relations:
+        kind = ctx.mapping.relation(rel.label)
+        if kind is None or kind in ("ignore", "coref"):
+            continue
+        if kind == "holder":
+            if rel.target not in mentions:
+                ctx.issue("holder-not-mention", rel.line, f"{rel.id}: holder {rel.target} is not a mention", rel.id)
+            else:
+                holders[rel.source] = rel.target
+        elif kind == "stance-event":
+            if rel.target not in by_trigger:
+                ctx.issue("stance-event-not-event", rel.line, f"{rel.id}: {rel.target} is not an event", rel.id)
+            else:
+                stance_events[rel.source] = by_trigger[rel.target]
+        else:
+            event_id = by_trigger.get(rel.source)
+            arg = spans.get(rel.target)
+            if event_id is None or arg is None:
+                ctx.issue(
+                    "relation-not-from-event",
+                    rel.line,
+                    f"{rel.id} ({rel.label} -> role {kind}) must run from an event trigger to its argument; "
+                    f"{rel.source} is not an event trigger",
+                    rel.id,
+                )
+                continue
+            _add_argument(ctx, doc, event_id, kind, arg, mentions)
+    for span in ctx.tool.spans:
+        target = targets.get(span.id)
+        if target is None or target.kind != "stance":
+            continue
+        rng = ctx.span_range(span)
+        if rng is None:
+            continue
+        cols = ctx.columns(span.attributes, STANCE_COLUMNS, span.id, span.line)
+        values = {c: _str(cols, c, ctx.mapping.defaults.get(c)) for c in STANCE_COLUMNS}
+        missing = [c for c, v in values.items() if v is None]
+        if span.id not in holders:
+            missing.insert(0, "holder")
+        if missing:
+            ctx.issue(
+                "stance-incomplete",
+                span.line,
+                f"stance {span.id} has no {', '.join(missing)} (link a holder mention; map attributes or set defaults)",
+                span.id,
+            )
+            continue
+        doc.stances.append(
+            Stance(
+                stance_id=span.id,
+                holder_mention_id=holders[span.id],
+                target_id=values["target_id"] or "",
+                polarity=values["polarity"] or "",
+                evidence_start=rng[0],
+                evidence_end=rng[1],
+                evidence_text=ctx.text[rng[0] : rng[1]],
+                attribution=values["attribution"] or "",
+                event_id=stance_events.get(span.id),
+            )
+        )

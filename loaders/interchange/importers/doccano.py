@@ -1,0 +1,146 @@
+"""doccano JSONL exports (every dialect seen in the wild) read into :class:`ToolDocument`.
+
+One JSON object per line (a file holding one pretty-printed JSON object or array is read as
+well). Per record:
+
+* text under ``text`` (or the key given as ``text_key``; doccano's import form names its
+  configurable columns ``column_data`` and ``column_label``, read when ``text`` is absent);
+* spans as ``label``/``labels``/``entities``/``column_label`` (or ``label_key``): ``[start, end, "LABEL"]`` lists
+  or ``{id, start_offset, end_offset, label}`` objects; doccano 1.0's ``annotations`` with
+  numeric label ids and one entry per ``user`` (the label name is the id as a string; pass
+  ``user`` to keep one annotator's spans);
+* ``relations`` ``{id?, from_id, to_id, type}``;
+* plain string labels and ``cats`` are document labels (kept, not imported as annotations).
+
+Offsets are code points. Exact duplicate spans (same start, end and label) are kept once.
+The document's name is the record's ``id``, else ``meta.doc_id``, else ``<file stem>-<line>``.
+Problems: ``doccano-malformed-line``, ``doccano-missing-text``, ``span-out-of-bounds``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from peacetalks.interchange._problems import fail_on, problem, read_utf8
+from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
+from peacetalks.interchange.importers._offsets import check_span_texts
+from peacetalks.validation.report import Issue
+
+SPAN_KEYS = ("label", "labels", "entities", "column_label")
+ALTERNATE_TEXT_KEY = "column_data"
+
+
+def _records(path: Path, issues: list[Issue]) -> list[tuple[int, Any]]:
+    content = read_utf8(path)
+    records: list[tuple[int, Any]] = []
+    bad: list[Issue] = []
+    for lineno, line in enumerate(content.split("\n"), start=1):  # JSON strings may hold U+2028
+        if not line.strip():
+            continue
+        try:
+            records.append((lineno, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            bad.append(problem("doccano-malformed-line", str(path), lineno, f"not a JSON object: {exc.msg}"))
+    if bad:
+        try:
+            whole = json.loads(content)
+        except json.JSONDecodeError:
+            issues.extend(bad)
+            return []
+        items = whole if isinstance(whole, list) else [whole]
+        return [(i, item) for i, item in enumerate(items, start=1)]
+    return records
+
+
+def parse_doccano(
+    path: Path, *, user: str | None = None, text_key: str = "text", label_key: str | None = None
+) -> list[ToolDocument]:
+    """Read a doccano JSONL export; raises ImportFailed listing every problem."""
+    issues: list[Issue] = []
+    docs: list[ToolDocument] = []
+    for lineno, rec in _records(path, issues):
+        if not isinstance(rec, dict):
+            issues.append(problem("doccano-malformed-line", str(path), lineno, "expected a JSON object"))
+            continue
+        doc = _record(rec, path, lineno, user, text_key, label_key, issues)
+        if doc is not None:
+            issues.extend(check_span_texts(doc))
+            docs.append(doc)
+    fail_on(issues, f"doccano import of {path}")
+    return docs
+
+
+def _record(
+    rec: dict[str, Any],
+    path: Path,
+    lineno: int,
+    user: str | None,
+    text_key: str,
+    label_key: str | None,
+    issues: list[Issue],
+) -> ToolDocument | None:
+    file = str(path)
+    text = rec.get(text_key)
+    if text is None and text_key == "text":
+        text = rec.get(ALTERNATE_TEXT_KEY)
+    if not isinstance(text, str):
+        issues.append(problem("doccano-missing-text", file, lineno, f"the record has no {text_key!r} string"))
+        return None
+    raw_meta = rec.get("meta")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    doc_id = str(rec.get("id", meta.get("doc_id", f"{path.stem}-{lineno}")))
+    doc = ToolDocument(doc_id=doc_id, text=text, source=file, meta={"line": str(lineno)})
+    keys = (label_key,) if label_key else SPAN_KEYS
+    seen: set[tuple[int, int, str]] = set()
+
+    def add(ident: str, start: Any, end: Any, label: Any) -> None:
+        if not isinstance(start, int) or not isinstance(end, int) or label is None:
+            issues.append(
+                problem("doccano-malformed-line", file, lineno, f"span {ident}: expected start, end and label")
+            )
+            return
+        key = (start, end, str(label))
+        if key in seen:
+            return
+        seen.add(key)
+        doc.spans.append(ToolSpan(ident, str(label), ((start, end),), line=lineno))
+
+    for key in keys:
+        for i, item in enumerate(rec.get(key) or [], start=1):
+            if isinstance(item, str):
+                doc.labels.append(item)
+            elif isinstance(item, list) and len(item) == 3:
+                add(f"{key}{i}", item[0], item[1], item[2])
+            elif isinstance(item, dict):
+                add(
+                    str(item.get("id", f"{key}{i}")),
+                    item.get("start_offset"),
+                    item.get("end_offset"),
+                    item.get("label"),
+                )
+            else:
+                issues.append(problem("doccano-malformed-line", file, lineno, f"{key}[{i - 1}]: unexpected {item!r}"))
+    for i, item in enumerate(rec.get("annotations") or [], start=1):
+        if not isinstance(item, dict):
+            continue
+        if user is not None and str(item.get("user")) != user:
+            continue
+        if "start_offset" in item:
+            add(f"a{i}", item.get("start_offset"), item.get("end_offset"), item.get("label"))
+        else:
+            doc.labels.append(str(item.get("label")))
+    doc.labels.extend(str(c) for c in rec.get("cats") or [])
+    for i, rel in enumerate(rec.get("relations") or [], start=1):
+        if not isinstance(rel, dict) or "from_id" not in rel or "to_id" not in rel:
+            issues.append(
+                problem("doccano-malformed-line", file, lineno, f"relations[{i - 1}]: expected from_id and to_id")
+            )
+            continue
+        doc.relations.append(
+            ToolRelation(
+                str(rel.get("id", f"r{i}")), str(rel.get("type")), str(rel["from_id"]), str(rel["to_id"]), line=lineno
+            )
+        )
+    return doc

@@ -1,0 +1,174 @@
+"""INCEpTION / WebAnno UIMA CAS exports (XMI with its TypeSystem.xml, and CAS JSON) via dkpro-cassis.
+
+UIMA stores offsets as UTF-16 code units; dkpro-cassis converts them to code points (Python
+string indices) when it loads a CAS, so every offset here is a code point (the conformance
+tests pin this on texts with emoji). The text is the sofa string as stored (CR LF kept).
+
+What becomes what:
+
+* every annotation (a feature structure with begin/end) is a span, except the structural and
+  linguistic DKPro layers (segmentation, metadata, lexmorph, syntax: tokens, sentences, POS,
+  lemmas, dependencies, tagset descriptions) and ``uima.tcas.DocumentAnnotation``;
+* its label is its ``value`` feature (DKPro NamedEntity, INCEpTION's default custom layers),
+  else its first string feature that is set, else the short name of its type; the other
+  primitive features that are set are attributes;
+* an annotation with ``Governor`` and ``Dependent`` features (an INCEpTION relation layer) is
+  a relation from the governor to the dependent, labelled as above;
+* an annotation with a link (slot) feature – an array of link structures with ``role`` and
+  ``target`` – is also an event whose trigger is the annotation itself, with one argument
+  per link.
+
+The document's name is DocumentMetaData's ``documentId`` (without its extension), else the
+file stem. Problems: ``uima-unreadable`` (with the parser's message), ``uima-missing-typesystem``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
+from peacetalks.interchange.importers._offsets import check_span_texts
+from peacetalks.validation.report import Issue
+
+SKIPPED_PREFIXES = (
+    "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.",
+    "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.",
+    "de.tudarmstadt.ukp.dkpro.core.api.lexmorph.type.",
+    "de.tudarmstadt.ukp.dkpro.core.api.syntax.type.",
+    "uima.tcas.DocumentAnnotation",
+)
+_OWN = {"sofa", "begin", "end"}
+TYPESYSTEM_NAMES = ("TypeSystem.xml", "typesystem.xml", "debug-typesystem.xml")
+
+
+def find_typesystem(xmi: Path) -> Path | None:
+    for name in TYPESYSTEM_NAMES:
+        candidate = xmi.parent / name
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocument]:
+    """Read an XMI file (the TypeSystem.xml beside it, or ``typesystem``); raises ImportFailed."""
+    ts_path = typesystem or find_typesystem(path)
+    if ts_path is None:
+        fail_on(
+            [
+                problem(
+                    "uima-missing-typesystem",
+                    str(path),
+                    None,
+                    f"no {' or '.join(TYPESYSTEM_NAMES)} beside the XMI; "
+                    "export with the type system or pass --typesystem",
+                )
+            ]
+        )
+        return []
+    import cassis  # imported here: it takes a third of a second, and only this format needs it
+
+    try:
+        with ts_path.open("rb") as fh:
+            ts = cassis.load_typesystem(fh)
+        with path.open("rb") as fh:
+            cas = cassis.load_cas_from_xmi(fh, typesystem=ts)
+    except Exception as exc:  # cassis raises lxml, KeyError and ValueError on broken input
+        fail_on([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
+        return []
+    return [_document(cas, path)]
+
+
+def parse_json(path: Path) -> list[ToolDocument]:
+    """Read a UIMA CAS JSON file (its type system is inside it); raises ImportFailed."""
+    import cassis  # imported here: it takes a third of a second, and only this format needs it
+
+    try:
+        with path.open("rb") as fh:
+            cas = cassis.load_cas_from_json(fh)
+    except Exception as exc:  # cassis raises JSON, KeyError and ValueError on broken input
+        fail_on([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
+        return []
+    return [_document(cas, path)]
+
+
+def _line_of(exc: Exception) -> int | None:
+    line = getattr(exc, "lineno", None) or getattr(getattr(exc, "position", None), "__getitem__", None)
+    return line if isinstance(line, int) else None
+
+
+def _short(type_name: str) -> str:
+    return type_name.rsplit(".", 1)[-1]
+
+
+def _doc_id(cas: Any, path: Path) -> str:
+    for fs in cas.select_all_annotations() if hasattr(cas, "select_all_annotations") else []:
+        if fs.type.name.endswith("DocumentMetaData") and getattr(fs, "documentId", None):
+            return str(Path(str(fs.documentId)).with_suffix("").name) or path.stem
+    return path.stem
+
+
+def _document(cas: Any, path: Path) -> ToolDocument:
+    text = cas.sofa_string or ""
+    doc = ToolDocument(doc_id=_doc_id(cas, path), text=text, source=str(path))
+    issues: list[Issue] = []
+    for fs in cas.select_all_annotations():
+        name = fs.type.name
+        if name.startswith(SKIPPED_PREFIXES):
+            continue
+        ident = str(fs.xmiID)
+        label, attrs, links, governor, dependent = _features(fs)
+        if governor is not None and dependent is not None:
+            doc.relations.append(ToolRelation(ident, label, str(governor.xmiID), str(dependent.xmiID), attrs))
+            continue
+        doc.spans.append(ToolSpan(ident, label, ((fs.begin, fs.end),), attributes=attrs))
+        if links:
+            doc.events.append(ToolEvent(ident, label, ident, arguments=links))
+    issues.extend(check_span_texts(doc))
+    fail_on(issues, f"UIMA import of {path}")
+    return doc
+
+
+def _features(fs: Any) -> tuple[str, dict[str, AttrValue], list[tuple[str, str]], Any, Any]:
+    label: str | None = None
+    attrs: dict[str, AttrValue] = {}
+    links: list[tuple[str, str]] = []
+    governor = dependent = None
+    value = None
+    label_feature = ""
+    for feature in fs.type.all_features:
+        fname = feature.name
+        if fname in _OWN:
+            continue
+        v = fs.get(fname)
+        if v is None:
+            continue
+        if fname == "Governor":
+            governor = v
+        elif fname == "Dependent":
+            dependent = v
+        elif isinstance(v, str):
+            if fname == "value":
+                value = v
+            elif label is None:
+                label, label_feature = v, fname
+            else:
+                attrs[fname] = v
+        elif isinstance(v, bool):
+            attrs[fname] = v
+        elif isinstance(v, int | float):
+            attrs[fname] = str(v)
+        elif hasattr(v, "elements"):
+            for link in v.elements or []:
+                role = getattr(link, "role", None)
+                target = getattr(link, "target", None)
+                if target is not None:
+                    links.append((str(role or ""), str(target.xmiID)))
+    if value is not None:
+        if label is not None:
+            attrs[label_feature] = label
+        return value, attrs, links, governor, dependent
+    if label is not None:
+        return label, attrs, links, governor, dependent
+    return _short(fs.type.name), attrs, links, governor, dependent

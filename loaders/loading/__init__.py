@@ -1,0 +1,1 @@
+"""Loading the corpus for training and analysis: configs, tokens, frames, stand-off texts, the cache."""

@@ -1,0 +1,61 @@
+"""The tables as polars LazyFrames and pandas DataFrames, without going through ``datasets``.
+
+``scan("entities")`` reads ``annotations/entities.parquet`` of the corpus lazily; with
+``split="train"`` it keeps the rows of the train articles (the stored assignment, and the one
+``peacetalks split`` would give articles not yet stored). Sources are those of
+:func:`peacetalks.load` that are folders: a corpus folder (default: the working tree or the
+bundled corpus) or a built release, whose configs (``documents``, ``entities``, ...) are read from
+``data/<config>/<split>-*.parquet``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from peacetalks.errors import LoadError
+from peacetalks.ingest.splits import current_splits
+from peacetalks.loading.configs import CONFIG_NAMES
+from peacetalks.loading.load import resolve_source
+from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.schema.tables import BY_NAME
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLE_NAMES = tuple(BY_NAME)
+
+
+def scan(name: str, *, split: str | None = None, source: str | os.PathLike[str] | None = None) -> pl.LazyFrame:
+    """A corpus table (articles, blocks, splits, entities, ...) or a release config as a LazyFrame."""
+    if split is not None and split not in SPLIT_NAMES:
+        raise LoadError("unknown-split", f"split {split!r} does not exist; expected one of {', '.join(SPLIT_NAMES)}")
+    found = resolve_source(source)
+    if found.kind == "release":
+        if name not in CONFIG_NAMES:
+            raise LoadError("unknown-config", f"a release holds the configs {', '.join(CONFIG_NAMES)}, not {name!r}")
+        pattern = f"{split}-*.parquet" if split else "*.parquet"
+        files = sorted((found.path / "data" / name).glob(pattern))
+        if not files:
+            raise LoadError("missing-config", f"{found.path}/data/{name}/ holds no {pattern}")
+        return pl.scan_parquet(files)
+    if found.kind != "corpus":
+        raise LoadError("needs-folder", "scan reads folders; load a Hub repo with peacetalks.load()")
+    if name not in BY_NAME:
+        raise LoadError("unknown-table", f"table {name!r} does not exist; expected one of {', '.join(TABLE_NAMES)}")
+    table = BY_NAME[name]
+    path = table.path(found.path)
+    if not path.exists():
+        raise LoadError("missing-table", f"{table.relpath()} does not exist in {found.path}")
+    frame = pl.scan_parquet(path)
+    if split is None:
+        return frame
+    docs = current_splits(found.path).filter(pl.col("split") == split).select("doc_id")
+    return frame.join(docs.lazy(), on="doc_id", how="semi")
+
+
+def read_pandas(name: str, *, split: str | None = None, source: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The same table as :func:`scan`, collected into a pandas DataFrame."""
+    return scan(name, split=split, source=source).collect().to_pandas()

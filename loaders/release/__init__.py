@@ -1,0 +1,1 @@
+"""Releases: building a Hub-ready folder, its card, changelog, Croissant metadata, checksums; publishing."""

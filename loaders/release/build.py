@@ -1,0 +1,413 @@
+"""``peacetalks release``: build the Hugging Face Hub repository layout of a versioned release.
+
+A release folder holds ``README.md`` (the card with generated YAML), ``data/<config>/<split>-*.parquet``
+(features in the Parquet metadata), ``tables/corpus/`` and ``tables/annotations/`` (the source
+tables, text stripped for stand-off articles), ``CHANGELOG.md``, ``croissant.json`` and ``SHA256SUMS``. The same
+input and version give byte-identical files. The folder is built beside its target and renamed into
+place, so an interrupted build leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import datasets
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from peacetalks.errors import ReleaseError, TableReadError, ValidationFailed
+from peacetalks.loading.standoff import (
+    fill_block_columns,
+    mask_text_fields,
+    rehydrate_frames,
+    standoff_doc_ids,
+    strip_texts,
+)
+from peacetalks.release import checksums, croissant
+from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
+from peacetalks.release.hub_card import (
+    MIXED_LICENSE_NAME,
+    ConfigData,
+    SplitData,
+    card_data,
+    release_section,
+    render_card,
+    strip_front_matter,
+)
+from peacetalks.release.semver import Version, check_newer, parse_version
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS, SPLITS, Table
+from peacetalks.storage.parquet import atomic_folder, read_table, sort_table
+from peacetalks.storage.roots import resolve_root
+from peacetalks.validation.validate import validate
+
+DATASET_URL = "https://huggingface.co/datasets/peacetalks/PeaceTalks-DE"
+DESCRIPTION = (
+    "A German news corpus on the diplomacy of Russia's war against Ukraine, with gold entity mentions,"
+    " PLOVER events and stances."
+)
+_LICENSE_URLS = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+SPLIT_ORDER = ("train", "validation", "test")
+# The source tables (corpus/, annotations/) sit under this folder of a release, so that a release
+# is never mistaken for a corpus folder (its stand-off texts are null).
+TABLES_DIR = "tables"
+MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
+Frames = dict[Table, pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    folder: Path
+    version: Version
+    previous: Version | None
+    files: dict[str, str]
+    split_sizes: dict[str, dict[str, int]]
+    standoff: list[str]
+    diff: ReleaseDiff
+    unchanged: bool = False
+    skipped_splits: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """An existing release folder: its version, source tables and changelog."""
+
+    folder: Path
+    version: Version
+    frames: Frames
+    changelog: str
+
+
+def folder_name(version: Version) -> str:
+    return version.tag
+
+
+def release_version(folder: Path) -> Version:
+    """The version recorded in a release folder's croissant.json (ReleaseError ``not-a-release``)."""
+    meta = folder / croissant.FILENAME
+    if not meta.is_file():
+        raise ReleaseError("not-a-release", f"no {croissant.FILENAME}: not a release folder", path=str(folder))
+    return parse_version(str(json.loads(meta.read_text(encoding="utf-8"))["version"]))
+
+
+def read_release(folder: Path) -> ReleaseInfo:
+    """Read a release folder: version, source tables, changelog."""
+    version = release_version(folder)
+    frames: Frames = {}
+    for table in ALL_TABLES:
+        try:
+            frames[table] = read_table(folder / TABLES_DIR, table, missing_ok=True)
+        except TableReadError as exc:
+            raise ReleaseError("unreadable-release", str(exc), path=str(folder)) from None
+    log = folder / "CHANGELOG.md"
+    return ReleaseInfo(folder, version, frames, log.read_text(encoding="utf-8") if log.is_file() else "")
+
+
+def existing_releases(out: Path) -> dict[Version, Path]:
+    found: dict[Version, Path] = {}
+    if out.is_dir():
+        for child in sorted(out.iterdir()):
+            if child.is_dir() and not child.name.startswith(".") and (child / croissant.FILENAME).is_file():
+                found[release_version(child)] = child
+    return found
+
+
+def _read_frames(root: Path) -> Frames:
+    """The corpus tables; articles without a stored split get the one ``peacetalks split`` would give."""
+    from peacetalks.ingest.splits import current_splits
+
+    frames = {t: read_table(root, t, missing_ok=t is not ARTICLES) for t in ALL_TABLES}
+    frames[SPLITS] = current_splits(root, frames[ARTICLES]).select(SPLITS.columns)
+    return frames
+
+
+def _write_tables(folder: Path, frames: Mapping[Table, pl.DataFrame]) -> None:
+    for table, df in frames.items():
+        path = table.path(folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(sort_table(df, table).to_arrow().cast(table.arrow_schema()), path, compression="zstd")
+
+
+def write_parquet_with_features(table: pa.Table, features: datasets.Features, path: Path) -> None:
+    """Write ``table`` cast to ``features`` with the features in the schema metadata, as datasets does."""
+    arrow = table.cast(features.arrow_schema)
+    meta = {"huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(arrow.replace_schema_metadata(meta), path, compression="zstd")
+
+
+def shard_name(split: str, index: int = 0, count: int = 1) -> str:
+    return f"{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+def _shards(table: pa.Table, max_bytes: int) -> list[pa.Table]:
+    """Cut a table into row ranges of about ``max_bytes`` (Arrow size) each; at least one."""
+    count = max(1, min(table.num_rows, -(-table.nbytes // max_bytes)))
+    step = -(-table.num_rows // count)
+    return [table.slice(start, step) for start in range(0, table.num_rows, step)]
+
+
+def _write_configs(
+    folder: Path, build_root: Path, standoff: list[str], max_shard_bytes: int
+) -> tuple[list[ConfigData], dict[str, list[str]]]:
+    from peacetalks.loading import configs
+
+    written: list[ConfigData] = []
+    skipped: dict[str, list[str]] = {}
+    for name in configs.CONFIG_NAMES:
+        feats = configs.features(name)
+        tables = configs.build_config(name, build_root)
+        splits: dict[str, SplitData] = {}
+        for split in sorted(tables, key=lambda s: (SPLIT_ORDER.index(s) if s in SPLIT_ORDER else 99, s)):
+            table = mask_text_fields(tables[split], standoff)
+            if table.num_rows == 0:  # datasets cannot load an empty split from a card
+                skipped.setdefault(name, []).append(split)
+                continue
+            arrow = table.cast(feats.arrow_schema)
+            shards = _shards(arrow, max_shard_bytes)
+            rels = tuple(f"data/{name}/{shard_name(split, i, len(shards))}" for i in range(len(shards)))
+            for rel, shard in zip(rels, shards, strict=True):
+                write_parquet_with_features(shard, feats, folder / rel)
+            size = sum((folder / rel).stat().st_size for rel in rels)
+            splits[split] = SplitData(rels, table.num_rows, arrow.nbytes, size)
+        written.append(ConfigData(name, feats, splits))
+    return written, skipped
+
+
+def _default_body(root: Path) -> str:
+    card = root / "DATACARD.md"
+    if card.is_file():
+        return card.read_text(encoding="utf-8")
+    return f"# Dataset Card for PeaceTalks-DE\n\n{DESCRIPTION}\n"
+
+
+def _languages(articles: pl.DataFrame) -> list[str]:
+    return sorted(str(x) for x in articles["language"].unique().to_list()) or ["de"]
+
+
+def _write_metadata(
+    folder: Path,
+    *,
+    version: Version,
+    configs_data: list[ConfigData],
+    frames: Frames,
+    standoff: list[str],
+    include_text: bool,
+    body: str,
+    changelog: str,
+) -> None:
+    scheme = load_scheme()
+    articles = frames[ARTICLES]
+    restricted_included = include_text and bool(standoff)
+    lic = articles.select("doc_id", "license").filter(pl.col("doc_id").is_in(standoff))
+    standoff_licences = {str(d): str(x) for d, x in lic.iter_rows()}
+    data = card_data(
+        configs_data,
+        default=_default_config(),
+        license_id="other" if restricted_included else scheme.annotation_license.lower(),
+        license_name=MIXED_LICENSE_NAME if restricted_included else None,
+        languages=_languages(articles),
+        num_documents=articles.height,
+    )
+    section = release_section(str(version), configs_data, standoff=standoff_licences, include_text=include_text)
+    (folder / "README.md").write_text(render_card(data, body, section), encoding="utf-8")
+    (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    files = checksums.release_files(folder, exclude=[croissant.FILENAME, checksums.MANIFEST])
+    sizes = {rel: (checksums.sha256_file(folder / rel), (folder / rel).stat().st_size) for rel in files}
+    record_sets = [
+        croissant.RecordSetSpec(cfg.name, split, d.files, cfg.features, d.num_examples)
+        for cfg in configs_data
+        for split, d in cfg.splits.items()
+    ]
+    published = articles["published"].max() if articles.height else None
+    doc = croissant.build_croissant(
+        name=f"PeaceTalks-DE {version}",
+        version=str(version),
+        description=DESCRIPTION,
+        license_url=_LICENSE_URLS.get(scheme.annotation_license, scheme.annotation_license),
+        url=DATASET_URL,
+        files=sizes,
+        record_sets=record_sets,
+        date_published=str(published) if published is not None else None,
+    )
+    (folder / croissant.FILENAME).write_text(croissant.dumps(doc), encoding="utf-8")
+    sums = checksums.checksums(folder, checksums.release_files(folder, exclude=[checksums.MANIFEST]))
+    (folder / checksums.MANIFEST).write_text(checksums.render_manifest(sums), encoding="utf-8")
+
+
+def _default_config() -> str:
+    from peacetalks.loading import configs
+
+    return str(configs.DEFAULT_CONFIG)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = checksums.release_files(a)
+    if files_a != checksums.release_files(b):
+        return False
+    return all(filecmp.cmp(a / rel, b / rel, shallow=False) for rel in files_a)
+
+
+def _previous(out: Path, version: Version, previous: Path | None) -> tuple[ReleaseInfo | None, Path | None]:
+    """The release to compare with, and an existing folder of this very version (if any)."""
+    known = existing_releases(out)
+    if previous is not None:
+        known.setdefault(release_version(previous), previous)
+    same = known.pop(version, None)
+    newer = [v for v in known if v > version]
+    if newer:
+        check_newer(version, max(newer), where=str(known[max(newer)]))
+    older = [v for v in known if v < version]
+    return (read_release(known[max(older)]) if older else None), same
+
+
+def build_release(
+    root: Path | str | None,
+    version: str,
+    out: Path | str = "dist",
+    *,
+    include_text: bool = False,
+    previous: Path | str | None = None,
+    max_shard_bytes: int = MAX_SHARD_BYTES,
+) -> ReleaseResult:
+    """Validate the corpus at ``root`` and write release ``version`` to ``out/v<version>/``.
+
+    Refuses a corpus that does not validate (ValidationFailed), a version below an existing
+    release (``version-not-greater``) and a rebuild of an existing version whose files would
+    differ (``version-exists``); a rebuild with identical bytes leaves the folder as it was.
+    """
+    source = resolve_root(root)
+    ver = parse_version(version)
+    out_dir = Path(out)
+    prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
+    report = validate(source)
+    if not report.valid:
+        raise ValidationFailed(report)
+    frames = _read_frames(source)
+    target = out_dir / folder_name(ver)
+    return _build(
+        frames,
+        source,
+        ver,
+        target,
+        prev=prev,
+        same=same,
+        include_text=include_text,
+        body=_default_body(source),
+        max_shard_bytes=max_shard_bytes,
+    )
+
+
+def _build(
+    frames: Frames,
+    source: Path,
+    ver: Version,
+    target: Path,
+    *,
+    prev: ReleaseInfo | None,
+    same: Path | None,
+    include_text: bool,
+    body: str,
+    changelog: str | None = None,
+    max_shard_bytes: int = MAX_SHARD_BYTES,
+) -> ReleaseResult:
+    scheme = load_scheme()
+    standoff = standoff_doc_ids(frames[ARTICLES], scheme)
+    stripped = standoff if not include_text else []
+    released = strip_texts(frames, stripped) if stripped else dict(frames)
+    diff = diff_releases(prev.frames if prev else None, released, previous=str(prev.version) if prev else None)
+    if changelog is None:
+        entry = render_entry(str(ver), diff, standoff=stripped)
+        changelog = render_changelog(entry, prev.changelog if prev else None)
+
+    def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:
+        _write_tables(folder / TABLES_DIR, released)
+        configs_data, skipped = _write_configs(folder, source, stripped, max_shard_bytes)
+        _write_metadata(
+            folder,
+            version=ver,
+            configs_data=configs_data,
+            frames=frames,
+            standoff=standoff,
+            include_text=include_text,
+            body=body,
+            changelog=changelog or "",
+        )
+        files = checksums.parse_manifest((folder / checksums.MANIFEST).read_text(encoding="utf-8"))
+        return files, {c.name: {s: d.num_examples for s, d in c.splits.items()} for c in configs_data}, skipped
+
+    if same is None:
+        with atomic_folder(target) as tmp:
+            files, sizes, skipped = write(tmp)
+    else:
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.", suffix=".rebuild", dir=target.parent) as scratch:
+            files, sizes, skipped = write(Path(scratch))
+            if not _same_tree(Path(scratch), same):
+                raise ReleaseError(
+                    "version-exists",
+                    f"release {ver} already exists and this build differs from it",
+                    path=str(same),
+                    hint=f"choose a version above {ver}",
+                )
+    return ReleaseResult(
+        folder=same or target,
+        version=ver,
+        previous=prev.version if prev else None,
+        files=files,
+        split_sizes=sizes,
+        standoff=stripped,
+        diff=diff,
+        unchanged=same is not None,
+        skipped_splits=skipped,
+    )
+
+
+def _card_body(readme: str) -> str:
+    body = strip_front_matter(readme)
+    at = body.find("\n## Release ")
+    return body[:at] if at >= 0 else body
+
+
+def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -> ReleaseResult:
+    """Write a copy of a stand-off release to ``out`` with every text filled in from ``texts``.
+
+    Each local copy must have the sha256 recorded for its article (else ValidationFailed with
+    ``text-missing`` or ``text-sha256-mismatch``); the rehydrated corpus is validated, and every
+    config is rebuilt from it, so the result equals a release built with ``--include-text``.
+    """
+    info = read_release(Path(release))
+    target = Path(out)
+    if target.exists():
+        raise ReleaseError("output-exists", "the output folder exists; choose a new one", path=str(target))
+    frames = rehydrate_frames(info.frames, Path(texts))
+    frames[ARTICLES] = fill_block_columns(frames[ARTICLES], frames[BLOCKS])
+    with tempfile.TemporaryDirectory(prefix=".rehydrate.") as scratch:
+        corpus = Path(scratch)
+        (corpus / "annotations").mkdir()
+        _write_tables(corpus, frames)
+        report = validate(corpus)
+        if not report.valid:
+            raise ValidationFailed(report, what="the rehydrated corpus")
+        readme = info.folder / "README.md"
+        body = _card_body(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_body(corpus)
+        return _build(
+            frames,
+            corpus,
+            info.version,
+            target,
+            prev=None,
+            same=None,
+            include_text=True,
+            body=body,
+            changelog=info.changelog,
+        )

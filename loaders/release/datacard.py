@@ -1,0 +1,191 @@
+"""The statistics sections of DATACARD.md, generated from the data (never typed by hand).
+
+A generated section sits between ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->``;
+:func:`update_card` rewrites those sections, :func:`stale_sections` says which are out of date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
+from peacetalks.storage.parquet import read_table, write_text_atomic
+from peacetalks.storage.roots import resolve_root
+
+_BLOCK = re.compile(
+    r"(<!-- BEGIN GENERATED: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED: (?P=name) -->)", re.DOTALL
+)
+
+
+def count_tokens(texts: list[str]) -> int:
+    """Tokens by spaCy's German tokenizer rules (``spacy.blank("de")``; no model is loaded)."""
+    import spacy
+
+    tokenizer: Any = spacy.blank("de").tokenizer
+    return sum(len(doc) for doc in tokenizer.pipe(texts))
+
+
+def _counts(df: pl.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:
+    found = dict(df.group_by(column).len().iter_rows()) if df.height else {}
+    return {name: int(found.get(name, 0)) for name in order}
+
+
+def corpus_statistics(root: Path | str | None = None) -> dict[str, Any]:
+    folder = resolve_root(root)
+    scheme = load_scheme()
+    articles = read_table(folder, ARTICLES)
+    entities = read_table(folder, ENTITIES)
+    events = read_table(folder, EVENTS)
+    arguments = read_table(folder, ARGUMENTS)
+    stances = read_table(folder, STANCES)
+    return {
+        "articles": articles.height,
+        "characters": int(articles["text"].str.len_chars().sum()),
+        "tokens": count_tokens(articles["text"].to_list()),
+        "entities": entities.select(pl.struct("doc_id", "entity_id").n_unique()).item() if entities.height else 0,
+        "mentions": entities.height,
+        "mentions_per_label": _counts(entities, "label", scheme.entity_labels),
+        "mentions_per_form": _counts(entities.filter(pl.col("form").is_not_null()), "form", scheme.entity_forms),
+        "mentions_per_type": _counts(entities, "mention_type", scheme.mention_types),
+        "events": events.height,
+        "events_per_category": _counts(events, "category", scheme.category_names),
+        "events_per_realis": _counts(events, "realis", scheme.realis),
+        "arguments": arguments.height,
+        "arguments_per_role": _counts(arguments, "role", scheme.argument_roles),
+        "stances": stances.height,
+        "stances_per_polarity": _counts(stances, "polarity", scheme.stance_polarities),
+        "stances_per_attribution": _counts(stances, "attribution", scheme.stance_attributions),
+    }
+
+
+def _table(title: str, counts: Mapping[str, int]) -> str:
+    rows = "\n".join(f"| {name} | {n} |" for name, n in counts.items())
+    return f"| {title} | count |\n|---|---|\n{rows}\n"
+
+
+def render_statistics(stats: Mapping[str, Any]) -> str:
+    overview = {
+        "articles": stats["articles"],
+        "characters": stats["characters"],
+        "tokens (spaCy de rules)": stats["tokens"],
+        "entities": stats["entities"],
+        "mentions": stats["mentions"],
+        "events": stats["events"],
+        "event arguments": stats["arguments"],
+        "stances": stats["stances"],
+    }
+    parts = [
+        _table("corpus", overview),
+        _table("mentions per label", stats["mentions_per_label"]),
+        _table("mentions per form (NAM mentions)", stats["mentions_per_form"]),
+        _table("mentions per type", stats["mentions_per_type"]),
+        _table("events per category", stats["events_per_category"]),
+        _table("events per realis", stats["events_per_realis"]),
+        _table("arguments per role", stats["arguments_per_role"]),
+        _table("stances per polarity", stats["stances_per_polarity"]),
+        _table("stances per attribution", stats["stances_per_attribution"]),
+    ]
+    return "\n".join(parts)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b") -> str:
+    """Agreement between the two annotation passes (``peacetalks agree a b``), as Markdown tables."""
+    from peacetalks.review.agreement import agreement
+    from peacetalks.storage.layers import layer_exists
+
+    if not (layer_exists(root, a) and layer_exists(root, b)):
+        return f"No agreement figures: the layers {a} and {b} are not both present.\n"
+    report = agreement(root, a, b)
+    lines = [
+        f"Pass `{b}` against pass `{a}` (the reference), over the whole corpus; computed by "
+        f"`peacetalks agree {a} {b}`.\n",
+        "| layer | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for layer in report.layers:
+        for s in layer.scores:
+            lines.append(
+                f"| {layer.layer} | {s.kind} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
+                f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
+            )
+    lines += [
+        "",
+        "Categorical attributes on matched items:\n",
+        "| layer | item | attribute | pairs | observed | Cohen's kappa | Krippendorff's alpha |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for layer in report.layers:
+        for x in layer.attributes:
+            lines.append(
+                f"| {layer.layer} | {x.kind} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
+                f"{_fmt(x.alpha)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def render_adjudication(root: Path) -> str:
+    """Decisions taken in the review files under annotations/review/, per kind of item."""
+    import yaml
+
+    rows = []
+    for path in sorted((root / "annotations" / "review").glob("*.yaml")):
+        review = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        decided: dict[tuple[str, str], int] = {}
+        for conflict in review.get("conflicts") or []:
+            key = (str(conflict.get("kind")), str(conflict.get("decision")))
+            decided[key] = decided.get(key, 0) + 1
+        for (kind, decision), n in sorted(decided.items()):
+            rows.append(f"| {path.name} | {kind} | {decision} | {n} |")
+    if not rows:
+        return "No review files.\n"
+    return "| review file | kind | decision | conflicts |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+Generator = Callable[[Path], str]
+
+
+def generators() -> dict[str, Generator]:
+    """The generated sections of the card, by name."""
+    return {
+        "statistics": lambda root: render_statistics(corpus_statistics(root)),
+        "agreement": render_agreement,
+        "adjudication": render_adjudication,
+    }
+
+
+def _render_card(card: str, root: Path, sections: Mapping[str, Generator]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        make = sections.get(match["name"])
+        body = match["body"] if make is None else make(root)
+        return f"{match.group(1)}{body}{match.group(4)}"
+
+    return _BLOCK.sub(replace, card)
+
+
+def stale_sections(card_path: Path, root: Path | str | None = None) -> list[str]:
+    """Names of generated sections whose content differs from what the data gives now."""
+    card = card_path.read_text(encoding="utf-8")
+    folder = resolve_root(root)
+    fresh = _render_card(card, folder, generators())
+    old = {m["name"]: m["body"] for m in _BLOCK.finditer(card)}
+    new = {m["name"]: m["body"] for m in _BLOCK.finditer(fresh)}
+    return sorted(name for name in new if old.get(name) != new[name])
+
+
+def update_card(card_path: Path, root: Path | str | None = None) -> list[str]:
+    """Rewrite the generated sections in place (atomically); returns the names that changed."""
+    changed = stale_sections(card_path, root)
+    if changed:
+        card = card_path.read_text(encoding="utf-8")
+        write_text_atomic(card_path, _render_card(card, resolve_root(root), generators()))
+    return changed

@@ -1,0 +1,1 @@
+"""Reviewing annotator layers: agreement, reliability, adjudication into gold, the gold history."""

@@ -1,0 +1,274 @@
+"""Agreement between two annotator layers (or a layer and gold).
+
+Layer A is the reference: recall counts A's items found in B, precision B's items found in A.
+Items are compared by what they cover, never by their ids:
+
+- entities: (doc, start, end, label); partial: same doc and label, overlapping spans;
+- event triggers: (doc, trigger span, category); partial: overlapping triggers;
+- event arguments: (doc, trigger span of the event, role, span of the argument or of its mention);
+  partial: the same trigger span and role, overlapping argument spans;
+- stances: (doc, holder span, target, evidence span, polarity); partial: overlapping evidence.
+
+Categorical attributes are compared on matched pairs (entities and triggers on the exact span,
+arguments on trigger and argument span, stances on holder span and overlapping evidence) with
+observed agreement, Cohen's kappa and Krippendorff's alpha. An empty value counts as "(none)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from peacetalks.review.reliability import NONE_VALUE, cohen_kappa, krippendorff_alpha, observed_agreement
+from peacetalks.storage.layers import SpanFrames, read_layer, span_frames
+from peacetalks.storage.roots import resolve_root
+
+LAYERS = ("entities", "events", "stances")
+ALL_LABELS = "(all)"
+
+
+@dataclass(frozen=True)
+class Match:
+    """Matched counts and scores under one match rule. Scores are None when undefined (0/0)."""
+
+    matched_a: int
+    matched_b: int
+    precision: float | None
+    recall: float | None
+    f1: float | None
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    """Precision, recall and F1 of one label (or ``(all)``) of one kind of item."""
+
+    kind: str  # "mention", "trigger", "argument", "stance"
+    label: str
+    n_a: int
+    n_b: int
+    exact: Match
+    partial: Match
+
+
+@dataclass(frozen=True)
+class AttributeAgreement:
+    """Agreement on one categorical attribute over the matched pairs of one kind of item."""
+
+    kind: str
+    attribute: str
+    pairs: int
+    observed: float | None
+    kappa: float | None
+    alpha: float | None
+
+
+@dataclass(frozen=True)
+class LayerAgreement:
+    layer: str
+    scores: list[LabelScore]
+    attributes: list[AttributeAgreement]
+
+
+@dataclass
+class AgreementReport:
+    a: str
+    b: str
+    layers: list[LayerAgreement] = field(default_factory=list)
+
+    def layer(self, name: str) -> LayerAgreement:
+        return next(la for la in self.layers if la.layer == name)
+
+    def score(self, layer: str, kind: str, label: str) -> LabelScore:
+        return next(s for s in self.layer(layer).scores if s.kind == kind and s.label == label)
+
+    def attribute(self, layer: str, kind: str, attribute: str) -> AttributeAgreement:
+        return next(x for x in self.layer(layer).attributes if x.kind == kind and x.attribute == attribute)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "layers": [asdict(la) for la in self.layers]}
+
+
+def agreement(root: Path | str | None, a: str, b: str, *, layers: Sequence[str] = LAYERS) -> AgreementReport:
+    """Compare layer ``a`` (the reference) with layer ``b``; either may be ``gold``."""
+    folder = resolve_root(root)
+    unknown = [name for name in layers if name not in LAYERS]
+    if unknown:
+        raise ValueError(f"unknown layer kind(s) {unknown}; expected some of {list(LAYERS)}")
+    fa = span_frames(read_layer(folder, a))
+    fb = span_frames(read_layer(folder, b))
+    report = AgreementReport(a=a, b=b)
+    for name in layers:
+        report.layers.append(_BUILDERS[name](fa, fb))
+    return report
+
+
+# -- matching -------------------------------------------------------------------------------
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _match(matched_a: int, matched_b: int, n_a: int, n_b: int) -> Match:
+    p, r = _ratio(matched_b, n_b), _ratio(matched_a, n_a)
+    f1 = None if p is None or r is None else (0.0 if p + r == 0 else 2 * p * r / (p + r))
+    return Match(matched_a, matched_b, p, r, f1)
+
+
+def _overlaps(start: str, end: str) -> pl.Expr:
+    return (pl.col(start) < pl.col(f"{end}__b")) & (pl.col(f"{start}__b") < pl.col(end))
+
+
+def _counts(df: pl.DataFrame, label: str, name: str) -> pl.DataFrame:
+    return df.group_by(label).agg(pl.len().alias(name))
+
+
+def label_scores(
+    a: pl.DataFrame, b: pl.DataFrame, *, kind: str, on: Sequence[str], start: str, end: str, label: str
+) -> list[LabelScore]:
+    """Per-label and overall scores; ``on`` are the columns that must be equal besides the span."""
+    on = list(on)
+    exact = [*on, start, end, label]
+    a = a.select([*on, start, end, label]).drop_nulls([start, end, label]).with_row_index("__i")
+    b = b.select([*on, start, end, label]).drop_nulls([start, end, label]).with_row_index("__i")
+    exact_a = a.join(b.select(exact).unique(), on=exact, how="semi", nulls_equal=True)
+    exact_b = b.join(a.select(exact).unique(), on=exact, how="semi", nulls_equal=True)
+    pairs = a.join(b, on=[*on, label], how="inner", suffix="__b", nulls_equal=True).filter(_overlaps(start, end))
+    part_a = pairs.select("__i", label).unique()
+    part_b = pairs.select(pl.col("__i__b").alias("__i"), label).unique()
+    table = (
+        pl.concat([a.select(label), b.select(label)])
+        .unique()
+        .join(_counts(a, label, "n_a"), on=label, how="left")
+        .join(_counts(b, label, "n_b"), on=label, how="left")
+        .join(_counts(exact_a, label, "ea"), on=label, how="left")
+        .join(_counts(exact_b, label, "eb"), on=label, how="left")
+        .join(_counts(part_a, label, "pa"), on=label, how="left")
+        .join(_counts(part_b, label, "pb"), on=label, how="left")
+        .fill_null(0)
+        .sort(label)
+    )
+    total = table.select(pl.exclude(label).sum()).with_columns(pl.lit(ALL_LABELS).alias(label))
+    rows = pl.concat([table, total.select(table.columns)])
+    return [
+        LabelScore(
+            kind=kind,
+            label=str(row[label]),
+            n_a=row["n_a"],
+            n_b=row["n_b"],
+            exact=_match(row["ea"], row["eb"], row["n_a"], row["n_b"]),
+            partial=_match(row["pa"], row["pb"], row["n_a"], row["n_b"]),
+        )
+        for row in rows.iter_rows(named=True)
+    ]
+
+
+def matched_pairs(
+    a: pl.DataFrame,
+    b: pl.DataFrame,
+    *,
+    on: Sequence[str],
+    span: tuple[str, str] | None = None,
+    prefer: Sequence[str] = (),
+) -> pl.DataFrame:
+    """One-to-one pairs of A and B items: equal ``on`` columns and, with ``span``, overlapping spans.
+
+    Where an item has several candidates (two mentions on one span, two stances of one holder),
+    pairs agreeing on more of the ``prefer`` columns come first, then longer overlaps; pairs are
+    taken greedily in that order. B's columns get the suffix ``__b``.
+    """
+    a = a.with_row_index("__i")
+    b = b.with_row_index("__i")
+    pairs = a.join(b, on=list(on), how="inner", suffix="__b")
+    if span is not None:
+        start, end = span
+        overlap = pl.min_horizontal(end, f"{end}__b") - pl.max_horizontal(start, f"{start}__b")
+        pairs = pairs.filter(_overlaps(start, end)).with_columns(overlap.alias("__overlap"))
+    else:
+        pairs = pairs.with_columns(pl.lit(0).alias("__overlap"))
+    same = pl.sum_horizontal([pl.col(c).eq_missing(pl.col(f"{c}__b")).cast(pl.Int32) for c in prefer] or [pl.lit(0)])
+    pairs = pairs.with_columns(same.alias("__same")).sort(
+        ["__same", "__overlap", "__i", "__i__b"], descending=[True, True, False, False]
+    )
+    return pairs.unique("__i", keep="first", maintain_order=True).unique("__i__b", keep="first", maintain_order=True)
+
+
+def attribute_agreement(pairs: pl.DataFrame, *, kind: str, attributes: Sequence[str]) -> list[AttributeAgreement]:
+    found: list[AttributeAgreement] = []
+    for attribute in attributes:
+        values = pairs.select(
+            pl.col(attribute).cast(pl.String).fill_null(NONE_VALUE).alias("a"),
+            pl.col(f"{attribute}__b").cast(pl.String).fill_null(NONE_VALUE).alias("b"),
+        )
+        va, vb = values["a"].to_list(), values["b"].to_list()
+        found.append(
+            AttributeAgreement(
+                kind=kind,
+                attribute=attribute,
+                pairs=len(va),
+                observed=observed_agreement(va, vb),
+                kappa=cohen_kappa(va, vb),
+                alpha=krippendorff_alpha(va, vb),
+            )
+        )
+    return found
+
+
+# -- one function per layer -----------------------------------------------------------------
+
+
+def _entities(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
+    scores = label_scores(
+        fa.entities, fb.entities, kind="mention", on=["doc_id"], start="start", end="end", label="label"
+    )
+    pairs = matched_pairs(
+        fa.entities, fb.entities, on=["doc_id", "start", "end"], prefer=["label", "form", "mention_type"]
+    )
+    attributes = attribute_agreement(pairs, kind="mention", attributes=["label", "form", "mention_type"])
+    return LayerAgreement("entities", scores, attributes)
+
+
+def _events(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
+    scores = label_scores(
+        fa.events, fb.events, kind="trigger", on=["doc_id"], start="trigger_start", end="trigger_end", label="category"
+    )
+    on_trigger = ["doc_id", "trigger_start", "trigger_end"]
+    scores += label_scores(
+        fa.arguments, fb.arguments, kind="argument", on=on_trigger, start="start", end="end", label="role"
+    )
+    attributes = attribute_agreement(
+        matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"]),
+        kind="trigger",
+        attributes=["category", "mode", "realis", "modality"],
+    )
+    attributes += attribute_agreement(
+        matched_pairs(fa.arguments, fb.arguments, on=[*on_trigger, "start", "end"], prefer=["role"]),
+        kind="argument",
+        attributes=["role"],
+    )
+    return LayerAgreement("events", scores, attributes)
+
+
+def _stances(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
+    holder = ["doc_id", "holder_start", "holder_end"]
+    scores = label_scores(
+        fa.stances,
+        fb.stances,
+        kind="stance",
+        on=[*holder, "target_id"],
+        start="evidence_start",
+        end="evidence_end",
+        label="polarity",
+    )
+    pairs = matched_pairs(
+        fa.stances, fb.stances, on=holder, span=("evidence_start", "evidence_end"), prefer=["target_id", "polarity"]
+    )
+    attributes = attribute_agreement(pairs, kind="stance", attributes=["target_id", "polarity", "attribution"])
+    return LayerAgreement("stances", scores, attributes)
+
+
+_BUILDERS = {"entities": _entities, "events": _events, "stances": _stances}

@@ -1,0 +1,135 @@
+"""The review file of an adjudication: one entry per conflict, both versions and a decision.
+
+``annotations/review/<A>--<B>.yaml`` is written for people to edit. Each conflict has an ``id``
+(kind, document and the span it is about), the ``a`` and ``b`` versions (``null`` where a layer
+has no such item) and a ``decision``: ``a``, ``b``, ``both`` or ``neither``. The chosen version
+may be edited in place before re-running ``peacetalks adjudicate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from peacetalks.errors import ReviewError
+from peacetalks.storage.parquet import write_text_atomic
+
+DECISIONS = ("a", "b", "both", "neither")
+
+HEADER = """\
+# Conflicts between two annotator layers, written by 'peacetalks adjudicate {a} {b}'.
+# For every conflict set `decision` to one of:
+#   a        keep the version of {a}
+#   b        keep the version of {b}
+#   both     keep both versions (two distinct items)
+#   neither  keep none
+# You may edit the fields of the version you keep (an edited version is validated on merge).
+# Then run 'peacetalks adjudicate {a} {b} --into {into}' again to complete the merge.
+"""
+
+
+# libyaml's C loader and dumper when PyYAML has them (the pure-Python ones take minutes on big files).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def review_relpath(a: str, b: str) -> str:
+    return f"annotations/review/{a}--{b}.yaml"
+
+
+@dataclass
+class Conflict:
+    """Two versions of one item that differ, or an item only one layer has."""
+
+    id: str
+    kind: str
+    doc_id: str
+    a: dict[str, Any] | None
+    b: dict[str, Any] | None
+    decision: str | None = None
+
+    def chosen(self) -> list[dict[str, Any]]:
+        """The versions the decision keeps (empty for 'neither' or no decision)."""
+        picked = {"a": [self.a], "b": [self.b], "both": [self.a, self.b]}.get(self.decision or "", [])
+        return [v for v in picked if v is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "doc_id": self.doc_id,
+            "a": self.a,
+            "b": self.b,
+            "decision": self.decision,
+        }
+
+
+def write_review(root: Path, a: str, b: str, into: str, conflicts: list[Conflict]) -> Path:
+    path = root / review_relpath(a, b)
+    body = yaml.dump(
+        {"a": a, "b": b, "conflicts": [c.to_dict() for c in conflicts]},
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=110,
+    )
+    write_text_atomic(path, HEADER.format(a=a, b=b, into=into) + body)
+    return path
+
+
+def _bad(relpath: str, code: str, message: str) -> ReviewError:
+    return ReviewError(code, relpath, message, hint="fix the entry in the review file and run the command again")
+
+
+def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dict[str, Conflict] | None:
+    """The conflicts in the review file by id, or None when there is no file.
+
+    ``fields`` gives the allowed fields of a version of each kind; an unknown field, an unknown
+    decision, or a decision that keeps a missing version is an error naming the conflict.
+    """
+    relpath = review_relpath(a, b)
+    path = root / relpath
+    if not path.exists():
+        return None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a safe (C) loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{relpath}:{mark.line + 1}" if mark is not None else relpath
+        raise ReviewError("bad-review-file", where, f"not valid YAML: {exc}") from None
+    entries = data.get("conflicts") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise _bad(relpath, "bad-review-file", "expected a mapping with a 'conflicts' list")
+    found: dict[str, Conflict] = {}
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise _bad(relpath, "bad-review-entry", f"conflict #{n + 1} has no id")
+        cid, kind = entry["id"], entry.get("kind")
+        if kind not in fields:
+            raise _bad(relpath, "bad-review-entry", f"conflict {cid}: kind {kind!r} is not one of {list(fields)}")
+        decision = entry.get("decision")
+        if isinstance(decision, str):
+            decision = decision.strip().lower() or None
+        if decision is not None and decision not in DECISIONS:
+            raise _bad(
+                relpath, "bad-decision", f"conflict {cid}: decision {decision!r} is not one of {', '.join(DECISIONS)}"
+            )
+        versions: dict[str, dict[str, Any] | None] = {}
+        for side in ("a", "b"):
+            value = entry.get(side)
+            if value is not None and not isinstance(value, dict):
+                raise _bad(relpath, "bad-version", f"conflict {cid}: version {side} must be a mapping or null")
+            unknown = sorted(set(value or {}) - set(fields[kind]))
+            if unknown:
+                raise _bad(
+                    relpath, "bad-version", f"conflict {cid}: version {side} has unknown field(s) {', '.join(unknown)}"
+                )
+            versions[side] = value
+        conflict = Conflict(cid, kind, str(entry.get("doc_id")), versions["a"], versions["b"], decision)
+        if decision in ("a", "b", "both") and len(conflict.chosen()) < (2 if decision == "both" else 1):
+            raise _bad(relpath, "bad-decision", f"conflict {cid}: decision {decision!r} keeps a version that is null")
+        found[cid] = conflict
+    return found

@@ -1,0 +1,122 @@
+"""Reading and writing the Parquet tables: zstd, sorted by keys, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+from polars.exceptions import PanicException
+
+from peacetalks.errors import TableReadError
+from peacetalks.schema.tables import Table
+
+
+def read_table(root: Path, table: Table, layer: str | None = None, *, missing_ok: bool = False) -> pl.DataFrame:
+    """Read one table as polars. Raises TableReadError for a missing or unreadable file."""
+    path = table.path(root, layer)
+    if not path.exists():
+        if missing_ok:
+            return pl.DataFrame(schema=table.polars_schema())
+        raise TableReadError(table.relpath(layer), "file not found")
+    try:
+        # polars' own reader: ~3x faster than pyarrow + from_arrow, and no second copy of the strings.
+        return pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError, PanicException):
+        pass  # a damaged file: let pyarrow read it or say what is wrong with it, as before
+    try:
+        return pl.from_arrow(pq.read_table(path))  # type: ignore[return-value]  # a Table gives a DataFrame
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise TableReadError(table.relpath(layer), str(exc).splitlines()[0]) from None
+
+
+def sort_table(df: pl.DataFrame, table: Table) -> pl.DataFrame:
+    return df.select(table.columns).sort(list(table.keys), nulls_last=True, maintain_order=True)
+
+
+def _umask_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (mkstemp makes files 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success only."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, _umask_mode())
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path, *, replace: bool = False) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``target``; rename it to ``target`` on success only.
+
+    An exception inside the block removes the temporary folder, so ``target`` is either absent,
+    left as it was, or complete. With ``replace`` an existing ``target`` is swapped out by two
+    renames and then removed; without it an existing ``target`` raises FileExistsError.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        if not target.exists():
+            os.rename(tmp, target)
+        elif replace:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rename(target, old / "previous")
+            os.rename(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            raise FileExistsError(str(target))
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_text_atomic(target: Path, content: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(content, encoding="utf-8")
+
+
+def _write_parquet(df: pl.DataFrame, table: Table, path: Path) -> None:
+    arrow = sort_table(df, table).to_arrow().cast(table.arrow_schema())
+    pq.write_table(arrow, path, compression="zstd")
+
+
+def write_tables(root: Path, frames: Mapping[Table, pl.DataFrame], layer: str | None = None) -> list[Path]:
+    """Write several tables: all are written to temporary files first, then renamed.
+
+    If any write fails, no table is replaced.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for table, df in frames.items():
+            target = table.path(root, layer)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            staged.append((Path(tmp), target))
+            _write_parquet(df, table, Path(tmp))
+        mode = _umask_mode()
+        for tmp_path, target in staged:
+            os.chmod(tmp_path, mode)
+            os.replace(tmp_path, target)
+    finally:
+        for tmp_path, _ in staged:
+            tmp_path.unlink(missing_ok=True)
+    return [target for _, target in staged]

@@ -1,0 +1,1 @@
+"""Text utilities shared by every layer: normalisation and the German tokenizer."""

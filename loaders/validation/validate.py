@@ -1,0 +1,198 @@
+"""Validate a corpus folder: pandera per table, then the cross-table checks. Never writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import polars as pl
+
+from peacetalks.errors import TableReadError
+from peacetalks.schema.scheme import Scheme, load_scheme
+from peacetalks.schema.tables import (
+    ALL_TABLES,
+    ARGUMENTS,
+    ARTICLES,
+    BLOCKS,
+    BY_NAME,
+    ENTITIES,
+    EVENTS,
+    SPLITS,
+    STANCES,
+    Table,
+)
+from peacetalks.storage.parquet import read_table
+from peacetalks.storage.roots import resolve_root
+from peacetalks.validation.checks import THREADS, references, rules
+from peacetalks.validation.checks import articles as article_checks
+from peacetalks.validation.checks._issues import with_row
+from peacetalks.validation.checks.leakage import leakage_issues
+from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
+from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
+from peacetalks.validation.report import Issue, Report
+
+OPTIONAL_TABLES = frozenset({SPLITS.name})
+# Columns of few distinct values (from the scheme) that the cross-table checks hold as Categorical
+# (4 bytes a row, not a 16-byte string view): 180 MB less for five million mentions. Only the
+# mentions: the other tables are a fifth of their size or less.
+# Never a key column: a Categorical hashes differently from the same String, so key hashes across
+# tables would no longer meet.
+_COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
+
+
+def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
+    """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer."""
+    folder = resolve_root(root)
+    present = [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
+
+    def read(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
+        try:
+            return read_table(folder, table, layer), []
+        except TableReadError as exc:
+            code = "missing-file" if exc.reason == "file not found" else "unreadable-file"
+            return None, [Issue(code=code, file=table.relpath(layer), message=exc.reason)]
+
+    files = {t.name: t.relpath(layer) for t in ALL_TABLES}
+    return _validate(present, read, files, today)
+
+
+def validate_frames(
+    frames: Mapping[str, pl.DataFrame | None],
+    *,
+    files: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Validate tables given as polars frames, keyed by table name. ``None`` = unreadable (skipped)."""
+    files = {t.name: t.relpath() for t in ALL_TABLES} | dict(files or {})
+    given = [table for table in ALL_TABLES if table.name in frames]
+    return _validate(given, lambda table: (frames[table.name], []), files, today)
+
+
+def _validate(
+    tables: Sequence[Table],
+    read: Callable[[Table], tuple[pl.DataFrame | None, list[Issue]]],
+    files: Mapping[str, str],
+    today: dt.date | None,
+) -> Report:
+    """Read and schema-check each table, then run the cross-table checks on the tables fit for them."""
+
+    def checked(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
+        df, problems = read(table)
+        if df is None:
+            return None, problems
+        df = with_row(df)
+        problems += schema_issues(df, table, files[table.name])
+        if table.name in _COMPACT and not _structural(problems):
+            df = df.with_columns(pl.col(_COMPACT[table.name]).cast(pl.Categorical))
+        return df, problems
+
+    # Each table is read and checked on a thread of its own, the largest (articles) first: a
+    # Parquet column is decoded on one core, and polars (reading, and the queries pandera's polars
+    # backend runs) releases the GIL, so one table's checks overlap another's read.
+    report = Report()
+    ok: dict[str, pl.DataFrame] = {}
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(checked, tables))
+    for table, (df, found) in zip(tables, results, strict=True):
+        report.add(found)
+        if df is None:
+            continue
+        report.checked[table.name] = df.height
+        if not _structural(found):
+            ok[table.name] = df
+    report.add(_cross_table(ok, files, load_scheme(), today))
+    return report.sorted()
+
+
+def _structural(issues: Sequence[Issue]) -> bool:
+    """Do the issues say the table's columns are wrong (missing, extra, mistyped)? Then no other check runs on it."""
+    return any(i.code in STRUCTURAL for i in issues)
+
+
+def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
+    keys = ["doc_id"] if table.id_column == "doc_id" else ["doc_id", table.id_column]
+    return references.duplicate_issues(df, keys, file, table.id_column)
+
+
+def _cross_table(
+    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme, today: dt.date | None
+) -> list[Issue]:
+    # Two lanes: the text checks (duplicate ids, articles, spans: most of the work and memory) on
+    # one thread; the entity rules and the event checks on another. The mention references and
+    # stance holders join all mentions, so they run after the spans, not beside them, which keeps
+    # the peak memory down.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        text = pool.submit(_text_checks, ok, files, today)
+        annotations = pool.submit(_entity_and_event_checks, ok, files, scheme)
+        issues = text.result() + annotations.result()
+    return issues + _mention_checks(ok, files, scheme)
+
+
+def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today: dt.date | None) -> list[Issue]:
+    issues: list[Issue] = []
+    for name, df in ok.items():
+        issues += _dup(df, BY_NAME[name], files[name])
+    articles = ok.get(ARTICLES.name)
+    if articles is not None:
+        issues += article_checks.article_issues(articles, files[ARTICLES.name], today)
+        doc_ids = articles.select("doc_id").unique()
+        index = article_index(articles)
+        for table in (BLOCKS, SPLITS, ENTITIES, EVENTS, ARGUMENTS, STANCES):
+            if table.name in ok:
+                issues += references.unknown_doc_issues(ok[table.name], doc_ids, files[table.name], table.id_column)
+        if SPLITS.name in ok:
+            issues += leakage_issues(ok[SPLITS.name], articles, files[SPLITS.name])
+        spans = [
+            (BLOCKS, SpanSpec(files[BLOCKS.name], "block_id", "start", "end", None)),
+            (ENTITIES, SpanSpec(files[ENTITIES.name], "mention_id", "start", "end", "text")),
+            (EVENTS, SpanSpec(files[EVENTS.name], "event_id", "trigger_start", "trigger_end", "trigger_text")),
+            (ARGUMENTS, SpanSpec(files[ARGUMENTS.name], "argument_id", "start", "end", "text", optional=True)),
+            (STANCES, SpanSpec(files[STANCES.name], "stance_id", "evidence_start", "evidence_end", "evidence_text")),
+        ]
+        issues += span_issues([(ok[table.name], spec) for table, spec in spans if table.name in ok], articles, index)
+    return issues
+
+
+def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
+    issues: list[Issue] = []
+    entities, events, arguments = ok.get(ENTITIES.name), ok.get(EVENTS.name), ok.get(ARGUMENTS.name)
+    if entities is not None:
+        issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
+    if events is not None:
+        issues += rules.event_issues(events, scheme, files[EVENTS.name])
+    issues += _dangling(ok, files, ARGUMENTS, "event_id", EVENTS)
+    if arguments is not None and events is not None:
+        issues += rules.argument_issues(arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name])
+    issues += _dangling(ok, files, STANCES, "event_id", EVENTS)
+    return issues
+
+
+def _mention_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
+    issues = _dangling(ok, files, ARGUMENTS, "mention_id", ENTITIES)
+    issues += _dangling(ok, files, STANCES, "holder_mention_id", ENTITIES)
+    entities, stances = ok.get(ENTITIES.name), ok.get(STANCES.name)
+    if entities is not None and stances is not None:
+        issues += rules.holder_issues(stances, entities, scheme, files[STANCES.name])
+    return issues
+
+
+def _dangling(
+    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], table: Table, column: str, target: Table
+) -> list[Issue]:
+    """References in ``table.column`` to ``target``'s id (within the document) that name nothing."""
+    if table.name not in ok or target.name not in ok:
+        return []
+    what = "mention" if target is ENTITIES else "event"
+    return references.reference_issues(
+        ok[table.name],
+        column,
+        ok[target.name],
+        target.id_column,
+        file=files[table.name],
+        id_column=table.id_column,
+        what=what,
+        target_file=files[target.name],
+        code=f"unknown-{what}",
+    )
