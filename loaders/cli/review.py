@@ -14,7 +14,7 @@ from rich.table import Table
 from peacetalks.cli._options import FormatOpt, OutputFormat
 from peacetalks.cli._render import err, out
 from peacetalks.review.adjudicate import adjudicate, describe
-from peacetalks.review.agreement import LAYERS, AgreementReport, agreement
+from peacetalks.review.agreement import KINDS, AgreementReport, agreement
 from peacetalks.review.gold_history import restore
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.roots import resolve_root
@@ -37,10 +37,10 @@ def _num(value: float | None) -> str:
 
 
 def render_agreement(report: AgreementReport) -> None:
-    for layer in report.layers:
-        table = Table(title=f"{layer.layer}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)")
+    for kind in report.kinds:
+        table = Table(title=f"{kind.kind}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)")
         for column in (
-            "kind",
+            "item",
             "label",
             "A",
             "B",
@@ -52,11 +52,11 @@ def render_agreement(report: AgreementReport) -> None:
             "partial F1",
         ):
             table.add_column(
-                column, justify="left" if column in ("kind", "label") else "right", no_wrap=column in ("kind", "label")
+                column, justify="left" if column in ("item", "label") else "right", no_wrap=column in ("item", "label")
             )
-        for s in layer.scores:
+        for s in kind.scores:
             table.add_row(
-                s.kind,
+                s.item,
                 s.label,
                 str(s.n_a),
                 str(s.n_b),
@@ -65,11 +65,11 @@ def render_agreement(report: AgreementReport) -> None:
                 end_section=s.label == "(all)",
             )
         out.print(table)
-        attrs = Table(title=f"{layer.layer}: attributes of matched items")
-        for column in ("kind", "attribute", "pairs", "agreement", "Cohen's kappa", "Krippendorff's alpha"):
-            attrs.add_column(column, justify="left" if column in ("kind", "attribute") else "right")
-        for x in layer.attributes:
-            attrs.add_row(x.kind, x.attribute, str(x.pairs), _num(x.observed), _num(x.kappa), _num(x.alpha))
+        attrs = Table(title=f"{kind.kind}: attributes of matched items")
+        for column in ("item", "attribute", "pairs", "agreement", "Cohen's kappa", "Krippendorff's alpha"):
+            attrs.add_column(column, justify="left" if column in ("item", "attribute") else "right")
+        for x in kind.attributes:
+            attrs.add_row(x.item, x.attribute, str(x.pairs), _num(x.observed), _num(x.kappa), _num(x.alpha))
         out.print(attrs)
 
 
@@ -84,8 +84,8 @@ def agree_cmd(
     root: RootOption = None,
 ) -> None:
     """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes."""
-    kinds = [k.value for k in layer] if layer else list(LAYERS)
-    report = agreement(root, a, b, layers=kinds)
+    kinds = [k.value for k in layer] if layer else list(KINDS)
+    report = agreement(root, a, b, kinds=kinds)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

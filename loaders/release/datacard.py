@@ -109,25 +109,25 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
     lines = [
         f"Pass `{b}` against pass `{a}` (the reference), over the whole corpus; computed by "
         f"`peacetalks agree {a} {b}`.\n",
-        "| layer | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
+        "| kind | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for layer in report.layers:
-        for s in layer.scores:
+    for kind in report.kinds:
+        for s in kind.scores:
             lines.append(
-                f"| {layer.layer} | {s.kind} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
+                f"| {kind.kind} | {s.item} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
                 f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
             )
     lines += [
         "",
         "Categorical attributes on matched items:\n",
-        "| layer | item | attribute | pairs | observed | Cohen's kappa | Krippendorff's alpha |",
+        "| kind | item | attribute | pairs | observed | Cohen's kappa | Krippendorff's alpha |",
         "|---|---|---|---|---|---|---|",
     ]
-    for layer in report.layers:
-        for x in layer.attributes:
+    for kind in report.kinds:
+        for x in kind.attributes:
             lines.append(
-                f"| {layer.layer} | {x.kind} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
+                f"| {kind.kind} | {x.item} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
                 f"{_fmt(x.alpha)} |"
             )
     return "\n".join(lines) + "\n"

@@ -27,7 +27,8 @@ from peacetalks.review.reliability import NONE_VALUE, cohen_kappa, krippendorff_
 from peacetalks.storage.layers import SpanFrames, read_layer, span_frames
 from peacetalks.storage.roots import resolve_root
 
-LAYERS = ("entities", "events", "stances")
+# The kinds of annotation compared, each with its own scores (``agree --kind``).
+KINDS = ("entities", "events", "stances")
 ALL_LABELS = "(all)"
 
 
@@ -46,7 +47,7 @@ class Match:
 class LabelScore:
     """Precision, recall and F1 of one label (or ``(all)``) of one kind of item."""
 
-    kind: str  # "mention", "trigger", "argument", "stance"
+    item: str  # "mention", "trigger", "argument", "stance"
     label: str
     n_a: int
     n_b: int
@@ -58,7 +59,7 @@ class LabelScore:
 class AttributeAgreement:
     """Agreement on one categorical attribute over the matched pairs of one kind of item."""
 
-    kind: str
+    item: str
     attribute: str
     pairs: int
     observed: float | None
@@ -67,8 +68,10 @@ class AttributeAgreement:
 
 
 @dataclass(frozen=True)
-class LayerAgreement:
-    layer: str
+class KindAgreement:
+    """The scores and attribute agreement of one kind of annotation (entities, events or stances)."""
+
+    kind: str
     scores: list[LabelScore]
     attributes: list[AttributeAgreement]
 
@@ -77,32 +80,32 @@ class LayerAgreement:
 class AgreementReport:
     a: str
     b: str
-    layers: list[LayerAgreement] = field(default_factory=list)
+    kinds: list[KindAgreement] = field(default_factory=list)
 
-    def layer(self, name: str) -> LayerAgreement:
-        return next(la for la in self.layers if la.layer == name)
+    def of(self, kind: str) -> KindAgreement:
+        return next(k for k in self.kinds if k.kind == kind)
 
-    def score(self, layer: str, kind: str, label: str) -> LabelScore:
-        return next(s for s in self.layer(layer).scores if s.kind == kind and s.label == label)
+    def score(self, kind: str, item: str, label: str) -> LabelScore:
+        return next(s for s in self.of(kind).scores if s.item == item and s.label == label)
 
-    def attribute(self, layer: str, kind: str, attribute: str) -> AttributeAgreement:
-        return next(x for x in self.layer(layer).attributes if x.kind == kind and x.attribute == attribute)
+    def attribute(self, kind: str, item: str, attribute: str) -> AttributeAgreement:
+        return next(x for x in self.of(kind).attributes if x.item == item and x.attribute == attribute)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "layers": [asdict(la) for la in self.layers]}
+        return {"a": self.a, "b": self.b, "kinds": [asdict(k) for k in self.kinds]}
 
 
-def agreement(root: Path | str | None, a: str, b: str, *, layers: Sequence[str] = LAYERS) -> AgreementReport:
+def agreement(root: Path | str | None, a: str, b: str, *, kinds: Sequence[str] = KINDS) -> AgreementReport:
     """Compare layer ``a`` (the reference) with layer ``b``; either may be ``gold``."""
     folder = resolve_root(root)
-    unknown = [name for name in layers if name not in LAYERS]
+    unknown = [name for name in kinds if name not in KINDS]
     if unknown:
-        raise ValueError(f"unknown layer kind(s) {unknown}; expected some of {list(LAYERS)}")
+        raise ValueError(f"unknown kind(s) {unknown}; expected some of {list(KINDS)}")
     fa = span_frames(read_layer(folder, a))
     fb = span_frames(read_layer(folder, b))
     report = AgreementReport(a=a, b=b)
-    for name in layers:
-        report.layers.append(_BUILDERS[name](fa, fb))
+    for name in kinds:
+        report.kinds.append(_BUILDERS[name](fa, fb))
     return report
 
 
@@ -128,7 +131,7 @@ def _counts(df: pl.DataFrame, label: str, name: str) -> pl.DataFrame:
 
 
 def label_scores(
-    a: pl.DataFrame, b: pl.DataFrame, *, kind: str, on: Sequence[str], start: str, end: str, label: str
+    a: pl.DataFrame, b: pl.DataFrame, *, item: str, on: Sequence[str], start: str, end: str, label: str
 ) -> list[LabelScore]:
     """Per-label and overall scores; ``on`` are the columns that must be equal besides the span."""
     on = list(on)
@@ -156,7 +159,7 @@ def label_scores(
     rows = pl.concat([table, total.select(table.columns)])
     return [
         LabelScore(
-            kind=kind,
+            item=item,
             label=str(row[label]),
             n_a=row["n_a"],
             n_b=row["n_b"],
@@ -197,7 +200,7 @@ def matched_pairs(
     return pairs.unique("__i", keep="first", maintain_order=True).unique("__i__b", keep="first", maintain_order=True)
 
 
-def attribute_agreement(pairs: pl.DataFrame, *, kind: str, attributes: Sequence[str]) -> list[AttributeAgreement]:
+def attribute_agreement(pairs: pl.DataFrame, *, item: str, attributes: Sequence[str]) -> list[AttributeAgreement]:
     found: list[AttributeAgreement] = []
     for attribute in attributes:
         values = pairs.select(
@@ -207,7 +210,7 @@ def attribute_agreement(pairs: pl.DataFrame, *, kind: str, attributes: Sequence[
         va, vb = values["a"].to_list(), values["b"].to_list()
         found.append(
             AttributeAgreement(
-                kind=kind,
+                item=item,
                 attribute=attribute,
                 pairs=len(va),
                 observed=observed_agreement(va, vb),
@@ -218,47 +221,47 @@ def attribute_agreement(pairs: pl.DataFrame, *, kind: str, attributes: Sequence[
     return found
 
 
-# -- one function per layer -----------------------------------------------------------------
+# -- one function per kind ------------------------------------------------------------------
 
 
-def _entities(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
+def _entities(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
     scores = label_scores(
-        fa.entities, fb.entities, kind="mention", on=["doc_id"], start="start", end="end", label="label"
+        fa.entities, fb.entities, item="mention", on=["doc_id"], start="start", end="end", label="label"
     )
     pairs = matched_pairs(
         fa.entities, fb.entities, on=["doc_id", "start", "end"], prefer=["label", "form", "mention_type"]
     )
-    attributes = attribute_agreement(pairs, kind="mention", attributes=["label", "form", "mention_type"])
-    return LayerAgreement("entities", scores, attributes)
+    attributes = attribute_agreement(pairs, item="mention", attributes=["label", "form", "mention_type"])
+    return KindAgreement("entities", scores, attributes)
 
 
-def _events(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
+def _events(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
     scores = label_scores(
-        fa.events, fb.events, kind="trigger", on=["doc_id"], start="trigger_start", end="trigger_end", label="category"
+        fa.events, fb.events, item="trigger", on=["doc_id"], start="trigger_start", end="trigger_end", label="category"
     )
     on_trigger = ["doc_id", "trigger_start", "trigger_end"]
     scores += label_scores(
-        fa.arguments, fb.arguments, kind="argument", on=on_trigger, start="start", end="end", label="role"
+        fa.arguments, fb.arguments, item="argument", on=on_trigger, start="start", end="end", label="role"
     )
     attributes = attribute_agreement(
         matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"]),
-        kind="trigger",
+        item="trigger",
         attributes=["category", "mode", "realis", "modality"],
     )
     attributes += attribute_agreement(
         matched_pairs(fa.arguments, fb.arguments, on=[*on_trigger, "start", "end"], prefer=["role"]),
-        kind="argument",
+        item="argument",
         attributes=["role"],
     )
-    return LayerAgreement("events", scores, attributes)
+    return KindAgreement("events", scores, attributes)
 
 
-def _stances(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
+def _stances(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
     holder = ["doc_id", "holder_start", "holder_end"]
     scores = label_scores(
         fa.stances,
         fb.stances,
-        kind="stance",
+        item="stance",
         on=[*holder, "target_id"],
         start="evidence_start",
         end="evidence_end",
@@ -267,8 +270,8 @@ def _stances(fa: SpanFrames, fb: SpanFrames) -> LayerAgreement:
     pairs = matched_pairs(
         fa.stances, fb.stances, on=holder, span=("evidence_start", "evidence_end"), prefer=["target_id", "polarity"]
     )
-    attributes = attribute_agreement(pairs, kind="stance", attributes=["target_id", "polarity", "attribution"])
-    return LayerAgreement("stances", scores, attributes)
+    attributes = attribute_agreement(pairs, item="stance", attributes=["target_id", "polarity", "attribution"])
+    return KindAgreement("stances", scores, attributes)
 
 
 _BUILDERS = {"entities": _entities, "events": _events, "stances": _stances}

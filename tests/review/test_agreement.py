@@ -37,7 +37,7 @@ def test_shifted_span_counts_as_partial_not_exact(root: Path) -> None:
     """B's 'Trump' mention ends one character early: exact recall of PER drops to 1/2, partial stays 1."""
     frames = edit(tiny_frames(), "entities", pl.col("mention_id") == "m1", end=4, text="Trum")
     write_layer(root, "ann-b", frames)
-    per = agreement(root, "ann-a", "ann-b", layers=["entities"]).score("entities", "mention", "PER")
+    per = agreement(root, "ann-a", "ann-b", kinds=["entities"]).score("entities", "mention", "PER")
     assert (per.n_a, per.n_b) == (2, 2)
     assert (per.exact.matched_a, per.exact.recall, per.exact.precision) == (1, 0.5, 0.5)
     assert (per.partial.recall, per.partial.precision, per.partial.f1) == (1.0, 1.0, 1.0)
@@ -59,7 +59,7 @@ def test_missing_item_lowers_recall_only(root: Path) -> None:
 def test_label_disagreement_shows_in_kappa_and_in_per_label_scores(root: Path) -> None:
     """B calls 'Der Kreml' a GPE: the span pairs, label agreement is 2/3, ORG recall is 0."""
     write_layer(root, "ann-b", edit(tiny_frames(), "entities", pl.col("mention_id") == "m3", label="GPE"))
-    report = agreement(root, "ann-a", "ann-b", layers=["entities"])
+    report = agreement(root, "ann-a", "ann-b", kinds=["entities"])
     label = report.attribute("entities", "mention", "label")
     assert (label.pairs, label.observed) == (3, pytest.approx(2 / 3))
     # A: PER PER ORG, B: PER PER GPE; p_o = 2/3, p_e = (2*2)/9 = 4/9, kappa = (2/9)/(5/9) = 0.4
@@ -81,7 +81,7 @@ def test_event_attributes_and_arguments_compare_by_trigger_span(root: Path) -> N
         "stances": frames["stances"].with_columns(pl.col("event_id") + "x"),
     }
     write_layer(root, "ann-b", renamed)
-    report = agreement(root, "ann-a", "ann-b", layers=["events"])
+    report = agreement(root, "ann-a", "ann-b", kinds=["events"])
     assert report.score("events", "trigger", "(all)").exact.f1 == 1.0
     assert report.attribute("events", "trigger", "mode").observed == 0.5
     assert report.attribute("events", "argument", "role").observed == pytest.approx(2 / 3)
@@ -93,7 +93,7 @@ def test_stance_evidence_overlap_is_partial_and_polarity_is_compared(root: Path)
     frames = edit(tiny_frames(), "stances", pl.col("stance_id") == "s1", evidence_start=40, polarity="AGAINST")
     frames = edit(frames, "stances", pl.col("stance_id") == "s1", evidence_text="bestätigte das Telefonat.")
     write_layer(root, "ann-b", frames)
-    report = agreement(root, "ann-a", "ann-b", layers=["stances"])
+    report = agreement(root, "ann-a", "ann-b", kinds=["stances"])
     total = report.score("stances", "stance", "(all)")
     assert (total.exact.f1, total.partial.f1) == (0.0, 0.0)  # polarity differs: no match under either rule
     polarity = report.attribute("stances", "stance", "polarity")
@@ -123,7 +123,7 @@ def test_cli_agree_prints_one_table_per_layer_and_json(root: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert [la["layer"] for la in data["layers"]] == ["events"]
+    assert [k["kind"] for k in data["kinds"]] == ["events"]
 
 
 def test_cli_agree_unknown_layer_exits_1_with_code(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
