@@ -129,8 +129,8 @@ class RebaseRequired(PeaceTalksError):
         total = sum(len(v) for v in affected.values())
         listing = "; ".join(f"{t}: {', '.join(ids[:10])}" for t, ids in affected.items() if ids)
         super().__init__(
-            "rebase-required",
-            f"doc {doc_id} has annotations and its text changed; {total} annotation(s) "
+            code="rebase-required",
+            message=f"doc {doc_id} has annotations and its text changed; {total} annotation(s) "
             f"would no longer fit their text ({listing})",
             path=path,
             data={"doc_id": doc_id, "affected": affected, "option": "rebase_annotations"},
