@@ -391,8 +391,10 @@ def markdown() -> str:
     lines = [
         *table(checks, groups=VALIDATION_GROUPS),
         "",
-        "Imports, release checks and the library's exceptions use these codes (an exception's code is",
-        "`exc.code`; the same code can be an issue and an error, with one meaning):",
+        "Imports, release checks and the library's exceptions use these codes. An exception carries its",
+        "code as `exc.code`, with `message`, `path`, `line` or `row` where known, and `data` (what the caller",
+        'can act on, e.g. `{"option": "rebase_annotations"}`). A code can be an issue and an error, with one',
+        "meaning:",
         "",
         *table(others, groups=OTHER_GROUPS),
     ]
