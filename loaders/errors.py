@@ -1,111 +1,171 @@
-"""The exception tree of peacetalks. Exceptions carry data; the CLI formats them."""
+"""The exception tree of peacetalks. Exceptions carry data; the CLI turns them into words.
+
+Every exception has one shape: a stable kebab-case ``code`` (registered in
+:mod:`peacetalks.codes`), a ``message`` that says what is wrong (no command-line wording), the
+``path`` it is about and the position in it where known (``line``: 1-based line of a text file;
+``row``: 0-based row of a Parquet file), and ``data``: a dict of what a caller can act on, e.g.
+``{"option": "rebase_annotations"}`` names the parameter that lets the call go through.
+
+Most classes take ``(code, message, *, path, line, row, data)``. A class whose code is fixed
+(``ValidationFailed``, ``RebaseRequired``, ...) or defaulted (``SchemeError``,
+``InterchangeError``) takes what it needs to build its message and no code argument, or a
+keyword ``code``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from peacetalks.validation.report import Report
 
 
 class PeaceTalksError(Exception):
-    """Base class of every error the library raises on purpose.
+    """Base class of every error the library raises on purpose."""
 
-    ``hint`` is the next thing the user can do (a command to run), or empty.
-    """
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        row: int | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.path = path or None
+        self.line = line
+        self.row = row
+        self.data: dict[str, Any] = dict(data or {})
+        super().__init__(self.render())
 
-    hint: str = ""
+    @property
+    def where(self) -> str:
+        """``path:line`` (or ``path:row``, or ``path``); empty when the error is about no file."""
+        if self.path is None:
+            return ""
+        position = self.line if self.line is not None else self.row
+        return self.path if position is None else f"{self.path}:{position}"
+
+    def render(self) -> str:
+        """One line, like a compiler's: ``path:line [code] message``."""
+        where = self.where
+        return f"{where} [{self.code}] {self.message}" if where else f"[{self.code}] {self.message}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as data (for JSON output)."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "row": self.row,
+            "data": self.data,
+        }
 
 
 class SchemeError(PeaceTalksError):
     """The annotation scheme files are unreadable or inconsistent."""
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "scheme-invalid",
+        path: str | None = None,
+        line: int | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(code, message, path=path, line=line, data=data)
+
 
 class TableReadError(PeaceTalksError):
-    """A Parquet file is missing, unreadable or truncated."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: cannot read Parquet file: {reason}")
+    """A Parquet file is missing (``missing-file``), unreadable or truncated (``unreadable-file``)."""
 
 
 class ValidationFailed(PeaceTalksError):
-    """The corpus does not validate; ``report`` holds every problem found."""
+    """The corpus does not validate; ``report`` holds every problem found.
 
-    hint = "run 'peacetalks validate' to see every problem"
+    ``data["what"]`` says what was validated, ``data["issues"]`` how many problems there are.
+    """
 
-    def __init__(self, report: Report, what: str = "the corpus") -> None:
+    def __init__(
+        self,
+        report: Report,
+        what: str = "the corpus",
+        *,
+        code: str = "validation-failed",
+        path: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
         self.report = report
-        super().__init__(f"{what} does not validate: {len(report.issues)} problem(s)")
+        count = len(report.issues)
+        super().__init__(
+            code,
+            f"{what} does not validate: {count} problem(s)",
+            path=path,
+            data={"what": what, "issues": count, **(data or {})},
+        )
 
 
 class IngestError(PeaceTalksError):
-    """An article file is not in the expected raw form."""
-
-    def __init__(self, code: str, path: str, line: int, message: str) -> None:
-        self.code = code
-        self.path = path
-        self.line = line
-        super().__init__(f"{path}:{line} [{code}] {message}")
+    """An article file is not in the expected raw form, or the article's metadata is wrong."""
 
 
 class RebaseRequired(PeaceTalksError):
-    """A changed text would move annotations; the user must ask for a re-base."""
+    """A changed text would move annotations; the caller must ask for a re-base.
 
-    hint = "pass --rebase to move the annotations onto the new text"
+    ``data``: ``doc_id``, ``affected`` (table -> annotation ids that would no longer fit) and
+    ``option``: the parameter of :func:`peacetalks.ingest.ingest.ingest` that allows the re-base.
+    """
 
-    def __init__(self, doc_id: str, affected: dict[str, list[str]]) -> None:
-        self.doc_id = doc_id
-        self.affected = affected
+    def __init__(self, doc_id: str, affected: dict[str, list[str]], *, path: str | None = None) -> None:
         total = sum(len(v) for v in affected.values())
         listing = "; ".join(f"{t}: {', '.join(ids[:10])}" for t, ids in affected.items() if ids)
         super().__init__(
-            f"doc {doc_id} has annotations and its text changed; {total} annotation(s) "
-            f"would no longer fit their text ({listing})"
+            code="rebase-required",
+            message=f"doc {doc_id} has annotations and its text changed; {total} annotation(s) "
+            f"would no longer fit their text ({listing})",
+            path=path,
+            data={"doc_id": doc_id, "affected": affected, "option": "rebase_annotations"},
         )
 
 
 class SplitError(PeaceTalksError):
     """A split assignment cannot be made or would change without permission."""
 
-    def __init__(self, message: str, *, code: str = "split-error", hint: str = "") -> None:
-        self.code = code
-        self.hint = hint
-        super().__init__(f"[{code}] {message}")
-
 
 class LoadError(PeaceTalksError):
     """A config cannot be loaded: unknown config, split, option or source."""
 
-    def __init__(self, code: str, message: str, *, hint: str = "") -> None:
-        self.code = code
-        self.hint = hint
-        super().__init__(f"[{code}] {message}")
 
-
-class _CodedError(PeaceTalksError):
-    """An error with a stable kebab-case ``code`` and the ``path`` it is about (may be empty)."""
-
-    def __init__(self, code: str, message: str, *, path: str = "", hint: str = "") -> None:
-        self.code = code
-        self.path = path
-        if hint:
-            self.hint = hint
-        where = f"{path}: " if path else ""
-        super().__init__(f"{where}[{code}] {message}")
-
-
-class ReleaseError(_CodedError):
+class ReleaseError(PeaceTalksError):
     """A release cannot be built, read or rehydrated."""
 
 
-class PublishError(_CodedError):
+class PublishError(PeaceTalksError):
     """A release cannot be published."""
 
 
 class InterchangeError(PeaceTalksError):
     """A tool's export cannot be imported, or an export cannot be written."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "export-failed",
+        path: str | None = None,
+        line: int | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(code, message, path=path, line=line, data=data)
 
 
 class ImportFailed(InterchangeError, ValidationFailed):
@@ -115,29 +175,19 @@ class ImportFailed(InterchangeError, ValidationFailed):
     the 1-based line (or record) number in that file.
     """
 
-    hint = "fix the listed lines (or the mapping file) and run the import again"
-
     def __init__(self, report: Report, what: str = "the import") -> None:
-        ValidationFailed.__init__(self, report, what)
+        ValidationFailed.__init__(self, report, what, code="import-failed")
 
 
 class ReviewError(PeaceTalksError):
-    """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change.
-
-    ``code`` is a stable kebab-case code, ``path`` the file or folder concerned.
-    """
-
-    def __init__(self, code: str, path: str, message: str, hint: str = "") -> None:
-        self.code = code
-        self.path = path
-        self.hint = hint
-        super().__init__(f"{path} [{code}] {message}")
+    """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change."""
 
 
 class MergeInvalid(ValidationFailed):
-    """An adjudicated merge does not validate; nothing was written. Rows are those of the merged tables."""
+    """An adjudicated merge does not validate; nothing was written. Rows are those of the merged tables.
+
+    ``data["review_file"]`` is the review file whose decisions made the merge.
+    """
 
     def __init__(self, report: Report, what: str, review_file: str) -> None:
-        super().__init__(report, what)
-        self.review_file = review_file
-        self.hint = f"change the decisions (or the kept versions) in {review_file} and run the command again"
+        super().__init__(report, what, code="merge-invalid", path=review_file, data={"review_file": review_file})

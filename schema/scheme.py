@@ -93,16 +93,16 @@ def _keys(raw: dict[str, Any], key: str) -> tuple[str, ...]:
         return tuple(str(k) for k in value)
     if isinstance(value, list):
         return tuple(str(v) for v in value)
-    raise SchemeError(f"scheme.yaml: '{key}' must be a mapping or a list")
+    raise SchemeError(f"'{key}' must be a mapping or a list", path="scheme.yaml")
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SchemeError(f"{path}: cannot read the scheme: {exc}") from exc
+        raise SchemeError(f"cannot read the scheme: {exc}", path=str(path)) from exc
     if not isinstance(data, dict):
-        raise SchemeError(f"{path}: expected a YAML mapping at the top level")
+        raise SchemeError("expected a YAML mapping at the top level", path=str(path))
     return data
 
 
@@ -119,7 +119,9 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         )
         unknown = set(cat.roles) - set(roles) | (set(cat.required_roles) - set(cat.roles))
         if unknown:
-            raise SchemeError(f"scheme.yaml: category {name} names unknown or disallowed roles {sorted(unknown)}")
+            raise SchemeError(
+                f"category {name} names unknown or disallowed roles {sorted(unknown)}", path="scheme.yaml"
+            )
         categories[cat.name] = cat
     targets = tuple(
         StanceTarget(str(t["id"]), str(t["label_de"]), str(t["label_en"]), str(t["description"]))
@@ -127,7 +129,7 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
     )
     ids = [t.id for t in targets]
     if len(set(ids)) != len(ids):
-        raise SchemeError("stance_targets.yaml: duplicate target ids")
+        raise SchemeError("duplicate target ids", path="stance_targets.yaml")
     licenses = {str(k): bool(v.get("redistribute")) for k, v in (raw.get("licenses") or {}).items()}
     descriptions = {
         key: {str(k): str(v) for k, v in raw[key].items()}

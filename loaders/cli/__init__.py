@@ -9,8 +9,9 @@ from rich.markup import escape
 
 from peacetalks.cli import cache, card, corpus, interchange, release, review, splits
 from peacetalks.cli import export as export_commands
+from peacetalks.cli._errors import error_lines
 from peacetalks.cli._render import err
-from peacetalks.errors import PeaceTalksError, ValidationFailed
+from peacetalks.errors import PeaceTalksError
 
 app = typer.Typer(
     name="peacetalks",
@@ -56,11 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except PeaceTalksError as exc:
         if debug:
             raise
-        if isinstance(exc, ValidationFailed):
-            for issue in exc.report.issues[:50]:
-                err.print(escape(issue.render()))
-        err.print(f"error: {escape(str(exc))}")
-        if exc.hint:
-            err.print(f"hint: {escape(exc.hint)}")
+        for line in error_lines(exc):
+            err.print(escape(line))
         return 1
     return code if isinstance(code, int) else 0

@@ -75,11 +75,17 @@ def ingest(
     root = Path(root)
     path = Path(path)
     if license not in load_scheme().licenses:
+        allowed = load_scheme().licenses
         raise IngestError(
-            "unknown-license", str(path), 0, f"--license {license!r} is not one of {', '.join(load_scheme().licenses)}"
+            "unknown-license",
+            f"license {license!r} is not one of {', '.join(allowed)}",
+            path=str(path),
+            data={"option": "license", "allowed": list(allowed)},
         )
     if published > (today or dt.date.today()):
-        raise IngestError("future-date", str(path), 0, f"--published {published} is in the future")
+        raise IngestError(
+            "future-date", f"published {published} is in the future", path=str(path), data={"option": "published"}
+        )
     article = read_raw_article(path, kicker=kicker)
     doc_id = make_doc_id(source, published, article.headline)
     row = {

@@ -130,35 +130,36 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     if len(numbered) < 4:
         raise IngestError(
             "too-few-lines",
-            str(path),
-            len(lines),
             f"expected an image line, a kicker+headline line, a teaser and at least one "
             f"paragraph; found {len(numbered)} non-empty line(s)",
+            path=str(path),
+            line=len(lines),
         )
     (img_no, img_line), (head_no, head_line), (teaser_no, teaser), *body = numbered
     match = _IMAGE.match(img_line)
     if match is None:
         raise IngestError(
             "bad-image-line",
-            str(path),
-            img_no,
             f"expected a Markdown image '![CAPTION | CREDIT TITLE](URL)', got {img_line[:60]!r}",
+            path=str(path),
+            line=img_no,
         )
     caption, _, credit_title = (p.strip() for p in match["alt"].partition("|"))
     credit = credit_title
     if caption and credit_title.endswith(caption):
         credit = credit_title[: -len(caption)].strip() or credit_title
     if not caption:
-        raise IngestError("bad-image-line", str(path), img_no, "the image has no caption before '|'")
+        raise IngestError("bad-image-line", "the image has no caption before '|'", path=str(path), line=img_no)
 
     if kicker is not None:
         kicker = normalise_text(kicker).strip()
         if not head_line.startswith(kicker + " "):
             raise IngestError(
                 "bad-kicker",
-                str(path),
-                head_no,
-                f"--kicker {kicker!r} is not a prefix of line {head_no}: {head_line[:80]!r}",
+                f"the kicker {kicker!r} is not a prefix of line {head_no}: {head_line[:80]!r}",
+                path=str(path),
+                line=head_no,
+                data={"option": "kicker", "kicker": kicker},
             )
         parts: tuple[str, str] | None = (kicker, head_line[len(kicker) + 1 :].strip())
     else:
@@ -166,9 +167,10 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     if parts is None:
         raise IngestError(
             "no-kicker-split",
-            str(path),
-            head_no,
-            f"cannot split kicker and headline in {head_line!r}; pass --kicker",
+            f"cannot split kicker and headline in {head_line!r}; give the kicker",
+            path=str(path),
+            line=head_no,
+            data={"option": "kicker"},
         )
 
     chunks: list[tuple[str, str, int]] = []
@@ -200,8 +202,8 @@ def read_raw_article(path: Path, *, kicker: str | None = None) -> RawArticle:
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise IngestError("file-not-found", str(path), 0, "no such file") from None
+        raise IngestError("file-not-found", "no such file", path=str(path)) from None
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise IngestError("not-utf8", str(path), line, f"not UTF-8 text: {exc.reason}") from None
+        raise IngestError("not-utf8", f"not UTF-8 text: {exc.reason}", path=str(path), line=line) from None
     return parse_raw_article(raw, path, kicker=kicker)

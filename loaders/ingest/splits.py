@@ -60,11 +60,11 @@ class SplitSettings:
 
     def __post_init__(self) -> None:
         if len(self.ratios) != len(SPLIT_NAMES) or any(r < 0 for r in self.ratios):
-            raise SplitError(f"ratios {self.ratios} must be {len(SPLIT_NAMES)} non-negative numbers", code="bad-ratios")
+            raise SplitError("bad-ratios", f"ratios {self.ratios} must be {len(SPLIT_NAMES)} non-negative numbers")
         if abs(sum(self.ratios) - 1.0) > 1e-6:
-            raise SplitError(f"ratios {self.ratios} must sum to 1", code="bad-ratios")
+            raise SplitError("bad-ratios", f"ratios {self.ratios} must sum to 1")
         if self.group_by not in GROUP_BY:
-            raise SplitError(f"group_by={self.group_by!r}; expected one of {', '.join(GROUP_BY)}", code="bad-group-by")
+            raise SplitError("bad-group-by", f"group_by={self.group_by!r}; expected one of {', '.join(GROUP_BY)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -178,9 +178,7 @@ def read_settings(root: Path) -> tuple[SplitSettings | None, list[dict[str, Any]
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return SplitSettings.from_dict(raw), list(raw.get("changes") or [])
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        raise SplitError(
-            f"{SETTINGS_RELPATH}: cannot read the split settings: {exc}", code="bad-split-settings"
-        ) from exc
+        raise SplitError("bad-split-settings", f"cannot read the split settings: {exc}", path=SETTINGS_RELPATH) from exc
 
 
 def read_assignment(root: Path) -> pl.DataFrame | None:
@@ -236,11 +234,12 @@ def split_corpus(
     settings = _check_settings(recorded, seed, ratios, group_by)
     if recorded is not None and settings != recorded and not reassign:
         raise SplitError(
-            f"{SETTINGS_RELPATH} records seed={recorded.seed} ratios={recorded.ratios} group_by={recorded.group_by}; "
+            "split-settings-changed",
+            f"the file records seed={recorded.seed} ratios={recorded.ratios} group_by={recorded.group_by}; "
             f"the requested seed={settings.seed} ratios={settings.ratios} group_by={settings.group_by} would move "
             "stored articles",
-            code="split-settings-changed",
-            hint="pass --reassign to reassign every article (the change is logged in corpus/splits.yaml)",
+            path=SETTINGS_RELPATH,
+            data={"option": "reassign"},
         )
     stored = read_assignment(folder)
     previous = _empty_assignment() if stored is None else stored

@@ -119,7 +119,7 @@ def encode_labels(df: pl.DataFrame, table: str, scheme: Scheme) -> pl.DataFrame:
         raise LoadError(
             "value-not-in-scheme",
             f"{table}: a label is not in the scheme ({str(exc).splitlines()[0]})",
-            hint="run 'peacetalks validate' to find the row",
+            data={"table": table},
         ) from None
 
 
@@ -134,7 +134,9 @@ def _read(root: Path, table: Table) -> pl.DataFrame:
     try:
         return pl.read_parquet(path)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise TableReadError(table.relpath(), str(exc).splitlines()[0]) from None
+        raise TableReadError(
+            "unreadable-file", f"cannot read Parquet file: {str(exc).splitlines()[0]}", path=table.relpath()
+        ) from None
 
 
 def _one_array(column: pa.ChunkedArray) -> pa.Array:

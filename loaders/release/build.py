@@ -108,7 +108,9 @@ def read_release(folder: Path) -> ReleaseInfo:
         try:
             frames[table] = read_table(folder / TABLES_DIR, table, missing_ok=True)
         except TableReadError as exc:
-            raise ReleaseError("unreadable-release", str(exc), path=str(folder)) from None
+            raise ReleaseError(
+                "unreadable-release", str(exc), path=str(folder), data={"table_code": exc.code}
+            ) from None
     log = folder / "CHANGELOG.md"
     return ReleaseInfo(folder, version, frames, log.read_text(encoding="utf-8") if log.is_file() else "")
 
@@ -357,7 +359,7 @@ def _build(
                     "version-exists",
                     f"release {ver} already exists and this build differs from it",
                     path=str(same),
-                    hint=f"choose a version above {ver}",
+                    data={"version": str(ver)},
                 )
     return ReleaseResult(
         folder=same or target,
@@ -388,7 +390,7 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     info = read_release(Path(release))
     target = Path(out)
     if target.exists():
-        raise ReleaseError("output-exists", "the output folder exists; choose a new one", path=str(target))
+        raise ReleaseError("output-exists", "the output folder exists", path=str(target))
     frames = rehydrate_frames(info.frames, Path(texts))
     frames[ARTICLES] = fill_block_columns(frames[ARTICLES], frames[BLOCKS])
     with tempfile.TemporaryDirectory(prefix=".rehydrate.") as scratch:

@@ -71,7 +71,7 @@ def _checked_release(dist: Path) -> tuple[Version, list[str]]:
     try:
         version = release_version(dist)
     except ReleaseError as exc:
-        raise PublishError(exc.code, str(exc), path=str(dist)) from None
+        raise PublishError(exc.code, exc.message, path=exc.path or str(dist), data=exc.data) from None
     problems = verify_manifest(dist)
     if problems:
         first = problems[0]
@@ -79,7 +79,7 @@ def _checked_release(dist: Path) -> tuple[Version, list[str]]:
             "release-modified",
             f"{len(problems)} file(s) differ from SHA256SUMS, e.g. {first.file} [{first.code}]",
             path=str(dist),
-            hint="rebuild the release with 'peacetalks release'",
+            data={"files": [p.file for p in problems]},
         )
     return version, release_files(dist)
 
@@ -138,7 +138,7 @@ def publish_hub(
                 "tag-exists",
                 f"{repo_id} already has the tag {version.tag}",
                 path=target,
-                hint="publish a new version: build it with 'peacetalks release --version ...'",
+                data={"tag": version.tag},
             )
         parent = next((b.target_commit for b in refs.branches if b.name == BRANCH), None)
         remote: dict[str, tuple[str, str | None]] = {}
@@ -173,8 +173,7 @@ def publish_hub(
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else None
         code = {412: "parent-moved", 409: "conflict"}.get(status or 0, "hub-error")
-        hint = "someone committed meanwhile; run the publish again" if code == "parent-moved" else ""
-        raise PublishError(code, str(exc).splitlines()[0], path=target, hint=hint) from None
+        raise PublishError(code, str(exc).splitlines()[0], path=target, data={"status": status}) from None
 
 
 def _describe(plan: PublishPlan) -> str:
@@ -242,7 +241,9 @@ def publish_git(dist: Path | str, repo: Path | str, *, dry_run: bool = False) ->
     if path.exists() and any(path.iterdir()) and not exists:
         raise PublishError("not-a-git-repo", "the folder exists and is not a git repository", path=target)
     if exists and _rev(path, f"refs/tags/{version.tag}"):
-        raise PublishError("tag-exists", f"the repository already has the tag {version.tag}", path=target)
+        raise PublishError(
+            "tag-exists", f"the repository already has the tag {version.tag}", path=target, data={"tag": version.tag}
+        )
     parent = _rev(path, f"refs/heads/{BRANCH}") if exists else None
     plan = make_plan(target, version, folder, files, _git_files(path, parent), parent)
     if dry_run:
@@ -252,9 +253,7 @@ def publish_git(dist: Path | str, repo: Path | str, *, dry_run: bool = False) ->
         _git(path, "init", "-q", "-b", BRANCH)
     bare = _git(path, "rev-parse", "--is-bare-repository").strip() == "true"
     if not bare and _git(path, "status", "--porcelain", "--untracked-files=no").strip():
-        raise PublishError(
-            "dirty-worktree", "the repository has uncommitted changes", path=target, hint="commit or stash them"
-        )
+        raise PublishError("dirty-worktree", "the repository has uncommitted changes", path=target)
     with tempfile.TemporaryDirectory(prefix=".peacetalks-index.") as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), **_identity(path)}
         git_dir = _git(path, "rev-parse", "--absolute-git-dir").strip()

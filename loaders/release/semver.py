@@ -43,5 +43,5 @@ def check_newer(version: Version, last: Version | None, *, where: str = "") -> N
             "version-not-greater",
             f"version {version} is not greater than the last release {last}",
             path=where,
-            hint=f"choose a version above {last}, e.g. {Version(last.major, last.minor, last.patch + 1)}",
+            data={"last": str(last), "next": str(Version(last.major, last.minor, last.patch + 1))},
         )

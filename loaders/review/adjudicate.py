@@ -120,7 +120,9 @@ def _decided_rows(conflicts: list[Conflict], kind: str, review: str) -> pl.DataF
         frame.select(pl.col(CONTENT).str.json_decode(DTYPES[kind]))
     except pl.exceptions.PolarsError as exc:
         raise ReviewError(
-            "bad-version", review, f"a kept {kind} version has a value of the wrong type: {str(exc).splitlines()[0]}"
+            "bad-kept-version",
+            f"a kept {kind} version has a value of the wrong type: {str(exc).splitlines()[0]}",
+            path=review,
         ) from None
     return frame
 
@@ -139,7 +141,9 @@ def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, for
     """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring."""
     folder = resolve_root(root)
     if into in (a, b):
-        raise ReviewError("bad-target", layer_relpath(into), "cannot adjudicate into one of the layers being merged")
+        raise ReviewError(
+            "bad-target", "cannot adjudicate into one of the layers being merged", path=layer_relpath(into)
+        )
     va, vb = versions(read_layer(folder, a)), versions(read_layer(folder, b))
     review = review_relpath(a, b)
     agreed: dict[str, pl.DataFrame] = {}
@@ -180,10 +184,9 @@ def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, for
         if not force:
             raise ReviewError(
                 "target-differs",
-                layer_relpath(into),
                 f"{into} exists and differs from the merge of {a} and {b}; it is not overwritten",
-                hint=f"pass --force to replace it (the current {into} is backed up under "
-                f"{history.history_relpath(into)}/ and 'peacetalks adjudicate --restore --into {into}' brings it back)",
+                path=layer_relpath(into),
+                data={"option": "force", "into": into, "backups": history.history_relpath(into)},
             )
         kept = history.backup(folder, into)
         result.backup = None if kept is None else kept.relative_to(folder).as_posix()

@@ -69,11 +69,14 @@ def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetim
     """
     names = backups(root, target)
     if not names:
-        raise ReviewError("no-backup", history_relpath(target), f"there is no backup of {target} to restore")
+        raise ReviewError("no-backup", f"there is no backup of {target} to restore", path=history_relpath(target))
     chosen = name or names[-1]
     if chosen not in names:
         raise ReviewError(
-            "no-backup", f"{history_relpath(target)}/{chosen}", f"no such backup; available: {', '.join(names)}"
+            "no-backup",
+            f"no such backup; available: {', '.join(names)}",
+            path=f"{history_relpath(target)}/{chosen}",
+            data={"available": names},
         )
     source = root / history_relpath(target) / chosen
     saved = backup(root, target, now=now)

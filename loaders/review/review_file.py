@@ -80,8 +80,8 @@ def write_review(root: Path, a: str, b: str, into: str, conflicts: list[Conflict
     return path
 
 
-def _bad(relpath: str, code: str, message: str) -> ReviewError:
-    return ReviewError(code, relpath, message, hint="fix the entry in the review file and run the command again")
+def _bad(code: str, relpath: str, message: str) -> ReviewError:
+    return ReviewError(code, message, path=relpath)
 
 
 def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dict[str, Conflict] | None:
@@ -98,38 +98,40 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a safe (C) loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{relpath}:{mark.line + 1}" if mark is not None else relpath
-        raise ReviewError("bad-review-file", where, f"not valid YAML: {exc}") from None
+        line = mark.line + 1 if mark is not None else None
+        raise ReviewError("bad-review-file", f"not valid YAML: {exc}", path=relpath, line=line) from None
     entries = data.get("conflicts") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise _bad(relpath, "bad-review-file", "expected a mapping with a 'conflicts' list")
+        raise _bad("bad-review-file", relpath, "expected a mapping with a 'conflicts' list")
     found: dict[str, Conflict] = {}
     for n, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise _bad(relpath, "bad-review-entry", f"conflict #{n + 1} has no id")
+            raise _bad("bad-review-entry", relpath, f"conflict #{n + 1} has no id")
         cid, kind = entry["id"], entry.get("kind")
         if kind not in fields:
-            raise _bad(relpath, "bad-review-entry", f"conflict {cid}: kind {kind!r} is not one of {list(fields)}")
+            raise _bad("bad-review-entry", relpath, f"conflict {cid}: kind {kind!r} is not one of {list(fields)}")
         decision = entry.get("decision")
         if isinstance(decision, str):
             decision = decision.strip().lower() or None
         if decision is not None and decision not in DECISIONS:
             raise _bad(
-                relpath, "bad-decision", f"conflict {cid}: decision {decision!r} is not one of {', '.join(DECISIONS)}"
+                "bad-decision", relpath, f"conflict {cid}: decision {decision!r} is not one of {', '.join(DECISIONS)}"
             )
         versions: dict[str, dict[str, Any] | None] = {}
         for side in ("a", "b"):
             value = entry.get(side)
             if value is not None and not isinstance(value, dict):
-                raise _bad(relpath, "bad-version", f"conflict {cid}: version {side} must be a mapping or null")
+                raise _bad("bad-kept-version", relpath, f"conflict {cid}: version {side} must be a mapping or null")
             unknown = sorted(set(value or {}) - set(fields[kind]))
             if unknown:
                 raise _bad(
-                    relpath, "bad-version", f"conflict {cid}: version {side} has unknown field(s) {', '.join(unknown)}"
+                    "bad-kept-version",
+                    relpath,
+                    f"conflict {cid}: version {side} has unknown field(s) {', '.join(unknown)}",
                 )
             versions[side] = value
         conflict = Conflict(cid, kind, str(entry.get("doc_id")), versions["a"], versions["b"], decision)
         if decision in ("a", "b", "both") and len(conflict.chosen()) < (2 if decision == "both" else 1):
-            raise _bad(relpath, "bad-decision", f"conflict {cid}: decision {decision!r} keeps a version that is null")
+            raise _bad("bad-decision", relpath, f"conflict {cid}: decision {decision!r} keeps a version that is null")
         found[cid] = conflict
     return found

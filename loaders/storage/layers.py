@@ -43,9 +43,9 @@ def read_layer(root: Path, name: str, *, missing_ok: bool = False) -> dict[Table
     if not missing_ok and not layer_exists(root, name):
         raise ReviewError(
             "unknown-layer",
-            layer_relpath(name),
             f"layer {name!r} has no annotation tables",
-            hint="name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
+            path=layer_relpath(name),
+            data={"layer": name},
         )
     layer = layer_dir(name)
     return {t: read_table(root, t, layer, missing_ok=True) for t in ANNOTATION_TABLES}

@@ -24,7 +24,7 @@ def read_table(root: Path, table: Table, layer: str | None = None, *, missing_ok
     if not path.exists():
         if missing_ok:
             return pl.DataFrame(schema=table.polars_schema())
-        raise TableReadError(table.relpath(layer), "file not found")
+        raise TableReadError("missing-file", "file not found", path=table.relpath(layer))
     try:
         # polars' own reader: ~3x faster than pyarrow + from_arrow, and no second copy of the strings.
         return pl.read_parquet(path)
@@ -33,7 +33,9 @@ def read_table(root: Path, table: Table, layer: str | None = None, *, missing_ok
     try:
         return pl.from_arrow(pq.read_table(path))  # type: ignore[return-value]  # a Table gives a DataFrame
     except (OSError, pa.ArrowException, ValueError) as exc:
-        raise TableReadError(table.relpath(layer), str(exc).splitlines()[0]) from None
+        raise TableReadError(
+            "unreadable-file", f"cannot read Parquet file: {str(exc).splitlines()[0]}", path=table.relpath(layer)
+        ) from None
 
 
 def sort_table(df: pl.DataFrame, table: Table) -> pl.DataFrame:

@@ -51,8 +51,7 @@ def validate(root: Path | str | None = None, *, layer: str | None = None, today:
         try:
             return read_table(folder, table, layer), []
         except TableReadError as exc:
-            code = "missing-file" if exc.reason == "file not found" else "unreadable-file"
-            return None, [Issue(code=code, file=table.relpath(layer), message=exc.reason)]
+            return None, [Issue(code=exc.code, file=table.relpath(layer), message=exc.message)]
 
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     return _validate(present, read, files, today)
@@ -162,16 +161,24 @@ def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str,
         issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
     if events is not None:
         issues += rules.event_issues(events, scheme, files[EVENTS.name])
-    issues += _dangling(ok, files, ARGUMENTS, "event_id", EVENTS)
+    issues += _dangling(
+        ok, files, ARGUMENTS, "event_id", EVENTS, code="unknown-event", other_doc_code="event-in-other-doc"
+    )
     if arguments is not None and events is not None:
         issues += rules.argument_issues(arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name])
-    issues += _dangling(ok, files, STANCES, "event_id", EVENTS)
+    issues += _dangling(
+        ok, files, STANCES, "event_id", EVENTS, code="unknown-event", other_doc_code="event-in-other-doc"
+    )
     return issues
 
 
 def _mention_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
-    issues = _dangling(ok, files, ARGUMENTS, "mention_id", ENTITIES)
-    issues += _dangling(ok, files, STANCES, "holder_mention_id", ENTITIES)
+    issues = _dangling(
+        ok, files, ARGUMENTS, "mention_id", ENTITIES, code="unknown-mention", other_doc_code="mention-in-other-doc"
+    )
+    issues += _dangling(
+        ok, files, STANCES, "holder_mention_id", ENTITIES, code="unknown-mention", other_doc_code="mention-in-other-doc"
+    )
     entities, stances = ok.get(ENTITIES.name), ok.get(STANCES.name)
     if entities is not None and stances is not None:
         issues += rules.holder_issues(stances, entities, scheme, files[STANCES.name])
@@ -179,12 +186,18 @@ def _mention_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], sc
 
 
 def _dangling(
-    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], table: Table, column: str, target: Table
+    ok: Mapping[str, pl.DataFrame],
+    files: Mapping[str, str],
+    table: Table,
+    column: str,
+    target: Table,
+    *,
+    code: str,
+    other_doc_code: str,
 ) -> list[Issue]:
     """References in ``table.column`` to ``target``'s id (within the document) that name nothing."""
     if table.name not in ok or target.name not in ok:
         return []
-    what = "mention" if target is ENTITIES else "event"
     return references.reference_issues(
         ok[table.name],
         column,
@@ -192,7 +205,7 @@ def _dangling(
         target.id_column,
         file=files[table.name],
         id_column=table.id_column,
-        what=what,
         target_file=files[target.name],
-        code=f"unknown-{what}",
+        code=code,
+        other_doc_code=other_doc_code,
     )

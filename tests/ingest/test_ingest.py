@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 from pathlib import Path
 
 import polars as pl
@@ -145,7 +146,11 @@ def test_changed_text_with_annotations_is_refused_naming_them(
     before = _snapshot(seeded)
     with pytest.raises(RebaseRequired) as info:
         ingest(_changed_seed(tmp_path_factory.mktemp("raw")), root=seeded, source="tagesschau", published=DATE)
-    assert info.value.affected == {"gold/entities": ["m0"]}
+    assert info.value.code == "rebase-required"
+    assert info.value.data["affected"] == {"gold/entities": ["m0"]}
+    # The error names the Python parameter that allows the re-base, not a CLI flag.
+    assert info.value.data["option"] == "rebase_annotations"
+    assert "rebase_annotations" in inspect.signature(ingest).parameters
     assert _snapshot(seeded) == before
 
 

@@ -95,8 +95,34 @@ def test_unknown_article_is_an_error_unless_doc_is_given(corpus_dir: Path, tmp_p
 def test_gold_is_not_an_annotator_name(corpus_dir: Path, tmp_path: Path) -> None:
     """--annotator gold is refused: import never writes gold."""
     ann = write_brat(tmp_path / "export")
-    with pytest.raises(InterchangeError):
+    with pytest.raises(InterchangeError) as exc:
         import_layer("brat", ann, annotator="gold", root=corpus_dir)
+    assert exc.value.code == "bad-annotator"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options", "code", "option"),
+    [
+        ("xml", {}, "unknown-format", None),
+        ("brat", {"user": "anna"}, "option-not-applicable", "user"),
+        ("doccano", {"typesystem": Path("TypeSystem.xml")}, "option-not-applicable", "typesystem"),
+    ],
+)
+def test_bad_import_arguments_have_codes_and_name_the_parameter(
+    corpus_dir: Path, tmp_path: Path, fmt: str, options: dict[str, object], code: str, option: str | None
+) -> None:
+    """The error names the Python parameter (data["option"]), never a CLI flag."""
+    ann = write_brat(tmp_path / "export")
+    with pytest.raises(InterchangeError) as exc:
+        import_layer(fmt, ann, annotator="anna", root=corpus_dir, **options)  # type: ignore[arg-type]
+    assert (exc.value.code, exc.value.data.get("option")) == (code, option)
+    assert "--" not in exc.value.message
+
+
+def test_a_missing_input_is_input_not_found(corpus_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(InterchangeError) as exc:
+        import_layer("brat", tmp_path / "nothing", annotator="anna", root=corpus_dir)
+    assert (exc.value.code, exc.value.path) == ("input-not-found", str(tmp_path / "nothing"))
 
 
 def test_cli_import_reports_counts_and_validity(corpus_dir: Path, tmp_path: Path) -> None:

@@ -124,7 +124,8 @@ def test_merge_that_does_not_validate_writes_nothing(root: Path) -> None:
     with pytest.raises(ValidationFailed) as info:
         adjudicate(root, "ann-a", "ann-b")
     assert "unknown-mention" in info.value.report.codes()
-    assert REVIEW in info.value.hint
+    assert info.value.code == "merge-invalid"
+    assert info.value.data["review_file"] == REVIEW
     assert not STANCES.path(root).exists()
 
 
@@ -172,7 +173,7 @@ def test_unknown_field_in_a_version_is_an_error(root: Path) -> None:
     _decide(root, {"30-39": "a", "us-russia-contacts": "a"}, edits={"30-39": {"lable": "PER"}})
     with pytest.raises(ReviewError) as info:
         adjudicate(root, "ann-a", "ann-b")
-    assert info.value.code == "bad-version"
+    assert info.value.code == "bad-kept-version"
 
 
 def test_restore_without_backup_is_an_error(root: Path) -> None:

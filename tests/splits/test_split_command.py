@@ -108,5 +108,7 @@ def test_cli_reports_counts_and_says_when_a_split_is_empty(tmp_path: Path) -> No
 def test_cli_refuses_a_silent_change_with_exit_1(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["split", "--root", str(corpus)]) == 0
     assert main(["split", "--root", str(corpus), "--ratios", "0.5,0.25,0.25"]) == 1
-    assert "error: [split-settings-changed]" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "error: corpus/splits.yaml [split-settings-changed]" in err
+    assert "hint: pass --reassign " in err  # the CLI's flag for the library's reassign=True
     assert main(["split", "--root", str(corpus), "--ratios", "0.5,0.25"]) == 2

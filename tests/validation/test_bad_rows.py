@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 
+import pandera.polars as pa
 import polars as pl
 import pytest
 
-from peacetalks import validate_frames
+from peacetalks import codes, validate_frames
+from peacetalks.schema.models import EntityModel
+from peacetalks.schema.tables import ENTITIES, SPLITS
+from peacetalks.validation.checks._issues import with_row
+from peacetalks.validation.checks.table_schema import schema_issues
 from tests.conftest import DOC, tiny_frames
 
 Frames = dict[str, pl.DataFrame]
 Mutation = Callable[[Frames], None]
 
-ART, BLK, ENT, EVT, ARG, STA = (
+ART, BLK, SPL, ENT, EVT, ARG, STA = (
     "corpus/articles.parquet",
     "corpus/blocks.parquet",
+    "corpus/splits.parquet",
     "annotations/entities.parquet",
     "annotations/events.parquet",
     "annotations/event_arguments.parquet",
     "annotations/stances.parquet",
 )
+OTHER = "ts-2025-02-13-other"  # a second article's doc_id
 
 
 def _set(table: str, row: int, **values: object) -> Mutation:
@@ -74,12 +83,44 @@ def _cast(table: str, column: str, dtype: pl.DataType) -> Mutation:
     return mutate
 
 
+def _chain(*mutations: Mutation) -> Mutation:
+    """Apply several mutations in turn."""
+
+    def mutate(frames: Frames) -> None:
+        for mutation in mutations:
+            mutation(frames)
+
+    return mutate
+
+
+def _splits(assigned: dict[str, str]) -> Mutation:
+    """Add a splits table assigning each doc_id to a split (each its own group)."""
+
+    def mutate(frames: Frames) -> None:
+        frames["splits"] = pl.DataFrame(
+            {"doc_id": list(assigned), "split": list(assigned.values()), "group_id": list(assigned)},
+            schema=SPLITS.polars_schema(),
+        )
+
+    return mutate
+
+
+# Every row of the tiny corpus's tables but the article: each names the article's doc_id.
+_ROWS_OF_DOC = [(BLK, 2), (ENT, 3), (EVT, 2), (ARG, 3), (STA, 1)]
+
 CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     # 1. columns, types, nulls
     ("missing column", _drop_column("entities", "entity_id"), [[ENT, None, "entity_id", "missing-column"]]),
     ("extra column", _add_column("stances", "confidence"), [[STA, None, "confidence", "extra-column"]]),
     ("wrong type", _cast("events", "trigger_start", pl.Float64()), [[EVT, None, "trigger_start", "wrong-type"]]),
     ("null in required field", _set("entities", 1, label=None), [[ENT, 1, "label", "null-value"]]),
+    ("empty source", _set("articles", 0, source=""), [[ART, 0, "source", "empty-value"]]),
+    ("empty headline", _set("articles", 0, headline=""), [[ART, 0, "headline", "empty-value"]]),
+    (
+        "mention id with white space",
+        _set("entities", 1, mention_id="m 2"),
+        [[ENT, 1, "mention_id", "malformed-value"], [ARG, 1, "mention_id", "unknown-mention"]],  # a2 named m2
+    ),
     # 2. duplicate ids
     (
         "duplicate mention id",
@@ -140,6 +181,7 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
         [[ENT, 1, "start", "span-whitespace"]],
     ),
     ("block beyond the text", _set("blocks", 1, end=70), [[BLK, 1, "end", "span-out-of-bounds"]]),
+    ("argument span without an end", _set("event_arguments", 2, end=None), [[ARG, 2, "end", "incomplete-span"]]),
     # 5. crossing names, duplicate spans
     (
         "crossing NAME mentions",
@@ -175,6 +217,15 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     ),
     ("stance event that does not exist", _set("stances", 0, event_id="ev9"), [[STA, 0, "event_id", "unknown-event"]]),
     (
+        "stance event of another document",
+        _chain(
+            _append("articles", 0, doc_id=OTHER),
+            _append("events", 1, doc_id=OTHER, event_id="ev7"),
+            _set("stances", 0, event_id="ev7"),
+        ),
+        [[STA, 0, "event_id", "event-in-other-doc"]],
+    ),
+    (
         "argument with both a mention and a span",
         _set("event_arguments", 0, start=0, end=5, text="Trump"),
         [[ARG, 0, "mention_id", "bad-argument-target"]],
@@ -202,7 +253,25 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
         [[ART, 0, "text", "text-not-nfc"], [ART, 0, "text_sha256", "sha256-mismatch"]],
     ),
     ("sha256 mismatch", _set("articles", 0, text_sha256="0" * 64), [[ART, 0, "text_sha256", "sha256-mismatch"]]),
-    ("malformed doc id", _set("articles", 0, doc_id="TS 2025"), None),
+    (
+        "malformed doc id",
+        _set("articles", 0, doc_id="TS 2025"),
+        # flagged where it is defined; every row naming the old doc_id now names no article
+        sorted(
+            [[ART, 0, "doc_id", "malformed-doc-id"]]
+            + [[file, row, "doc_id", "unknown-doc"] for file, count in _ROWS_OF_DOC for row in range(count)]
+        ),
+    ),
+    (
+        "malformed sha256",
+        _set("articles", 0, text_sha256="xyz"),
+        [[ART, 0, "text_sha256", "malformed-sha256"], [ART, 0, "text_sha256", "sha256-mismatch"]],
+    ),
+    (
+        "empty text",
+        _append("articles", 0, doc_id=OTHER, text="", text_sha256=hashlib.sha256(b"").hexdigest()),
+        [[ART, 1, "text", "empty-text"]],
+    ),
     ("malformed language", _set("articles", 0, language="German"), [[ART, 0, "language", "malformed-language"]]),
     ("date in the future", _set("articles", 0, published=dt.date(2099, 1, 1)), [[ART, 0, "published", "future-date"]]),
     # 9. entities and holders
@@ -222,17 +291,56 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
         [[EVT, 0, "modality", "modality-mismatch"]],
     ),
     ("NOM mention with a form", _set("entities", 0, mention_type="NOM"), [[ENT, 0, "form", "form-mismatch"]]),
+    # 10. splits
+    (
+        "the same text in two splits",
+        _chain(_append("articles", 0, doc_id=OTHER), _splits({DOC: "train", OTHER: "test"})),
+        [[SPL, 0, "split", "split-leakage"], [SPL, 1, "split", "split-leakage"]],
+    ),
+    (
+        "the same text in one split",
+        _chain(_append("articles", 0, doc_id=OTHER), _splits({DOC: "test", OTHER: "test"})),
+        [],
+    ),
 ]
+
+# Validation codes that a frame of bad rows cannot produce, and where they are tested instead.
+ELSEWHERE = {
+    "missing-file": "needs a corpus folder without the file: tests/validation/test_unreadable.py",
+    "unreadable-file": "needs a damaged Parquet file: tests/validation/test_unreadable.py",
+    "schema-check-failed": "no check of today's models lacks a code of its own: "
+    "test_a_check_without_a_code_of_its_own_is_schema_check_failed below",
+}
 
 
 @pytest.mark.parametrize(("name", "mutate", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_bad_row_is_reported_at_its_position(name: str, mutate: Mutation, expected: list[list[object]] | None) -> None:
+def test_bad_row_is_reported_at_its_position(name: str, mutate: Mutation, expected: list[list[object]]) -> None:
     frames = tiny_frames()
     mutate(frames)
     report = validate_frames(frames, today=dt.date(2026, 1, 1))
-    if expected is None:
-        return
     assert report.flatten(["file", "row", "column", "code"]) == expected
+
+
+def test_every_validation_code_has_a_bad_row_case() -> None:
+    """Each issue code of the validator (from the registry) is expected by a case above, or listed in ELSEWHERE."""
+    expected = {row[-1] for _, _, rows in CASES for row in rows}
+    assert sorted(set(codes.validation_codes()) - expected - set(ELSEWHERE)) == []
+    assert sorted(set(ELSEWHERE) - set(codes.validation_codes())) == []  # ELSEWHERE names validation codes
+    assert sorted(set(ELSEWHERE) & expected) == []  # and only those no case covers
+    assert sorted(expected - set(codes.validation_codes())) == []  # the cases expect no unregistered code
+
+
+def test_a_check_without_a_code_of_its_own_is_schema_check_failed() -> None:
+    """A pandera check the code table does not know (here ``ge``) is still reported, as schema-check-failed."""
+
+    class Stricter(EntityModel):
+        start: pl.Int64 = pa.Field(ge=0)
+
+    frames = tiny_frames()
+    _set("entities", 1, start=-3)(frames)
+    table = dataclasses.replace(ENTITIES, model=Stricter)
+    issues = schema_issues(with_row(frames["entities"]), table, ENT)
+    assert [[i.row, i.column, i.code] for i in issues] == [[1, "start", "schema-check-failed"]]
 
 
 def test_malformed_doc_id_is_reported_in_every_table() -> None:

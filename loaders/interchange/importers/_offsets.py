@@ -33,7 +33,7 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def check_span_texts(doc: ToolDocument, *, code_prefix: str = "") -> list[Issue]:
+def check_span_texts(doc: ToolDocument) -> list[Issue]:
     """Spans that leave the text, or whose recorded text differs from the text they cover."""
     issues: list[Issue] = []
     size = len(doc.text)
@@ -41,7 +41,7 @@ def check_span_texts(doc: ToolDocument, *, code_prefix: str = "") -> list[Issue]
         if span.start < 0 or span.end > size or any(s > e for s, e in span.fragments):
             issues.append(
                 problem(
-                    f"{code_prefix}span-out-of-bounds",
+                    "span-out-of-bounds",
                     doc.source,
                     span.line,
                     f"{span.id} ({span.label}) spans {span.start}-{span.end} but the text has {size} characters",
@@ -53,7 +53,7 @@ def check_span_texts(doc: ToolDocument, *, code_prefix: str = "") -> list[Issue]
             hint = _utf16_hint(doc.text, span.start, span.end, span.text)
             issues.append(
                 problem(
-                    f"{code_prefix}span-text-mismatch",
+                    "span-text-mismatch",
                     doc.source,
                     span.line,
                     f"{span.id} ({span.label}) at {span.start}-{span.end} covers {span.covered(doc.text)!r} "

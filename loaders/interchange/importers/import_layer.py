@@ -65,13 +65,23 @@ def parse_export(
     TypeSystem.xml of an XMI file when it is not beside it.
     """
     if fmt not in FORMATS:
-        raise InterchangeError(f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise InterchangeError(
+            f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}",
+            code="unknown-format",
+            data={"allowed": list(FORMATS)},
+        )
     if not path.exists():
-        raise InterchangeError(f"{path}: no such file or folder")
+        raise InterchangeError("no such file or folder", code="input-not-found", path=str(path))
     if user is not None and fmt not in ("doccano", "label-studio"):
-        raise InterchangeError(f"--user applies to doccano and label-studio, not {fmt}")
+        raise InterchangeError(
+            f"user applies to doccano and label-studio, not {fmt}",
+            code="option-not-applicable",
+            data={"option": "user"},
+        )
     if typesystem is not None and fmt != "uima-xmi":
-        raise InterchangeError(f"--typesystem applies to uima-xmi, not {fmt}")
+        raise InterchangeError(
+            f"typesystem applies to uima-xmi, not {fmt}", code="option-not-applicable", data={"option": "typesystem"}
+        )
     if fmt == "doccano":
         return doccano.parse_doccano(path, user=user)
     if fmt == "label-studio":
@@ -136,7 +146,8 @@ def import_layer(
     """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report."""
     if not ANNOTATOR_PATTERN.match(annotator) or annotator == "gold":
         raise InterchangeError(
-            f"annotator name {annotator!r} must be lower-case letters, digits, '-' or '_' and not 'gold'"
+            f"annotator name {annotator!r} must be lower-case letters, digits, '-' or '_' and not 'gold'",
+            code="bad-annotator",
         )
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)

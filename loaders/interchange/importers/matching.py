@@ -1,6 +1,6 @@
 """Match parsed tool documents to corpus articles, and check that their texts agree.
 
-A tool document is matched by the ``doc_id`` given on the command line (``--doc``, for a
+A tool document is matched by the ``doc_id`` given by the caller (``doc=``, for a
 single document), else by its own name (file stem, task or document name); if no article has
 that id, by text: the one article whose text equals the tool's normalised text.
 
@@ -105,7 +105,7 @@ def match_documents(
                 "ambiguous-doc-option",
                 tools[0].source if tools else "<input>",
                 None,
-                f"--doc names one article but the input holds {len(tools)} documents",
+                f"doc names one article but the input holds {len(tools)} documents",
             )
         )
         return [], issues
@@ -123,7 +123,7 @@ def match_documents(
                         tool.source,
                         None,
                         f"document {tool.doc_id!r} is not an article of the corpus and its text matches "
-                        f"{len(by_text)} articles; pass --doc DOC_ID",
+                        f"{len(by_text)} articles; name the article (doc=DOC_ID)",
                         doc_id=tool.doc_id,
                     )
                 )
@@ -136,7 +136,7 @@ def match_documents(
                     tool.source,
                     None,
                     f"article {doc_id} is given twice (also by {seen[doc_id]}); an export holding several "
-                    "annotators' work needs --user",
+                    "annotators' work needs one annotator chosen (user=NAME)",
                     doc_id=doc_id,
                 )
             )

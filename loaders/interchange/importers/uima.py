@@ -62,7 +62,7 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
                     str(path),
                     None,
                     f"no {' or '.join(TYPESYSTEM_NAMES)} beside the XMI; "
-                    "export with the type system or pass --typesystem",
+                    "export with the type system or name it (typesystem=PATH)",
                 )
             ]
         )

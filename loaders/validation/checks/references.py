@@ -99,13 +99,13 @@ def reference_issues(
     *,
     file: str,
     id_column: str,
-    what: str,
     target_file: str,
     code: str,
+    other_doc_code: str,
 ) -> list[Issue]:
-    """Rows whose (doc_id, column) names no (doc_id, target_column) row of ``targets``.
+    """Rows whose (doc_id, column) names no (doc_id, target_column) row of ``targets``: ``code``.
 
-    A reference that exists in another document is reported as ``<what>-in-other-doc``.
+    A reference that exists in another document is reported as ``other_doc_code``.
     """
     # Only the key hashes (and each row's position) are joined; the whole rows of the (few)
     # dangling references are picked from ``df`` afterwards.
@@ -121,7 +121,7 @@ def reference_issues(
     none = dangling.filter(pl.col("__other_doc").is_null())
     return issues_from(
         other,
-        code=f"{what}-in-other-doc",
+        code=other_doc_code,
         file=file,
         id_column=id_column,
         column=column,

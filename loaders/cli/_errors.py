@@ -1,0 +1,120 @@
+"""Library errors in the CLI's words: the one place that says what to run or pass next.
+
+The library's exceptions carry a code and data (e.g. ``data["option"] == "rebase_annotations"``,
+the Python parameter); here a code, or failing that the exception's type, maps to a hint in
+terms of this CLI's commands and flags. ``main()`` prints :func:`error_lines` and exits 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peacetalks.errors import ImportFailed, PeaceTalksError, ValidationFailed
+
+# A library parameter (as errors name it in ``data["option"]``) -> the flag of this CLI.
+FLAGS = {
+    "rebase_annotations": "--rebase",
+    "kicker": "--kicker",
+    "license": "--license",
+    "published": "--published",
+    "story_id": "--story",
+    "reassign": "--reassign",
+    "force": "--force",
+    "doc": "--doc",
+    "user": "--user",
+    "typesystem": "--typesystem",
+    "version": "--version",
+}
+MAX_ISSUES = 50  # issues of a report printed before the error line
+
+Hint = Callable[[PeaceTalksError], str]
+
+
+def flag(exc: PeaceTalksError) -> str:
+    """The CLI flag for the error's ``data["option"]`` (the option itself when the CLI has no such flag)."""
+    option = str(exc.data.get("option", ""))
+    return FLAGS.get(option, option)
+
+
+def _fix_review_file(exc: PeaceTalksError) -> str:
+    return f"fix the entry in {exc.path or 'the review file'} and run the command again"
+
+
+def _target_differs(exc: PeaceTalksError) -> str:
+    into = exc.data.get("into", "gold")
+    return (
+        f"pass {flag(exc)} to replace it (the current {into} is backed up under {exc.data.get('backups')}/ "
+        f"and 'peacetalks adjudicate --restore --into {into}' brings it back)"
+    )
+
+
+_BY_CODE: dict[str, Hint] = {
+    "validation-failed": lambda exc: "run 'peacetalks validate' to see every problem",
+    "import-failed": lambda exc: "fix the listed lines (or the mapping file) and run the import again",
+    "merge-invalid": lambda exc: (
+        f"change the decisions (or the kept versions) in {exc.data.get('review_file')} and run the command again"
+    ),
+    "value-not-in-scheme": lambda exc: "run 'peacetalks validate' to find the row",
+    "missing-file": lambda exc: "run 'peacetalks validate' to check the corpus folder",
+    "unreadable-file": lambda exc: "run 'peacetalks validate' to check the corpus folder",
+    # ingest
+    "rebase-required": lambda exc: f"pass {flag(exc)} to move the annotations onto the new text",
+    "no-kicker-split": lambda exc: f"give the kicker with {flag(exc)}",
+    "bad-kicker": lambda exc: f"give with {flag(exc)} the words the headline line starts with",
+    "unknown-license": lambda exc: f"pass {flag(exc)} with one of: {', '.join(exc.data.get('allowed', []))}",
+    "future-date": lambda exc: f"check the date given with {flag(exc)}" if exc.data.get("option") else "",
+    # splits
+    "split-settings-changed": lambda exc: (
+        f"pass {flag(exc)} to reassign every article (the change is logged in corpus/splits.yaml)"
+    ),
+    # import
+    "option-not-applicable": lambda exc: f"leave out {flag(exc)}",
+    "unknown-format": lambda exc: f"choose one of: {', '.join(exc.data.get('allowed', []))}",
+    # review
+    "unknown-layer": lambda exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
+    "target-differs": _target_differs,
+    "bad-review-file": _fix_review_file,
+    "bad-review-entry": _fix_review_file,
+    "bad-decision": _fix_review_file,
+    "bad-kept-version": _fix_review_file,
+    # release and publish
+    "version-not-greater": lambda exc: (
+        f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"
+    ),
+    "version-exists": lambda exc: f"choose a version above {exc.data.get('version')}",
+    "output-exists": lambda exc: "choose a new --out folder",
+    "release-modified": lambda exc: "rebuild the release with 'peacetalks release'",
+    "tag-exists": lambda exc: "publish a new version: build it with 'peacetalks release --version ...'",
+    "parent-moved": lambda exc: "someone committed meanwhile; run the publish again",
+    "dirty-worktree": lambda exc: "commit or stash the changes",
+}
+# Used when the code has no entry above; the first class of the exception's MRO found wins.
+_BY_TYPE: dict[type[PeaceTalksError], Hint] = {
+    ImportFailed: _BY_CODE["import-failed"],
+    ValidationFailed: _BY_CODE["validation-failed"],
+}
+
+
+def hint_for(exc: PeaceTalksError) -> str:
+    """What to do next, in the CLI's words; empty when there is nothing to say."""
+    found = _BY_CODE.get(exc.code)
+    if found is None:
+        found = next((_BY_TYPE[t] for t in type(exc).__mro__ if t in _BY_TYPE), None)
+    if found is not None:
+        return found(exc)
+    return f"see {flag(exc)}" if exc.data.get("option") else ""
+
+
+def error_lines(exc: PeaceTalksError) -> list[str]:
+    """The lines ``main()`` prints for a library error: the report's issues, the error, the hint."""
+    lines: list[str] = []
+    if isinstance(exc, ValidationFailed):
+        issues = exc.report.issues
+        lines += [issue.render() for issue in issues[:MAX_ISSUES]]
+        if len(issues) > MAX_ISSUES:
+            lines.append(f"... and {len(issues) - MAX_ISSUES} more problem(s)")
+    lines.append(f"error: {exc}")
+    hint = hint_for(exc)
+    if hint:
+        lines.append(f"hint: {hint}")
+    return lines
