@@ -511,7 +511,7 @@ class _Plant:
     needs: Callable[[_Frames], pl.Series] | None = None  # doc numbers that can carry this error
 
 
-def _at(df: pl.DataFrame, doc: int, column: str, value: str) -> pl.Expr:
+def _at(doc: int, column: str, value: str) -> pl.Expr:
     return (pl.col("doc") == doc) & (pl.col(column) == value)
 
 
@@ -525,17 +525,17 @@ def _first(df: pl.DataFrame, doc: int, where: pl.Expr | None = None) -> dict[str
 def _p_out_of_bounds(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     length = len(_first(f[ARTICLES], doc)["text"])
     ev = _first(f[EVENTS], doc)
-    f[EVENTS] = _edit(f[EVENTS], _at(f[EVENTS], doc, "event_id", ev["event_id"]), mark, trigger_end=length + 3)
+    f[EVENTS] = _edit(f[EVENTS], _at(doc, "event_id", ev["event_id"]), mark, trigger_end=length + 3)
 
 
 def _p_text_mismatch(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     m = _first(f[ENTITIES], doc)
-    f[ENTITIES] = _edit(f[ENTITIES], _at(f[ENTITIES], doc, "mention_id", m["mention_id"]), mark, text=m["text"] + "x")
+    f[ENTITIES] = _edit(f[ENTITIES], _at(doc, "mention_id", m["mention_id"]), mark, text=m["text"] + "x")
 
 
 def _p_unknown_mention(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     a = _first(f[ARGUMENTS], doc, pl.col("mention_id").is_not_null())
-    where = _at(f[ARGUMENTS], doc, "argument_id", a["argument_id"])
+    where = _at(doc, "argument_id", a["argument_id"])
     f[ARGUMENTS] = _edit(f[ARGUMENTS], where, mark, mention_id="m-nowhere")
 
 
@@ -543,7 +543,7 @@ def _p_bad_mode(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Gener
     ev = _first(f[EVENTS], doc)
     allowed = s.event_categories[ev["category"]].modes
     mode = next(m for m in s.all_modes if m not in allowed)
-    f[EVENTS] = _edit(f[EVENTS], _at(f[EVENTS], doc, "event_id", ev["event_id"]), mark, mode=mode)
+    f[EVENTS] = _edit(f[EVENTS], _at(doc, "event_id", ev["event_id"]), mark, mode=mode)
 
 
 def _p_duplicate_id(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
@@ -555,7 +555,7 @@ def _p_duplicate_id(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.G
 def _p_role_not_allowed(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     ev = _first(f[EVENTS], doc)
     role = next(r for r in s.argument_roles if r not in s.event_categories[ev["category"]].roles)
-    where = _at(f[ARGUMENTS], doc, "event_id", ev["event_id"]) & (pl.col("role") == "ACTOR")
+    where = _at(doc, "event_id", ev["event_id"]) & (pl.col("role") == "ACTOR")
     f[ARGUMENTS] = _edit(f[ARGUMENTS], where, mark, role=role)
 
 
@@ -567,8 +567,8 @@ def _required_events(f: _Frames) -> pl.DataFrame:
 def _p_missing_role(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     ev = _first(_required_events(f), doc)
     role = s.event_categories[ev["category"]].required_roles[0]
-    f[EVENTS] = _edit(f[EVENTS], _at(f[EVENTS], doc, "event_id", ev["event_id"]), mark)
-    drop = _at(f[ARGUMENTS], doc, "event_id", ev["event_id"]) & (pl.col("role") == role)
+    f[EVENTS] = _edit(f[EVENTS], _at(doc, "event_id", ev["event_id"]), mark)
+    drop = _at(doc, "event_id", ev["event_id"]) & (pl.col("role") == role)
     f[ARGUMENTS] = f[ARGUMENTS].filter(~drop)
 
 
@@ -579,7 +579,7 @@ def _non_holders(f: _Frames) -> pl.DataFrame:
 def _p_bad_holder(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     m = _first(_non_holders(f), doc)
     st = _first(f[STANCES], doc)
-    where = _at(f[STANCES], doc, "stance_id", st["stance_id"])
+    where = _at(doc, "stance_id", st["stance_id"])
     f[STANCES] = _edit(f[STANCES], where, mark, holder_mention_id=m["mention_id"])
 
 
@@ -625,14 +625,14 @@ def _p_future(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generat
 def _p_stance(**values: Any) -> Callable[[_Frames, int, int, Scheme, np.random.Generator], None]:
     def plant(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
         st = _first(f[STANCES], doc)
-        f[STANCES] = _edit(f[STANCES], _at(f[STANCES], doc, "stance_id", st["stance_id"]), mark, **values)
+        f[STANCES] = _edit(f[STANCES], _at(doc, "stance_id", st["stance_id"]), mark, **values)
 
     return plant
 
 
 def _p_modality(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     ev = _first(f[EVENTS], doc)
-    f[EVENTS] = _edit(f[EVENTS], _at(f[EVENTS], doc, "event_id", ev["event_id"]), mark, realis="OTHER", modality=None)
+    f[EVENTS] = _edit(f[EVENTS], _at(doc, "event_id", ev["event_id"]), mark, realis="OTHER", modality=None)
 
 
 def _p_whitespace(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
