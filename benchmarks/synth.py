@@ -549,7 +549,7 @@ def _p_bad_mode(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Gener
 def _p_duplicate_id(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
     df = f[STANCES]
     first = _rows(df, doc).head(1).with_columns(pl.lit(mark, pl.Int32).alias(MARK))
-    f[STANCES] = pl.concat([_edit(df, _at(df, doc, "stance_id", first["stance_id"][0]), mark), first])
+    f[STANCES] = pl.concat([_edit(df, _at(doc, "stance_id", first["stance_id"][0]), mark), first])
 
 
 def _p_role_not_allowed(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
