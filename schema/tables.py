@@ -75,7 +75,6 @@ ARGUMENTS = Table(
 )
 STANCES = Table("stances", "annotations", StanceModel, ("doc_id", "stance_id"), "stance_id")
 
-CORPUS_TABLES = (ARTICLES, BLOCKS)
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES)
 BY_NAME = {t.name: t for t in ALL_TABLES}
