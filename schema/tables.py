@@ -34,6 +34,34 @@ _Model = (
 
 
 @dataclass(frozen=True)
+class Span:
+    """A table's span into its article's text: start and end columns (code points, end-exclusive)."""
+
+    start: str
+    end: str
+    text: str | None  # the stored covered text; None: the table keeps no copy (blocks)
+    optional: bool = False  # the span may be wholly null (an event argument that points at a mention)
+
+    @property
+    def bounds(self) -> tuple[str, str]:
+        return self.start, self.end
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``column`` of ``table`` names a row of ``target`` by its id, within the same document.
+
+    The references to the articles are the doc_id column itself (``column == target.id_column``).
+    ``what`` names the referenced record in issue codes (``unknown-<what>``, ``<what>-in-other-doc``).
+    """
+
+    table: Table
+    column: str
+    target: Table
+    what: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     folder: str  # "corpus" or "annotations"
@@ -64,6 +92,29 @@ class Table:
         empty = pl.DataFrame(schema=self.polars_schema())
         return empty.to_arrow().schema
 
+    @property
+    def id_key(self) -> list[str]:
+        """The columns that identify one record: its id within its document (doc_id alone for a document's record)."""
+        return ["doc_id"] if self.id_column == "doc_id" else ["doc_id", self.id_column]
+
+    @property
+    def span(self) -> Span | None:
+        """The table's span into the article text (None: the table has none), from :data:`SPANS`."""
+        return SPANS.get(self.name)
+
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        """The columns holding (part of) the article text: nulled in a stand-off release."""
+        if self.name in ARTICLE_TEXT_COLUMNS:
+            return ARTICLE_TEXT_COLUMNS[self.name]
+        span = self.span
+        return (span.text,) if span is not None and span.text is not None else ()
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """The references from this table's columns to other tables' ids, from :data:`REFERENCES`."""
+        return tuple(r for r in REFERENCES if r.table is self)
+
 
 ARTICLES = Table("articles", "corpus", ArticleModel, ("doc_id",), "doc_id")
 BLOCKS = Table("blocks", "corpus", BlockModel, ("doc_id", "block_id"), "block_id")
@@ -78,3 +129,25 @@ STANCES = Table("stances", "annotations", StanceModel, ("doc_id", "stance_id"), 
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES)
 BY_NAME = {t.name: t for t in ALL_TABLES}
+
+# Each table's span into the article text. Validation checks them, stand-off releases strip and
+# refill their texts, ingest rebases them onto a changed text.
+SPANS: dict[str, Span] = {
+    BLOCKS.name: Span("start", "end", None),
+    ENTITIES.name: Span("start", "end", "text"),
+    EVENTS.name: Span("trigger_start", "trigger_end", "trigger_text"),
+    ARGUMENTS.name: Span("start", "end", "text", optional=True),
+    STANCES.name: Span("evidence_start", "evidence_end", "evidence_text"),
+}
+SPANNED_TABLES = tuple(t for t in ALL_TABLES if t.name in SPANS)
+# Article columns that hold text: the text itself and the parts of it kept as metadata.
+ARTICLE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {ARTICLES.name: ("text", "kicker", "headline")}
+
+# Which column names which table's id. Every table but the articles belongs to an article by its doc_id.
+REFERENCES: tuple[Reference, ...] = (
+    *(Reference(t, "doc_id", ARTICLES, "doc") for t in ALL_TABLES if t is not ARTICLES),
+    Reference(ARGUMENTS, "event_id", EVENTS, "event"),
+    Reference(ARGUMENTS, "mention_id", ENTITIES, "mention"),
+    Reference(STANCES, "holder_mention_id", ENTITIES, "mention"),
+    Reference(STANCES, "event_id", EVENTS, "event"),
+)
