@@ -18,7 +18,7 @@ from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, Table
 from peacetalks.storage.parquet import read_table, write_tables
 
-DEFAULT_LICENSE = "tagesschau-terms"
+DEFAULT_LICENSE = load_scheme().default_license
 SLUG_MAX = 60
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 

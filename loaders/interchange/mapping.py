@@ -48,7 +48,6 @@ STANCE_COLUMNS = ("target_id", "polarity", "attribution")
 COLUMNS = MENTION_COLUMNS + EVENT_COLUMNS + STANCE_COLUMNS
 RELATION_KINDS = ("coref", "holder", "stance-event", "ignore")
 SPAN_KINDS = ("span", "stance", "ignore")
-BUILTIN_DEFAULTS = {"mention_type": "NAM", "realis": "ACTUAL"}
 
 _NUMBERED = re.compile(r"^(?P<stem>.*?\D)\d+$")
 
@@ -91,7 +90,7 @@ class Mapping:
     roles: dict[str, str | None] = field(default_factory=dict)
     relations: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, AttributeTarget] = field(default_factory=dict)
-    defaults: dict[str, str] = field(default_factory=lambda: dict(BUILTIN_DEFAULTS))
+    defaults: dict[str, str] = field(default_factory=lambda: dict(load_scheme().import_defaults))
     source: str | None = None
 
     def label(self, name: str) -> LabelTarget | None:

@@ -29,13 +29,9 @@ _BLOCK_COLUMNS = ("kicker", "headline")
 TEXT_FIELD_NAMES = frozenset({c for t in ALL_TABLES for c in t.text_columns} | {"holder_text", "tokens", "sentence"})
 
 
-def redistributable(license_id: str, scheme: Scheme | None = None) -> bool:
-    return (scheme or load_scheme()).licenses.get(license_id, False)
-
-
 def standoff_doc_ids(articles: pl.DataFrame, scheme: Scheme | None = None) -> list[str]:
     """The articles whose licence does not allow redistributing the text, sorted."""
-    allowed = [k for k, v in (scheme or load_scheme()).licenses.items() if v]
+    allowed = (scheme or load_scheme()).redistributable_licenses
     return sorted(articles.filter(~pl.col("license").is_in(allowed))["doc_id"].to_list())
 
 
