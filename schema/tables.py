@@ -22,6 +22,9 @@ from peacetalks.schema.models import (
     StanceModel,
 )
 
+# The folder of the annotator layers: annotations/layers/<name>/ holds a layer's annotation tables.
+LAYERS_FOLDER = "annotations/layers"
+
 _Model = (
     type[ArticleModel]
     | type[BlockModel]
@@ -75,7 +78,7 @@ class Table:
 
     def relpath(self, layer: str | None = None) -> str:
         if self.folder == "annotations" and layer:
-            return f"annotations/layers/{layer}/{self.filename}"
+            return f"{LAYERS_FOLDER}/{layer}/{self.filename}"
         return f"{self.folder}/{self.filename}"
 
     def path(self, root: Path, layer: str | None = None) -> Path:

@@ -41,6 +41,7 @@ from peacetalks.release.hub_card import (
     strip_front_matter,
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
+from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS, SPLITS, Table
 from peacetalks.storage.parquet import atomic_folder, read_table, sort_table
@@ -52,7 +53,6 @@ DESCRIPTION = (
     "A German news corpus on the diplomacy of Russia's war against Ukraine, with gold entity mentions,"
     " PLOVER events and stances."
 )
-SPLIT_ORDER = ("train", "validation", "test")
 # The source tables (corpus/, annotations/) sit under this folder of a release, so that a release
 # is never mistaken for a corpus folder (its stand-off texts are null).
 TABLES_DIR = "tables"
@@ -163,7 +163,7 @@ def _write_configs(
         feats = configs.features(name)
         tables = configs.build_config(name, build_root)
         splits: dict[str, SplitData] = {}
-        for split in sorted(tables, key=lambda s: (SPLIT_ORDER.index(s) if s in SPLIT_ORDER else 99, s)):
+        for split in sorted(tables, key=lambda s: (SPLIT_NAMES.index(s) if s in SPLIT_NAMES else 99, s)):
             table = mask_text_fields(tables[split], standoff)
             if table.num_rows == 0:  # datasets cannot load an empty split from a card
                 skipped.setdefault(name, []).append(split)
