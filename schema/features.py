@@ -13,15 +13,8 @@ from typing import Any
 import polars as pl
 from datasets import ClassLabel, List, Value
 
-from peacetalks.schema.models import (
-    ArticleModel,
-    BlockModel,
-    EntityModel,
-    EventArgumentModel,
-    EventModel,
-    StanceModel,
-)
 from peacetalks.schema.scheme import Scheme, load_scheme
+from peacetalks.schema.tables import ALL_TABLES, SPLITS
 
 # (table, column) -> the label set of the scheme that names the column's ClassLabel.
 LABEL_SETS: dict[tuple[str, str], Callable[[Scheme], tuple[str, ...]]] = {
@@ -41,14 +34,9 @@ LABEL_SETS: dict[tuple[str, str], Callable[[Scheme], tuple[str, ...]]] = {
     ("stances", "attribution"): lambda s: s.stance_attributions,
 }
 
-MODELS: dict[str, Any] = {
-    "articles": ArticleModel,
-    "blocks": BlockModel,
-    "entities": EntityModel,
-    "events": EventModel,
-    "event_arguments": EventArgumentModel,
-    "stances": StanceModel,
-}
+# The models of the tables that configs are built from, by table name (from the table registry).
+# Not the splits table: a config's split is the Hugging Face split, not a column.
+MODELS: dict[str, Any] = {t.name: t.model for t in ALL_TABLES if t is not SPLITS}
 
 _VALUES: dict[type[pl.DataType], str] = {
     pl.String: "large_string",  # polars strings are large; "string" would cost a copy of every text

@@ -54,6 +54,19 @@ class Scheme:
     codebook_version: str
     stance_targets: tuple[StanceTarget, ...]
     descriptions: dict[str, dict[str, str]]
+    # The labels the rules and tools rely on, by what they are for (see scheme.yaml): code names
+    # these, never a label, so renaming a label in scheme.yaml renames it in every rule.
+    name_mention_type: str
+    plain_name_form: str
+    modal_realis: str
+    default_license: str
+    import_defaults: dict[str, str]
+    license_urls: dict[str, str]
+
+    @property
+    def redistributable_licenses(self) -> tuple[str, ...]:
+        """The licences whose articles a release may ship with their text."""
+        return tuple(k for k, v in self.licenses.items() if v)
 
     @property
     def category_names(self) -> tuple[str, ...]:
@@ -106,6 +119,37 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _one_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:
+    """``raw[key]``, which must name one of ``allowed`` (the labels of ``where``)."""
+    value = raw.get(key)
+    if not isinstance(value, str) or value not in allowed:
+        raise SchemeError(f"scheme.yaml: '{key}' must be one of {where} ({', '.join(allowed)}), not {value!r}")
+    return value
+
+
+def _some_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """The labels listed under ``key``, each of which must be one of ``allowed`` (the labels of ``where``)."""
+    values = _keys(raw, key)
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise SchemeError(f"scheme.yaml: '{key}' names {', '.join(unknown)}, not among {where} ({', '.join(allowed)})")
+    return values
+
+
+def _import_defaults(raw: dict[str, Any], label_sets: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    given = raw.get("import_defaults") or {}
+    if not isinstance(given, dict):
+        raise SchemeError("scheme.yaml: 'import_defaults' must be a mapping of column: value")
+    defaults: dict[str, str] = {}
+    for column in given:
+        if column not in label_sets:
+            raise SchemeError(
+                f"scheme.yaml: import_defaults.{column}: not a column with a default ({', '.join(label_sets)})"
+            )
+        defaults[str(column)] = _one_of(given, column, label_sets[column], f"the {column} values")
+    return defaults
+
+
 def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
     roles = _keys(raw, "argument_roles")
     categories: dict[str, EventCategory] = {}
@@ -131,6 +175,8 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
     if len(set(ids)) != len(ids):
         raise SchemeError("duplicate target ids", path="stance_targets.yaml")
     licenses = {str(k): bool(v.get("redistribute")) for k, v in (raw.get("licenses") or {}).items()}
+    license_urls = {str(k): str(v["url"]) for k, v in (raw.get("licenses") or {}).items() if v.get("url")}
+    mention_types, entity_forms, realis = _keys(raw, "mention_types"), _keys(raw, "entity_forms"), _keys(raw, "realis")
     descriptions = {
         key: {str(k): str(v) for k, v in raw[key].items()}
         for key in (
@@ -148,14 +194,14 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
     return Scheme(
         version=str(raw["version"]),
         entity_labels=_keys(raw, "entity_labels"),
-        entity_forms=_keys(raw, "entity_forms"),
-        mention_types=_keys(raw, "mention_types"),
-        stance_holder_labels=_keys(raw, "stance_holder_labels"),
-        crossing_forbidden_forms=_keys(raw, "crossing_forbidden_forms"),
+        entity_forms=entity_forms,
+        mention_types=mention_types,
+        stance_holder_labels=_some_of(raw, "stance_holder_labels", _keys(raw, "entity_labels"), "the entity_labels"),
+        crossing_forbidden_forms=_some_of(raw, "crossing_forbidden_forms", entity_forms, "the entity_forms"),
         event_categories=categories,
         argument_roles=roles,
         event_contexts=_keys(raw, "event_contexts"),
-        realis=_keys(raw, "realis"),
+        realis=realis,
         modalities=_keys(raw, "modalities"),
         stance_polarities=_keys(raw, "stance_polarities"),
         stance_attributions=_keys(raw, "stance_attributions"),
@@ -165,6 +211,12 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         codebook_version=str(codebook["version"]),
         stance_targets=targets,
         descriptions=descriptions,
+        name_mention_type=_one_of(raw, "name_mention_type", mention_types, "the mention_types"),
+        plain_name_form=_one_of(raw, "plain_name_form", entity_forms, "the entity_forms"),
+        modal_realis=_one_of(raw, "modal_realis", realis, "the realis values"),
+        default_license=_one_of(raw, "default_license", tuple(licenses), "the licenses"),
+        import_defaults=_import_defaults(raw, {"mention_type": mention_types, "realis": realis}),
+        license_urls=license_urls,
     )
 
 

@@ -22,6 +22,9 @@ from peacetalks.schema.models import (
     StanceModel,
 )
 
+# The folder of the annotator layers: annotations/layers/<name>/ holds a layer's annotation tables.
+LAYERS_FOLDER = "annotations/layers"
+
 _Model = (
     type[ArticleModel]
     | type[BlockModel]
@@ -31,6 +34,36 @@ _Model = (
     | type[StanceModel]
     | type[SplitModel]
 )
+
+
+@dataclass(frozen=True)
+class Span:
+    """A table's span into its article's text: start and end columns (code points, end-exclusive)."""
+
+    start: str
+    end: str
+    text: str | None  # the stored covered text; None: the table keeps no copy (blocks)
+    optional: bool = False  # the span may be wholly null (an event argument that points at a mention)
+
+    @property
+    def bounds(self) -> tuple[str, str]:
+        return self.start, self.end
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``column`` of ``table`` names a row of ``target`` by its id, within the same document.
+
+    The references to the articles are the doc_id column itself (``column == target.id_column``).
+    A name that matches no row is the issue ``code``; one that matches a row of another document is
+    ``other_doc_code`` (None for the doc_id references: an unknown doc_id has no other document).
+    """
+
+    table: Table
+    column: str
+    target: Table
+    code: str
+    other_doc_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +80,7 @@ class Table:
 
     def relpath(self, layer: str | None = None) -> str:
         if self.folder == "annotations" and layer:
-            return f"annotations/layers/{layer}/{self.filename}"
+            return f"{LAYERS_FOLDER}/{layer}/{self.filename}"
         return f"{self.folder}/{self.filename}"
 
     def path(self, root: Path, layer: str | None = None) -> Path:
@@ -64,6 +97,29 @@ class Table:
         empty = pl.DataFrame(schema=self.polars_schema())
         return empty.to_arrow().schema
 
+    @property
+    def id_key(self) -> list[str]:
+        """The columns that identify one record: its id within its document (doc_id alone for a document's record)."""
+        return ["doc_id"] if self.id_column == "doc_id" else ["doc_id", self.id_column]
+
+    @property
+    def span(self) -> Span | None:
+        """The table's span into the article text (None: the table has none), from :data:`SPANS`."""
+        return SPANS.get(self.name)
+
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        """The columns holding (part of) the article text: nulled in a stand-off release."""
+        if self.name in ARTICLE_TEXT_COLUMNS:
+            return ARTICLE_TEXT_COLUMNS[self.name]
+        span = self.span
+        return (span.text,) if span is not None and span.text is not None else ()
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """The references from this table's columns to other tables' ids, from :data:`REFERENCES`."""
+        return tuple(r for r in REFERENCES if r.table is self)
+
 
 ARTICLES = Table("articles", "corpus", ArticleModel, ("doc_id",), "doc_id")
 BLOCKS = Table("blocks", "corpus", BlockModel, ("doc_id", "block_id"), "block_id")
@@ -75,7 +131,28 @@ ARGUMENTS = Table(
 )
 STANCES = Table("stances", "annotations", StanceModel, ("doc_id", "stance_id"), "stance_id")
 
-CORPUS_TABLES = (ARTICLES, BLOCKS)
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES)
 BY_NAME = {t.name: t for t in ALL_TABLES}
+
+# Each table's span into the article text. Validation checks them, stand-off releases strip and
+# refill their texts, ingest rebases them onto a changed text.
+SPANS: dict[str, Span] = {
+    BLOCKS.name: Span("start", "end", None),
+    ENTITIES.name: Span("start", "end", "text"),
+    EVENTS.name: Span("trigger_start", "trigger_end", "trigger_text"),
+    ARGUMENTS.name: Span("start", "end", "text", optional=True),
+    STANCES.name: Span("evidence_start", "evidence_end", "evidence_text"),
+}
+SPANNED_TABLES = tuple(t for t in ALL_TABLES if t.name in SPANS)
+# Article columns that hold text: the text itself and the parts of it kept as metadata.
+ARTICLE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {ARTICLES.name: ("text", "kicker", "headline")}
+
+# Which column names which table's id. Every table but the articles belongs to an article by its doc_id.
+REFERENCES: tuple[Reference, ...] = (
+    *(Reference(t, "doc_id", ARTICLES, code="unknown-doc") for t in ALL_TABLES if t is not ARTICLES),
+    Reference(ARGUMENTS, "event_id", EVENTS, code="unknown-event", other_doc_code="event-in-other-doc"),
+    Reference(ARGUMENTS, "mention_id", ENTITIES, code="unknown-mention", other_doc_code="mention-in-other-doc"),
+    Reference(STANCES, "holder_mention_id", ENTITIES, code="unknown-mention", other_doc_code="mention-in-other-doc"),
+    Reference(STANCES, "event_id", EVENTS, code="unknown-event", other_doc_code="event-in-other-doc"),
+)

@@ -56,9 +56,9 @@ def _is_code_name(name: str) -> bool:
 
 
 def _passed_on(node: ast.expr) -> bool:
-    """A parameter ``code`` passed on, or an existing error's ``.code``."""
+    """A parameter ``code`` passed on, or a declared code: an error's ``.code``, a reference's ``.other_doc_code``."""
     return (isinstance(node, ast.Name) and _is_code_name(node.id)) or (
-        isinstance(node, ast.Attribute) and node.attr == "code"
+        isinstance(node, ast.Attribute) and _is_code_name(node.attr)
     )
 
 

@@ -15,10 +15,10 @@ from peacetalks.errors import IngestError, RebaseRequired
 from peacetalks.ingest.raw_article import RawArticle, read_raw_article
 from peacetalks.ingest.rebase import rebase
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, LAYERS_FOLDER, Table
 from peacetalks.storage.parquet import read_table, write_tables
 
-DEFAULT_LICENSE = "tagesschau-terms"
+DEFAULT_LICENSE = load_scheme().default_license
 SLUG_MAX = 60
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
@@ -44,7 +44,7 @@ class IngestResult:
 
 
 def _layers(root: Path) -> list[str | None]:
-    layer_dir = root / "annotations" / "layers"
+    layer_dir = root / LAYERS_FOLDER
     names = sorted(p.name for p in layer_dir.iterdir() if p.is_dir()) if layer_dir.is_dir() else []
     return [None, *names]
 

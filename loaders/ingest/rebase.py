@@ -8,15 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES, Table
-
-# For each annotation table: (start column, end column, stored-text column).
-SPAN_COLUMNS: dict[str, tuple[str, str, str]] = {
-    ENTITIES.name: ("start", "end", "text"),
-    EVENTS.name: ("trigger_start", "trigger_end", "trigger_text"),
-    ARGUMENTS.name: ("start", "end", "text"),
-    STANCES.name: ("evidence_start", "evidence_end", "evidence_text"),
-}
+from peacetalks.schema.tables import ANNOTATION_TABLES, SPANS, Table
 
 
 def offset_map(old: str, new: str) -> np.ndarray:
@@ -43,7 +35,8 @@ class RebaseResult:
 def _rebase_table(
     df: pl.DataFrame, table: Table, doc_id: str, mapping: np.ndarray, new: str
 ) -> tuple[pl.DataFrame, list[str]]:
-    start, end, text = SPAN_COLUMNS[table.name]
+    start, end = SPANS[table.name].bounds
+    (text,) = table.text_columns  # an annotation table keeps the text of its span
     mine = df.filter(pl.col("doc_id") == doc_id)
     rest = df.filter(pl.col("doc_id") != doc_id)
     spanned = mine.filter(pl.col(start).is_not_null())
@@ -67,7 +60,7 @@ def rebase(tables: dict[str, pl.DataFrame], doc_id: str, old: str, new: str) -> 
     """Rebase every annotation of ``doc_id``; annotations whose text changed are dropped and listed."""
     mapping = offset_map(old, new)
     result = RebaseResult()
-    by_name = {t.name: t for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)}
+    by_name = {t.name: t for t in ANNOTATION_TABLES}
     for name, df in tables.items():
         frame, dropped = _rebase_table(df, by_name[name], doc_id, mapping, new)
         result.frames[name] = frame

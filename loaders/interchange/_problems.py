@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from peacetalks.errors import ImportFailed
 from peacetalks.validation.report import Issue, Report
@@ -23,10 +24,15 @@ def problem(
     return Issue(code=code, file=file, message=message, row=line, record_id=record_id, value=value, doc_id=doc_id)
 
 
+def fail(issues: Sequence[Issue], what: str = "the import") -> NoReturn:
+    """Raise :class:`ImportFailed` listing every issue (for a problem that stops the reading)."""
+    raise ImportFailed(Report(list(issues)).sorted(), what)
+
+
 def fail_on(issues: Sequence[Issue], what: str = "the import") -> None:
     """Raise :class:`ImportFailed` listing every issue, if there is any."""
     if issues:
-        raise ImportFailed(Report(list(issues)).sorted(), what)
+        fail(issues, what)
 
 
 def read_utf8(path: Path, *, code: str = "not-utf8", keep_bom: bool = False) -> str:
@@ -36,5 +42,4 @@ def read_utf8(path: Path, *, code: str = "not-utf8", keep_bom: bool = False) -> 
         return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        fail_on([problem(code, str(path), line, f"not UTF-8 text: byte {data[exc.start]:#04x} at offset {exc.start}")])
-        raise AssertionError("unreachable") from None
+        fail([problem(code, str(path), line, f"not UTF-8 text: byte {data[exc.start]:#04x} at offset {exc.start}")])

@@ -16,7 +16,7 @@ Offsets everywhere are Python string indices (Unicode code points), ``end`` excl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 
 import polars as pl
@@ -241,7 +241,3 @@ def from_frames(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) 
                 values["context"] = []
             getattr(doc, attr).append(row_type(**values))
     return [docs[k] for k in sorted(docs)]
-
-
-def documents_by_id(documents: Sequence[Document]) -> dict[str, Document]:
-    return {d.doc_id: d for d in documents}

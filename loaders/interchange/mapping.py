@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail, fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.validation.report import Issue
@@ -48,7 +48,6 @@ STANCE_COLUMNS = ("target_id", "polarity", "attribution")
 COLUMNS = MENTION_COLUMNS + EVENT_COLUMNS + STANCE_COLUMNS
 RELATION_KINDS = ("coref", "holder", "stance-event", "ignore")
 SPAN_KINDS = ("span", "stance", "ignore")
-BUILTIN_DEFAULTS = {"mention_type": "NAM", "realis": "ACTUAL"}
 
 _NUMBERED = re.compile(r"^(?P<stem>.*?\D)\d+$")
 
@@ -91,14 +90,13 @@ class Mapping:
     roles: dict[str, str | None] = field(default_factory=dict)
     relations: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, AttributeTarget] = field(default_factory=dict)
-    defaults: dict[str, str] = field(default_factory=lambda: dict(BUILTIN_DEFAULTS))
+    defaults: dict[str, str] = field(default_factory=lambda: dict(load_scheme().import_defaults))
     source: str | None = None
 
     def label(self, name: str) -> LabelTarget | None:
         if name in self.labels:
             return self.labels[name]
         return _identity_label(name, load_scheme())
-        return None
 
     def role(self, name: str) -> str | None:
         """The scheme role of a tool role; raises KeyError when unmapped. None means ignored."""
@@ -146,8 +144,7 @@ def load_mapping(path: Path | None) -> Mapping:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        fail_on([problem("mapping-unreadable", file, None, str(exc).splitlines()[0])], "the mapping file")
-        raise AssertionError("unreachable") from None
+        fail([problem("mapping-unreadable", file, None, str(exc).splitlines()[0])], "the mapping file")
     return parse_mapping(raw, file)
 
 
@@ -161,8 +158,7 @@ def parse_mapping(raw: Any, file: str = "<mapping>") -> Mapping:
         issues.append(problem("mapping-invalid", file, None, f"{section}.{name}: {message}", record_id=name))
 
     if not isinstance(raw, dict):
-        fail_on([problem("mapping-invalid", file, None, "expected a mapping with labels, roles, ... sections")])
-        return mapping
+        fail([problem("mapping-invalid", file, None, "expected a mapping with labels, roles, ... sections")])
     unknown = set(raw) - {"labels", "roles", "relations", "attributes", "defaults"}
     for name in sorted(unknown):
         bad("", name, "unknown section (expected labels, roles, relations, attributes, defaults)")

@@ -19,33 +19,19 @@ import pyarrow.compute as pc
 from peacetalks.errors import IngestError, ValidationFailed
 from peacetalks.ingest.raw_article import parse_raw_article
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ALL_TABLES, ARTICLES, Table
 from peacetalks.validation.report import Issue, Report
 
-# Span texts of the annotation tables: (text column, start column, end column).
-SPAN_TEXTS: dict[Table, tuple[str, str, str]] = {
-    ENTITIES: ("text", "start", "end"),
-    EVENTS: ("trigger_text", "trigger_start", "trigger_end"),
-    ARGUMENTS: ("text", "start", "end"),
-    STANCES: ("evidence_text", "evidence_start", "evidence_end"),
-}
-# Article columns that hold text: the text itself and the parts of it kept as metadata.
-ARTICLE_TEXTS = ("text", "kicker", "headline")
 # Blocks whose text is kept in an article column of the same name.
 _BLOCK_COLUMNS = ("kicker", "headline")
-# Field names that hold article text in the configs built from the tables (see mask_text_fields).
-TEXT_FIELD_NAMES = frozenset(
-    {"text", "kicker", "headline", "trigger_text", "evidence_text", "holder_text", "tokens", "sentence"}
-)
-
-
-def redistributable(license_id: str, scheme: Scheme | None = None) -> bool:
-    return (scheme or load_scheme()).licenses.get(license_id, False)
+# Field names that hold article text in the configs built from the tables (see mask_text_fields):
+# the tables' text columns, the stance holder's text (configs.py) and the token configs' words.
+TEXT_FIELD_NAMES = frozenset({c for t in ALL_TABLES for c in t.text_columns} | {"holder_text", "tokens", "sentence"})
 
 
 def standoff_doc_ids(articles: pl.DataFrame, scheme: Scheme | None = None) -> list[str]:
     """The articles whose licence does not allow redistributing the text, sorted."""
-    allowed = [k for k, v in (scheme or load_scheme()).licenses.items() if v]
+    allowed = (scheme or load_scheme()).redistributable_licenses
     return sorted(articles.filter(~pl.col("license").is_in(allowed))["doc_id"].to_list())
 
 
@@ -53,7 +39,7 @@ def strip_texts(frames: Mapping[Table, pl.DataFrame], doc_ids: list[str]) -> dic
     """Null every text column of the rows of ``doc_ids`` (offsets and hashes stay)."""
     stripped: dict[Table, pl.DataFrame] = {}
     for table, df in frames.items():
-        columns = ARTICLE_TEXTS if table is ARTICLES else SPAN_TEXTS[table][:1] if table in SPAN_TEXTS else ()
+        columns = table.text_columns
         hit = pl.col("doc_id").is_in(doc_ids)
         stripped[table] = df.with_columns(
             pl.when(hit).then(pl.lit(None, pl.String)).otherwise(pl.col(c)).alias(c) for c in columns
@@ -181,9 +167,10 @@ def _fill(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) -> dic
     )
     articles = frames[ARTICLES].join(lookup, on="doc_id", how="left", maintain_order="left")
     filled[ARTICLES] = articles.with_columns(pl.coalesce("text", "__text").alias("text")).drop("__text")
-    for table, (column, start, end) in SPAN_TEXTS.items():
-        if table in frames:
-            filled[table] = _fill_spans(frames[table], texts, column, start, end)
+    for table in frames:
+        span = table.span
+        if span is not None and span.text is not None:
+            filled[table] = _fill_spans(frames[table], texts, span.text, span.start, span.end)
     return filled
 
 

@@ -32,15 +32,16 @@ from peacetalks.loading.standoff import (
 from peacetalks.release import checksums, croissant
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
 from peacetalks.release.hub_card import (
-    MIXED_LICENSE_NAME,
     ConfigData,
     SplitData,
     card_data,
+    mixed_license_name,
     release_section,
     render_card,
     strip_front_matter,
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
+from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS, SPLITS, Table
 from peacetalks.storage.parquet import atomic_folder, read_table, sort_table
@@ -52,12 +53,6 @@ DESCRIPTION = (
     "A German news corpus on the diplomacy of Russia's war against Ukraine, with gold entity mentions,"
     " PLOVER events and stances."
 )
-_LICENSE_URLS = {
-    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
-    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
-    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-}
-SPLIT_ORDER = ("train", "validation", "test")
 # The source tables (corpus/, annotations/) sit under this folder of a release, so that a release
 # is never mistaken for a corpus folder (its stand-off texts are null).
 TABLES_DIR = "tables"
@@ -170,7 +165,7 @@ def _write_configs(
         feats = configs.features(name)
         tables = configs.build_config(name, build_root)
         splits: dict[str, SplitData] = {}
-        for split in sorted(tables, key=lambda s: (SPLIT_ORDER.index(s) if s in SPLIT_ORDER else 99, s)):
+        for split in sorted(tables, key=lambda s: (SPLIT_NAMES.index(s) if s in SPLIT_NAMES else 99, s)):
             table = mask_text_fields(tables[split], standoff)
             if table.num_rows == 0:  # datasets cannot load an empty split from a card
                 skipped.setdefault(name, []).append(split)
@@ -217,7 +212,7 @@ def _write_metadata(
         configs_data,
         default=_default_config(),
         license_id="other" if restricted_included else scheme.annotation_license.lower(),
-        license_name=MIXED_LICENSE_NAME if restricted_included else None,
+        license_name=mixed_license_name(scheme.annotation_license) if restricted_included else None,
         languages=_languages(articles),
         num_documents=articles.height,
     )
@@ -236,7 +231,7 @@ def _write_metadata(
         name=f"PeaceTalks-DE {version}",
         version=str(version),
         description=DESCRIPTION,
-        license_url=_LICENSE_URLS.get(scheme.annotation_license, scheme.annotation_license),
+        license_url=scheme.license_urls.get(scheme.annotation_license, scheme.annotation_license),
         url=DATASET_URL,
         files=sizes,
         record_sets=record_sets,

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from peacetalks.loading.standoff import ARTICLE_TEXTS, SPAN_TEXTS
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, SPLITS, STANCES, Table
 
 # The records a changelog counts, by the name it uses for them.
@@ -19,7 +18,6 @@ LABELS: dict[str, tuple[Table, str]] = {
     "stance polarities": (STANCES, "polarity"),
     "stance targets": (STANCES, "target_id"),
 }
-_SKIP = {ARTICLES: set(ARTICLE_TEXTS)} | {t: {cols[0]} for t, cols in SPAN_TEXTS.items()}
 
 Frames = Mapping[Table, pl.DataFrame]
 
@@ -46,13 +44,10 @@ class ReleaseDiff:
     moved: list[tuple[str, str, str]]  # (doc_id, old split, new split)
 
 
-def _key(table: Table) -> list[str]:
-    return ["doc_id"] if table is ARTICLES else ["doc_id", table.id_column]
-
-
 def _ids(df: pl.DataFrame, table: Table) -> pl.DataFrame:
-    key = _key(table)
-    compared = [c for c in df.columns if c not in key and c not in _SKIP.get(table, set())]
+    # The text columns are left out: a stand-off release has them null, which is no change.
+    key = table.id_key
+    compared = [c for c in df.columns if c not in key and c not in table.text_columns]
     return df.select(
         pl.concat_str(key, separator="/").alias("__id"),
         pl.struct(compared).hash(seed=0).alias("__hash") if compared else pl.lit(0, pl.UInt64).alias("__hash"),
@@ -63,7 +58,7 @@ def _with_arguments(frames: Frames) -> pl.DataFrame:
     """Events with their arguments folded in, so that a changed argument changes its event."""
     events = frames.get(EVENTS, pl.DataFrame(schema=EVENTS.polars_schema()))
     args = frames.get(ARGUMENTS, pl.DataFrame(schema=ARGUMENTS.polars_schema()))
-    arg_cols = [c for c in args.columns if c not in ("doc_id", "event_id", *_SKIP[ARGUMENTS])]
+    arg_cols = [c for c in args.columns if c not in ("doc_id", "event_id", *ARGUMENTS.text_columns)]
     folded = (
         args.sort("doc_id", "event_id", "argument_id")
         .group_by("doc_id", "event_id", maintain_order=True)

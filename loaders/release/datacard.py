@@ -83,7 +83,7 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
     parts = [
         _table("corpus", overview),
         _table("mentions per label", stats["mentions_per_label"]),
-        _table("mentions per form (NAM mentions)", stats["mentions_per_form"]),
+        _table(f"mentions per form ({load_scheme().name_mention_type} mentions)", stats["mentions_per_form"]),
         _table("mentions per type", stats["mentions_per_type"]),
         _table("events per category", stats["events_per_category"]),
         _table("events per realis", stats["events_per_realis"]),

@@ -14,9 +14,13 @@ PRETTY_NAME = "PeaceTalks-DE"
 TASK_CATEGORIES = ["token-classification", "text-classification"]
 TASK_IDS = ["named-entity-recognition"]
 TAGS = ["news", "diplomacy", "russia-ukraine-war", "events", "plover", "stance-detection", "entity-linking"]
-MIXED_LICENSE_NAME = "annotations-cc-by-4.0-texts-not-redistributable"
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+
+
+def mixed_license_name(annotation_license: str) -> str:
+    """The Hub ``license_name`` of a release that includes texts whose licence forbids redistribution."""
+    return f"annotations-{annotation_license.lower()}-texts-not-redistributable"
 
 
 @dataclass(frozen=True)

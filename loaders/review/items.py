@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, SPANS, STANCES, Table
 from peacetalks.storage.layers import span_frames
 
 CONTENT = "content"
@@ -67,12 +67,14 @@ DTYPES: dict[str, pl.Struct] = {
 
 # The columns that pair two differing versions as one conflict (besides doc_id).
 UNITS: dict[str, tuple[str, ...]] = {
-    ENTITIES.name: ("start", "end"),
-    EVENTS.name: ("trigger_start", "trigger_end"),
+    ENTITIES.name: SPANS[ENTITIES.name].bounds,
+    EVENTS.name: SPANS[EVENTS.name].bounds,
     STANCES.name: ("holder_start", "holder_end", "target_id"),
 }
 
 KINDS = tuple(DTYPES)
+# An argument's own span columns: null when it points at a mention.
+_ARGUMENT_SPAN = (*SPANS[ARGUMENTS.name].bounds, *ARGUMENTS.text_columns)
 
 
 def versions(tables: dict[Table, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -150,7 +152,7 @@ def tables_from_versions(rows: dict[str, pl.DataFrame]) -> Rebuilt:
     ]
     linked = pl.col("mention_id").is_not_null()
     arguments = arguments.with_columns(
-        [pl.when(linked).then(None).otherwise(pl.col(c)).alias(c) for c in ("start", "end", "text")]
+        [pl.when(linked).then(None).otherwise(pl.col(c)).alias(c) for c in _ARGUMENT_SPAN]
     )
     arguments = _numbered(arguments, "argument_id", "a", ["event_id", "role", "start", "end", "mention_id"])
     stances = _stances(_decode(rows[STANCES.name], STANCES.name), entities, events, notes)

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from peacetalks.errors import ReviewError
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, LAYERS_FOLDER, STANCES, Table
 from peacetalks.storage.parquet import read_table
 
 GOLD = "gold"
@@ -26,7 +26,7 @@ def layer_dir(name: str) -> str | None:
 
 
 def layer_relpath(name: str) -> str:
-    return "annotations" if name == GOLD else f"annotations/layers/{name}"
+    return "annotations" if name == GOLD else f"{LAYERS_FOLDER}/{name}"
 
 
 def layer_exists(root: Path, name: str) -> bool:

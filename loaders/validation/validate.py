@@ -15,12 +15,15 @@ from peacetalks.schema.tables import (
     ALL_TABLES,
     ARGUMENTS,
     ARTICLES,
-    BLOCKS,
     BY_NAME,
     ENTITIES,
     EVENTS,
+    REFERENCES,
+    SPANNED_TABLES,
+    SPANS,
     SPLITS,
     STANCES,
+    Reference,
     Table,
 )
 from peacetalks.storage.parquet import read_table
@@ -111,8 +114,7 @@ def _structural(issues: Sequence[Issue]) -> bool:
 
 
 def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
-    keys = ["doc_id"] if table.id_column == "doc_id" else ["doc_id", table.id_column]
-    return references.duplicate_issues(df, keys, file, table.id_column)
+    return references.duplicate_issues(df, table.id_key, file, table.id_column)
 
 
 def _cross_table(
@@ -138,20 +140,21 @@ def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today
         issues += article_checks.article_issues(articles, files[ARTICLES.name], today)
         doc_ids = articles.select("doc_id").unique()
         index = article_index(articles)
-        for table in (BLOCKS, SPLITS, ENTITIES, EVENTS, ARGUMENTS, STANCES):
-            if table.name in ok:
-                issues += references.unknown_doc_issues(ok[table.name], doc_ids, files[table.name], table.id_column)
+        for ref in REFERENCES:
+            if ref.target is ARTICLES and ref.table.name in ok:
+                issues += references.unknown_doc_issues(
+                    ok[ref.table.name], doc_ids, files[ref.table.name], ref.table.id_column
+                )
         if SPLITS.name in ok:
             issues += leakage_issues(ok[SPLITS.name], articles, files[SPLITS.name])
-        spans = [
-            (BLOCKS, SpanSpec(files[BLOCKS.name], "block_id", "start", "end", None)),
-            (ENTITIES, SpanSpec(files[ENTITIES.name], "mention_id", "start", "end", "text")),
-            (EVENTS, SpanSpec(files[EVENTS.name], "event_id", "trigger_start", "trigger_end", "trigger_text")),
-            (ARGUMENTS, SpanSpec(files[ARGUMENTS.name], "argument_id", "start", "end", "text", optional=True)),
-            (STANCES, SpanSpec(files[STANCES.name], "stance_id", "evidence_start", "evidence_end", "evidence_text")),
-        ]
-        issues += span_issues([(ok[table.name], spec) for table, spec in spans if table.name in ok], articles, index)
+        spans = [(ok[t.name], _span_spec(t, files[t.name])) for t in SPANNED_TABLES if t.name in ok]
+        issues += span_issues(spans, articles, index)
     return issues
+
+
+def _span_spec(table: Table, file: str) -> SpanSpec:
+    span = SPANS[table.name]
+    return SpanSpec(file, table.id_column, span.start, span.end, span.text, optional=span.optional)
 
 
 def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
@@ -161,51 +164,38 @@ def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str,
         issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
     if events is not None:
         issues += rules.event_issues(events, scheme, files[EVENTS.name])
-    issues += _dangling(
-        ok, files, ARGUMENTS, "event_id", EVENTS, code="unknown-event", other_doc_code="event-in-other-doc"
-    )
+    for ref in REFERENCES:
+        if ref.target is EVENTS:
+            issues += _dangling(ok, files, ref)
     if arguments is not None and events is not None:
         issues += rules.argument_issues(arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name])
-    issues += _dangling(
-        ok, files, STANCES, "event_id", EVENTS, code="unknown-event", other_doc_code="event-in-other-doc"
-    )
     return issues
 
 
 def _mention_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
-    issues = _dangling(
-        ok, files, ARGUMENTS, "mention_id", ENTITIES, code="unknown-mention", other_doc_code="mention-in-other-doc"
-    )
-    issues += _dangling(
-        ok, files, STANCES, "holder_mention_id", ENTITIES, code="unknown-mention", other_doc_code="mention-in-other-doc"
-    )
+    issues: list[Issue] = []
+    for ref in REFERENCES:
+        if ref.target is ENTITIES:
+            issues += _dangling(ok, files, ref)
     entities, stances = ok.get(ENTITIES.name), ok.get(STANCES.name)
     if entities is not None and stances is not None:
         issues += rules.holder_issues(stances, entities, scheme, files[STANCES.name])
     return issues
 
 
-def _dangling(
-    ok: Mapping[str, pl.DataFrame],
-    files: Mapping[str, str],
-    table: Table,
-    column: str,
-    target: Table,
-    *,
-    code: str,
-    other_doc_code: str,
-) -> list[Issue]:
-    """References in ``table.column`` to ``target``'s id (within the document) that name nothing."""
-    if table.name not in ok or target.name not in ok:
-        return []
+def _dangling(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], ref: Reference) -> list[Issue]:
+    """References in ``ref.table``'s ``ref.column`` to the target's id (within the document) that name nothing."""
+    table, target = ref.table, ref.target
+    if table.name not in ok or target.name not in ok or ref.other_doc_code is None:
+        return []  # a table that failed its schema check, or a doc_id reference (unknown_doc_issues)
     return references.reference_issues(
         ok[table.name],
-        column,
+        ref.column,
         ok[target.name],
         target.id_column,
         file=files[table.name],
         id_column=table.id_column,
         target_file=files[target.name],
-        code=code,
-        other_doc_code=other_doc_code,
+        code=ref.code,
+        other_doc_code=ref.other_doc_code,
     )

@@ -3,8 +3,8 @@
 Per article one ``Doc`` (``spacy.blank("de")`` tokenizer and sentencizer, as in
 :mod:`.export_conll`) with
 
-* ``doc.ents``: the NAME mentions that do not overlap a longer one, label = entity label,
-  ``kb_id`` = entity_id (for spaCy's ``ner`` component);
+* ``doc.ents``: the plain-name mentions (the scheme's ``plain_name_form``, NAME) that do not overlap a
+  longer one, label = entity label, ``kb_id`` = entity_id (for spaCy's ``ner`` component);
 * ``doc.spans["mentions"]``: every mention (overlaps allowed; for ``spancat``), ``kb_id`` = entity_id;
 * ``doc.spans["events"]``: event triggers labelled with their category;
 * ``doc.spans["stances"]``: stance evidence labelled with its polarity;
@@ -22,6 +22,7 @@ from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.common import ExportResult, counts
 from peacetalks.interchange.exporters.conll import tokenize
 from peacetalks.interchange.exporters.jsonl import document_record
+from peacetalks.schema.scheme import load_scheme
 from peacetalks.storage.parquet import atomic_path
 
 
@@ -46,7 +47,8 @@ def spacy_doc(document: Document, skipped: list[str]) -> Any:
         else:
             mentions.append((m, span))
     doc.spans["mentions"] = [s for _, s in mentions]
-    doc.ents = filter_spans([s for m, s in mentions if m.form == "NAME"])
+    name = load_scheme().plain_name_form
+    doc.ents = filter_spans([s for m, s in mentions if m.form == name])
     doc.spans["events"] = [
         s for e in document.events if (s := _span(doc, e.trigger_start, e.trigger_end, e.category)) is not None
     ]

@@ -29,10 +29,6 @@ def utf16_to_codepoints(text: str) -> Callable[[int], int]:
     return convert
 
 
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 def check_span_texts(doc: ToolDocument) -> list[Issue]:
     """Spans that leave the text, or whose recorded text differs from the text they cover."""
     issues: list[Issue] = []

@@ -33,7 +33,6 @@ from peacetalks.interchange._problems import fail_on, problem, read_utf8
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolNote, ToolRelation, ToolSpan
 from peacetalks.validation.report import Issue
 
-_ID = r"[A-Za-z#*][\w-]*"
 _T_MID = re.compile(r"^(?P<type>\S+) (?P<spans>\d+ \d+(?:;\d+ \d+)*)$")
 _E_PART = re.compile(r"^(?P<role>\S+?):(?P<ref>[TE]\d+)$")
 _R_ARG = re.compile(r"^(?P<role>\S+?):(?P<ref>\S+)$")

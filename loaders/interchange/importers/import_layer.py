@@ -23,7 +23,7 @@ from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, w
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.report import Report
@@ -164,7 +164,7 @@ def import_layer(
     counts = {t.name: new[t].height for t in ANNOTATION_TABLES}
     return ImportResult(
         annotator=annotator,
-        layer_dir=folder / "annotations" / "layers" / annotator,
+        layer_dir=folder / LAYERS_FOLDER / annotator,
         documents=imported,
         counts=counts,
         report=report,

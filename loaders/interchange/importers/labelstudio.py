@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from peacetalks.interchange._problems import fail_on, problem, read_utf8
+from peacetalks.interchange._problems import fail, fail_on, problem, read_utf8
 from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import check_span_texts
 from peacetalks.validation.report import Issue
@@ -39,8 +39,7 @@ def parse_label_studio(path: Path, *, user: str | None = None) -> list[ToolDocum
     try:
         data = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
-        fail_on([problem("label-studio-malformed", file, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})")])
-        return []
+        fail([problem("label-studio-malformed", file, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})")])
     tasks = data if isinstance(data, list) else [data]
     issues: list[Issue] = []
     docs: list[ToolDocument] = []

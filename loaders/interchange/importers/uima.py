@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import fail, fail_on, problem
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import check_span_texts
 from peacetalks.validation.report import Issue
@@ -55,7 +55,7 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
     """Read an XMI file (the TypeSystem.xml beside it, or ``typesystem``); raises ImportFailed."""
     ts_path = typesystem or find_typesystem(path)
     if ts_path is None:
-        fail_on(
+        fail(
             [
                 problem(
                     "uima-missing-typesystem",
@@ -66,7 +66,6 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
                 )
             ]
         )
-        return []
     import cassis  # imported here: it takes a third of a second, and only this format needs it
 
     try:
@@ -75,8 +74,7 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
         with path.open("rb") as fh:
             cas = cassis.load_cas_from_xmi(fh, typesystem=ts)
     except Exception as exc:  # cassis raises lxml, KeyError and ValueError on broken input
-        fail_on([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
-        return []
+        fail([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
     return [_document(cas, path)]
 
 
@@ -88,8 +86,7 @@ def parse_json(path: Path) -> list[ToolDocument]:
         with path.open("rb") as fh:
             cas = cassis.load_cas_from_json(fh)
     except Exception as exc:  # cassis raises JSON, KeyError and ValueError on broken input
-        fail_on([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
-        return []
+        fail([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
     return [_document(cas, path)]
 
 

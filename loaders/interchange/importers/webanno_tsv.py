@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peacetalks.interchange._problems import fail_on, problem, read_utf8
+from peacetalks.interchange._problems import fail, fail_on, problem, read_utf8
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import utf16_to_codepoints
 from peacetalks.interchange.importers.uima import SKIPPED_PREFIXES
@@ -170,7 +170,7 @@ def parse_webanno_tsv(path: Path) -> list[ToolDocument]:
     m = _FORMAT.match(first)
     if m is None or not m["version"].startswith("3"):
         found = m["version"] if m else repr(first[:40])
-        fail_on(
+        fail(
             [
                 problem(
                     "webanno-tsv-unsupported-version",

@@ -6,13 +6,13 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from peacetalks.schema.scheme import Scheme
+from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.validation.checks._issues import ROW, issues_from
 from peacetalks.validation.checks.references import key_hash, missing, repeated
 from peacetalks.validation.report import Issue
 
-# How many preceding mentions (by start) each NAME mention is compared with by shifting arrays; the
-# rarer crossings of mentions further apart are listed pair by pair (_distant_crossings).
+# How many preceding mentions (by start) each mention of a crossing-forbidden form (NAME) is compared
+# with by shifting arrays; the rarer crossings of mentions further apart are listed pair by pair (_distant_crossings).
 CROSSING_WINDOW = 8
 
 
@@ -51,7 +51,8 @@ def event_issues(events: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]
         value="__ctx",
         message=pl.format("context {} is not a PLOVER context code", pl.col("__ctx")),
     )
-    other = pl.col("realis") == "OTHER"
+    modal = scheme.modal_realis
+    other = pl.col("realis") == modal
     has_modality = pl.col("modality").is_not_null()
     issues += issues_from(
         events.filter(other & ~has_modality),
@@ -59,7 +60,7 @@ def event_issues(events: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]
         file=file,
         id_column="event_id",
         column="modality",
-        message=pl.lit("realis is OTHER, so a modality is required"),
+        message=pl.lit(f"realis is {modal}, so a modality is required"),
     ) + issues_from(
         events.filter(~other & has_modality),
         code="modality-mismatch",
@@ -68,7 +69,7 @@ def event_issues(events: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]
         column="modality",
         value="modality",
         message=pl.format(
-            "modality {} is only allowed with realis OTHER, not {}", pl.col("modality"), pl.col("realis")
+            f"modality {{}} is only allowed with realis {modal}, not {{}}", pl.col("modality"), pl.col("realis")
         ),
     )
     return issues
@@ -142,14 +143,17 @@ def argument_issues(
 
 def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]:
     issues: list[Issue] = []
-    nam = pl.col("mention_type") == "NAM"
+    name_type = scheme.name_mention_type
+    nam = pl.col("mention_type") == name_type
+    *first, last = scheme.entity_forms
+    forms = f"{', '.join(first)} or {last}" if first else last
     issues += issues_from(
         entities.filter(nam & pl.col("form").is_null()),
         code="form-mismatch",
         file=file,
         id_column="mention_id",
         column="form",
-        message=pl.lit("a NAM mention needs a form (NAME, DERIV or PART)"),
+        message=pl.lit(f"a {name_type} mention needs a form ({forms})"),
     ) + issues_from(
         entities.filter(~nam & pl.col("form").is_not_null()),
         code="form-mismatch",
@@ -157,7 +161,9 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
         id_column="mention_id",
         column="form",
         value="form",
-        message=pl.format("form {} is only for NAM mentions, this one is {}", pl.col("form"), pl.col("mention_type")),
+        message=pl.format(
+            f"form {{}} is only for {name_type} mentions, this one is {{}}", pl.col("form"), pl.col("mention_type")
+        ),
     )
     # Group by a hash of (doc_id, entity_id): mentions of one entity always share it, so every
     # conflicting entity is among the suspects; the exact grouping then runs on those rows only.
@@ -210,7 +216,8 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
             "another mention has the same span {}..{} and label {}", pl.col("start"), pl.col("end"), pl.col("label")
         ),
     )
-    issues += _crossing_issues(entities, file, among=pl.col("form").is_in(scheme.crossing_forbidden_forms))
+    forbidden = scheme.crossing_forbidden_forms
+    issues += _crossing_issues(entities, file, among=pl.col("form").is_in(forbidden), what="/".join(forbidden))
     return issues
 
 
@@ -266,8 +273,12 @@ def _distant_crossings(
     return earlier[cross], later[cross]
 
 
-def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = None) -> list[Issue]:
-    """NAME mentions (the rows ``among``) that partly overlap a NAME mention before them.
+def _crossing_issues(
+    names: pl.DataFrame, file: str, among: pl.Expr | None = None, what: str | None = None
+) -> list[Issue]:
+    """Mentions (the rows ``among``) that partly overlap one of them before them.
+
+    ``what`` names them in the message (default: the scheme's crossing_forbidden_forms).
 
     On integer arrays in (doc_id, start, end) order: "the k-th mention before, in the same
     document" is a shift by k masked where the document changes. Shifts up to CROSSING_WINDOW
@@ -291,6 +302,7 @@ def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = Non
     flagged = other >= 0
     if not flagged.any():
         return []
+    what = "/".join(load_scheme().crossing_forbidden_forms) if what is None else what
     failing = names.select(pl.col(ROW, "doc_id", "mention_id", "start", "end").gather(pl.Series(ordered[flagged])))
     failing = failing.with_columns(names["mention_id"].gather(pl.Series(other[flagged])).alias("__other"))
     return issues_from(
@@ -300,7 +312,7 @@ def _crossing_issues(names: pl.DataFrame, file: str, among: pl.Expr | None = Non
         id_column="mention_id",
         column="start",
         message=pl.format(
-            "NAME mention {}..{} crosses NAME mention {}; names may nest but not cross",
+            f"{what} mention {{}}..{{}} crosses {what} mention {{}}; names may nest but not cross",
             pl.col("start"),
             pl.col("end"),
             pl.col("__other"),
