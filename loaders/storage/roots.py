@@ -59,15 +59,18 @@ def resolve_root(root: Path | str | None) -> Path:
     return bundled_root() if root is None else Path(root)
 
 
-def corpus_root(root: Path | str | None = None, *, write: bool = False, start: Path | None = None) -> Path:
+def corpus_root(
+    root: Path | str | None = None, *, write: bool = False, start: Path | None = None, new: bool = False
+) -> Path:
     """The corpus folder a command works on: ``root`` if given, else the one found from ``start`` upwards.
 
     Without either, reading falls back to the bundled corpus and writing is refused; so is writing into
-    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``.
+    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``, unless ``new``
+    (ingesting the first article starts a corpus).
     """
     if root is not None:
         folder = Path(root)
-        if not is_corpus_root(folder):
+        if not new and not is_corpus_root(folder):
             what = "does not exist" if not folder.exists() else f"holds no {MARKER.as_posix()}"
             raise CorpusRootError("not-a-corpus", folder, f"{folder} is not a corpus folder: it {what}")
     else:

@@ -59,3 +59,10 @@ def test_the_corpus_of_an_installed_package_is_read_only(tmp_path: Path, monkeyp
     assert caught.value.code == "bundled-read-only"
     with pytest.raises(CorpusRootError):
         corpus_root(write=True, start=package / "_data" / "corpus")
+
+
+def test_a_new_corpus_may_be_started_in_a_given_folder(tmp_path: Path) -> None:
+    """Ingesting the first article starts a corpus: the folder need not be one yet, but must be named."""
+    assert corpus_root(tmp_path, write=True, new=True) == tmp_path
+    with pytest.raises(CorpusRootError):
+        corpus_root(write=True, new=True, start=tmp_path)
