@@ -51,7 +51,7 @@ def validate_cmd(
 
 
 def ingest_cmd(
-    path: Annotated[Path, typer.Argument(help="Article in the raw tagesschau form.", dir_okay=False)],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Article in the raw tagesschau form.", dir_okay=False)],
     source: Annotated[str, typer.Option(help="Outlet, e.g. tagesschau.", metavar="NAME")],
     published: Annotated[
         dt.datetime, typer.Option(help="Publication date.", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")

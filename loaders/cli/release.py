@@ -49,7 +49,7 @@ def release_cmd(
 
 
 def rehydrate_cmd(
-    release: Annotated[Path, typer.Argument(help="A stand-off release folder.", file_okay=False)],
+    release: Annotated[Path, typer.Argument(metavar="RELEASE", help="A stand-off release folder.", file_okay=False)],
     texts: Annotated[
         Path, typer.Option("--texts", help="Folder with local copies of the texts (*.txt).", metavar="PATH")
     ],
@@ -78,7 +78,9 @@ def _render(result: PublishResult) -> None:
 
 
 def publish_cmd(
-    dist: Annotated[Path, typer.Argument(help="A release folder built by 'peacetalks release'.", file_okay=False)],
+    dist: Annotated[
+        Path, typer.Argument(metavar="DIST", help="A release folder built by 'peacetalks release'.", file_okay=False)
+    ],
     repo: Annotated[
         str | None, typer.Option("--repo", help="Hub dataset repository ORG/NAME.", metavar="ORG/NAME")
     ] = None,
