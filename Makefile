@@ -20,11 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 # Rebuilding the same version with the same data leaves dist/v$(RELEASE_VERSION) as it is.
 RELEASE_VERSION ?= 0.1.0
 release: $(STAMP)
-	$(BIN)/peacetalks validate
-	$(BIN)/peacetalks release --version $(RELEASE_VERSION) --out dist
+	$(BIN)/peacetalks validate --root .
+	$(BIN)/peacetalks release --root . --version $(RELEASE_VERSION) --out dist
 
 validate: $(STAMP)
-	$(BIN)/peacetalks validate
+	$(BIN)/peacetalks validate --root .
 
 check: lint typecheck test
 

@@ -51,6 +51,7 @@ OTHER_GROUPS = (
     "ingest",
     "split settings",
     "load",
+    "corpus folder",
     "review",
     "scheme",
     "export",
@@ -324,6 +325,16 @@ _ALL: list[Code] = [
             ("revision-needs-hub", "a revision given for a source that is not a Hub repo"),
             ("texts-need-release", "local texts given for a source that is not a stand-off release"),
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
+        ],
+    ),
+    *_group(
+        "corpus folder",
+        ERROR,
+        [
+            ("not-a-corpus", "a folder named as the corpus that does not hold corpus/articles.parquet"),
+            ("no-corpus-found", "no corpus folder at or above the current directory, for a command that writes"),
+            ("bundled-read-only", "a write aimed at the corpus bundled with an installed package"),
+            ("no-data-card", "the corpus folder has no DATACARD.md to check or update"),
         ],
     ),
     # --- review -----------------------------------------------------------------------------

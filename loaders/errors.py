@@ -70,6 +70,13 @@ class PeaceTalksError(Exception):
         }
 
 
+class CorpusRootError(PeaceTalksError):
+    """No corpus folder where one was expected, or a write aimed at the read-only bundled corpus.
+
+    ``code`` is ``not-a-corpus``, ``no-corpus-found`` or ``bundled-read-only``; ``path`` the folder concerned.
+    """
+
+
 class SchemeError(PeaceTalksError):
     """The annotation scheme files are unreadable or inconsistent."""
 

@@ -1,25 +1,60 @@
-"""The ``peacetalks`` command line: parses options, calls one library function, renders it."""
+"""The ``peacetalks`` command line: parses options, calls one library function, renders it.
+
+Building the command line imports typer and the command modules only; each command imports the
+library when it runs, so ``peacetalks --help`` starts fast (tests/cli/test_startup.py checks which
+modules it imports). Help is click's plain layout: no rich import, no type noise.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from peacetalks.cli import cache, card, corpus, interchange, release, review, splits
 from peacetalks.cli import export as export_commands
 from peacetalks.cli._errors import error_lines
-from peacetalks.cli._render import err
+from peacetalks.cli._options import Group
+from peacetalks.cli._render import err, escape
 from peacetalks.errors import PeaceTalksError
 
 app = typer.Typer(
     name="peacetalks",
-    help="PeaceTalks-DE: validate, ingest, split, release and publish the corpus.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=Group,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        package = sys.modules["peacetalks"]  # the package this module belongs to, imported already
+
+        print(f"peacetalks {package.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,  # not bool | None: typer would build a pydantic adapter (0.4 s) to coerce None on every run
+        typer.Option(
+            "--version", help="Print the version of peacetalks and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """PeaceTalks-DE: validate, ingest, split, release and publish the corpus.
+
+    Every command that works on a corpus takes it as --root/-r PATH; without it, the nearest folder at or
+    above the current directory holding corpus/articles.parquet (commands that only read fall back to the
+    bundled corpus). Add --debug for a traceback.
+    """
+
+
 app.command("validate")(corpus.validate_cmd)
 app.command("ingest")(corpus.ingest_cmd)
 app.command("split")(splits.split_cmd)

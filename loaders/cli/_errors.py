@@ -57,6 +57,9 @@ _BY_CODE: dict[str, Hint] = {
     "value-not-in-scheme": lambda exc: "run 'peacetalks validate' to find the row",
     "missing-file": lambda exc: "run 'peacetalks validate' to check the corpus folder",
     "unreadable-file": lambda exc: "run 'peacetalks validate' to check the corpus folder",
+    # corpus folder
+    "no-corpus-found": lambda exc: "run the command inside a corpus folder, or name one with --root PATH",
+    "bundled-read-only": lambda exc: "run the command inside a corpus folder, or name one with --root PATH",
     # ingest
     "rebase-required": lambda exc: f"pass {flag(exc)} to move the annotations onto the new text",
     "no-kicker-split": lambda exc: f"give the kicker with {flag(exc)}",

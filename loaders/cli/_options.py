@@ -1,4 +1,8 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, each defined once, and the corpus folder they name.
+
+Help shows a metavar in capitals for every option that takes a value (``--root PATH``) and nothing
+for flags.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click import Context  # typer vendors click; its Context is what TyperGroup's methods take
+from typer.core import TyperGroup, TyperOption
 
 
 class OutputFormat(StrEnum):
@@ -14,18 +20,44 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-RootArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="Corpus folder with corpus/ and annotations/ (default: the bundled corpus).", show_default=False
-    ),
-]
 RootOpt = Annotated[
-    Path,
-    typer.Option("--root", help="Corpus folder to change (with corpus/ and annotations/).", file_okay=False),
+    Path | None,
+    typer.Option(
+        "--root",
+        "-r",
+        help="Corpus folder (default: the nearest one at or above the current directory; "
+        "commands that only read fall back to the bundled corpus).",
+        file_okay=False,
+        metavar="PATH",
+        show_default=False,
+    ),
 ]
 LayerOpt = Annotated[
     str | None,
-    typer.Option("--layer", help="An annotator layer under annotations/layers/ instead of gold."),
+    typer.Option("--layer", help="An annotator layer under annotations/layers/ instead of gold.", metavar="NAME"),
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Output format: text for people, json for programs.", metavar="[text|json]"),
+]
+
+
+class Group(TyperGroup):
+    """A command group whose help option defaults to False.
+
+    typer leaves the default of its help option at None, and coerces None for a bool through a pydantic
+    adapter: importing pydantic (about 0.3 s) on every run of a subcommand, before its own --help is seen.
+    """
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.default = False
+        return option
+
+
+def corpus_folder(root: Path | None, *, write: bool = False, new: bool = False) -> Path:
+    """The corpus folder a command works on (see ``peacetalks.storage.roots.corpus_root``)."""
+    from peacetalks.storage.roots import corpus_root
+
+    return corpus_root(root, write=write, new=new)

@@ -1,8 +1,54 @@
-"""Terminal output helpers: results go to stdout, messages to stderr."""
+"""Terminal output helpers: results go to stdout, messages to stderr.
+
+rich is imported on the first print, not when the command line is built, so ``peacetalks --help``
+does not pay for it.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _LazyConsole:
+    """A rich Console made on first use, with the given settings."""
+
+    def __init__(self, **settings: Any) -> None:
+        self._settings = settings
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._settings)
+        return getattr(self._console, name)
+
+
+out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+
+
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped, so square brackets in data print as they are."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def plural(n: int, nouns: str) -> str:
+    """``n`` and the noun, singular for 1: ``plural(1, "articles") == "1 article"``, ``plural(2, "entries")``.
+
+    ``nouns`` is the plural (as table names are); its singular drops ``-s``, or ``-ies`` for ``-y``.
+    """
+    if n == 1:
+        nouns = nouns[:-3] + "y" if nouns.endswith("ies") else nouns.removesuffix("s")
+    return f"{n} {nouns}"
+
+
+def plurals(counts: Mapping[str, int]) -> str:
+    """``{"articles": 1, "blocks": 23}`` as ``"1 article, 23 blocks"``."""
+    return ", ".join(plural(n, name) for name, n in counts.items())

@@ -6,16 +6,21 @@ import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from peacetalks.cli._render import err, out
+from peacetalks.cli._options import FormatOpt, Group, OutputFormat
+from peacetalks.cli._render import err, escape, out, plural
 
 if TYPE_CHECKING:
     from peacetalks.loading.cache import CacheEntry
 
 # peacetalks.loading.cache imports the loader (and with it datasets, ~1 s): each command imports it when it runs.
 
-app = typer.Typer(help="The Arrow cache of peacetalks.load(): list it, remove stale entries.", no_args_is_help=True)
+app = typer.Typer(
+    help="The Arrow cache of peacetalks.load(): list it, remove stale entries.",
+    no_args_is_help=True,
+    cls=Group,
+    rich_markup_mode=None,
+)
 
 
 def _size(n: int) -> str:
@@ -27,32 +32,34 @@ def _line(entry: CacheEntry) -> str:
 
 
 @app.command("list")
-def list_cmd(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
-) -> None:
+def list_cmd(fmt: FormatOpt = OutputFormat.text) -> None:
     """List the cache entries: current, stale (never read again) or incomplete."""
     from peacetalks.loading.cache import cache_entries
     from peacetalks.loading.load import cache_root
 
     entries = cache_entries()
-    if as_json:
+    if fmt is OutputFormat.json:
         out.print_json(json.dumps([e.to_dict() for e in entries]))
         return
     for entry in entries:
         out.print(_line(entry))
     total = sum(e.size_bytes for e in entries)
-    err.print(f"{len(entries)} entries, {_size(total)} in {escape(str(cache_root()))}")
+    err.print(f"{plural(len(entries), 'entries')}, {_size(total)} in {escape(str(cache_root()))}")
 
 
 @app.command("prune")
 def prune_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
+    fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Remove stale entries, and incomplete ones older than a day (interrupted builds)."""
     from peacetalks.loading.cache import prune_cache
 
     removed = prune_cache(dry_run=dry_run)
-    for entry in removed:
-        out.print(_line(entry))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps([e.to_dict() for e in removed]))
+    else:
+        for entry in removed:
+            out.print(_line(entry))
     verb = "would remove" if dry_run else "removed"
-    err.print(f"{verb} {len(removed)} entries, {_size(sum(e.size_bytes for e in removed))}")
+    err.print(f"{verb} {plural(len(removed), 'entries')}, {_size(sum(e.size_bytes for e in removed))}")

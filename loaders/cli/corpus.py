@@ -7,60 +7,93 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from peacetalks.cli._options import FormatOpt, LayerOpt, OutputFormat, RootArg, RootOpt
-from peacetalks.cli._render import err, out
-from peacetalks.ingest.ingest import DEFAULT_LICENSE, ingest
-from peacetalks.validation.validate import validate
+from peacetalks.cli._options import FormatOpt, LayerOpt, OutputFormat, RootOpt, corpus_folder
+from peacetalks.cli._render import err, escape, out, plural, plurals
+
+# Each command imports the library when it runs, so that building the command line (and --help) does not.
 
 
-def validate_cmd(root: RootArg = None, layer: LayerOpt = None, fmt: FormatOpt = OutputFormat.text) -> None:
+def validate_cmd(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Same as --root (kept for 'peacetalks validate PATH').",
+            hidden=True,
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOpt = None,
+    layer: LayerOpt = None,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
     """Check every table against the scheme and each other; list every problem. Never writes."""
-    report = validate(root, layer=layer)
+    if path is not None and root is not None:
+        raise typer.BadParameter("give the corpus folder once: either PATH or --root", param_hint="PATH")
+    folder = corpus_folder(root if path is None else path)
+    from peacetalks.validation.validate import validate
+
+    report = validate(folder, layer=layer)
     if fmt is OutputFormat.json:
         out.print_json(report.to_json())
     else:
         for issue in report.issues:
             out.print(escape(issue.render()))
-        checked = ", ".join(f"{n} {name}" for name, n in report.checked.items())
+        checked = plurals(report.checked)
         if report.valid:
             err.print(f"valid: {checked}")
         else:
             counts = ", ".join(f"{c} x{n}" for c, n in report.count_by_code().items())
-            err.print(f"invalid: {len(report.issues)} problem(s) ({escape(counts)}); checked {checked}")
+            err.print(f"invalid: {plural(len(report.issues), 'problems')} ({escape(counts)}); checked {checked}")
     if not report.valid:
         raise typer.Exit(1)
 
 
 def ingest_cmd(
-    path: Annotated[Path, typer.Argument(help="Article in the raw tagesschau form.", dir_okay=False)],
-    source: Annotated[str, typer.Option(help="Outlet, e.g. tagesschau.")],
-    published: Annotated[dt.datetime, typer.Option(help="Publication date, YYYY-MM-DD.", formats=["%Y-%m-%d"])],
-    root: RootOpt = Path("."),
-    url: Annotated[str | None, typer.Option(help="The article's URL, if known.")] = None,
-    license: Annotated[str, typer.Option("--license", help="Licence id from schema/scheme.yaml.")] = DEFAULT_LICENSE,
-    kicker: Annotated[str | None, typer.Option(help="The kicker, if the automatic split is wrong.")] = None,
-    story: Annotated[str | None, typer.Option(help="Story id grouping articles on one event (for splits).")] = None,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Article in the raw tagesschau form.", dir_okay=False)],
+    source: Annotated[str, typer.Option(help="Outlet, e.g. tagesschau.", metavar="NAME")],
+    published: Annotated[
+        dt.datetime, typer.Option(help="Publication date.", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")
+    ],
+    root: RootOpt = None,
+    url: Annotated[str | None, typer.Option(help="The article's URL, if known.", metavar="URL")] = None,
+    license: Annotated[
+        str | None,
+        typer.Option("--license", help="Licence id from schema/scheme.yaml (default: tagesschau-terms).", metavar="ID"),
+    ] = None,
+    kicker: Annotated[
+        str | None, typer.Option(help="The kicker, if the automatic split is wrong.", metavar="TEXT")
+    ] = None,
+    story: Annotated[
+        str | None, typer.Option(help="Story id grouping articles on one event (for splits).", metavar="ID")
+    ] = None,
     rebase: Annotated[bool, typer.Option("--rebase", help="Move annotations onto a changed text.")] = False,
 ) -> None:
     """Add an article to corpus/ (articles.parquet and blocks.parquet). Idempotent."""
+    folder = corpus_folder(root, write=True, new=True)  # the first article starts a corpus
+    from peacetalks.ingest.ingest import DEFAULT_LICENSE, ingest
+
     result = ingest(
         path,
-        root=root,
+        root=folder,
         source=source,
         published=published.date(),
         url=url,
-        license=license,
+        license=license or DEFAULT_LICENSE,
         kicker=kicker,
         story_id=story,
         rebase_annotations=rebase,
     )
     kinds = [b.kind for b in result.article.blocks]
-    out.print(
-        f"{result.status}: {result.doc_id} ({len(result.article.text)} characters, "
-        f"{kinds.count('paragraph')} paragraphs, {kinds.count('subheading')} subheadings)"
+    shape = plurals(
+        {
+            "characters": len(result.article.text),
+            "paragraphs": kinds.count("paragraph"),
+            "subheadings": kinds.count("subheading"),
+        }
     )
+    out.print(f"{result.status}: {result.doc_id} ({shape})")
     out.print(f"kicker: {escape(result.article.kicker)!s}\nheadline: {escape(result.article.headline)}")
     for where, ids in result.dropped.items():
         err.print(f"dropped from {where} (text changed under them): {', '.join(ids)}")

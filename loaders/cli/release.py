@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from peacetalks.cli._options import RootArg
-from peacetalks.cli._render import err, out
+from peacetalks.cli._options import RootOpt, corpus_folder
+from peacetalks.cli._render import err, escape, out, plural
 
 if TYPE_CHECKING:
     from peacetalks.release.publish import PublishResult
@@ -17,26 +16,30 @@ if TYPE_CHECKING:
 # The release modules import datasets and huggingface_hub (about a second): each command imports
 # them when it runs, so the other commands (validate, import, ...) start without them.
 
-OutOpt = Annotated[Path, typer.Option("--out", help="Folder that holds the release folders v<version>/.")]
+OutOpt = Annotated[
+    Path, typer.Option("--out", help="Folder that holds the release folders v<version>/.", metavar="PATH")
+]
 
 
 def release_cmd(
-    version: Annotated[str, typer.Option("--version", help="The release version, MAJOR.MINOR.PATCH.")],
-    root: RootArg = None,
+    version: Annotated[str, typer.Option("--version", help="The release version, MAJOR.MINOR.PATCH.", metavar="X.Y.Z")],
+    root: RootOpt = None,
     out_dir: OutOpt = Path("dist"),
     include_text: Annotated[
         bool, typer.Option("--include-text", help="Include texts whose licence forbids redistribution (private use).")
     ] = False,
     previous: Annotated[
-        Path | None, typer.Option("--previous", help="An earlier release folder to compare with (e.g. a checkout).")
+        Path | None,
+        typer.Option("--previous", help="An earlier release folder to compare with (e.g. a checkout).", metavar="PATH"),
     ] = None,
 ) -> None:
     """Validate the corpus and build release VERSION (Hub layout) into OUT/vVERSION/."""
+    folder = corpus_folder(root)
     from peacetalks.release.build import build_release
 
-    result = build_release(root, version, out_dir, include_text=include_text, previous=previous)
+    result = build_release(folder, version, out_dir, include_text=include_text, previous=previous)
     state = "unchanged (identical rebuild)" if result.unchanged else "built"
-    out.print(f"{state}: {result.folder} ({len(result.files)} files)")
+    out.print(f"{state}: {result.folder} ({plural(len(result.files), 'files')})")
     for config, splits in result.split_sizes.items():
         sizes = ", ".join(f"{split} {n}" for split, n in splits.items()) or "no rows"
         err.print(f"  {config}: {sizes}")
@@ -46,9 +49,11 @@ def release_cmd(
 
 
 def rehydrate_cmd(
-    release: Annotated[Path, typer.Argument(help="A stand-off release folder.", file_okay=False)],
-    texts: Annotated[Path, typer.Option("--texts", help="Folder with local copies of the texts (*.txt).")],
-    out_dir: Annotated[Path, typer.Option("--out", help="New folder for the release with texts.")],
+    release: Annotated[Path, typer.Argument(metavar="RELEASE", help="A stand-off release folder.", file_okay=False)],
+    texts: Annotated[
+        Path, typer.Option("--texts", help="Folder with local copies of the texts (*.txt).", metavar="PATH")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="New folder for the release with texts.", metavar="PATH")],
 ) -> None:
     """Fill the texts of a stand-off release in from local copies whose sha256 matches."""
     from peacetalks.release.build import rehydrate_release
@@ -73,9 +78,15 @@ def _render(result: PublishResult) -> None:
 
 
 def publish_cmd(
-    dist: Annotated[Path, typer.Argument(help="A release folder built by 'peacetalks release'.", file_okay=False)],
-    repo: Annotated[str | None, typer.Option("--repo", help="Hub dataset repository ORG/NAME.")] = None,
-    to: Annotated[Path | None, typer.Option("--to", help="A local git repository instead of the Hub.")] = None,
+    dist: Annotated[
+        Path, typer.Argument(metavar="DIST", help="A release folder built by 'peacetalks release'.", file_okay=False)
+    ],
+    repo: Annotated[
+        str | None, typer.Option("--repo", help="Hub dataset repository ORG/NAME.", metavar="ORG/NAME")
+    ] = None,
+    to: Annotated[
+        Path | None, typer.Option("--to", help="A local git repository instead of the Hub.", metavar="PATH")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added, changed, deleted.")] = False,
     private: Annotated[bool, typer.Option("--private", help="Create the Hub repository as private.")] = False,
 ) -> None:

@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from peacetalks.cli._options import FormatOpt, OutputFormat
-from peacetalks.cli._render import err, out
-from peacetalks.review.adjudicate import adjudicate, describe
-from peacetalks.review.agreement import KINDS, AgreementReport, agreement
-from peacetalks.review.gold_history import restore
-from peacetalks.storage.layers import GOLD
-from peacetalks.storage.roots import resolve_root
+from peacetalks.cli._options import FormatOpt, OutputFormat, RootOpt, corpus_folder
+from peacetalks.cli._render import err, escape, out, plural, plurals
+
+if TYPE_CHECKING:
+    from peacetalks.review.agreement import AgreementReport
 
 
-class LayerKind(StrEnum):
+class Kind(StrEnum):
+    """``peacetalks.review.agreement.KINDS``: the kinds of annotation compared (a test compares)."""
+
     entities = "entities"
     events = "events"
     stances = "stances"
-
-
-RootOption = Annotated[
-    Path | None,
-    typer.Option("--root", help="Corpus folder (default: the bundled corpus).", file_okay=False, show_default=False),
-]
 
 
 def _num(value: float | None) -> str:
@@ -37,6 +28,8 @@ def _num(value: float | None) -> str:
 
 
 def render_agreement(report: AgreementReport) -> None:
+    from rich.table import Table
+
     for kind in report.kinds:
         table = Table(title=f"{kind.kind}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)")
         for column in (
@@ -76,16 +69,23 @@ def render_agreement(report: AgreementReport) -> None:
 def agree_cmd(
     a: Annotated[str, typer.Argument(metavar="A", help="Reference layer under annotations/layers/, or 'gold'.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Compared layer under annotations/layers/, or 'gold'.")],
-    layer: Annotated[
-        list[LayerKind] | None,
-        typer.Option("--layer", help="Compare only this kind of annotation (repeatable; default: all three)."),
+    kind: Annotated[
+        list[Kind] | None,
+        typer.Option(
+            "--kind",
+            help="Compare only this kind of annotation (repeatable; default: all three).",
+            metavar="[entities|events|stances]",
+        ),
     ] = None,
     fmt: FormatOpt = OutputFormat.text,
-    root: RootOption = None,
+    root: RootOpt = None,
 ) -> None:
     """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes."""
-    kinds = [k.value for k in layer] if layer else list(KINDS)
-    report = agreement(root, a, b, kinds=kinds)
+    folder = corpus_folder(root)
+    from peacetalks.review.agreement import KINDS, agreement
+
+    kinds = [k.value for k in kind] if kind else list(KINDS)
+    report = agreement(folder, a, b, kinds=kinds)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -95,7 +95,10 @@ def agree_cmd(
 def adjudicate_cmd(
     a: Annotated[str | None, typer.Argument(metavar="A", help="First annotator layer.", show_default=False)] = None,
     b: Annotated[str | None, typer.Argument(metavar="B", help="Second annotator layer.", show_default=False)] = None,
-    into: Annotated[str, typer.Option("--into", help="Where the merge goes: 'gold' or a layer name.")] = GOLD,
+    into: Annotated[
+        str | None,
+        typer.Option("--into", help="Where the merge goes: 'gold' (the default) or a layer name.", metavar="NAME"),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing, different target (it is backed up first).")
     ] = False,
@@ -103,25 +106,34 @@ def adjudicate_cmd(
         bool, typer.Option("--restore", help="Put the newest backup of the target back (or --backup NAME).")
     ] = False,
     backup_name: Annotated[
-        str | None, typer.Option("--backup", help="With --restore: the backup folder name to restore.")
+        str | None, typer.Option("--backup", help="With --restore: the backup folder name to restore.", metavar="NAME")
     ] = None,
     fmt: FormatOpt = OutputFormat.text,
-    root: RootOption = None,
+    root: RootOpt = None,
 ) -> None:
     """Merge two layers into gold; conflicts go to annotations/review/A--B.yaml for a decision.
 
     Exit code 1 while conflicts are undecided. Re-run after deciding them to complete the merge.
     """
-    folder = resolve_root(root)
+    if not restore_ and (a is None or b is None):
+        raise typer.BadParameter("name two layers A and B (or pass --restore)")
+    folder = corpus_folder(root, write=True)
+    from peacetalks.storage.layers import GOLD
+
+    target = into or GOLD
     if restore_:
-        done = restore(folder, into, backup_name)
+        from peacetalks.review.gold_history import restore
+
+        done = restore(folder, target, backup_name)
         err.print(f"restored {done.target} from {done.restored_from}")
         if done.previous_saved_to:
             err.print(f"the replaced {done.target} is kept in {done.previous_saved_to}")
         return
-    if a is None or b is None:
-        raise typer.BadParameter("name two layers A and B (or pass --restore)")
-    result = adjudicate(folder, a, b, into=into, force=force)
+    assert a is not None
+    assert b is not None
+    from peacetalks.review.adjudicate import adjudicate, describe
+
+    result = adjudicate(folder, a, b, into=target, force=force)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -130,8 +142,10 @@ def adjudicate_cmd(
             out.print(escape(f"[{mark}] {describe(conflict)}"))
         for note in result.notes:
             err.print(f"note: {escape(note)}")
-    agreed = ", ".join(f"{n} {kind}" for kind, n in result.agreed.items())
-    err.print(f"agreed: {agreed}; conflicts: {len(result.conflicts)} ({len(result.pending)} undecided)")
+    err.print(
+        f"agreed: {plurals(result.agreed)}; "
+        f"{plural(len(result.conflicts), 'conflicts')} ({len(result.pending)} undecided)"
+    )
     if result.status == "pending":
         err.print(f"decide every conflict in {result.review_file}, then run this command again")
         raise typer.Exit(1)

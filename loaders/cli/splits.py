@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from peacetalks.cli._options import RootOpt
-from peacetalks.cli._render import err, out
-from peacetalks.ingest.splits import GROUP_BY, split_corpus
+from peacetalks.cli._options import RootOpt, corpus_folder
+from peacetalks.cli._render import err, out, plural
+
+
+class GroupBy(StrEnum):
+    """``peacetalks.ingest.splits.GROUP_BY``, spelled out: --help does not import the library (a test compares)."""
+
+    story = "story"
+    doc = "doc"
 
 
 def _ratios(value: str | None) -> tuple[float, float, float] | None:
@@ -25,15 +31,22 @@ def _ratios(value: str | None) -> tuple[float, float, float] | None:
 
 
 def split_cmd(
-    root: RootOpt = Path("."),
+    root: RootOpt = None,
     seed: Annotated[
-        int | None, typer.Option(help="Seed of the keyed hash (default: the recorded one, else 0).")
+        int | None, typer.Option(help="Seed of the keyed hash (default: the recorded one, else 0).", metavar="N")
     ] = None,
     ratios: Annotated[
-        str | None, typer.Option(help="train,validation,test shares (default: the recorded ones, else 0.8,0.1,0.1).")
+        str | None,
+        typer.Option(
+            help="train,validation,test shares (default: the recorded ones, else 0.8,0.1,0.1).",
+            metavar="TRAIN,VALIDATION,TEST",
+        ),
     ] = None,
     group_by: Annotated[
-        str | None, typer.Option(help=f"Keep together articles of one: {' or '.join(GROUP_BY)} (default: story).")
+        GroupBy | None,
+        typer.Option(
+            help="Keep together the articles of one story, or split by doc (default: story).", metavar="[story|doc]"
+        ),
     ] = None,
     reassign: Annotated[
         bool, typer.Option("--reassign", help="Reassign every article; moves stored ones, logged in splits.yaml.")
@@ -41,12 +54,20 @@ def split_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the assignment without writing it.")] = False,
 ) -> None:
     """Assign every article to a split (corpus/splits.parquet); stored assignments never move."""
+    folder = corpus_folder(root, write=not dry_run)
+    from peacetalks.ingest.splits import split_corpus
+
     result = split_corpus(
-        root, seed=seed, ratios=_ratios(ratios), group_by=group_by, reassign=reassign, dry_run=dry_run
+        folder,
+        seed=seed,
+        ratios=_ratios(ratios),
+        group_by=None if group_by is None else group_by.value,
+        reassign=reassign,
+        dry_run=dry_run,
     )
     s = result.settings
     for name, (n, groups) in result.counts().items():
-        out.print(f"{name}: {n} article(s) in {groups} group(s)")
+        out.print(f"{name}: {plural(n, 'articles')} in {plural(groups, 'groups')}")
     err.print(
         f"{result.added} added, {result.kept} kept, {result.moved} moved, {result.removed} removed "
         f"(seed {s.seed}, ratios {','.join(f'{r:g}' for r in s.ratios)}, grouped by {s.group_by})"
@@ -58,5 +79,5 @@ def split_cmd(
     elif result.reassigned:
         err.print(
             f"changelog: Splits reassigned (seed {s.seed}, ratios {','.join(f'{r:g}' for r in s.ratios)}): "
-            f"{result.moved} article(s) moved. Add this line to CHANGELOG.md."
+            f"{plural(result.moved, 'articles')} moved. Add this line to CHANGELOG.md."
         )

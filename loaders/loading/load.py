@@ -2,9 +2,9 @@
 
 Sources, tried in this order:
 
-- ``None``: the working tree when run inside a checkout (the nearest folder at or above the
-  current directory holding ``corpus/articles.parquet`` and ``schema/scheme.yaml``), else the
-  corpus bundled in the installed package;
+- ``None``: the corpus folder around the current directory (the nearest folder at or above it
+  holding ``corpus/articles.parquet``, see ``peacetalks.storage.roots.find_corpus_root``), else
+  the corpus bundled in the installed package;
 - a folder holding ``corpus/articles.parquet``: that corpus folder;
 - a folder holding ``README.md`` and ``data/``: a built release, read with
   ``datasets.load_dataset(folder, name=config)``;
@@ -42,7 +42,7 @@ from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_piec
 from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
-from peacetalks.storage.roots import bundled_root
+from peacetalks.storage.roots import bundled_root, find_corpus_root
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
@@ -62,19 +62,10 @@ class Source:
         return Path(self.location)
 
 
-def find_checkout(start: Path | None = None) -> Path | None:
-    """The nearest folder at or above ``start`` (default: the current directory) that is a checkout."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "corpus" / "articles.parquet").is_file() and (folder / "schema" / "scheme.yaml").is_file():
-            return folder
-    return None
-
-
 def resolve_source(source: str | os.PathLike[str] | None, revision: str | None = None) -> Source:
     """Which kind of source ``source`` names (see the module docstring)."""
     if source is None:
-        kind_root = find_checkout() or bundled_root()
+        kind_root = find_corpus_root() or bundled_root()
         found = Source("corpus", str(kind_root))
     else:
         path = Path(source)

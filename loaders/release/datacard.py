@@ -13,10 +13,13 @@ from typing import Any
 
 import polars as pl
 
+from peacetalks.errors import ReleaseError
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
 from peacetalks.storage.parquet import read_table, write_text_atomic
-from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.roots import is_packaged, resolve_root
+
+CARD_NAME = "DATACARD.md"  # the data card, at the top of a corpus folder (a checkout)
 
 _BLOCK = re.compile(
     r"(<!-- BEGIN GENERATED: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED: (?P=name) -->)", re.DOTALL
@@ -172,9 +175,28 @@ def _render_card(card: str, root: Path, sections: Mapping[str, Generator]) -> st
     return _BLOCK.sub(replace, card)
 
 
+def card_file(root: Path | str | None = None) -> Path:
+    """The data card of the corpus at ``root``: ``ROOT/DATACARD.md``."""
+    return resolve_root(root) / CARD_NAME
+
+
+def _read_card(card_path: Path, root: Path | str | None) -> str:
+    try:
+        return card_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        folder = resolve_root(root)
+        why = (
+            "the corpus bundled with an installed package carries no data card (it belongs to the source "
+            "checkout, with the annotator layers and review files its agreement sections are computed from)"
+            if card_path == card_file(folder) and is_packaged(folder)
+            else "the file does not exist"
+        )
+        raise ReleaseError("no-data-card", f"no data card: {why}", path=str(card_path)) from None
+
+
 def stale_sections(card_path: Path, root: Path | str | None = None) -> list[str]:
     """Names of generated sections whose content differs from what the data gives now."""
-    card = card_path.read_text(encoding="utf-8")
+    card = _read_card(card_path, root)
     folder = resolve_root(root)
     fresh = _render_card(card, folder, generators())
     old = {m["name"]: m["body"] for m in _BLOCK.finditer(card)}
@@ -186,6 +208,6 @@ def update_card(card_path: Path, root: Path | str | None = None) -> list[str]:
     """Rewrite the generated sections in place (atomically); returns the names that changed."""
     changed = stale_sections(card_path, root)
     if changed:
-        card = card_path.read_text(encoding="utf-8")
+        card = _read_card(card_path, root)
         write_text_atomic(card_path, _render_card(card, resolve_root(root), generators()))
     return changed

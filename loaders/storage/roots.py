@@ -1,10 +1,19 @@
-"""Where corpora live: the bundled corpus, a checkout's working tree, or a given folder."""
+"""Where corpora live: the bundled corpus, the corpus folder around the current directory, or a given folder.
+
+A corpus folder is one holding ``corpus/articles.parquet``. Commands find theirs as git finds its
+repository: the nearest such folder at or above the current directory (:func:`find_corpus_root`);
+:func:`corpus_root` adds the fallback to the bundled corpus for reading and refuses to write into the
+read-only corpus inside an installed package.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from peacetalks.errors import CorpusRootError
+
 _HERE = Path(__file__).resolve().parent.parent  # the package folder (loaders/, or peacetalks/ in a wheel)
+MARKER = Path("corpus", "articles.parquet")  # what makes a folder a corpus folder
 
 
 def bundled_root() -> Path:
@@ -19,9 +28,56 @@ def bundled_root() -> Path:
     return _HERE.parent
 
 
+def is_packaged(folder: Path) -> bool:
+    """Whether ``folder`` is the corpus inside an installed package (read-only: a reinstall replaces it)."""
+    return folder.resolve() == (_HERE / "_data").resolve()
+
+
 def is_corpus_root(folder: Path) -> bool:
-    return (folder / "corpus").is_dir() and (folder / "annotations").is_dir()
+    return (folder / MARKER).is_file()
+
+
+def find_corpus_root(start: Path | None = None) -> Path | None:
+    """The nearest corpus folder at or above ``start`` (default: the current directory), or None."""
+    here = (start or Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents) if is_corpus_root(folder)), None)
 
 
 def resolve_root(root: Path | str | None) -> Path:
     return bundled_root() if root is None else Path(root)
+
+
+def corpus_root(
+    root: Path | str | None = None, *, write: bool = False, start: Path | None = None, new: bool = False
+) -> Path:
+    """The corpus folder a command works on: ``root`` if given, else the one found from ``start`` upwards.
+
+    Without either, reading falls back to the bundled corpus and writing is refused; so is writing into
+    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``, unless ``new``
+    (ingesting the first article starts a corpus).
+    """
+    if root is not None:
+        folder = Path(root)
+        if not new and not is_corpus_root(folder):
+            what = "does not exist" if not folder.exists() else f"holds no {MARKER.as_posix()}"
+            raise CorpusRootError("not-a-corpus", f"not a corpus folder: it {what}", path=str(folder))
+    else:
+        found = find_corpus_root(start)
+        if found is None:
+            here = (start or Path.cwd()).resolve()
+            if write:
+                raise CorpusRootError(
+                    "no-corpus-found",
+                    f"no corpus folder here or above (none holds {MARKER.as_posix()}), "
+                    "and the bundled corpus is read-only",
+                    path=str(here),
+                )
+            return bundled_root()
+        folder = found
+    if write and is_packaged(folder):
+        raise CorpusRootError(
+            "bundled-read-only",
+            "this is the corpus bundled with the installed package; it is read-only",
+            path=str(folder),
+        )
+    return folder

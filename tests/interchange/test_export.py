@@ -161,7 +161,7 @@ def test_cli_export_prints_the_written_files(root: Path, tmp_path: Path) -> None
     runner = CliRunner()
     result = runner.invoke(app, ["export", "conll2003", str(tmp_path / "a.conll"), "--root", str(root)])
     assert result.exit_code == 0, result.output
-    assert "conll2003: 1 document(s) (3 entities, 2 events, 3 event_arguments, 1 stances)" in result.output
+    assert "conll2003: 1 document (3 entities, 2 events, 3 event_arguments, 1 stance)" in result.output
     assert runner.invoke(app, ["export", "docx", str(tmp_path / "a"), "--root", str(root)]).exit_code == 2
 
 

@@ -131,8 +131,8 @@ def test_cli_import_reports_counts_and_validity(corpus_dir: Path, tmp_path: Path
     runner = CliRunner()
     res = runner.invoke(app, ["import", "brat", str(ann), "--annotator", "anna", "--root", str(corpus_dir)])
     assert res.exit_code == 0, res.output
-    assert "imported 1 document(s)" in res.stdout
-    assert "3 entities, 1 events, 2 event_arguments, 0 stances" in res.stdout
+    assert "imported 1 document into" in res.stdout
+    assert "3 entities, 1 event, 2 event_arguments, 0 stances" in res.stdout
 
 
 def test_cli_import_failure_lists_file_and_line(corpus_dir: Path, tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ def test_webanno_tsv_slot_feature_imports_through_the_cli(tmp_path: Path) -> Non
     args = ["import", "webanno-tsv", str(tsv), "--annotator", "inception", "--root", str(root)]
     args += ["--mapping", str(MAPPINGS / "webanno-tsv.yaml"), "--doc", "slot-test"]
     res = CliRunner().invoke(app, args)
-    assert "imported 1 document(s)" in res.stdout
+    assert "imported 1 document into" in res.stdout
     events = read_table(root, EVENTS, "inception")
     assert events.select("trigger_text", "category").rows() == [("This", "CONSULT")]
 

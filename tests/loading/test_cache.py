@@ -93,15 +93,15 @@ def test_cli_lists_and_prunes(corpus_dir: Path) -> None:
     _shrink_entities(corpus_dir)
     peacetalks.load("entities", "train", source=corpus_dir)
     runner = CliRunner()
-    listed = runner.invoke(app, ["cache", "list", "--json"])
+    listed = runner.invoke(app, ["cache", "list", "--format", "json"])
     assert listed.exit_code == 0, listed.output
     assert sorted(e["state"] for e in json.loads(listed.stdout)) == ["current", "stale"]
     dry = runner.invoke(app, ["cache", "prune", "--dry-run"])
     assert dry.exit_code == 0
     assert dry.stdout.startswith("stale")
-    assert "would remove 1 entries" in dry.stderr
+    assert "would remove 1 entry" in dry.stderr
     assert len(cache_entries()) == 2
     pruned = runner.invoke(app, ["cache", "prune"])
     assert pruned.exit_code == 0
-    assert "removed 1 entries" in pruned.stderr
+    assert "removed 1 entry" in pruned.stderr
     assert _states() == [("entities", "current")]

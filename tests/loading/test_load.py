@@ -12,8 +12,8 @@ import pytest
 import peacetalks
 from peacetalks.errors import LoadError
 from peacetalks.loading.configs import build_config, features
-from peacetalks.loading.load import cache_root, find_checkout, resolve_source
-from peacetalks.storage.roots import bundled_root
+from peacetalks.loading.load import cache_root, resolve_source
+from peacetalks.storage.roots import bundled_root, find_corpus_root
 
 
 @pytest.fixture(autouse=True)
@@ -75,14 +75,14 @@ def test_release_folder_is_read_with_load_dataset(tmp_path: Path, corpus_dir: Pa
     assert ds.features["label"].names == list(peacetalks.load_scheme().entity_labels)
 
 
-def test_default_source_is_the_checkout_when_run_inside_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_source_is_the_corpus_folder_around_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "articles.parquet").write_bytes(b"")
-    (tmp_path / "schema").mkdir()
-    (tmp_path / "schema" / "scheme.yaml").write_text("version: 0\n", encoding="utf-8")
     (tmp_path / "deep").mkdir()
     monkeypatch.chdir(tmp_path / "deep")
-    assert find_checkout() == tmp_path
+    assert find_corpus_root() == tmp_path
     assert resolve_source(None).location == str(tmp_path)
 
 

@@ -58,7 +58,16 @@ def test_wheel_in_fresh_venv_validates_the_bundled_corpus(tmp_path: Path) -> Non
     subprocess.run([*install, "--no-deps", str(wheel)], check=True)
     run = subprocess.run([str(venv / "bin" / "peacetalks"), "validate"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stderr.startswith("valid: 1 articles")
+    assert run.stderr.startswith("valid: 1 article, ")
+    card = subprocess.run(
+        [str(venv / "bin" / "peacetalks"), "card", "--check"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert card.returncode == 1
+    assert (
+        "[no-data-card] no data card: the corpus bundled with an installed package carries no data card"
+        in (card.stderr.splitlines()[0])
+    )
+    assert "Traceback" not in card.stderr
     where = subprocess.run(
         [str(python), "-c", "import peacetalks.storage.roots as p; print(p.bundled_root())"],
         capture_output=True,

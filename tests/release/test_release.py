@@ -223,11 +223,22 @@ def test_an_interrupted_release_leaves_no_folder(
 
 def test_cli_release_builds_and_reports(v2_root: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["release", "--version", "0.1.0", str(v2_root), "--out", str(tmp_path / "dist")])
+    ok = runner.invoke(app, ["release", "--version", "0.1.0", "--root", str(v2_root), "--out", str(tmp_path / "dist")])
     assert ok.exit_code == 0, ok.output
     assert f"built: {tmp_path / 'dist' / 'v0.1.0'}" in ok.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "peacetalks", "release", "--version", "0.1", str(v2_root), "--out", str(tmp_path / "d")],
+        [
+            sys.executable,
+            "-m",
+            "peacetalks",
+            "release",
+            "--version",
+            "0.1",
+            "-r",
+            str(v2_root),
+            "--out",
+            str(tmp_path / "d"),
+        ],
         capture_output=True,
         text=True,
         check=False,

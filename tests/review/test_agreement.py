@@ -119,7 +119,7 @@ def test_cli_agree_prints_one_table_per_layer_and_json(root: Path) -> None:
     assert "entities: ann-a (A, reference) vs ann-b (B)" in result.output
     assert "stances: attributes of matched items" in result.output
     result = runner.invoke(
-        app, ["agree", "ann-a", "ann-b", "--root", str(root), "--layer", "events", "--format", "json"]
+        app, ["agree", "ann-a", "ann-b", "--root", str(root), "--kind", "events", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -93,7 +94,8 @@ def test_cli_reports_counts_and_says_when_a_split_is_empty(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["split", "--root", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "1 added, 0 kept, 0 moved, 0 removed" in result.output
-    counts = [line for line in result.output.splitlines() if " article(s) in " in line]
+    counts = [line for line in result.output.splitlines() if re.match(r"\w+: \d+ articles? in \d+ groups?$", line)]
+    assert len(counts) == 3
     assert sum(int(line.split(": ")[1].split()[0]) for line in counts) == 1
     assert (
         sum(
