@@ -9,8 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from peacetalks.errors import ValidationFailed
 from peacetalks.release.build import build_release
-from peacetalks.schema.tables import ALL_TABLES
+from peacetalks.schema.tables import ALL_TABLES, ENTITIES, STANCES
+from peacetalks.storage.parquet import write_tables
+from peacetalks.validation.validate import validate
 from tests.release._corpora import write_v2
 
 
@@ -38,3 +41,21 @@ def test_a_release_reads_each_corpus_table_once(tmp_path: Path, monkeypatch: pyt
     build_release(root, "0.1.0", tmp_path / "dist")
     of_root = sorted(r for r in reads if r.startswith(str(root)))
     assert of_root == sorted(str(t.path(root)) for t in ALL_TABLES)
+
+
+@pytest.mark.parametrize("broken", ["missing", "unreadable", "span"])
+def test_a_release_refuses_with_the_issues_validate_reports(tmp_path: Path, broken: str) -> None:
+    """Validating the frames read once gives the report validate(root) gives, read problems included."""
+    root = write_v2(tmp_path / "corpus")
+    if broken == "missing":
+        STANCES.path(root).unlink()
+    elif broken == "unreadable":
+        STANCES.path(root).write_bytes(b"not parquet")
+    else:
+        write_tables(root, {ENTITIES: pl.read_parquet(ENTITIES.path(root)).with_columns(pl.lit(999).alias("end"))})
+    expected = validate(root)
+    assert not expected.valid
+    with pytest.raises(ValidationFailed) as exc:
+        build_release(root, "0.1.0", tmp_path / "dist")
+    columns = ["file", "row", "doc_id", "column", "code"]
+    assert exc.value.report.flatten(columns) == expected.flatten(columns)
