@@ -325,6 +325,7 @@ _ALL: list[Code] = [
             ("revision-needs-hub", "a revision given for a source that is not a Hub repo"),
             ("texts-need-release", "local texts given for a source that is not a stand-off release"),
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
+            ("cannot-rehydrate", "a text field of a release's config that no rule fills in from the local texts"),
         ],
     ),
     *_group(

@@ -86,6 +86,7 @@ _BY_CODE: dict[str, Hint] = {
     ),
     "version-exists": lambda exc: f"choose a version above {exc.data.get('version')}",
     "output-exists": lambda exc: "choose a new --out folder",
+    "cannot-rehydrate": lambda exc: "rebuild the release with 'peacetalks rehydrate', which rebuilds every config",
     "release-modified": lambda exc: "rebuild the release with 'peacetalks release'",
     "tag-exists": lambda exc: "publish a new version: build it with 'peacetalks release --version ...'",
     "parent-moved": lambda exc: "someone committed meanwhile; run the publish again",

@@ -14,7 +14,8 @@ article (``documents``, ``tokens``), never onto mentions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,14 @@ from peacetalks.ingest.splits import current_splits
 from peacetalks.schema.features import STRING, label_names, table_features
 from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, Table
 from peacetalks.storage.parquet import read_table
 
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "events", "stances", "tokens")
 DEFAULT_CONFIG = "documents"
 TOKEN_OPTIONS = ("tagset", "mention_types")
+# Where a config's tables come from: a corpus folder (read when asked for) or frames read already.
+Reader = Callable[[Table], pl.DataFrame]
 
 
 def check_config(config: str, options: dict[str, Any]) -> None:
@@ -139,6 +142,19 @@ def _read(root: Path, table: Table) -> pl.DataFrame:
         ) from None
 
 
+def _frames_reader(frames: Mapping[Table, pl.DataFrame]) -> Reader:
+    """Read from ``frames``: an absent annotation table is empty, an absent corpus table an error."""
+
+    def read(table: Table) -> pl.DataFrame:
+        if table in frames:
+            return frames[table]
+        if table.folder == "annotations":
+            return pl.DataFrame(schema=table.polars_schema())
+        raise LoadError("missing-table", f"the frames hold no {table.relpath()}")
+
+    return read
+
+
 def _one_array(column: pa.ChunkedArray) -> pa.Array:
     """The column as one Array; no copy when it is one chunk already (``combine_chunks`` copies even then)."""
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
@@ -197,15 +213,15 @@ def _list_array(
     return pa.LargeListArray.from_arrays(pa.array(offsets), values).cast(pa.list_(value_type))
 
 
-def _arguments(root: Path, s: Scheme, events: pl.DataFrame, value_type: pa.StructType) -> pa.Array:
-    args = encode_labels(_read(root, ARGUMENTS), ARGUMENTS.name, s)
+def _arguments(read: Reader, s: Scheme, events: pl.DataFrame, value_type: pa.StructType) -> pa.Array:
+    args = encode_labels(read(ARGUMENTS), ARGUMENTS.name, s)
     return list_column(events, args, ["doc_id", "event_id"], value_type)
 
 
-def _events_table(root: Path, s: Scheme, feats: Features, events: pl.DataFrame) -> pa.Table:
+def _events_table(read: Reader, s: Scheme, feats: Features, events: pl.DataFrame) -> pa.Table:
     """The ``events`` config for the (label-encoded) ``events`` rows, in their order, with arguments."""
     schema = feats.arrow_schema
-    args = _arguments(root, s, events, schema.field("arguments").type.value_type)
+    args = _arguments(read, s, events, schema.field("arguments").type.value_type)
     flat = events.select([f.name for f in schema if f.name != "arguments"]).to_arrow()
     columns = [args if f.name == "arguments" else flat[f.name].cast(f.type) for f in schema]
     return pa.Table.from_arrays(columns, schema=schema)
@@ -221,9 +237,9 @@ def _position(parents: pl.DataFrame, keys: list[str]) -> pl.Expr:
     return _key(keys).replace_strict(lookup, pl.int_range(lookup.len(), dtype=pl.UInt32, eager=True), default=None)
 
 
-def _stances(root: Path, s: Scheme) -> pl.DataFrame:
-    stances = encode_labels(_read(root, STANCES), STANCES.name, s)
-    holders = _read(root, ENTITIES).select(
+def _stances(read: Reader, s: Scheme) -> pl.DataFrame:
+    stances = encode_labels(read(STANCES), STANCES.name, s)
+    holders = read(ENTITIES).select(
         "doc_id",
         pl.col("mention_id").alias("holder_mention_id"),
         pl.col("text").alias("holder_text"),
@@ -293,7 +309,7 @@ def _place(child: pl.DataFrame, parents: pl.DataFrame, keys: list[str], split: n
 
 
 def _documents_pieces(
-    root: Path, articles: pl.DataFrame, splits: pl.DataFrame, s: Scheme, feats: Features, piece_rows: int | None
+    read: Reader, articles: pl.DataFrame, splits: pl.DataFrame, s: Scheme, feats: Features, piece_rows: int | None
 ) -> Iterator[tuple[str, pa.Table]]:
     """The ``documents`` config as (split, table) pieces: train, validation, test in turn.
 
@@ -313,11 +329,11 @@ def _documents_pieces(
     args_type = value["events"].field("arguments").type.value_type
     tables = {"blocks": BLOCKS, "mentions": ENTITIES, "events": EVENTS, "stances": STANCES}
     placed = {
-        name: _place(encode_labels(_read(root, table), table.name, s), docs, ["doc_id"], code, rank)
+        name: _place(encode_labels(read(table), table.name, s), docs, ["doc_id"], code, rank)
         for name, table in tables.items()
     }
     events = placed["events"]
-    arguments = encode_labels(_read(root, ARGUMENTS), ARGUMENTS.name, s)
+    arguments = encode_labels(read(ARGUMENTS), ARGUMENTS.name, s)
     args = _place(arguments, events.rows, ["doc_id", "event_id"], events.split, events.rank)
     flat_names = [f.name for f in schema if f.name not in _NESTED]
     for i, split in enumerate(SPLIT_NAMES):
@@ -348,17 +364,17 @@ def _to_arrow(df: pl.DataFrame, feats: Features) -> pa.Table:
     return table.cast(feats.arrow_schema)
 
 
-def build_frame(config: str, root: Path, articles: pl.DataFrame, **options: Any) -> pl.DataFrame:
+def build_frame(config: str, read: Reader, articles: pl.DataFrame, **options: Any) -> pl.DataFrame:
     """The rows of a flat config (entities, stances, tokens) as one polars frame, labels as indices."""
     s = load_scheme()
     if config == "entities":
-        return encode_labels(_read(root, ENTITIES), ENTITIES.name, s)
+        return encode_labels(read(ENTITIES), ENTITIES.name, s)
     if config == "stances":
-        return _stances(root, s)
+        return _stances(read, s)
     if config == "tokens":
         from peacetalks.loading.tokens import token_rows
 
-        return token_rows(articles, _read(root, BLOCKS), _read(root, ENTITIES), **options)
+        return token_rows(articles, read(BLOCKS), read(ENTITIES), **options)
     raise LoadError("unknown-config", f"config {config!r} is not a flat config")
 
 
@@ -386,6 +402,11 @@ def build_config(config: str, root: Path, **options: Any) -> dict[str, pa.Table]
     return dict(config_pieces(config, root, **options))
 
 
+def build_config_from_frames(config: str, frames: Mapping[Table, pl.DataFrame], **options: Any) -> dict[str, pa.Table]:
+    """:func:`build_config` from tables read already (see :func:`config_pieces_from_frames`)."""
+    return dict(config_pieces_from_frames(config, frames, **options))
+
+
 def config_pieces(
     config: str, root: Path, *, piece_rows: int | None = None, **options: Any
 ) -> Iterator[tuple[str, pa.Table]]:
@@ -393,22 +414,48 @@ def config_pieces(
 
     With ``piece_rows``, ``documents`` comes in pieces of that many articles, each built only when
     asked for (the other configs come one piece per split); the pieces of a split, concatenated,
-    are its table.
+    are its table. Each table of ``root`` is read when the config needs it, and only then.
     """
     feats = features(config, **options)
     root = Path(root)
-    s = load_scheme()
     whole = config in ("documents", "tokens")
     articles = _read(root, ARTICLES) if whole else pl.DataFrame(schema=ARTICLES.polars_schema())
     splits = current_splits(root, articles if whole else None).select("doc_id", "split")
+    yield from _pieces(config, feats, functools.partial(_read, root), articles, splits, piece_rows, options)
+
+
+def config_pieces_from_frames(
+    config: str, frames: Mapping[Table, pl.DataFrame], *, piece_rows: int | None = None, **options: Any
+) -> Iterator[tuple[str, pa.Table]]:
+    """:func:`config_pieces` from tables read already, keyed by table; the same tables as from their folder.
+
+    ``frames[SPLITS]`` must give every article its split (as ``current_splits`` does); an absent
+    annotation table counts as empty.
+    """
+    feats = features(config, **options)
+    read = _frames_reader(frames)
+    splits = read(SPLITS).select("doc_id", "split")
+    yield from _pieces(config, feats, read, read(ARTICLES), splits, piece_rows, options)
+
+
+def _pieces(
+    config: str,
+    feats: Features,
+    read: Reader,
+    articles: pl.DataFrame,
+    splits: pl.DataFrame,
+    piece_rows: int | None,
+    options: dict[str, Any],
+) -> Iterator[tuple[str, pa.Table]]:
+    s = load_scheme()
     if config == "documents":
-        yield from _documents_pieces(root, articles, splits, s, feats, piece_rows)
+        yield from _documents_pieces(read, articles, splits, s, feats, piece_rows)
         return
     if config == "events":
-        events, sizes = _split_order(encode_labels(_read(root, EVENTS), EVENTS.name, s), splits)
-        table = _events_table(root, s, feats, events)
+        events, sizes = _split_order(encode_labels(read(EVENTS), EVENTS.name, s), splits)
+        table = _events_table(read, s, feats, events)
     else:
-        frame, sizes = _split_order(build_frame(config, root, articles, **options), splits)
+        frame, sizes = _split_order(build_frame(config, read, articles, **options), splits)
         table = _to_arrow(frame, feats)
     starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     for i, name in enumerate(SPLIT_NAMES):

@@ -11,8 +11,9 @@ Sources, tried in this order:
 - ``owner/name``: a Hugging Face Hub dataset repo, read with ``datasets.load_dataset`` at
   ``revision`` (a tag, branch or commit).
 
-With ``texts=DIR`` a stand-off release (folder or Hub repo) is first rehydrated from the local
-copies in DIR (each must match its article's ``text_sha256``) into the cache, then loaded.
+With ``texts=DIR`` the config files of a stand-off release (folder or Hub repo) are first filled
+in from the local copies in DIR (each must match its article's ``text_sha256``; see
+:mod:`peacetalks.loading.rehydrate`) into the cache, then loaded.
 
 A corpus folder is built into Arrow files once, in a cache keyed by the config, its options and
 the size and modification time of every input file (``$PEACETALKS_CACHE``, default
@@ -39,6 +40,7 @@ import pyarrow as pa
 from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
+from peacetalks.loading.rehydrate import rehydrate_configs
 from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
@@ -90,9 +92,7 @@ def resolve_source(source: str | os.PathLike[str] | None, revision: str | None =
 
 
 def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
-    """A release with its stand-off texts filled in from ``texts``, made once in the cache."""
-    from peacetalks.release.build import rehydrate_release
-
+    """A release's card and configs with its stand-off texts filled in from ``texts``, made once in the cache."""
     if found.kind == "corpus":
         raise LoadError("texts-need-release", "texts= fills in a stand-off release; a corpus folder has its texts")
     folder = found.path
@@ -104,7 +104,7 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     target = cache_root() / "rehydrated" / key
     if not target.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)
-        rehydrate_release(folder, texts, target)
+        rehydrate_configs(folder, texts, target)
     return target
 
 

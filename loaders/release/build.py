@@ -5,11 +5,15 @@ A release folder holds ``README.md`` (the card with generated YAML), ``data/<con
 tables, text stripped for stand-off articles), ``CHANGELOG.md``, ``croissant.json`` and ``SHA256SUMS``. The same
 input and version give byte-identical files. The folder is built beside its target and renamed into
 place, so an interrupted build leaves nothing behind.
+
+The corpus is read once: the same frames are validated, written under ``tables/`` and made into
+every config (:func:`peacetalks.loading.configs.build_config_from_frames`).
 """
 
 from __future__ import annotations
 
 import filecmp
+import io
 import json
 import tempfile
 from collections.abc import Mapping
@@ -21,7 +25,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from peacetalks.errors import ReleaseError, TableReadError, ValidationFailed
+from peacetalks.errors import ReleaseError, ValidationFailed
+from peacetalks.ingest.splits import SplitSettings, assign, read_settings
+from peacetalks.loading import configs
 from peacetalks.loading.standoff import (
     fill_block_columns,
     mask_text_fields,
@@ -31,6 +37,7 @@ from peacetalks.loading.standoff import (
 )
 from peacetalks.release import checksums, croissant
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
+from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
     ConfigData,
     SplitData,
@@ -43,19 +50,16 @@ from peacetalks.release.hub_card import (
 from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS, SPLITS, Table
-from peacetalks.storage.parquet import atomic_folder, read_table, sort_table
+from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
+from peacetalks.storage.parquet import atomic_folder, sort_table
 from peacetalks.storage.roots import resolve_root
-from peacetalks.validation.validate import validate
+from peacetalks.validation.validate import read_tables, validate_frames
 
 DATASET_URL = "https://huggingface.co/datasets/peacetalks/PeaceTalks-DE"
 DESCRIPTION = (
     "A German news corpus on the diplomacy of Russia's war against Ukraine, with gold entity mentions,"
     " PLOVER events and stances."
 )
-# The source tables (corpus/, annotations/) sit under this folder of a release, so that a release
-# is never mistaken for a corpus folder (its stand-off texts are null).
-TABLES_DIR = "tables"
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
 Frames = dict[Table, pl.DataFrame]
 
@@ -73,66 +77,56 @@ class ReleaseResult:
     skipped_splits: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """An existing release folder: its version, source tables and changelog."""
-
-    folder: Path
-    version: Version
-    frames: Frames
-    changelog: str
-
-
 def folder_name(version: Version) -> str:
     return version.tag
 
 
-def release_version(folder: Path) -> Version:
-    """The version recorded in a release folder's croissant.json (ReleaseError ``not-a-release``)."""
-    meta = folder / croissant.FILENAME
-    if not meta.is_file():
-        raise ReleaseError("not-a-release", f"no {croissant.FILENAME}: not a release folder", path=str(folder))
-    return parse_version(str(json.loads(meta.read_text(encoding="utf-8"))["version"]))
+def _read_valid_frames(root: Path) -> Frames:
+    """The corpus tables, read once and validated (else ValidationFailed).
 
-
-def read_release(folder: Path) -> ReleaseInfo:
-    """Read a release folder: version, source tables, changelog."""
-    version = release_version(folder)
-    frames: Frames = {}
-    for table in ALL_TABLES:
-        try:
-            frames[table] = read_table(folder / TABLES_DIR, table, missing_ok=True)
-        except TableReadError as exc:
-            raise ReleaseError(
-                "unreadable-release", str(exc), path=str(folder), data={"table_code": exc.code}
-            ) from None
-    log = folder / "CHANGELOG.md"
-    return ReleaseInfo(folder, version, frames, log.read_text(encoding="utf-8") if log.is_file() else "")
-
-
-def existing_releases(out: Path) -> dict[Version, Path]:
-    found: dict[Version, Path] = {}
-    if out.is_dir():
-        for child in sorted(out.iterdir()):
-            if child.is_dir() and not child.name.startswith(".") and (child / croissant.FILENAME).is_file():
-                found[release_version(child)] = child
-    return found
-
-
-def _read_frames(root: Path) -> Frames:
-    """The corpus tables; articles without a stored split get the one ``peacetalks split`` would give."""
-    from peacetalks.ingest.splits import current_splits
-
-    frames = {t: read_table(root, t, missing_ok=t is not ARTICLES) for t in ALL_TABLES}
-    frames[SPLITS] = current_splits(root, frames[ARTICLES]).select(SPLITS.columns)
+    Articles without a stored split get the one ``peacetalks split`` would give (as ``current_splits``).
+    """
+    read = read_tables(root)
+    report = validate_frames(
+        {name: df for name, (df, _) in read.items()}, read_issues={name: issues for name, (_, issues) in read.items()}
+    )
+    if not report.valid:
+        raise ValidationFailed(report)
+    frames = {BY_NAME[name]: df for name, (df, _) in read.items() if df is not None}
+    settings, _ = read_settings(root)
+    frames[SPLITS] = _splits(frames, settings)
     return frames
+
+
+def _splits(frames: Frames, settings: SplitSettings | None) -> pl.DataFrame:
+    """The split of every article: the stored ones (``frames[SPLITS]``, if any), new ones assigned."""
+    return assign(frames[ARTICLES], settings or SplitSettings(), frames.get(SPLITS)).select(SPLITS.columns)
+
+
+def _write_table(df: pl.DataFrame, table: Table, where: str | Path | pa.NativeFile) -> None:
+    pq.write_table(sort_table(df, table).to_arrow().cast(table.arrow_schema()), where, compression="zstd")
 
 
 def _write_tables(folder: Path, frames: Mapping[Table, pl.DataFrame]) -> None:
     for table, df in frames.items():
         path = table.path(folder)
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(sort_table(df, table).to_arrow().cast(table.arrow_schema()), path, compression="zstd")
+        _write_table(df, table, path)
+
+
+def _as_read(frames: Mapping[Table, pl.DataFrame]) -> Frames:
+    """The frames as they read back from the ``tables/`` files of a release (a round trip in memory).
+
+    A config's Arrow size (the card's ``num_bytes``, and the shard count) depends on how polars
+    holds its strings, which differs between frames computed in memory and frames read from
+    Parquet; so the rehydrated tables are sized as the ``--include-text`` build sizes its own.
+    """
+    read: Frames = {}
+    for table, df in frames.items():
+        sink = pa.BufferOutputStream()
+        _write_table(df, table, sink)
+        read[table] = pl.read_parquet(io.BytesIO(sink.getvalue().to_pybytes()))
+    return read
 
 
 def write_parquet_with_features(table: pa.Table, features: datasets.Features, path: Path) -> None:
@@ -155,15 +149,13 @@ def _shards(table: pa.Table, max_bytes: int) -> list[pa.Table]:
 
 
 def _write_configs(
-    folder: Path, build_root: Path, standoff: list[str], max_shard_bytes: int
+    folder: Path, frames: Frames, standoff: list[str], max_shard_bytes: int
 ) -> tuple[list[ConfigData], dict[str, list[str]]]:
-    from peacetalks.loading import configs
-
     written: list[ConfigData] = []
     skipped: dict[str, list[str]] = {}
     for name in configs.CONFIG_NAMES:
         feats = configs.features(name)
-        tables = configs.build_config(name, build_root)
+        tables = configs.build_config_from_frames(name, frames)
         splits: dict[str, SplitData] = {}
         for split in sorted(tables, key=lambda s: (SPLIT_NAMES.index(s) if s in SPLIT_NAMES else 99, s)):
             table = mask_text_fields(tables[split], standoff)
@@ -181,9 +173,9 @@ def _write_configs(
     return written, skipped
 
 
-def _default_body(root: Path) -> str:
-    card = root / "DATACARD.md"
-    if card.is_file():
+def _default_body(root: Path | None) -> str:
+    card = root / "DATACARD.md" if root is not None else None
+    if card is not None and card.is_file():
         return card.read_text(encoding="utf-8")
     return f"# Dataset Card for PeaceTalks-DE\n\n{DESCRIPTION}\n"
 
@@ -243,8 +235,6 @@ def _write_metadata(
 
 
 def _default_config() -> str:
-    from peacetalks.loading import configs
-
     return str(configs.DEFAULT_CONFIG)
 
 
@@ -287,14 +277,10 @@ def build_release(
     ver = parse_version(version)
     out_dir = Path(out)
     prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
-    report = validate(source)
-    if not report.valid:
-        raise ValidationFailed(report)
-    frames = _read_frames(source)
+    frames = _read_valid_frames(source)
     target = out_dir / folder_name(ver)
     return _build(
         frames,
-        source,
         ver,
         target,
         prev=prev,
@@ -307,7 +293,6 @@ def build_release(
 
 def _build(
     frames: Frames,
-    source: Path,
     ver: Version,
     target: Path,
     *,
@@ -329,7 +314,7 @@ def _build(
 
     def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:
         _write_tables(folder / TABLES_DIR, released)
-        configs_data, skipped = _write_configs(folder, source, stripped, max_shard_bytes)
+        configs_data, skipped = _write_configs(folder, frames, stripped, max_shard_bytes)
         _write_metadata(
             folder,
             version=ver,
@@ -379,8 +364,8 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     """Write a copy of a stand-off release to ``out`` with every text filled in from ``texts``.
 
     Each local copy must have the sha256 recorded for its article (else ValidationFailed with
-    ``text-missing`` or ``text-sha256-mismatch``); the rehydrated corpus is validated, and every
-    config is rebuilt from it, so the result equals a release built with ``--include-text``.
+    ``text-missing`` or ``text-sha256-mismatch``); the rehydrated tables are validated, and every
+    config is rebuilt from them, so the result equals a release built with ``--include-text``.
     """
     info = read_release(Path(release))
     target = Path(out)
@@ -388,23 +373,20 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
         raise ReleaseError("output-exists", "the output folder exists", path=str(target))
     frames = rehydrate_frames(info.frames, Path(texts))
     frames[ARTICLES] = fill_block_columns(frames[ARTICLES], frames[BLOCKS])
-    with tempfile.TemporaryDirectory(prefix=".rehydrate.") as scratch:
-        corpus = Path(scratch)
-        (corpus / "annotations").mkdir()
-        _write_tables(corpus, frames)
-        report = validate(corpus)
-        if not report.valid:
-            raise ValidationFailed(report, what="the rehydrated corpus")
-        readme = info.folder / "README.md"
-        body = _card_body(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_body(corpus)
-        return _build(
-            frames,
-            corpus,
-            info.version,
-            target,
-            prev=None,
-            same=None,
-            include_text=True,
-            body=body,
-            changelog=info.changelog,
-        )
+    frames = _as_read(frames)
+    report = validate_frames({table.name: df for table, df in frames.items()})
+    if not report.valid:
+        raise ValidationFailed(report, what="the rehydrated corpus")
+    frames[SPLITS] = _splits(frames, None)  # a release gives every article its split already
+    readme = info.folder / "README.md"
+    body = _card_body(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_body(None)
+    return _build(
+        frames,
+        info.version,
+        target,
+        prev=None,
+        same=None,
+        include_text=True,
+        body=body,
+        changelog=info.changelog,
+    )

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacetalks.errors import PublishError, ReleaseError
-from peacetalks.release.build import release_version
 from peacetalks.release.checksums import release_files, verify_manifest
+from peacetalks.release.folder import release_version
 from peacetalks.release.semver import Version
 
 BRANCH = "main"

@@ -48,16 +48,32 @@ _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
 def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer."""
     folder = resolve_root(root)
-    present = [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
-
-    def read(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
-        try:
-            return read_table(folder, table, layer), []
-        except TableReadError as exc:
-            return None, [Issue(code=exc.code, file=table.relpath(layer), message=exc.message)]
-
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
-    return _validate(present, read, files, today)
+    return _validate(_present(folder, layer), lambda table: _read_checked(folder, table, layer), files, today)
+
+
+def _present(folder: Path, layer: str | None) -> list[Table]:
+    """The tables validation reads: every required one, and the optional ones that exist."""
+    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
+
+
+def _read_checked(folder: Path, table: Table, layer: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
+    try:
+        return read_table(folder, table, layer), []
+    except TableReadError as exc:
+        return None, [Issue(code=exc.code, file=table.relpath(layer), message=exc.message)]
+
+
+def read_tables(root: Path | str | None = None) -> dict[str, tuple[pl.DataFrame | None, list[Issue]]]:
+    """The tables :func:`validate` reads, read as it reads them, by table name: a frame, or None and its issue.
+
+    For reading a corpus once and validating the frames (:func:`validate_frames` with ``read_issues``).
+    """
+    folder = resolve_root(root)
+    present = _present(folder, None)
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(lambda table: _read_checked(folder, table, None), present))
+    return {table.name: result for table, result in zip(present, results, strict=True)}
 
 
 def validate_frames(
@@ -65,11 +81,16 @@ def validate_frames(
     *,
     files: Mapping[str, str] | None = None,
     today: dt.date | None = None,
+    read_issues: Mapping[str, Sequence[Issue]] | None = None,
 ) -> Report:
-    """Validate tables given as polars frames, keyed by table name. ``None`` = unreadable (skipped)."""
+    """Validate tables given as polars frames, keyed by table name. ``None`` = unreadable (skipped).
+
+    ``read_issues`` are the issues met reading a table (see :func:`read_tables`), reported with its own.
+    """
     files = {t.name: t.relpath() for t in ALL_TABLES} | dict(files or {})
     given = [table for table in ALL_TABLES if table.name in frames]
-    return _validate(given, lambda table: (frames[table.name], []), files, today)
+    issues = read_issues or {}
+    return _validate(given, lambda table: (frames[table.name], list(issues.get(table.name, ()))), files, today)
 
 
 def _validate(

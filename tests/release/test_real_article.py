@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from peacetalks.loading.rehydrate import rehydrate_configs
 from peacetalks.release.build import build_release, rehydrate_release
 from peacetalks.release.checksums import release_files
 from tests.conftest import PROJECT
@@ -16,7 +17,10 @@ LAYER = PROJECT / "annotations" / "layers" / "annotator-a"
 
 @pytest.mark.skipif(not (LAYER / "entities.parquet").is_file(), reason="the annotator-a layer is not in this checkout")
 def test_seed_article_rehydrates_from_its_raw_file_to_the_private_release(tmp_path: Path) -> None:
-    """Stand-off release + the raw tagesschau file give the same Parquet bytes as --include-text."""
+    """Stand-off release + the raw tagesschau file give the same Parquet bytes as --include-text.
+
+    Both ways: ``peacetalks rehydrate`` (every file), and the config files load(texts=) fills in.
+    """
     root = tmp_path / "corpus"
     shutil.copytree(PROJECT / "corpus", root / "corpus")
     shutil.copytree(LAYER, root / "annotations")  # one annotation pass stands in for gold here
@@ -27,3 +31,7 @@ def test_seed_article_rehydrates_from_its_raw_file_to_the_private_release(tmp_pa
     tables = [f for f in release_files(private) if f.endswith(".parquet")]
     assert tables == [f for f in release_files(result.folder) if f.endswith(".parquet")]
     assert all((result.folder / f).read_bytes() == (private / f).read_bytes() for f in tables)
+    filled = rehydrate_configs(public.folder, PROJECT / "corpus" / "raw", tmp_path / "filled")
+    data = [f for f in tables if f.startswith("data/")]
+    assert data == [f for f in release_files(filled) if f.endswith(".parquet")]
+    assert [f for f in data if (filled / f).read_bytes() != (private / f).read_bytes()] == []

@@ -1,0 +1,67 @@
+"""Reading a release folder: its version (``croissant.json``), source tables (``tables/``) and changelog.
+
+This is what ``publish`` and the builder (the previous release to compare with) read of a release;
+it builds nothing, so reading a release does not import the builder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from peacetalks.errors import ReleaseError, TableReadError
+from peacetalks.loading.rehydrate import TABLES_DIR
+from peacetalks.release import croissant
+from peacetalks.release.semver import Version, parse_version
+from peacetalks.schema.tables import ALL_TABLES, Table
+from peacetalks.storage.parquet import read_table
+
+__all__ = ["TABLES_DIR", "ReleaseInfo", "existing_releases", "read_release", "release_version"]
+
+Frames = dict[Table, pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """An existing release folder: its version, source tables and changelog."""
+
+    folder: Path
+    version: Version
+    frames: Frames
+    changelog: str
+
+
+def release_version(folder: Path) -> Version:
+    """The version recorded in a release folder's croissant.json (ReleaseError ``not-a-release``)."""
+    meta = folder / croissant.FILENAME
+    if not meta.is_file():
+        raise ReleaseError("not-a-release", f"no {croissant.FILENAME}: not a release folder", path=str(folder))
+    return parse_version(str(json.loads(meta.read_text(encoding="utf-8"))["version"]))
+
+
+def read_release(folder: Path) -> ReleaseInfo:
+    """Read a release folder: version, source tables, changelog."""
+    version = release_version(folder)
+    frames: Frames = {}
+    for table in ALL_TABLES:
+        try:
+            frames[table] = read_table(folder / TABLES_DIR, table, missing_ok=True)
+        except TableReadError as exc:
+            raise ReleaseError(
+                "unreadable-release", str(exc), path=str(folder), data={"table_code": exc.code}
+            ) from None
+    log = folder / "CHANGELOG.md"
+    return ReleaseInfo(folder, version, frames, log.read_text(encoding="utf-8") if log.is_file() else "")
+
+
+def existing_releases(out: Path) -> dict[Version, Path]:
+    """The release folders directly inside ``out`` by their version."""
+    found: dict[Version, Path] = {}
+    if out.is_dir():
+        for child in sorted(out.iterdir()):
+            if child.is_dir() and not child.name.startswith(".") and (child / croissant.FILENAME).is_file():
+                found[release_version(child)] = child
+    return found
