@@ -11,6 +11,14 @@ import typer
 from peacetalks.cli._options import LayerOpt, RootOpt, corpus_folder
 from peacetalks.cli._render import err, escape, out, plural, plurals
 
+# The token formats and their default tag sets, spelled out so that --help imports no library code
+# (tests/cli/test_cli.py compares them with peacetalks.interchange.exporters.export).
+TOKEN_FORMATS = ("conll2003", "germeval2014", "spacy")
+DEFAULT_TAGSETS = {"conll2003": "conll2003", "germeval2014": "germeval2014", "spacy": "peacetalks"}
+
+_TOKEN_FORMATS = ", ".join(TOKEN_FORMATS)
+_DEFAULTS = ", ".join(f"{fmt}: {name}" for fmt, name in DEFAULT_TAGSETS.items())
+
 
 class ExportFormat(StrEnum):
     """The keys of ``peacetalks.interchange.exporters.export.EXPORTERS`` (a test compares)."""
@@ -34,13 +42,60 @@ def export_cmd(
     all_articles: Annotated[
         bool, typer.Option("--all-articles", help="Include articles the layer does not annotate (default: left out).")
     ] = False,
+    tagset: Annotated[
+        str | None,
+        typer.Option(
+            "--tagset",
+            help=f"Tag set of the token formats ({_TOKEN_FORMATS}), as load('tokens', tagset=...) takes it; "
+            f"default: the format's own ({_DEFAULTS}).",
+            show_default=False,
+            metavar="NAME",
+        ),
+    ] = None,
+    mention_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mention-type",
+            help="Mention type to tag in the token formats (repeatable; default NAM), as load's mention_types.",
+            show_default=False,
+            metavar="TYPE",
+        ),
+    ] = None,
 ) -> None:
-    """Write the annotations as brat, CoNLL-2003, GermEval 2014, spaCy DocBin, Label Studio tasks or JSONL."""
-    folder = corpus_folder(root)
+    """Write the annotations as brat, CoNLL-2003, GermEval 2014, spaCy DocBin, Label Studio tasks or JSONL.
+
+    The token formats (conll2003, germeval2014, spacy) hold the tokens, sentences and tags of
+    load("tokens"); the other formats keep every annotation as it is and take no --tagset.
+    """
+    if fmt.value not in TOKEN_FORMATS:
+        for flag, value in (("--tagset", tagset), ("--mention-type", mention_type)):
+            if value is not None:
+                raise typer.BadParameter(
+                    f"the {fmt.value} export keeps every annotation as it is; {flag} applies to {_TOKEN_FORMATS}",
+                    param_hint=f"'{flag}'",
+                )
     from peacetalks.interchange.exporters.export import export
+    from peacetalks.schema.scheme import load_scheme
+    from peacetalks.schema.tagsets import tagsets
     from peacetalks.storage.layers import GOLD
 
-    result = export(folder, fmt.value, target, layer=layer or GOLD, doc_ids=doc, all_articles=all_articles)
+    if tagset is not None and tagset not in tagsets():
+        raise typer.BadParameter(f"{tagset!r}: expected one of {', '.join(tagsets())}", param_hint="'--tagset'")
+    unknown = sorted(set(mention_type or ()) - set(load_scheme().mention_types))
+    if unknown:
+        expected = ", ".join(load_scheme().mention_types)
+        raise typer.BadParameter(f"{', '.join(unknown)}: expected some of {expected}", param_hint="'--mention-type'")
+    folder = corpus_folder(root)
+    result = export(
+        folder,
+        fmt.value,
+        target,
+        layer=layer or GOLD,
+        doc_ids=doc,
+        all_articles=all_articles,
+        tagset=tagset,
+        mention_types=mention_type,
+    )
     for note in result.skipped:
         err.print(f"left out: {escape(note)}")
     err.print(f"{result.format}: {plural(result.documents, 'documents')} ({plurals(result.counts)})")

@@ -18,20 +18,13 @@ from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
 from peacetalks.storage.parquet import read_table, write_text_atomic
 from peacetalks.storage.roots import is_packaged, resolve_root
+from peacetalks.text.tokenize import count_tokens
 
 CARD_NAME = "DATACARD.md"  # the data card, at the top of a corpus folder (a checkout)
 
 _BLOCK = re.compile(
     r"(<!-- BEGIN GENERATED: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED: (?P=name) -->)", re.DOTALL
 )
-
-
-def count_tokens(texts: list[str]) -> int:
-    """Tokens by spaCy's German tokenizer rules (``spacy.blank("de")``; no model is loaded)."""
-    import spacy
-
-    tokenizer: Any = spacy.blank("de").tokenizer
-    return sum(len(doc) for doc in tokenizer.pipe(texts))
 
 
 def _counts(df: pl.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:

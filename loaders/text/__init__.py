@@ -1,1 +1,1 @@
-"""Text utilities shared by every layer: normalisation and the German tokenizer."""
+"""Text utilities shared by every layer: normalisation, the German tokenizer and the BIO tagger on its tokens."""

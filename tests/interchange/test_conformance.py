@@ -13,10 +13,15 @@ import pytest
 
 from peacetalks.errors import ImportFailed
 from peacetalks.interchange.document import ToolDocument
+from peacetalks.interchange.exporters.export import export
 from peacetalks.interchange.importers import brat, uima
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.import_layer import parse_export
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tagsets import tagsets
+from tests.loading.corpora import Doc
+from tests.loading.corpora import write_corpus as write_token_corpus
 
 CONFORMANCE = (Path(__file__).resolve().parents[2] / "../shared/conformance").resolve()
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
@@ -428,3 +433,74 @@ def test_label_studio_choices_are_document_labels() -> None:
     """A choices result that is not tied to a region is a document label (control characters kept)."""
     (doc,) = parse_export("label-studio", CONFORMANCE / f"{LS_SDK}/csv_test2.json")
     assert doc.labels == ['Yes " "" \n \t \t а б в \n']
+
+
+# The token exports against real CoNLL-2003 and GermEval 2014 files (../shared/conformance/conll).
+GERMEVAL_FILES = (
+    "conll/huggingface-datasets/datasets/germeval_14/dummy/germeval_14/2.0.0/dummy_data/NER-de-train.excerpt.tsv",
+    "conll/huggingface-datasets/datasets/germeval_14/dummy/germeval_14/2.0.0/dummy_data/NER-de-dev.excerpt.tsv",
+    "conll/huggingface-datasets/datasets/germeval_14/dummy/germeval_14/2.0.0/dummy_data/NER-de-test.excerpt.tsv",
+    "conll/dkpro-dkpro-core/dkpro-core-io-conll-asl/src/test/resources/conll/2002/germeval2014_test.conll",
+)
+CONLL2003_FILES = (
+    "conll/dkpro-dkpro-core/dkpro-core-io-conll-asl/src/test/resources/conll/2003/en-orig.conll",
+    "conll/doccano-doccano-transformer/tests/data/labeling/labeling.conll2003.user2",
+    "conll/explosion-spaCy/extra/example_data/ner_example_data/ner-token-per-line-conll2003.iob",
+)
+TOKEN_DOC = Doc(
+    "doc-forms",
+    "US-Präsident Trump sprach auf der Münchener Sicherheitskonferenz\nüber russische Truppen.",
+    mentions=[
+        ("US", "GPE", "PART", "NAM"),
+        ("Trump", "PER", "NAME", "NAM"),
+        ("Münchener Sicherheitskonferenz", "EVENT", "NAME", "NAM"),
+        ("Münchener", "GPE", "DERIV", "NAM"),
+        ("russische", "GPE", "DERIV", "NAM"),
+    ],
+)
+
+
+def _germeval_sentences(path: Path) -> list[list[list[str]]]:
+    """Sentences of TAB-split token lines, as GermEval 2014 readers take them: ``#<TAB>`` lines are comments."""
+    sentences: list[list[list[str]]] = [[]]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            sentences.append([])
+        elif not line.startswith("#\t"):
+            sentences[-1].append(line.split("\t"))
+    return [s for s in sentences if s]
+
+
+def _conll_lines(path: Path) -> list[list[str]]:
+    """The space-split non-blank lines of a CoNLL-2003 file."""
+    return [line.split(" ") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("rel", GERMEVAL_FILES)
+def test_real_germeval_files_read_like_our_export_and_use_only_its_tags(rel: str, tmp_path: Path) -> None:
+    """Four TAB columns numbered from 1 per sentence in both; every tag of the real data is in our tag set, and
+    every tag we write is one of GermEval 2014's (outer and inner column)."""
+    names = set(tagsets()["germeval2014"].tags(load_scheme()))
+    export(write_token_corpus(tmp_path / "c", [TOKEN_DOC]), "germeval2014", tmp_path / "out.tsv")
+    for path in (CONFORMANCE / rel, tmp_path / "out.tsv"):
+        sentences = _germeval_sentences(path)
+        assert sentences
+        for rows in sentences:
+            assert [len(r) for r in rows] == [4] * len(rows)
+            assert [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
+            assert {r[2] for r in rows} | {r[3] for r in rows} <= names, path
+    ours = {r[2] for s in _germeval_sentences(tmp_path / "out.tsv") for r in s}
+    assert {"B-LOCpart", "B-OTH", "B-LOCderiv"} <= ours
+
+
+@pytest.mark.parametrize("rel", CONLL2003_FILES)
+def test_conll2003_export_has_the_columns_of_real_conll2003_files(rel: str, tmp_path: Path) -> None:
+    """``token POS chunk TAG`` with spaces, ``-DOCSTART-`` first, as the real files have; tags of conll2003."""
+    names = set(tagsets()["conll2003"].tags(load_scheme()))
+    export(write_token_corpus(tmp_path / "c", [TOKEN_DOC]), "conll2003", tmp_path / "out.conll")
+    real, ours = _conll_lines(CONFORMANCE / rel), _conll_lines(tmp_path / "out.conll")
+    for lines in (real, ours):
+        assert {len(line) for line in lines} == {4}
+    if real[0][0] == "-DOCSTART-":
+        assert ours[0][0] == "-DOCSTART-"
+    assert {line[3] for line in ours[1:]} <= names

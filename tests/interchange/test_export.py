@@ -15,10 +15,11 @@ from peacetalks.errors import InterchangeError
 from peacetalks.interchange.document import Argument, Document, Event, Mention, Stance
 from peacetalks.interchange.exporters.brat import brat_ann
 from peacetalks.interchange.exporters.common import load_documents
-from peacetalks.interchange.exporters.conll import conll_text, germeval_text
 from peacetalks.interchange.exporters.export import export
 from tests.conftest import DOC
 from tests.interchange.helpers import write_corpus, write_layer
+from tests.loading.corpora import Doc
+from tests.loading.corpora import write_corpus as write_token_corpus
 
 
 @pytest.fixture
@@ -60,38 +61,33 @@ def test_brat_export_writes_text_ann_mapping_and_config(root: Path, tmp_path: Pa
     assert result.counts == {"entities": 3, "events": 2, "event_arguments": 3, "stances": 1}
 
 
-def test_conll_tags_names_per_token_and_breaks_sentences_at_line_breaks(root: Path) -> None:
-    lines = conll_text(load_documents(root)[0], []).splitlines()
+def test_conll_tags_names_per_token_and_breaks_sentences_at_line_breaks(root: Path, tmp_path: Path) -> None:
+    export(root, "conll2003", tmp_path / "out.conll")
+    lines = (tmp_path / "out.conll").read_text(encoding="utf-8").splitlines()
     assert lines[:4] == ["-DOCSTART- -X- -X- O", "", "Trump _ _ B-PER", "telefonierte _ _ O"]
     assert "Putin _ _ B-PER" in lines
     assert lines[lines.index(". _ _ O") + 1 :][:3] == ["", "Der _ _ B-ORG", "Kreml _ _ I-ORG"]
 
 
-def test_germeval_has_outer_and_inner_levels_with_deriv_and_part() -> None:
+def test_germeval_has_outer_and_inner_levels_with_deriv_and_part(tmp_path: Path) -> None:
+    """GermEval's own classes (GPE is LOC, EVENT is OTH); the nominal mention is not tagged by default."""
     text = "US-Präsident Donald Trump auf der Münchener Sicherheitskonferenz."
-    mentions = [
-        _mention("m1", 0, 2, "US", "GPE", "PART"),
-        _mention("m2", 13, 25, "Donald Trump", "PER", "NAME"),
-        _mention("m3", 0, 25, text[:25], "PER", None, "NOM"),
-        _mention("m4", 34, 64, "Münchener Sicherheitskonferenz", "EVENT", "NAME"),
-        _mention("m5", 34, 43, "Münchener", "GPE", "DERIV"),
-    ]
-    lines = germeval_text(Document("d", text, mentions=mentions), []).splitlines()
+    doc = Doc(
+        "d",
+        text,
+        mentions=[
+            ("US-Präsident Donald Trump", "PER", None, "NOM"),
+            ("US", "GPE", "PART", "NAM"),
+            ("Donald Trump", "PER", "NAME", "NAM"),
+            ("Münchener Sicherheitskonferenz", "EVENT", "NAME", "NAM"),
+            ("Münchener", "GPE", "DERIV", "NAM"),
+        ],
+    )
+    export(write_token_corpus(tmp_path / "c", [doc]), "germeval2014", tmp_path / "out.tsv")
+    lines = (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "#\td [0:65]"
-    assert lines[1:4] == ["1\tUS-Präsident\tB-GPEpart\tO", "2\tDonald\tB-PER\tO", "3\tTrump\tI-PER\tO"]
-    assert lines[6:8] == ["6\tMünchener\tB-EVENT\tB-GPEderiv", "7\tSicherheitskonferenz\tI-EVENT\tO"]
-
-
-def test_a_third_nested_level_is_left_out_and_reported() -> None:
-    text = "Bundesrepublik Deutschland"
-    mentions = [
-        _mention("m1", 0, 26, text, "GPE", "NAME"),
-        _mention("m2", 0, 14, "Bundesrepublik", "GPE", "NAME"),
-        _mention("m3", 0, 5, "Bunde", "MISC", "PART"),
-    ]
-    dropped: list[str] = []
-    germeval_text(Document("d", text, mentions=mentions), dropped)
-    assert dropped == ["d: mention m3 ('Bunde')"]
+    assert lines[1:4] == ["1\tUS-Präsident\tB-LOCpart\tO", "2\tDonald\tB-PER\tO", "3\tTrump\tI-PER\tO"]
+    assert lines[6:8] == ["6\tMünchener\tB-OTH\tB-LOCderiv", "7\tSicherheitskonferenz\tI-OTH\tO"]
 
 
 def test_spacy_docbin_holds_ents_span_groups_and_the_rows(root: Path, tmp_path: Path) -> None:

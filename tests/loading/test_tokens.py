@@ -8,8 +8,9 @@ import pyarrow as pa
 import pytest
 
 from peacetalks.loading.configs import build_config, features
-from peacetalks.loading.tokens import align_labels, tagsets
+from peacetalks.loading.tokens import align_labels
 from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tagsets import tagsets
 from tests.loading.corpora import Doc, write_corpus
 
 TEXT = "US-Präsident Trump sprach mit dem Kremlchef über russische Truppen."

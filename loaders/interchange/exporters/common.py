@@ -1,7 +1,8 @@
-"""What every exporter starts from: the articles and one layer's annotations as documents."""
+"""What every exporter starts from: the selected articles and the layer's rows, as frames, documents or tokens."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,10 +10,12 @@ import polars as pl
 
 from peacetalks.errors import InterchangeError
 from peacetalks.interchange.document import Document, from_frames
-from peacetalks.schema.tables import ARTICLES
+from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES, Table
 from peacetalks.storage.layers import GOLD, read_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.text.bio import DEFAULT_MENTION_TYPES, Tagged, tag
+from peacetalks.text.tokenize import token_texts, tokenize
 
 
 @dataclass(frozen=True)
@@ -27,14 +30,34 @@ class ExportResult:
     skipped: list[str]
 
 
-def load_documents(
+@dataclass(frozen=True)
+class Selection:
+    """The articles an export writes (doc_id, text; sorted by doc_id) and the layer's rows about them."""
+
+    folder: Path
+    articles: pl.DataFrame
+    tables: dict[Table, pl.DataFrame]
+
+    def documents(self) -> list[Document]:
+        return from_frames(self.tables, dict(self.articles.iter_rows()))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per annotation table, as :func:`counts` gives them for the documents."""
+        return {table.name: df.height for table, df in self.tables.items()}
+
+    def blocks(self) -> pl.DataFrame:
+        doc_ids = self.articles.get_column("doc_id")
+        return read_table(self.folder, BLOCKS).filter(pl.col("doc_id").is_in(doc_ids.implode()))
+
+
+def select(
     root: Path | str | None,
     layer: str = GOLD,
     doc_ids: list[str] | None = None,
     *,
     all_articles: bool = False,
-) -> list[Document]:
-    """The articles (with their text) holding the layer's rows, sorted by doc_id.
+) -> Selection:
+    """The articles (with their text) holding the layer's rows, sorted by doc_id, and those rows.
 
     Only articles the layer annotates (one row in any table) are included, so a training
     export never shows an unannotated article as "no entities"; ``all_articles`` includes the
@@ -48,11 +71,24 @@ def load_documents(
         if unknown:
             raise InterchangeError(f"{ARTICLES.relpath()}: no article {', '.join(unknown)}")
         articles = articles.filter(pl.col("doc_id").is_in(doc_ids))
-    texts = dict(articles.iter_rows())
     tables = read_layer(folder, layer)
-    annotated = set().union(*(set(df.get_column("doc_id").to_list()) for df in tables.values()))
-    docs = from_frames(tables, texts)
-    return [d for d in docs if d.doc_id in texts and (all_articles or d.doc_id in annotated)]
+    if not all_articles:
+        annotated = pl.concat([df.select("doc_id") for df in tables.values()]).get_column("doc_id")
+        articles = articles.filter(pl.col("doc_id").is_in(annotated.implode()))
+    articles = articles.sort("doc_id")
+    kept = articles.get_column("doc_id").implode()
+    return Selection(folder, articles, {t: df.filter(pl.col("doc_id").is_in(kept)) for t, df in tables.items()})
+
+
+def load_documents(
+    root: Path | str | None,
+    layer: str = GOLD,
+    doc_ids: list[str] | None = None,
+    *,
+    all_articles: bool = False,
+) -> list[Document]:
+    """The documents of :func:`select`: every selected article with the layer's rows."""
+    return select(root, layer, doc_ids, all_articles=all_articles).documents()
 
 
 def counts(documents: list[Document]) -> dict[str, int]:
@@ -62,3 +98,37 @@ def counts(documents: list[Document]) -> dict[str, int]:
         "event_arguments": sum(len(d.arguments) for d in documents),
         "stances": sum(len(d.stances) for d in documents),
     }
+
+
+def tagged_tokens(
+    selection: Selection,
+    *,
+    tagset: str,
+    mention_types: Sequence[str] = DEFAULT_MENTION_TYPES,
+    levels: int = 1,
+    with_text: bool = True,
+) -> Tagged:
+    """The selected articles tokenised and tagged as the ``tokens`` config does (with each token's text)."""
+    tokens = tokenize(selection.articles, selection.blocks())
+    tagged = tag(
+        tokens,
+        selection.articles,
+        selection.tables[ENTITIES],
+        tagset=tagset,
+        mention_types=mention_types,
+        levels=levels,
+    )
+    if not with_text:
+        return tagged
+    return Tagged(
+        tagged.tokens.with_columns(token_texts(selection.articles, tagged.tokens)),
+        tagged.names,
+        tagged.left_out,
+        tagged.levels,
+    )
+
+
+def left_out_notes(tagged: Tagged) -> list[str]:
+    """One line per mention that fits no level: ``doc: mention m3 ('Bunde')``."""
+    notes = tagged.left_out.select(pl.format("{}: mention {} ('{}')", "doc_id", "mention_id", "text"))
+    return notes.to_series().to_list()

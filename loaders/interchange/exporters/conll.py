@@ -1,123 +1,83 @@
-"""Token-level NER exports: CoNLL-2003 style and GermEval 2014 style, with IOB2 tags.
+"""Token-level NER exports: CoNLL-2003 and GermEval 2014 TSV, IOB2 tags from the one tagger.
 
-Tokens and sentences come from spaCy's German tokenizer rules (``spacy.blank("de")``) and its
-rule-based sentencizer; a line break in the article (between blocks) always starts a sentence.
-Nothing is downloaded. Whitespace tokens are left out.
+Tokens, sentences and tags are exactly those of ``load("tokens", tagset=..., mention_types=...)``:
+tokens and sentences from :mod:`peacetalks.text.tokenize` (spaCy's German rules; a sentence never
+crosses a block or a line break; white-space tokens are left out), tags from
+:mod:`peacetalks.text.bio`. Each format writes its own tag set unless another is asked for:
 
-A mention tags every token it overlaps (so a name inside a compound, ``US`` in
-``US-Präsident``, tags the whole token, as GermEval does). Only names are exported:
-
-* CoNLL-2003 style: one tag column, mentions whose ``form`` is NAME, tags like ``B-PER``;
-  ``token _ _ TAG`` per line, a blank line after each sentence, ``-DOCSTART- -X- -X- O``
-  before each document. Mentions overlapping an earlier, longer one are left out.
-* GermEval 2014 style: two tag columns (outer, inner) for mentions with a form (NAME, DERIV,
-  PART), tags like ``B-PER``, ``B-GPEderiv``, ``I-ORGpart``; a ``#`` line before each sentence,
-  then ``n<TAB>token<TAB>outer<TAB>inner``. A mention that fits neither level is left out.
-
-Labels are the scheme's (PER, ORG, GPE, LOC, FAC, EVENT, MISC), not GermEval's four.
+* ``conll2003``: tag set ``conll2003`` (PER, ORG, LOC, MISC; DERIV mentions are MISC, PART
+  mentions untagged). ``-DOCSTART- -X- -X- O`` and a blank line before each article, then
+  ``token _ _ TAG`` per token and a blank line after each sentence. One level: a mention nested
+  in (or crossing) a kept one is left out and reported.
+* ``germeval2014``: tag set ``germeval2014`` (PER, ORG, LOC, OTH with ``deriv``/``part``). A
+  ``#<TAB>doc_id [start:end]`` line before each sentence (the sentence's character span), then
+  ``n<TAB>token<TAB>outer<TAB>inner`` and a blank line. The outer column is the ``tokens``
+  config's tags; the inner column tags the outer mentions of those left out of the outer level
+  (GermEval's embedded level). A mention fitting neither level is left out and reported.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from peacetalks.interchange.document import Document, Mention
-from peacetalks.interchange.exporters.common import ExportResult, counts
+import polars as pl
+
+from peacetalks.interchange.exporters.common import ExportResult, Selection, left_out_notes, tagged_tokens
 from peacetalks.storage.parquet import write_text_atomic
+from peacetalks.text.bio import DEFAULT_MENTION_TYPES, Tagged
 
-FORM_SUFFIX = {"NAME": "", "DERIV": "deriv", "PART": "part"}
-
-
-@functools.cache
-def german_pipeline() -> Any:
-    """``spacy.blank("de")`` with a sentencizer: tokenizer rules only, no model download."""
-    import spacy
-
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
+TOKEN_STYLES = {"conll2003": 1, "germeval2014": 2}  # style -> tag levels written
 
 
-def tokenize(text: str) -> Any:
-    """A spaCy Doc of ``text``: German tokenizer, sentence starts after line breaks and at punctuation."""
-    nlp = german_pipeline()
-    doc = nlp.make_doc(text)
-    for i, token in enumerate(doc[:-1]):
-        if token.is_space and "\n" in token.text:
-            if i > 0:
-                token.is_sent_start = False  # the break belongs to the sentence before it
-            doc[i + 1].is_sent_start = True
-    return nlp.get_pipe("sentencizer")(doc)
+def _field(column: str) -> pl.Expr:
+    """A token as one column: white space inside it becomes ``_``."""
+    return pl.col(column).str.replace_all(r"\s+", "_")
 
 
-@dataclass
-class _Levels:
-    tags: list[list[str]]
-    dropped: list[Mention]
+def _keyed(frame: pl.DataFrame, part: int, line: pl.Expr) -> pl.DataFrame:
+    """Lines of one kind, one per row of ``frame`` (keyed by ``__doc``, ``sentence_id``): before (0) or after (2)."""
+    return frame.select("__doc", "sentence_id", pl.lit(part).alias("__part"), pl.lit(0, pl.Int64).alias("__n"), line)
 
 
-def assign_levels(doc: Any, mentions: list[Mention], levels: int, suffix: bool) -> _Levels:
-    """IOB2 tags per token on ``levels`` levels; longer mentions first, then by start."""
-    tags = [["O"] * len(doc) for _ in range(levels)]
-    dropped: list[Mention] = []
-    for m in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), m.label)):
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None or len(span) == 0:
-            dropped.append(m)
-            continue
-        label = m.label + (FORM_SUFFIX.get(m.form or "", "") if suffix else "")
-        for level in tags:
-            if all(t == "O" for t in level[span.start : span.end]):
-                level[span.start] = f"B-{label}"
-                for i in range(span.start + 1, span.end):
-                    level[i] = f"I-{label}"
-                break
-        else:
-            dropped.append(m)
-    return _Levels(tags, dropped)
-
-
-def _token_text(token: Any) -> str:
-    return "_".join(str(token.text).split()) or "_"
-
-
-def conll_text(document: Document, dropped: list[str]) -> str:
-    doc = tokenize(document.text)
-    names = [m for m in document.mentions if m.form == "NAME"]
-    levels = assign_levels(doc, names, 1, suffix=False)
-    dropped += [f"{document.doc_id}: mention {m.mention_id} ({m.text!r})" for m in levels.dropped]
-    lines = ["-DOCSTART- -X- -X- O", ""]
-    for sent in doc.sents:
-        rows = [f"{_token_text(t)} _ _ {levels.tags[0][t.i]}" for t in sent if not t.is_space]
-        if rows:
-            lines += [*rows, ""]
-    return "\n".join(lines) + "\n"
-
-
-def germeval_text(document: Document, dropped: list[str]) -> str:
-    doc = tokenize(document.text)
-    named = [m for m in document.mentions if m.form in FORM_SUFFIX]
-    levels = assign_levels(doc, named, 2, suffix=True)
-    dropped += [f"{document.doc_id}: mention {m.mention_id} ({m.text!r})" for m in levels.dropped]
-    lines: list[str] = []
-    for sent in doc.sents:
-        tokens = [t for t in sent if not t.is_space]
-        if not tokens:
-            continue
-        lines.append(f"#\t{document.doc_id} [{tokens[0].idx}:{tokens[-1].idx + len(tokens[-1].text)}]")
-        lines += [
-            f"{n}\t{_token_text(t)}\t{levels.tags[0][t.i]}\t{levels.tags[1][t.i]}" for n, t in enumerate(tokens, 1)
+def _lines(selection: Selection, tagged: Tagged, style: str) -> pl.DataFrame:
+    """Every line of the file with its sort key (article, sentence, part, position)."""
+    tokens = tagged.tokens
+    sentence = ["__doc", "sentence_id"]
+    if style == "conll2003":
+        body = pl.concat_str(_field("token"), pl.lit(" _ _ "), tagged.tag_names(0))
+    else:
+        n = pl.int_range(1, pl.len() + 1).over(sentence).cast(pl.String)
+        body = pl.concat_str(n, _field("token"), tagged.tag_names(0), tagged.tag_names(1), separator="\t")
+    rows = tokens.select(*sentence, pl.lit(1).alias("__part"), pl.col("__key").alias("__n"), body.alias("line"))
+    sentences = tokens.group_by(sentence).agg(pl.first("doc_id"), pl.min("start"), pl.max("end"))
+    parts = [rows, _keyed(sentences, 2, pl.lit("").alias("line"))]
+    if style == "germeval2014":
+        parts.append(_keyed(sentences, 0, pl.format("#\t{} [{}:{}]", "doc_id", "start", "end").alias("line")))
+    else:
+        docs = selection.articles.select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("__doc"), pl.lit(-1, pl.Int64).alias("sentence_id")
+        )
+        parts += [
+            _keyed(docs, 0, pl.lit("-DOCSTART- -X- -X- O").alias("line")),
+            _keyed(docs, 2, pl.lit("").alias("line")),
         ]
-        lines.append("")
-    return "\n".join(lines) + "\n" if lines else ""
+    return pl.concat(parts, how="vertical_relaxed").sort("__doc", "sentence_id", "__part", "__n")
 
 
-def export_conll(documents: list[Document], out: Path, *, style: str = "conll2003") -> ExportResult:
-    """Write one file (``out``) holding every document in the given style (conll2003 or germeval2014)."""
-    render = conll_text if style == "conll2003" else germeval_text
-    dropped: list[str] = []
-    write_text_atomic(out, "".join(render(d, dropped) for d in documents))
-    return ExportResult(style, out, [out], len(documents), counts(documents), dropped)
+def export_conll(
+    selection: Selection,
+    out: Path,
+    *,
+    style: str = "conll2003",
+    tagset: str | None = None,
+    mention_types: Sequence[str] = DEFAULT_MENTION_TYPES,
+) -> ExportResult:
+    """Write one file (``out``) holding every selected article in ``style`` (conll2003 or germeval2014).
+
+    ``tagset`` defaults to the style's own (``conll2003``, ``germeval2014``).
+    """
+    tagged = tagged_tokens(selection, tagset=tagset or style, mention_types=mention_types, levels=TOKEN_STYLES[style])
+    lines = _lines(selection, tagged, style).get_column("line")
+    write_text_atomic(out, lines.str.join("\n").item() + "\n" if len(lines) else "")
+    return ExportResult(style, out, [out], selection.articles.height, selection.counts(), left_out_notes(tagged))

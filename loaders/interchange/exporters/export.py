@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from peacetalks.errors import InterchangeError
+from peacetalks.errors import InterchangeError, LoadError
 from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.brat import export_brat
-from peacetalks.interchange.exporters.common import ExportResult, load_documents
+from peacetalks.interchange.exporters.common import ExportResult, Selection, select
 from peacetalks.interchange.exporters.conll import export_conll
 from peacetalks.interchange.exporters.jsonl import export_jsonl
 from peacetalks.interchange.exporters.labelstudio import export_labelstudio
 from peacetalks.interchange.exporters.spacy_docbin import export_spacy
 from peacetalks.storage.layers import GOLD
+from peacetalks.text.bio import DEFAULT_MENTION_TYPES, check_options
 
-Exporter = Callable[[list[Document], Path, str], ExportResult]
+DocumentExporter = Callable[[list[Document], Path, str], ExportResult]
+TokenExporter = Callable[[Selection, Path, str, Sequence[str]], ExportResult]
 
-EXPORTERS: dict[str, Exporter] = {
+# Formats of annotated documents (every span, event and stance as it is).
+DOCUMENT_EXPORTERS: dict[str, DocumentExporter] = {
     "brat": lambda docs, out, layer: export_brat(docs, out),
-    "conll2003": lambda docs, out, layer: export_conll(docs, out, style="conll2003"),
-    "germeval2014": lambda docs, out, layer: export_conll(docs, out, style="germeval2014"),
-    "spacy": lambda docs, out, layer: export_spacy(docs, out),
     "label-studio": lambda docs, out, layer: export_labelstudio(docs, out, layer=layer),
     "jsonl": lambda docs, out, layer: export_jsonl(docs, out),
 }
+# Token formats: tokens, sentences and BIO tags of the `tokens` config; the tag set is an option.
+TOKEN_EXPORTERS: dict[str, TokenExporter] = {
+    "conll2003": lambda sel, out, tagset, types: export_conll(
+        sel, out, style="conll2003", tagset=tagset, mention_types=types
+    ),
+    "germeval2014": lambda sel, out, tagset, types: export_conll(
+        sel, out, style="germeval2014", tagset=tagset, mention_types=types
+    ),
+    "spacy": lambda sel, out, tagset, types: export_spacy(sel, out, tagset=tagset, mention_types=types),
+}
+# The tag set a token format writes unless another is asked for.
+DEFAULT_TAGSETS = {"conll2003": "conll2003", "germeval2014": "germeval2014", "spacy": "peacetalks"}
+FORMATS = ("brat", "conll2003", "germeval2014", "spacy", "label-studio", "jsonl")
 
 # brat writes a folder; every other format one file.
 FOLDER_FORMATS = frozenset({"brat"})
@@ -38,14 +51,35 @@ def export(
     layer: str = GOLD,
     doc_ids: list[str] | None = None,
     all_articles: bool = False,
+    tagset: str | None = None,
+    mention_types: Sequence[str] | None = None,
 ) -> ExportResult:
-    """Export ``layer`` of the corpus at ``root`` to ``out`` in format ``fmt`` (see :data:`EXPORTERS`)."""
-    if fmt not in EXPORTERS:
-        raise InterchangeError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORTERS)}")
+    """Export ``layer`` of the corpus at ``root`` to ``out`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``tagset`` and ``mention_types`` are the ``tokens`` config's options and apply to the token
+    formats only (:data:`TOKEN_EXPORTERS`; the default tag set is the format's own,
+    :data:`DEFAULT_TAGSETS`); for the other formats, which keep every annotation as it is, giving
+    either is an error.
+    """
+    if fmt not in FORMATS:
+        raise InterchangeError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt not in TOKEN_EXPORTERS and (tagset is not None or mention_types is not None):
+        raise InterchangeError(
+            f"the {fmt} export keeps every annotation as it is and takes no tag set or mention types; "
+            f"they apply to {', '.join(TOKEN_EXPORTERS)}"
+        )
+    types = tuple(DEFAULT_MENTION_TYPES if mention_types is None else mention_types)
+    if fmt in TOKEN_EXPORTERS:
+        try:
+            check_options(tagset or DEFAULT_TAGSETS[fmt], types)
+        except LoadError as exc:
+            raise InterchangeError(exc.message, code=exc.code) from None
     target = Path(out)
     if fmt in FOLDER_FORMATS and target.exists() and not target.is_dir():
         raise InterchangeError(f"{target}: the {fmt} export writes a folder, and this is a file")
     if fmt not in FOLDER_FORMATS and target.is_dir():
         raise InterchangeError(f"{target}: the {fmt} export writes one file, and this is a folder")
-    documents = load_documents(root, layer, doc_ids, all_articles=all_articles)
-    return EXPORTERS[fmt](documents, target, layer)
+    selection = select(root, layer, doc_ids, all_articles=all_articles)
+    if fmt in TOKEN_EXPORTERS:
+        return TOKEN_EXPORTERS[fmt](selection, target, tagset or DEFAULT_TAGSETS[fmt], types)
+    return DOCUMENT_EXPORTERS[fmt](selection.documents(), target, layer)
