@@ -39,7 +39,7 @@ import pyarrow as pa
 from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
-from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.roots import bundled_root
