@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peacetalks import validate_frames
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ALL_TABLES, BY_NAME, SPLITS, Table
 from peacetalks.validation.checks._issues import ROW, with_row
@@ -249,3 +250,13 @@ def test_drawn_bad_tables_agree_with_pandera(case: tuple[Table, pl.DataFrame]) -
     """On any mix of nulls, out-of-scheme, malformed and empty values and column changes, both agree."""
     table, df = case
     _assert_agree(df, table)
+
+
+def test_a_missing_nullable_column_is_reported_not_a_crash() -> None:
+    """A nullable column is still required: without it the table is structurally wrong and skipped."""
+    frames = tiny_frames()
+    frames["event_arguments"] = frames["event_arguments"].drop("text")
+    report = validate_frames(frames)
+    assert report.flatten(["file", "row", "column", "code"]) == [
+        ["annotations/event_arguments.parquet", None, "text", "missing-column"]
+    ]
