@@ -105,7 +105,6 @@ _ALL: list[Code] = [
             ("null-value", "a required value is null"),
             ("empty-value", "a value that must not be empty is the empty string"),
             ("malformed-value", "a value does not match its column's pattern"),
-            ("schema-check-failed", "a check of the table's pandera model without a more specific code failed"),
         ],
     ),
     *_group(

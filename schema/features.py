@@ -1,8 +1,9 @@
-"""Hugging Face ``Features`` of the tables, derived from the pandera models and the scheme.
+"""Hugging Face ``Features`` of the tables, derived from the column declaration and the scheme.
 
-Value types come from each column's polars dtype in its pandera model; the columns whose values
-are constrained by a label set of the scheme become ``ClassLabel``s named from :func:`load_scheme`.
-A test asserts that every ``ClassLabel`` agrees with the model's ``isin`` check of that column.
+Value types come from each column's declared polars dtype (:mod:`peacetalks.schema.columns`, the
+declaration the pandera models are built from); the columns whose values come from a label set of
+the scheme become ``ClassLabel``s named from :func:`load_scheme`. A test asserts that every
+``ClassLabel`` agrees with the pandera model's ``isin`` check of that column.
 """
 
 from __future__ import annotations
@@ -13,30 +14,27 @@ from typing import Any
 import polars as pl
 from datasets import ClassLabel, List, Value
 
+from peacetalks.schema.columns import Column
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ALL_TABLES, SPLITS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS
+
+# The tables that have Features (splits.parquet is not loaded as a config of its own).
+_TABLES = {t.name: t for t in (ARTICLES, BLOCKS, *ANNOTATION_TABLES)}
+COLUMNS: dict[str, dict[str, Column]] = {name: {c.name: c for c in t.spec} for name, t in _TABLES.items()}
+
+
+def _label_set(column: Column) -> Callable[[Scheme], tuple[str, ...]]:
+    labels = str(column.labels)
+    return lambda scheme: tuple(getattr(scheme, labels))
+
 
 # (table, column) -> the label set of the scheme that names the column's ClassLabel.
 LABEL_SETS: dict[tuple[str, str], Callable[[Scheme], tuple[str, ...]]] = {
-    ("articles", "license"): lambda s: tuple(s.licenses),
-    ("blocks", "kind"): lambda s: s.block_kinds,
-    ("entities", "label"): lambda s: s.entity_labels,
-    ("entities", "form"): lambda s: s.entity_forms,
-    ("entities", "mention_type"): lambda s: s.mention_types,
-    ("events", "category"): lambda s: s.category_names,
-    ("events", "mode"): lambda s: s.all_modes,
-    ("events", "context"): lambda s: s.event_contexts,
-    ("events", "realis"): lambda s: s.realis,
-    ("events", "modality"): lambda s: s.modalities,
-    ("event_arguments", "role"): lambda s: s.argument_roles,
-    ("stances", "target_id"): lambda s: s.target_ids,
-    ("stances", "polarity"): lambda s: s.stance_polarities,
-    ("stances", "attribution"): lambda s: s.stance_attributions,
+    (table, name): _label_set(column)
+    for table, columns in COLUMNS.items()
+    for name, column in columns.items()
+    if column.labels is not None
 }
-
-# The models of the tables that configs are built from, by table name (from the table registry).
-# Not the splits table: a config's split is the Hugging Face split, not a column.
-MODELS: dict[str, Any] = {t.name: t.model for t in ALL_TABLES if t is not SPLITS}
 
 _VALUES: dict[type[pl.DataType], str] = {
     pl.String: "large_string",  # polars strings are large; "string" would cost a copy of every text
@@ -69,7 +67,7 @@ def value_feature(dtype: pl.DataType) -> Any:
 
 
 def column_feature(table: str, column: str, scheme: Scheme | None = None) -> Any:
-    dtype = MODELS[table].to_schema().columns[column].dtype.type
+    dtype = COLUMNS[table][column].dtype
     names = label_names(table, column, scheme)
     if names is None:
         return value_feature(dtype)
@@ -78,6 +76,6 @@ def column_feature(table: str, column: str, scheme: Scheme | None = None) -> Any
 
 
 def table_features(table: str, *, drop: tuple[str, ...] = (), scheme: Scheme | None = None) -> dict[str, Any]:
-    """Column -> feature for every column of a table's model (in model order), minus ``drop``."""
-    columns = MODELS[table].to_schema().columns
+    """Column -> feature for every declared column of a table (in file order), minus ``drop``."""
+    columns = COLUMNS[table]
     return {name: column_feature(table, name, scheme) for name in columns if name not in drop}

@@ -111,7 +111,10 @@ def _keys(raw: dict[str, Any], key: str) -> tuple[str, ...]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader where PyYAML has it: scheme.yaml takes ~1.5 ms instead of ~50 ms with
+        # the pure-Python one, paid by every command that reads the scheme; both build the same objects.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise SchemeError(f"cannot read the scheme: {exc}", path=str(path)) from exc
     if not isinstance(data, dict):

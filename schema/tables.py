@@ -1,39 +1,34 @@
-"""The tables of the data model: where each lives, its pandera model, its keys.
+"""The tables of the data model: where each lives, its columns, its keys.
 
-The Parquet (Arrow) schema of each table is derived from its pandera model, so the model is
-the one definition of a table's columns and types.
+A table's columns are declared once, as data, in :mod:`peacetalks.schema.columns`; its Parquet
+(Arrow) schema and its pandera model (:attr:`Table.model`) are both derived from that declaration.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
 
-from peacetalks.schema.models import (
-    ArticleModel,
-    BlockModel,
-    EntityModel,
-    EventArgumentModel,
-    EventModel,
-    SplitModel,
-    StanceModel,
+from peacetalks.schema.columns import (
+    ARGUMENT_COLUMNS,
+    ARTICLE_COLUMNS,
+    BLOCK_COLUMNS,
+    ENTITY_COLUMNS,
+    EVENT_COLUMNS,
+    SPLIT_COLUMNS,
+    STANCE_COLUMNS,
+    Column,
 )
 
 # The folder of the annotator layers: annotations/layers/<name>/ holds a layer's annotation tables.
 LAYERS_FOLDER = "annotations/layers"
 
-_Model = (
-    type[ArticleModel]
-    | type[BlockModel]
-    | type[EntityModel]
-    | type[EventModel]
-    | type[EventArgumentModel]
-    | type[StanceModel]
-    | type[SplitModel]
-)
+if TYPE_CHECKING:
+    import pandera.polars as pandera
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ class Reference:
 class Table:
     name: str
     folder: str  # "corpus" or "annotations"
-    model: _Model
+    spec: tuple[Column, ...]  # the columns in file order, declared in schema/columns.py
     keys: tuple[str, ...]
     id_column: str
 
@@ -87,11 +82,18 @@ class Table:
         return root / self.relpath(layer)
 
     @property
+    def model(self) -> type[pandera.DataFrameModel]:
+        """The table's pandera model (built from ``spec``; importing pandera takes a second or two)."""
+        from peacetalks.schema.models import MODELS
+
+        return MODELS[self.name]
+
+    @property
     def columns(self) -> list[str]:
-        return list(self.model.to_schema().columns)
+        return [column.name for column in self.spec]
 
     def polars_schema(self) -> dict[str, pl.DataType]:
-        return {name: col.dtype.type for name, col in self.model.to_schema().columns.items()}
+        return {column.name: column.dtype for column in self.spec}
 
     def arrow_schema(self) -> pa.Schema:
         empty = pl.DataFrame(schema=self.polars_schema())
@@ -121,15 +123,15 @@ class Table:
         return tuple(r for r in REFERENCES if r.table is self)
 
 
-ARTICLES = Table("articles", "corpus", ArticleModel, ("doc_id",), "doc_id")
-BLOCKS = Table("blocks", "corpus", BlockModel, ("doc_id", "block_id"), "block_id")
-SPLITS = Table("splits", "corpus", SplitModel, ("doc_id",), "doc_id")
-ENTITIES = Table("entities", "annotations", EntityModel, ("doc_id", "start", "end", "mention_id"), "mention_id")
-EVENTS = Table("events", "annotations", EventModel, ("doc_id", "event_id"), "event_id")
+ARTICLES = Table("articles", "corpus", ARTICLE_COLUMNS, ("doc_id",), "doc_id")
+BLOCKS = Table("blocks", "corpus", BLOCK_COLUMNS, ("doc_id", "block_id"), "block_id")
+SPLITS = Table("splits", "corpus", SPLIT_COLUMNS, ("doc_id",), "doc_id")
+ENTITIES = Table("entities", "annotations", ENTITY_COLUMNS, ("doc_id", "start", "end", "mention_id"), "mention_id")
+EVENTS = Table("events", "annotations", EVENT_COLUMNS, ("doc_id", "event_id"), "event_id")
 ARGUMENTS = Table(
-    "event_arguments", "annotations", EventArgumentModel, ("doc_id", "event_id", "argument_id"), "argument_id"
+    "event_arguments", "annotations", ARGUMENT_COLUMNS, ("doc_id", "event_id", "argument_id"), "argument_id"
 )
-STANCES = Table("stances", "annotations", StanceModel, ("doc_id", "stance_id"), "stance_id")
+STANCES = Table("stances", "annotations", STANCE_COLUMNS, ("doc_id", "stance_id"), "stance_id")
 
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES)

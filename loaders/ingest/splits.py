@@ -31,7 +31,7 @@ import polars as pl
 import yaml
 
 from peacetalks.errors import SplitError
-from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ARTICLES, SPLITS
 from peacetalks.storage.parquet import read_table, write_tables, write_text_atomic
 from peacetalks.text.normalise import leakage_key

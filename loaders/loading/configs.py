@@ -26,8 +26,8 @@ from datasets import ClassLabel, Features, List
 
 from peacetalks.errors import LoadError, TableReadError
 from peacetalks.ingest.splits import current_splits
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.features import STRING, label_names, table_features
-from peacetalks.schema.models import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, Table
 from peacetalks.storage.parquet import read_table

@@ -19,7 +19,7 @@ from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import current_splits
 from peacetalks.loading.configs import CONFIG_NAMES
 from peacetalks.loading.load import resolve_source
-from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import BY_NAME
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
 from peacetalks.loading.rehydrate import rehydrate_configs
-from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.roots import bundled_root, find_corpus_root

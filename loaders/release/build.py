@@ -48,7 +48,7 @@ from peacetalks.release.hub_card import (
     strip_front_matter,
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
-from peacetalks.schema.models import SPLIT_NAMES
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
 from peacetalks.storage.parquet import atomic_folder, sort_table

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
 
-import pandera.polars as pa
 import polars as pl
 import pytest
 
 from peacetalks import codes, validate_frames
-from peacetalks.schema.models import EntityModel
-from peacetalks.schema.tables import ENTITIES, SPLITS
-from peacetalks.validation.checks._issues import with_row
-from peacetalks.validation.checks.table_schema import schema_issues
+from peacetalks.schema.tables import SPLITS
 from tests.conftest import DOC, tiny_frames
 
 Frames = dict[str, pl.DataFrame]
@@ -308,8 +303,6 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
 ELSEWHERE = {
     "missing-file": "needs a corpus folder without the file: tests/validation/test_unreadable.py",
     "unreadable-file": "needs a damaged Parquet file: tests/validation/test_unreadable.py",
-    "schema-check-failed": "no check of today's models lacks a code of its own: "
-    "test_a_check_without_a_code_of_its_own_is_schema_check_failed below",
 }
 
 
@@ -328,19 +321,6 @@ def test_every_validation_code_has_a_bad_row_case() -> None:
     assert sorted(set(ELSEWHERE) - set(codes.validation_codes())) == []  # ELSEWHERE names validation codes
     assert sorted(set(ELSEWHERE) & expected) == []  # and only those no case covers
     assert sorted(expected - set(codes.validation_codes())) == []  # the cases expect no unregistered code
-
-
-def test_a_check_without_a_code_of_its_own_is_schema_check_failed() -> None:
-    """A pandera check the code table does not know (here ``ge``) is still reported, as schema-check-failed."""
-
-    class Stricter(EntityModel):
-        start: pl.Int64 = pa.Field(ge=0)
-
-    frames = tiny_frames()
-    _set("entities", 1, start=-3)(frames)
-    table = dataclasses.replace(ENTITIES, model=Stricter)
-    issues = schema_issues(with_row(frames["entities"]), table, ENT)
-    assert [[i.row, i.column, i.code] for i in issues] == [[1, "start", "schema-check-failed"]]
 
 
 def test_malformed_doc_id_is_reported_in_every_table() -> None:
