@@ -31,6 +31,7 @@ entity label or PLOVER category, a role, a relation kind, an attribute named lik
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,46 +244,47 @@ def _parse_attribute(value: Any) -> AttributeTarget | str:
     return AttributeTarget(str(value["column"]), pairs)
 
 
+def _names_missing(doc: ToolDocument, mapping: Mapping) -> Iterator[tuple[str, str, int | None]]:
+    """(kind, name, line) of every name in ``doc`` that the mapping does not cover, in document order."""
+    for span in doc.spans:
+        if mapping.label(span.label) is None:
+            yield "label", span.label, span.line
+    for ev in doc.events:
+        if mapping.label(ev.label) is None:
+            yield "label", ev.label, ev.line
+        for role, _ in ev.arguments:
+            try:
+                mapping.role(role)
+            except KeyError:
+                yield "role", _stem(role), ev.line
+    for rel in doc.relations:
+        if mapping.relation(rel.label) is None:
+            yield "relation", rel.label, rel.line
+    items: list[ToolSpan | ToolEvent | ToolRelation] = [*doc.spans, *doc.events, *doc.relations]
+    for item in items:
+        for name, raw in item.attributes.items():
+            attr = mapping.attribute(name)
+            if attr is None:
+                yield "attribute", name, item.line
+            elif attr.column is not None:
+                yield from (
+                    ("attribute value", f"{name}={part}", item.line) for part, v in attr.values_of(raw) if v is None
+                )
+
+
 def unmapped_names(docs: list[ToolDocument], mapping: Mapping) -> list[Issue]:
     """One ``unmapped-name`` issue per tool name that the mapping does not cover (first occurrence)."""
     found: dict[tuple[str, str], Issue] = {}
-
-    def miss(kind: str, name: str, doc: ToolDocument, line: int | None) -> None:
-        key = (kind, name)
-        if key not in found:
-            found[key] = problem(
-                "unmapped-name",
-                doc.source,
-                line,
-                f"{kind} {name!r} is not in the mapping ({mapping.source or 'identity mapping'}); "
-                f"add it under '{kind}s:' (or map it to ignore)",
-                record_id=name,
-                value=kind,
-            )
-
     for doc in docs:
-        for span in doc.spans:
-            if mapping.label(span.label) is None:
-                miss("label", span.label, doc, span.line)
-        for ev in doc.events:
-            if mapping.label(ev.label) is None:
-                miss("label", ev.label, doc, ev.line)
-            for role, _ in ev.arguments:
-                try:
-                    mapping.role(role)
-                except KeyError:
-                    miss("role", _stem(role), doc, ev.line)
-        for rel in doc.relations:
-            if mapping.relation(rel.label) is None:
-                miss("relation", rel.label, doc, rel.line)
-        items: list[ToolSpan | ToolEvent | ToolRelation] = [*doc.spans, *doc.events, *doc.relations]
-        for item in items:
-            for name, raw in item.attributes.items():
-                attr = mapping.attribute(name)
-                if attr is None:
-                    miss("attribute", name, doc, item.line)
-                elif attr.column is not None:
-                    for part, value in attr.values_of(raw):
-                        if value is None:
-                            miss("attribute value", f"{name}={part}", doc, item.line)
+        for kind, name, line in _names_missing(doc, mapping):
+            if (kind, name) not in found:
+                found[(kind, name)] = problem(
+                    "unmapped-name",
+                    doc.source,
+                    line,
+                    f"{kind} {name!r} is not in the mapping ({mapping.source or 'identity mapping'}); "
+                    f"add it under '{kind}s:' (or map it to ignore)",
+                    record_id=name,
+                    value=kind,
+                )
     return sorted(found.values(), key=lambda i: (i.value or "", i.record_id or ""))

@@ -19,6 +19,7 @@ Problems: ``doccano-malformed-line``, ``doccano-missing-text``, ``span-out-of-bo
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,29 @@ def parse_doccano(
     return docs
 
 
+def _add_span(
+    doc: ToolDocument,
+    seen: set[tuple[int, int, str]],
+    issues: list[Issue],
+    lineno: int,
+    ident: str,
+    start: Any,
+    end: Any,
+    label: Any,
+) -> None:
+    """Add one span of a record to ``doc`` once (doccano repeats a span per user); a problem if malformed."""
+    if not isinstance(start, int) or not isinstance(end, int) or label is None:
+        issues.append(
+            problem("doccano-malformed-line", doc.source, lineno, f"span {ident}: expected start, end and label")
+        )
+        return
+    key = (start, end, str(label))
+    if key in seen:
+        return
+    seen.add(key)
+    doc.spans.append(ToolSpan(ident, str(label), ((start, end),), line=lineno))
+
+
 def _record(
     rec: dict[str, Any],
     path: Path,
@@ -95,17 +119,7 @@ def _record(
     keys = (label_key,) if label_key else SPAN_KEYS
     seen: set[tuple[int, int, str]] = set()
 
-    def add(ident: str, start: Any, end: Any, label: Any) -> None:
-        if not isinstance(start, int) or not isinstance(end, int) or label is None:
-            issues.append(
-                problem("doccano-malformed-line", file, lineno, f"span {ident}: expected start, end and label")
-            )
-            return
-        key = (start, end, str(label))
-        if key in seen:
-            return
-        seen.add(key)
-        doc.spans.append(ToolSpan(ident, str(label), ((start, end),), line=lineno))
+    add = functools.partial(_add_span, doc, seen, issues, lineno)
 
     for key in keys:
         for i, item in enumerate(rec.get(key) or [], start=1):

@@ -82,6 +82,36 @@ def _task(task: dict[str, Any], path: Path, pos: int, user: str | None, issues: 
     return docs
 
 
+def _label_spans(
+    doc: ToolDocument, rid: str, value: dict[str, Any], pos: int, spans: dict[str, list[ToolSpan]]
+) -> list[Issue]:
+    """Add the spans of one labels result (one per label) to ``doc`` and ``spans``; the problem if it is malformed."""
+    start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
+    if not isinstance(start, int) or not isinstance(end, int) or not labels:
+        message = f"result {rid}: expected start, end and labels"
+        return [problem("label-studio-malformed", doc.source, pos, message, record_id=rid)]
+    for k, label in enumerate(labels):
+        span_id = rid if k == 0 else f"{rid}.{k}"
+        span = ToolSpan(span_id, str(label), ((start, end),), text=value.get("text"), line=pos)
+        spans.setdefault(rid, []).append(span)
+        doc.spans.append(span)
+    return []
+
+
+def _region_attributes(doc: ToolDocument, per_region: list[dict[str, Any]], spans: dict[str, list[ToolSpan]]) -> None:
+    """Choices and text areas of a region become its spans' attributes; choices of no region, document labels."""
+    for res in per_region:
+        value = res.get("value") or {}
+        is_text = res.get("type") == "textarea"
+        values = [str(c) for c in (value.get("text") if is_text else value.get("choices")) or []]
+        targets = spans.get(str(res.get("id")))
+        if targets and values:
+            for span in targets:
+                span.attributes[str(res.get("from_name", "choice"))] = ("\n" if is_text else ",").join(values)
+        elif not is_text:
+            doc.labels.extend(values)
+
+
 def _results(doc: ToolDocument, results: list[Any], pos: int, issues: list[Issue]) -> None:
     spans: dict[str, list[ToolSpan]] = {}
     per_region: list[dict[str, Any]] = []  # choices and text areas, read once every region is known
@@ -93,23 +123,7 @@ def _results(doc: ToolDocument, results: list[Any], pos: int, issues: list[Issue
         value = res.get("value") or {}
         rid = str(res.get("id", f"r{i}"))
         if kind == "labels" or (kind and str(kind).endswith("labels") and "start" in value):
-            start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
-            if not isinstance(start, int) or not isinstance(end, int) or not labels:
-                issues.append(
-                    problem(
-                        "label-studio-malformed",
-                        doc.source,
-                        pos,
-                        f"result {rid}: expected start, end and labels",
-                        record_id=rid,
-                    )
-                )
-                continue
-            for k, label in enumerate(labels):
-                span_id = rid if k == 0 else f"{rid}.{k}"
-                span = ToolSpan(span_id, str(label), ((start, end),), text=value.get("text"), line=pos)
-                spans.setdefault(rid, []).append(span)
-                doc.spans.append(span)
+            issues.extend(_label_spans(doc, rid, value, pos, spans))
         elif kind == "relation":
             if "from_id" not in res or "to_id" not in res:
                 issues.append(
@@ -122,16 +136,7 @@ def _results(doc: ToolDocument, results: list[Any], pos: int, issues: list[Issue
             )
         elif kind in ("choices", "textarea"):
             per_region.append(res)
-    for res in per_region:
-        value = res.get("value") or {}
-        is_text = res.get("type") == "textarea"
-        values = [str(c) for c in (value.get("text") if is_text else value.get("choices")) or []]
-        targets = spans.get(str(res.get("id")))
-        if targets and values:
-            for span in targets:
-                span.attributes[str(res.get("from_name", "choice"))] = ("\n" if is_text else ",").join(values)
-        elif not is_text:
-            doc.labels.extend(values)
+    _region_attributes(doc, per_region, spans)
     known = {s.id for s in doc.spans}
     for rel in doc.relations:
         for ref in (rel.source, rel.target):

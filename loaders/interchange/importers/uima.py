@@ -127,6 +127,12 @@ def _document(cas: Any, path: Path) -> ToolDocument:
     return doc
 
 
+def _link_targets(array: Any) -> list[tuple[str, str]]:
+    """(role, xmi id of the target) of each link in a feature array (WebAnno's slot features)."""
+    links = [(getattr(link, "role", None), getattr(link, "target", None)) for link in array.elements or []]
+    return [(str(role or ""), str(target.xmiID)) for role, target in links if target is not None]
+
+
 def _features(fs: Any) -> tuple[str, dict[str, AttrValue], list[tuple[str, str]], Any, Any]:
     label: str | None = None
     attrs: dict[str, AttrValue] = {}
@@ -157,11 +163,7 @@ def _features(fs: Any) -> tuple[str, dict[str, AttrValue], list[tuple[str, str]]
         elif isinstance(v, int | float):
             attrs[fname] = str(v)
         elif hasattr(v, "elements"):
-            for link in v.elements or []:
-                role = getattr(link, "role", None)
-                target = getattr(link, "target", None)
-                if target is not None:
-                    links.append((str(role or ""), str(target.xmiID)))
+            links += _link_targets(v)
     if value is not None:
         if label is not None:
             attrs[label_feature] = label
