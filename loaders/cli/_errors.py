@@ -49,17 +49,17 @@ def _target_differs(exc: PeaceTalksError) -> str:
 
 
 _BY_CODE: dict[str, Hint] = {
-    "validation-failed": lambda exc: "run 'peacetalks validate' to see every problem",
-    "import-failed": lambda exc: "fix the listed lines (or the mapping file) and run the import again",
+    "validation-failed": lambda _exc: "run 'peacetalks validate' to see every problem",
+    "import-failed": lambda _exc: "fix the listed lines (or the mapping file) and run the import again",
     "merge-invalid": lambda exc: (
         f"change the decisions (or the kept versions) in {exc.data.get('review_file')} and run the command again"
     ),
-    "value-not-in-scheme": lambda exc: "run 'peacetalks validate' to find the row",
-    "missing-file": lambda exc: "run 'peacetalks validate' to check the corpus folder",
-    "unreadable-file": lambda exc: "run 'peacetalks validate' to check the corpus folder",
+    "value-not-in-scheme": lambda _exc: "run 'peacetalks validate' to find the row",
+    "missing-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
+    "unreadable-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
     # corpus folder
-    "no-corpus-found": lambda exc: "run the command inside a corpus folder, or name one with --root PATH",
-    "bundled-read-only": lambda exc: "run the command inside a corpus folder, or name one with --root PATH",
+    "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
+    "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     # ingest
     "rebase-required": lambda exc: f"pass {flag(exc)} to move the annotations onto the new text",
     "no-kicker-split": lambda exc: f"give the kicker with {flag(exc)}",
@@ -74,7 +74,7 @@ _BY_CODE: dict[str, Hint] = {
     "option-not-applicable": lambda exc: f"leave out {flag(exc)}",
     "unknown-format": lambda exc: f"choose one of: {', '.join(exc.data.get('allowed', []))}",
     # review
-    "unknown-layer": lambda exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
+    "unknown-layer": lambda _exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
     "target-differs": _target_differs,
     "bad-review-file": _fix_review_file,
     "bad-review-entry": _fix_review_file,
@@ -85,12 +85,12 @@ _BY_CODE: dict[str, Hint] = {
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"
     ),
     "version-exists": lambda exc: f"choose a version above {exc.data.get('version')}",
-    "output-exists": lambda exc: "choose a new --out folder",
-    "cannot-rehydrate": lambda exc: "rebuild the release with 'peacetalks rehydrate', which rebuilds every config",
-    "release-modified": lambda exc: "rebuild the release with 'peacetalks release'",
-    "tag-exists": lambda exc: "publish a new version: build it with 'peacetalks release --version ...'",
-    "parent-moved": lambda exc: "someone committed meanwhile; run the publish again",
-    "dirty-worktree": lambda exc: "commit or stash the changes",
+    "output-exists": lambda _exc: "choose a new --out folder",
+    "cannot-rehydrate": lambda _exc: "rebuild the release with 'peacetalks rehydrate', which rebuilds every config",
+    "release-modified": lambda _exc: "rebuild the release with 'peacetalks release'",
+    "tag-exists": lambda _exc: "publish a new version: build it with 'peacetalks release --version ...'",
+    "parent-moved": lambda _exc: "someone committed meanwhile; run the publish again",
+    "dirty-worktree": lambda _exc: "commit or stash the changes",
 }
 # Used when the code has no entry above; the first class of the exception's MRO found wins.
 _BY_TYPE: dict[type[PeaceTalksError], Hint] = {

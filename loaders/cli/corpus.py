@@ -58,7 +58,7 @@ def ingest_cmd(
     ],
     root: RootOpt = None,
     url: Annotated[str | None, typer.Option(help="The article's URL, if known.", metavar="URL")] = None,
-    license: Annotated[
+    license: Annotated[  # noqa: A002  # the articles table's column is called license
         str | None,
         typer.Option("--license", help="Licence id from schema/scheme.yaml (default: tagesschau-terms).", metavar="ID"),
     ] = None,

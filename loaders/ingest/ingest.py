@@ -60,7 +60,7 @@ def ingest(
     source: str,
     published: dt.date,
     url: str | None = None,
-    license: str = DEFAULT_LICENSE,
+    license: str = DEFAULT_LICENSE,  # noqa: A002  # the articles table's column is called license
     kicker: str | None = None,
     story_id: str | None = None,
     rebase_annotations: bool = False,

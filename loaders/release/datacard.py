@@ -103,17 +103,19 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
         return f"No agreement figures: the layers {a} and {b} are not both present.\n"
     report = agreement(root, a, b)
     lines = [
-        f"Pass `{b}` against pass `{a}` (the reference), over the whole corpus; computed by "
-        f"`peacetalks agree {a} {b}`.\n",
+        (
+            f"Pass `{b}` against pass `{a}` (the reference), over the whole corpus; computed by "
+            f"`peacetalks agree {a} {b}`.\n"
+        ),
         "| kind | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind in report.kinds:
-        for s in kind.scores:
-            lines.append(
-                f"| {kind.kind} | {s.item} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
-                f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
-            )
+    lines += [
+        f"| {kind.kind} | {s.item} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
+        f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
+        for kind in report.kinds
+        for s in kind.scores
+    ]
     lines += [
         "",
         "Categorical attributes on matched items:\n",

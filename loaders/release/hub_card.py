@@ -74,7 +74,8 @@ def card_data(
             download_size=sum(d.download_bytes for d in cfg.splits.values()),
             dataset_size=sum(d.num_bytes for d in cfg.splits.values()),
         )
-        infos.append({"config_name": cfg.name, **info._to_yaml_dict()})
+        # datasets writes dataset_info into a card with this method and has no public one for it
+        infos.append({"config_name": cfg.name, **info._to_yaml_dict()})  # noqa: SLF001
     extra: dict[str, Any] = {"pretty_name": PRETTY_NAME, "configs": meta_configs, "dataset_info": infos}
     if license_name:
         extra["license_name"] = license_name
@@ -137,8 +138,10 @@ def release_section(
         "",
         "### Files",
         "",
-        "`data/<config>/<split>-*.parquet` (features in the Parquet metadata), `tables/` (the corpus and annotation"
-        " source tables, text stripped as above), `croissant.json` (Croissant 1.0), `SHA256SUMS` (sha256 of every"
-        " file), `CHANGELOG.md`.",
+        (
+            "`data/<config>/<split>-*.parquet` (features in the Parquet metadata), `tables/` (the corpus and"
+            " annotation source tables, text stripped as above), `croissant.json` (Croissant 1.0), `SHA256SUMS`"
+            " (sha256 of every file), `CHANGELOG.md`."
+        ),
     ]
     return "\n".join(lines) + "\n"

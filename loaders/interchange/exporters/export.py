@@ -21,9 +21,9 @@ TokenExporter = Callable[[Selection, Path, str, Sequence[str]], ExportResult]
 
 # Formats of annotated documents (every span, event and stance as it is).
 DOCUMENT_EXPORTERS: dict[str, DocumentExporter] = {
-    "brat": lambda docs, out, layer: export_brat(docs, out),
+    "brat": lambda docs, out, _layer: export_brat(docs, out),
     "label-studio": lambda docs, out, layer: export_labelstudio(docs, out, layer=layer),
-    "jsonl": lambda docs, out, layer: export_jsonl(docs, out),
+    "jsonl": lambda docs, out, _layer: export_jsonl(docs, out),
 }
 # Token formats: tokens, sentences and BIO tags of the `tokens` config; the tag set is an option.
 TOKEN_EXPORTERS: dict[str, TokenExporter] = {

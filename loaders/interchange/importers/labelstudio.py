@@ -76,7 +76,7 @@ def _task(task: dict[str, Any], path: Path, pos: int, user: str | None, issues: 
     for ann in anns:
         doc = ToolDocument(doc_id=base, text=text, source=str(path), meta={"task": str(pos)})
         if "completed_by" in ann:
-            doc.meta["annotator"] = sorted(_annotator(ann))[0]
+            doc.meta["annotator"] = min(_annotator(ann))
         _results(doc, ann.get("result") or [], pos, issues)
         docs.append(doc)
     return docs
@@ -139,14 +139,14 @@ def _results(doc: ToolDocument, results: list[Any], pos: int, issues: list[Issue
     _region_attributes(doc, per_region, spans)
     known = {s.id for s in doc.spans}
     for rel in doc.relations:
-        for ref in (rel.source, rel.target):
-            if ref not in known:
-                issues.append(
-                    problem(
-                        "label-studio-unknown-reference",
-                        doc.source,
-                        pos,
-                        f"relation {rel.source} -> {rel.target}: region {ref} does not exist",
-                        record_id=ref,
-                    )
-                )
+        issues.extend(
+            problem(
+                "label-studio-unknown-reference",
+                doc.source,
+                pos,
+                f"relation {rel.source} -> {rel.target}: region {ref} does not exist",
+                record_id=ref,
+            )
+            for ref in (rel.source, rel.target)
+            if ref not in known
+        )

@@ -73,7 +73,7 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
             ts = cassis.load_typesystem(fh)
         with path.open("rb") as fh:
             cas = cassis.load_cas_from_xmi(fh, typesystem=ts)
-    except Exception as exc:  # cassis raises lxml, KeyError and ValueError on broken input
+    except Exception as exc:  # noqa: BLE001  # cassis raises lxml, KeyError, ValueError... on broken input
         fail([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
     return [_document(cas, path)]
 
@@ -85,7 +85,7 @@ def parse_json(path: Path) -> list[ToolDocument]:
     try:
         with path.open("rb") as fh:
             cas = cassis.load_cas_from_json(fh)
-    except Exception as exc:  # cassis raises JSON, KeyError and ValueError on broken input
+    except Exception as exc:  # noqa: BLE001  # cassis raises JSON, KeyError, ValueError... on broken input
         fail([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
     return [_document(cas, path)]
 

@@ -41,7 +41,7 @@ from peacetalks.validation.report import Issue
 
 _FORMAT = re.compile(r"^#FORMAT=WebAnno TSV (?P<version>\d+(?:\.\d+)*)\s*$")
 _ROW = re.compile(r"^(?P<addr>\d+-\d+(?:\.\d+)?)\t(?P<begin>\d+)-(?P<end>\d+)\t")
-_ITEM_ID = re.compile(r"^(?P<value>.*?)(?:\[(?P<id>\d+(?:_\d+)?)\])?$", re.S)
+_ITEM_ID = re.compile(r"^(?P<value>.*?)(?:\[(?P<id>\d+(?:_\d+)?)\])?$", re.DOTALL)
 _REF = re.compile(r"^(?P<addr>\d+-\d+(?:\.\d+)?)(?:\[(?P<id>\d+(?:_\d+)?)\])?$")
 _ESCAPES = {"\\t": "\t", "\\n": "\n", "\\r": "\r"}
 
@@ -301,7 +301,7 @@ def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issu
                     values = [(_items(c)[k][0] if k < len(_items(c)) else None) or "" for c in cells[:-1]]
                     pending.append((li, layer, r, gov, values))
                 continue
-            _span_cells(doc, li, layer, r, cells, anns, at_row)
+            _span_cells(li, layer, r, cells, anns, at_row)
         col += layer.width
     for key, ann in anns.items():
         label, attrs = _label(ann)
@@ -310,7 +310,7 @@ def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issu
         if ann.layer.slots and ann.links:
             args = []
             for role, target in ann.links:
-                ref = _resolve(target, anns, at_row, layers, ann.layer, by_addr)
+                ref = _resolve(target, anns, at_row, layers, ann.layer)
                 if ref is None:
                     issues.append(
                         problem(
@@ -329,7 +329,6 @@ def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issu
 
 
 def _span_cells(
-    doc: ToolDocument,
     li: int,
     layer: _Layer,
     r: _Row,
@@ -387,7 +386,7 @@ def _annotation(
     return ann
 
 
-_CHAIN_LINK = re.compile(r"^(?P<value>.*)->(?P<chain>\d+)-(?P<link>\d+)$", re.S)
+_CHAIN_LINK = re.compile(r"^(?P<value>.*)->(?P<chain>\d+)-(?P<link>\d+)$", re.DOTALL)
 
 
 def _chain_cells(
@@ -432,7 +431,6 @@ def _resolve(
     at_row: dict[tuple[int, str], list[_Ann]],
     layers: list[_Layer],
     host: _Layer,
-    by_addr: dict[str, _Row],
 ) -> str | None:
     m = _REF.match(ref)
     if m is None:
