@@ -33,12 +33,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # mypy cannot follow the setuptools editable finder that maps loaders/ and schema/ under
-# peacetalks/, so it checks a symlink tree with the installed layout.
+# peacetalks/, so it checks a symlink tree with the installed layout: the package, tests and benchmarks.
 typecheck: $(STAMP)
 	rm -rf build/typecheck && mkdir -p build/typecheck
 	cp -rs $(CURDIR)/loaders build/typecheck/peacetalks
 	cp -rs $(CURDIR)/schema build/typecheck/peacetalks/schema
-	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p peacetalks
+	cp -rs $(CURDIR)/tests build/typecheck/tests
+	cp -rs $(CURDIR)/benchmarks build/typecheck/benchmarks
+	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p peacetalks -p tests -p benchmarks
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -7,6 +7,7 @@ flag of the CLI for it. These tests pin the mapping in both directions.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from peacetalks.release.build import build_release
 from peacetalks.review.adjudicate import adjudicate
 from peacetalks.validation.report import Issue, Report
 
-LIBRARY = [ingest, split_corpus, import_layer, build_release, adjudicate]
+LIBRARY: list[Callable[..., object]] = [ingest, split_corpus, import_layer, build_release, adjudicate]
 
 
 def _cli_flags() -> set[str]:

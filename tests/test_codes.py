@@ -192,7 +192,7 @@ def test_every_option_an_error_names_is_a_flag_of_the_cli() -> None:
             if isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values, strict=True):
                     if isinstance(key, ast.Constant) and key.value == "option" and isinstance(value, ast.Constant):
-                        options.add(value.value)
+                        options.add(str(value.value))
     assert options, "the scan found no data['option']"
     assert sorted(options - set(cli_errors.FLAGS)) == []
 
@@ -220,9 +220,11 @@ def test_the_library_names_no_cli_flag_in_its_messages() -> None:
         rel = path.relative_to(PROJECT).as_posix()
         if rel.startswith("loaders/cli/"):
             continue
-        for node in _messages(ast.parse(path.read_text(encoding="utf-8"))):
-            if flags.search(node.value):
-                found.append(f"{rel}:{node.lineno}: {node.value[:80]!r}")
+        found += [
+            f"{rel}:{node.lineno}: {str(node.value)[:80]!r}"
+            for node in _messages(ast.parse(path.read_text(encoding="utf-8")))
+            if flags.search(str(node.value))
+        ]
     assert found == []
 
 

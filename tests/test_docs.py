@@ -29,7 +29,9 @@ HELP = ("-h", "--help")
 
 def _walk(argv: list[str]) -> tuple[list[str], Any, list[str]]:
     """The command path named by ``argv``, its click command, and the arguments left over."""
-    command, path, rest = ROOT, [], list(argv)
+    command: Any = ROOT
+    path: list[str] = []
+    rest = list(argv)
     while rest and rest[0] in getattr(command, "commands", {}):
         path.append(rest[0])
         command = command.commands[rest.pop(0)]

@@ -76,8 +76,8 @@ def imports(path: Path) -> list[tuple[int, str]]:
             found.append((node.lineno, node.module))
             if node.module == "peacetalks":  # from peacetalks import x: x may be a subpackage
                 found.extend((node.lineno, f"peacetalks.{alias.name}") for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
+        for sub in ast.iter_child_nodes(node):
+            visit(sub)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))
     return found

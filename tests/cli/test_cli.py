@@ -198,8 +198,8 @@ def test_choices_spelled_out_in_the_cli_are_the_librarys() -> None:
     assert [k.value for k in Kind] == list(KINDS)
     assert [g.value for g in GroupBy] == list(GROUP_BY)
     ingest = get_command(app).commands["ingest"]  # type: ignore[attr-defined]
-    (license,) = (p for p in ingest.params if p.name == "license")
-    assert f"(default: {DEFAULT_LICENSE})" in license.help
+    (license_option,) = (p for p in ingest.params if p.name == "license")
+    assert f"(default: {DEFAULT_LICENSE})" in license_option.help
 
 
 def test_plural_says_one_article_and_two_articles() -> None:

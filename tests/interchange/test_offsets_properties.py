@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from peacetalks.interchange.importers._offsets import utf16_to_codepoints
 from peacetalks.interchange.importers.brat import parse_brat_text
 
-_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=40)
+_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\r"), max_size=40)
 
 
 @given(_TEXT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -12,9 +13,10 @@ from peacetalks.errors import LoadError
 from peacetalks.loading.configs import build_config, features
 
 
-def _rows(config: str, root: Path) -> list[dict[str, object]]:
+def _rows(config: str, root: Path) -> list[dict[str, Any]]:
     tables = build_config(config, root)
-    return pa.concat_tables(tables.values()).to_pylist()
+    rows: list[dict[str, Any]] = pa.concat_tables(tables.values()).to_pylist()
+    return rows
 
 
 def _names(config: str, column: str) -> ClassLabel:
@@ -26,12 +28,12 @@ def _names(config: str, column: str) -> ClassLabel:
 def test_documents_nest_everything_of_the_article(corpus_dir: Path) -> None:
     (doc,) = _rows("documents", corpus_dir)
     assert doc["doc_id"] == "ts-2025-02-12-test"
-    assert [m["mention_id"] for m in doc["mentions"]] == ["m1", "m2", "m3"]  # type: ignore[union-attr]
-    assert [b["block_id"] for b in doc["blocks"]] == [0, 1]  # type: ignore[union-attr]
+    assert [m["mention_id"] for m in doc["mentions"]] == ["m1", "m2", "m3"]
+    assert [b["block_id"] for b in doc["blocks"]] == [0, 1]
     events = doc["events"]
-    assert [e["event_id"] for e in events] == ["ev1", "ev2"]  # type: ignore[union-attr]
-    assert [a["argument_id"] for a in events[0]["arguments"]] == ["a1", "a2"]  # type: ignore[index]
-    assert [s["stance_id"] for s in doc["stances"]] == ["s1"]  # type: ignore[union-attr]
+    assert [e["event_id"] for e in events] == ["ev1", "ev2"]
+    assert [a["argument_id"] for a in events[0]["arguments"]] == ["a1", "a2"]
+    assert [s["stance_id"] for s in doc["stances"]] == ["s1"]
 
 
 def test_entities_decode_to_the_stored_labels(corpus_dir: Path) -> None:
@@ -45,7 +47,7 @@ def test_events_carry_their_arguments_and_nullable_labels(corpus_dir: Path) -> N
     category = _names("events", "category")
     assert [(r["event_id"], category.int2str(r["category"])) for r in rows] == [("ev1", "CONSULT"), ("ev2", "SUPPORT")]
     assert rows[1]["mode"] is None
-    assert [a["text"] for a in rows[1]["arguments"]] == ["das Telefonat"]  # type: ignore[attr-defined]
+    assert [a["text"] for a in rows[1]["arguments"]] == ["das Telefonat"]
 
 
 def test_stances_have_holder_and_target_labels(corpus_dir: Path) -> None:

@@ -115,5 +115,5 @@ def test_bad_arguments_are_load_errors_with_codes(
     if "source" not in kwargs:
         kwargs = {**kwargs, "source": str(corpus_dir)}
     with pytest.raises(LoadError) as info:
-        peacetalks.load(**kwargs)  # type: ignore[arg-type]
+        peacetalks.load(**kwargs)
     assert info.value.code == code

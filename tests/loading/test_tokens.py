@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -37,9 +38,10 @@ NESTED = Doc(
 BLOCKS = Doc("doc-blocks", "Trump und Putin\nDie Gespräche beginnen. Sie dauern an.")
 
 
-def _sentences(root: Path, **options: object) -> list[dict[str, object]]:
+def _sentences(root: Path, **options: object) -> list[dict[str, Any]]:
     tables = build_config("tokens", root, **options)
-    return pa.concat_tables(tables.values()).to_pylist()
+    rows: list[dict[str, Any]] = pa.concat_tables(tables.values()).to_pylist()
+    return rows
 
 
 def _tags(root: Path, doc_id: str, **options: object) -> list[tuple[str, str]]:
@@ -47,7 +49,7 @@ def _tags(root: Path, doc_id: str, **options: object) -> list[tuple[str, str]]:
     out = []
     for row in _sentences(root, **options):
         if row["doc_id"] == doc_id:
-            out += list(zip(row["tokens"], names.int2str(row["ner_tags"]), strict=True))  # type: ignore[arg-type]
+            out += list(zip(row["tokens"], names.int2str(row["ner_tags"]), strict=True))
     return out
 
 
@@ -94,7 +96,7 @@ def test_sentences_split_at_blocks_and_punctuation_with_true_offsets(token_corpu
         ["Sie", "dauern", "an", "."],
     ]
     for row in rows:
-        spans = zip(row["token_starts"], row["token_ends"], strict=True)  # type: ignore[call-overload]
+        spans = zip(row["token_starts"], row["token_ends"], strict=True)
         assert [BLOCKS.text[s:e] for s, e in spans] == row["tokens"]
 
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -30,7 +31,9 @@ LOAD_CHECK = Path(__file__).with_name("load_check.py")
 CONFIGS = ["documents", "entities", "events", "stances", "tokens"]
 
 
-def load_in_fresh_process(source: str, revision: str | None = None, env: dict[str, str] | None = None) -> dict:
+def load_in_fresh_process(
+    source: str, revision: str | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     args = [sys.executable, str(LOAD_CHECK), source, ",".join(CONFIGS)] + ([revision] if revision else [])
     proc = subprocess.run(
         args,
@@ -42,7 +45,8 @@ def load_in_fresh_process(source: str, revision: str | None = None, env: dict[st
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
 
 
 @pytest.fixture

@@ -316,7 +316,7 @@ def test_bad_row_is_reported_at_its_position(name: str, mutate: Mutation, expect
 
 def test_every_validation_code_has_a_bad_row_case() -> None:
     """Each issue code of the validator (from the registry) is expected by a case above, or listed in ELSEWHERE."""
-    expected = {row[-1] for _, _, rows in CASES for row in rows}
+    expected = {str(row[-1]) for _, _, rows in CASES for row in rows}
     assert sorted(set(codes.validation_codes()) - expected - set(ELSEWHERE)) == []
     assert sorted(set(ELSEWHERE) - set(codes.validation_codes())) == []  # ELSEWHERE names validation codes
     assert sorted(set(ELSEWHERE) & expected) == []  # and only those no case covers

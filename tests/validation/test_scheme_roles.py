@@ -22,8 +22,9 @@ ENT, EVT = "annotations/entities.parquet", "annotations/events.parquet"
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any]]:
     folder = scheme_dir()
-    read = lambda name: yaml.safe_load((folder / name).read_text(encoding="utf-8"))  # noqa: E731
-    return read("scheme.yaml"), read("stance_targets.yaml")
+    scheme: dict[str, Any] = yaml.safe_load((folder / "scheme.yaml").read_text(encoding="utf-8"))
+    codebook: dict[str, Any] = yaml.safe_load((folder / "stance_targets.yaml").read_text(encoding="utf-8"))
+    return scheme, codebook
 
 
 def _rename(raw: dict[str, Any], section: str, old: str, new: str) -> None:
