@@ -14,18 +14,8 @@ from peacetalks.interchange.exporters.export import export
 from peacetalks.loading.configs import build_config, features
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tagsets import tagsets
-from tests.loading.corpora import Doc, write_corpus
+from tests.loading.corpora import FORMS, Doc, write_corpus
 
-FORMS = Doc(
-    "doc-forms",
-    "US-Präsident Trump sprach mit dem Kremlchef über russische Truppen.",
-    mentions=[
-        ("US", "GPE", "PART", "NAM"),
-        ("Trump", "PER", "NAME", "NAM"),
-        ("Kreml", "ORG", "PART", "NAM"),
-        ("russische", "GPE", "DERIV", "NAM"),
-    ],
-)
 NESTED = Doc(
     "doc-nested",
     "Wladimir Putin sprach auf der Münchener Sicherheitskonferenz\nmit dem Präsidenten der Ukraine.",

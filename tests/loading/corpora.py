@@ -83,6 +83,19 @@ def mention_rows(docs: list[Doc]) -> list[dict[str, object]]:
     return rows
 
 
+# Names, derived forms and names inside compounds in one sentence (shared by the tokens and export tests).
+FORMS = Doc(
+    "doc-forms",
+    "US-Präsident Trump sprach mit dem Kremlchef über russische Truppen.",
+    mentions=[
+        ("US", "GPE", "PART", "NAM"),
+        ("Trump", "PER", "NAME", "NAM"),
+        ("Kreml", "ORG", "PART", "NAM"),
+        ("russische", "GPE", "DERIV", "NAM"),
+    ],
+)
+
+
 def write_corpus(root: Path, docs: list[Doc]) -> Path:
     """Write articles, blocks and entities of ``docs`` (and empty event/stance tables) under ``root``."""
     write_tables(

@@ -12,19 +12,8 @@ from peacetalks.loading.configs import build_config, features
 from peacetalks.loading.tokens import align_labels
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tagsets import tagsets
-from tests.loading.corpora import Doc, write_corpus
+from tests.loading.corpora import FORMS, Doc, write_corpus
 
-TEXT = "US-Präsident Trump sprach mit dem Kremlchef über russische Truppen."
-FORMS = Doc(
-    "doc-forms",
-    TEXT,
-    mentions=[
-        ("US", "GPE", "PART", "NAM"),
-        ("Trump", "PER", "NAME", "NAM"),
-        ("Kreml", "ORG", "PART", "NAM"),
-        ("russische", "GPE", "DERIV", "NAM"),
-    ],
-)
 NESTED = Doc(
     "doc-nested",
     "Wladimir Putin sprach auf der Münchener Sicherheitskonferenz mit dem Präsidenten.",
