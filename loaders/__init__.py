@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from peacetalks._version import __version__ as __version__  # re-exported: peacetalks.__version__
+
 if TYPE_CHECKING:
     from peacetalks.errors import PeaceTalksError, ValidationFailed
     from peacetalks.loading.frames import read_pandas, scan
@@ -33,7 +35,6 @@ __all__ = [
     "validate",
     "validate_frames",
 ]
-__version__ = "0.1.0"
 
 # public name -> the module that defines it
 _LAZY = {

@@ -1,1 +1,2 @@
-"""The annotation scheme (YAML files beside this module) and the pandera models built from it."""
+"""The data model: the scheme (the YAML files beside this module), the tables and their columns,
+and the pandera models and Features built from them."""

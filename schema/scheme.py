@@ -126,7 +126,7 @@ def _one_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...], where: str)
     """``raw[key]``, which must name one of ``allowed`` (the labels of ``where``)."""
     value = raw.get(key)
     if not isinstance(value, str) or value not in allowed:
-        raise SchemeError(f"scheme.yaml: '{key}' must be one of {where} ({', '.join(allowed)}), not {value!r}")
+        raise SchemeError(f"'{key}' must be one of {where} ({', '.join(allowed)}), not {value!r}", path="scheme.yaml")
     return value
 
 
@@ -135,19 +135,21 @@ def _some_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...], where: str
     values = _keys(raw, key)
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise SchemeError(f"scheme.yaml: '{key}' names {', '.join(unknown)}, not among {where} ({', '.join(allowed)})")
+        raise SchemeError(
+            f"'{key}' names {', '.join(unknown)}, not among {where} ({', '.join(allowed)})", path="scheme.yaml"
+        )
     return values
 
 
 def _import_defaults(raw: dict[str, Any], label_sets: dict[str, tuple[str, ...]]) -> dict[str, str]:
     given = raw.get("import_defaults") or {}
     if not isinstance(given, dict):
-        raise SchemeError("scheme.yaml: 'import_defaults' must be a mapping of column: value")
+        raise SchemeError("'import_defaults' must be a mapping of column: value", path="scheme.yaml")
     defaults: dict[str, str] = {}
     for column in given:
         if column not in label_sets:
             raise SchemeError(
-                f"scheme.yaml: import_defaults.{column}: not a column with a default ({', '.join(label_sets)})"
+                f"import_defaults.{column}: not a column with a default ({', '.join(label_sets)})", path="scheme.yaml"
             )
         defaults[str(column)] = _one_of(given, column, label_sets[column], f"the {column} values")
     return defaults

@@ -30,7 +30,7 @@ class TagSet:
 
     def class_of(self, label: str, form: str | None) -> str | None:
         """The class of a mention with this scheme label and form, or None when it is not tagged."""
-        template = self.forms.get(form or "NAME")
+        template = self.forms.get(form or load_scheme().plain_name_form)
         if template is None:
             return None
         mapped = self.labels[label] if self.labels is not None else label
@@ -61,8 +61,8 @@ def tagsets() -> dict[str, TagSet]:
         labels = spec.get("labels")
         forms = spec["forms"]
         if labels is not None and set(labels) != set(scheme.entity_labels):
-            raise SchemeError(f"{path.name}: {name} must map exactly the scheme's labels {scheme.entity_labels}")
+            raise SchemeError(f"{name} must map exactly the scheme's labels {scheme.entity_labels}", path=path.name)
         if set(forms) != set(scheme.entity_forms):
-            raise SchemeError(f"{path.name}: {name} must map exactly the scheme's forms {scheme.entity_forms}")
+            raise SchemeError(f"{name} must map exactly the scheme's forms {scheme.entity_forms}", path=path.name)
         out[str(name)] = TagSet(str(name), str(spec.get("description", "")), labels, forms)
     return out

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 import typer.main
 
+from peacetalks import codes
 from peacetalks.cli import app, main
-from peacetalks.cli._errors import FLAGS, error_lines, hint_for
-from peacetalks.errors import LoadError, RebaseRequired, ReviewError, SplitError, ValidationFailed
+from peacetalks.cli._errors import _BY_ISSUE, FLAGS, error_lines, hint_for
+from peacetalks.errors import ImportFailed, LoadError, RebaseRequired, ReviewError, SplitError, ValidationFailed
 from peacetalks.ingest.ingest import ingest
 from peacetalks.ingest.splits import split_corpus
 from peacetalks.interchange.importers.import_layer import import_layer
@@ -100,3 +101,21 @@ def test_main_prints_the_error_and_the_hint_and_exits_1(tmp_path: Path, capsys: 
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"error: {bad}:2 [no-kicker-split] ")
     assert err[1] == "hint: give the kicker with --kicker"
+
+
+def test_issues_an_option_resolves_get_the_cli_flag_as_a_hint_once() -> None:
+    """The library's import issues name no flag; the CLI adds one hint per kind of issue, after the error."""
+    issues = [
+        Issue(code="unknown-article", file="x.ann", message="name the article it belongs to", row=n) for n in (1, 2)
+    ]
+    lines = error_lines(ImportFailed(Report(issues)))
+    assert lines[-2:] == [
+        "hint: name the article with --doc DOC_ID",
+        "hint: fix the listed lines (or the mapping file) and run the import again",
+    ]
+
+
+def test_every_issue_hint_is_for_a_registered_code_and_a_real_flag() -> None:
+    assert sorted(set(_BY_ISSUE) - set(codes.CODES)) == []
+    named = {word.strip("'") for hint in _BY_ISSUE.values() for word in hint.split() if word.startswith("--")}
+    assert sorted(named - _cli_flags()) == []

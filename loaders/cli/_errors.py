@@ -17,13 +17,10 @@ FLAGS = {
     "kicker": "--kicker",
     "license": "--license",
     "published": "--published",
-    "story_id": "--story",
     "reassign": "--reassign",
     "force": "--force",
-    "doc": "--doc",
     "user": "--user",
     "typesystem": "--typesystem",
-    "version": "--version",
 }
 MAX_ISSUES = 50  # issues of a report printed before the error line
 
@@ -109,16 +106,26 @@ def hint_for(exc: PeaceTalksError) -> str:
     return f"see {flag(exc)}" if exc.data.get("option") else ""
 
 
+# Issues of a report that an option of this CLI resolves: issue code -> what to pass.
+_BY_ISSUE = {
+    "unknown-article": "name the article with --doc DOC_ID",
+    "duplicate-document": "keep one annotator's work with --user NAME",
+    "uima-missing-typesystem": "give the type system with --typesystem PATH",
+    "split-leakage": "run 'peacetalks split --reassign' to put articles with the same text into one split",
+}
+
+
 def error_lines(exc: PeaceTalksError) -> list[str]:
-    """The lines ``main()`` prints for a library error: the report's issues, the error, the hint."""
+    """The lines ``main()`` prints for a library error: the report's issues, the error, the hints."""
     lines: list[str] = []
+    hints: list[str] = []
     if isinstance(exc, ValidationFailed):
         issues = exc.report.issues
         lines += [issue.render() for issue in issues[:MAX_ISSUES]]
         if len(issues) > MAX_ISSUES:
             lines.append(f"... and {len(issues) - MAX_ISSUES} more problem(s)")
+        hints += [_BY_ISSUE[code] for code in dict.fromkeys(i.code for i in issues) if code in _BY_ISSUE]
     lines.append(f"error: {exc}")
     hint = hint_for(exc)
-    if hint:
-        lines.append(f"hint: {hint}")
+    lines += [f"hint: {h}" for h in [*hints, hint] if h]
     return lines

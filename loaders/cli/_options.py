@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer._click import Context  # typer vendors click; its Context is what TyperGroup's methods take
 from typer.core import TyperGroup, TyperOption
+
+if TYPE_CHECKING:
+    from typer._click import Context  # typer vendors click; its Context is what TyperGroup's methods take
 
 
 class OutputFormat(StrEnum):

@@ -21,7 +21,7 @@ _DEFAULTS = ", ".join(f"{fmt}: {name}" for fmt, name in DEFAULT_TAGSETS.items())
 
 
 class ExportFormat(StrEnum):
-    """The keys of ``peacetalks.interchange.exporters.export.EXPORTERS`` (a test compares)."""
+    """``peacetalks.interchange.exporters.export.FORMATS``, spelled out for a fast --help (a test compares)."""
 
     brat = "brat"
     conll2003 = "conll2003"

@@ -24,7 +24,7 @@ import polars as pl
 import pyarrow as pa
 from datasets import ClassLabel, Features, List
 
-from peacetalks.errors import LoadError, TableReadError
+from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import current_splits
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.features import STRING, label_names, table_features
@@ -127,19 +127,8 @@ def encode_labels(df: pl.DataFrame, table: str, scheme: Scheme) -> pl.DataFrame:
 
 
 def _read(root: Path, table: Table) -> pl.DataFrame:
-    """A table in file order (``write_tables`` keeps files sorted by their keys); annotations may be absent.
-
-    polars' own Parquet reader is several times faster than ``read_table`` (pyarrow, then polars).
-    """
-    path = table.path(root)
-    if not path.exists():
-        return read_table(root, table, missing_ok=table.folder == "annotations")
-    try:
-        return pl.read_parquet(path)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise TableReadError(
-            "unreadable-file", f"cannot read Parquet file: {str(exc).splitlines()[0]}", path=table.relpath()
-        ) from None
+    """A table in file order (``write_tables`` keeps files sorted by their keys); annotations may be absent."""
+    return read_table(root, table, missing_ok=table.folder == "annotations")
 
 
 def _frames_reader(frames: Mapping[Table, pl.DataFrame]) -> Reader:

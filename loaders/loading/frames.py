@@ -3,8 +3,8 @@
 ``scan("entities")`` reads ``annotations/entities.parquet`` of the corpus lazily; with
 ``split="train"`` it keeps the rows of the train articles (the stored assignment, and the one
 ``peacetalks split`` would give articles not yet stored). Sources are those of
-:func:`peacetalks.load` that are folders: a corpus folder (default: the working tree or the
-bundled corpus) or a built release, whose configs (``documents``, ``entities``, ...) are read from
+:func:`peacetalks.load` that are folders: a corpus folder (default: the one at or above the current
+directory, else the bundled corpus) or a built release, whose configs (``documents``, ``entities``, ...) are read from
 ``data/<config>/<split>-*.parquet``.
 """
 
@@ -39,7 +39,7 @@ def scan(name: str, *, split: str | None = None, source: str | os.PathLike[str] 
         pattern = f"{split}-*.parquet" if split else "*.parquet"
         files = sorted((found.path / "data" / name).glob(pattern))
         if not files:
-            raise LoadError("missing-config", f"{found.path}/data/{name}/ holds no {pattern}")
+            raise LoadError("missing-config", f"holds no {pattern}", path=str(found.path / "data" / name))
         return pl.scan_parquet(files)
     if found.kind != "corpus":
         raise LoadError("needs-folder", "scan reads folders; load a Hub repo with peacetalks.load()")
@@ -48,7 +48,7 @@ def scan(name: str, *, split: str | None = None, source: str | os.PathLike[str] 
     table = BY_NAME[name]
     path = table.path(found.path)
     if not path.exists():
-        raise LoadError("missing-table", f"{table.relpath()} does not exist in {found.path}")
+        raise LoadError("missing-table", f"{table.relpath()} does not exist in the corpus folder", path=str(found.path))
     frame = pl.scan_parquet(path)
     if split is None:
         return frame

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
+from peacetalks._version import __version__
 from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
@@ -78,7 +78,8 @@ def resolve_source(source: str | os.PathLike[str] | None, revision: str | None =
         elif path.exists():
             raise LoadError(
                 "unknown-source",
-                f"{path} is neither a corpus folder (corpus/articles.parquet) nor a release (README.md and data/)",
+                "neither a corpus folder (corpus/articles.parquet) nor a release (README.md and data/)",
+                path=str(path),
             )
         elif isinstance(source, str) and _REPO_ID.match(source):
             found = Source("hub", source)
@@ -132,7 +133,7 @@ def cache_key(config: str, root: Path, options: dict[str, Any]) -> str:
         stats[f"schema/{yml.name}"] = [yml.stat().st_size, yml.stat().st_mtime_ns]
     blob = {
         "format": CACHE_FORMAT,
-        "version": importlib.metadata.version("peacetalks"),
+        "version": __version__,
         "scheme": load_scheme().version,
         "root": str(root.resolve()),
         "config": config,

@@ -67,9 +67,9 @@ def standoff_texts(release: Path, texts: Path) -> StandoffTexts:
     try:
         frames = {t: read_table(tables, t, missing_ok=t is not ARTICLES) for t in (ARTICLES, BLOCKS, ENTITIES)}
     except TableReadError as exc:
-        raise LoadError(
-            "unreadable-release", f"{exc} (a stand-off release holds its tables under {TABLES_DIR}/)", path=str(release)
-        ) from None
+        where = tables / (exc.path or "")
+        message = f"{exc.message} (a stand-off release holds its tables under {TABLES_DIR}/)"
+        raise LoadError("unreadable-release", message, path=str(where), data={"table_code": exc.code}) from None
     wanted = missing_texts(frames[ARTICLES]).select("doc_id")
     filled = rehydrate_frames(frames, texts)
     articles = fill_block_columns(filled[ARTICLES].join(wanted, on="doc_id", how="semi"), frames[BLOCKS])

@@ -51,7 +51,7 @@ from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
-from peacetalks.storage.parquet import atomic_folder, sort_table
+from peacetalks.storage.parquet import atomic_folder, write_parquet
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.validate import read_tables, validate_frames
 
@@ -103,15 +103,11 @@ def _splits(frames: Frames, settings: SplitSettings | None) -> pl.DataFrame:
     return assign(frames[ARTICLES], settings or SplitSettings(), frames.get(SPLITS)).select(SPLITS.columns)
 
 
-def _write_table(df: pl.DataFrame, table: Table, where: str | Path | pa.NativeFile) -> None:
-    pq.write_table(sort_table(df, table).to_arrow().cast(table.arrow_schema()), where, compression="zstd")
-
-
 def _write_tables(folder: Path, frames: Mapping[Table, pl.DataFrame]) -> None:
     for table, df in frames.items():
         path = table.path(folder)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_table(df, table, path)
+        write_parquet(df, table, path)
 
 
 def _as_read(frames: Mapping[Table, pl.DataFrame]) -> Frames:
@@ -124,7 +120,7 @@ def _as_read(frames: Mapping[Table, pl.DataFrame]) -> Frames:
     read: Frames = {}
     for table, df in frames.items():
         sink = pa.BufferOutputStream()
-        _write_table(df, table, sink)
+        write_parquet(df, table, sink)
         read[table] = pl.read_parquet(io.BytesIO(sink.getvalue().to_pybytes()))
     return read
 

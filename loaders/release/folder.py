@@ -50,8 +50,9 @@ def read_release(folder: Path) -> ReleaseInfo:
         try:
             frames[table] = read_table(folder / TABLES_DIR, table, missing_ok=True)
         except TableReadError as exc:
+            where = folder / TABLES_DIR / (exc.path or table.relpath())
             raise ReleaseError(
-                "unreadable-release", str(exc), path=str(folder), data={"table_code": exc.code}
+                "unreadable-release", exc.message, path=str(where), data={"table_code": exc.code}
             ) from None
     log = folder / "CHANGELOG.md"
     return ReleaseInfo(folder, version, frames, log.read_text(encoding="utf-8") if log.is_file() else "")

@@ -136,7 +136,7 @@ def publish_hub(
         if any(t.name == version.tag for t in refs.tags):
             raise PublishError(
                 "tag-exists",
-                f"{repo_id} already has the tag {version.tag}",
+                f"the repository already has the tag {version.tag}",
                 path=target,
                 data={"tag": version.tag},
             )

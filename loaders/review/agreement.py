@@ -23,12 +23,11 @@ from typing import Any
 
 import polars as pl
 
+from peacetalks.review.items import KINDS as KINDS  # the kinds of annotation compared (``agree --kind``)
 from peacetalks.review.reliability import NONE_VALUE, cohen_kappa, krippendorff_alpha, observed_agreement
 from peacetalks.storage.layers import SpanFrames, read_layer, span_frames
 from peacetalks.storage.roots import resolve_root
 
-# The kinds of annotation compared, each with its own scores (``agree --kind``).
-KINDS = ("entities", "events", "stances")
 ALL_LABELS = "(all)"
 
 

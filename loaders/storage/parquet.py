@@ -95,9 +95,10 @@ def write_text_atomic(target: Path, content: str) -> None:
         tmp.write_text(content, encoding="utf-8")
 
 
-def _write_parquet(df: pl.DataFrame, table: Table, path: Path) -> None:
+def write_parquet(df: pl.DataFrame, table: Table, where: str | Path | pa.NativeFile) -> None:
+    """Write one table as the corpus stores it: its columns in order, sorted by its keys, zstd (not atomic)."""
     arrow = sort_table(df, table).to_arrow().cast(table.arrow_schema())
-    pq.write_table(arrow, path, compression="zstd")
+    pq.write_table(arrow, where, compression="zstd")
 
 
 def write_tables(root: Path, frames: Mapping[Table, pl.DataFrame], layer: str | None = None) -> list[Path]:
@@ -113,7 +114,7 @@ def write_tables(root: Path, frames: Mapping[Table, pl.DataFrame], layer: str | 
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             os.close(fd)
             staged.append((Path(tmp), target))
-            _write_parquet(df, table, Path(tmp))
+            write_parquet(df, table, Path(tmp))
         mode = _umask_mode()
         for tmp_path, target in staged:
             os.chmod(tmp_path, mode)

@@ -1,4 +1,4 @@
-"""Validate a corpus folder: pandera per table, then the cross-table checks. Never writes."""
+"""Validate a corpus folder: each table against its column declaration, then the cross-table checks. Never writes."""
 
 from __future__ import annotations
 
@@ -112,8 +112,8 @@ def _validate(
         return df, problems
 
     # Each table is read and checked on a thread of its own, the largest (articles) first: a
-    # Parquet column is decoded on one core, and polars (reading, and the queries pandera's polars
-    # backend runs) releases the GIL, so one table's checks overlap another's read.
+    # Parquet column is decoded on one core, and polars (reading, and the queries of the column
+    # checks) releases the GIL, so one table's checks overlap another's read.
     report = Report()
     ok: dict[str, pl.DataFrame] = {}
     with ThreadPoolExecutor(max_workers=THREADS) as pool:

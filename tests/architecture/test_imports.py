@@ -1,6 +1,6 @@
 """The package's import rule: layers import only layers below them, and only ``cli`` touches typer and rich.
 
-The layers, lowest first (README, "Layout"): ``errors``/``codes`` → ``schema`` → ``text`` → ``storage`` →
+The layers, lowest first (README, "Layout"): ``_version``/``errors``/``codes`` → ``schema`` → ``text`` → ``storage`` →
 ``validation`` → ``ingest`` → ``loading`` → ``review`` → ``interchange`` → ``release`` → ``cli``.
 A module may import its own layer and the layers before it, at module level or inside a function.
 Imports under ``if TYPE_CHECKING:`` are annotations only and are not counted.
@@ -15,7 +15,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 LAYERS = (
-    ("errors", "codes"),
+    ("_version", "errors", "codes"),
     ("schema",),
     ("text",),
     ("storage",),

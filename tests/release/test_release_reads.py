@@ -59,3 +59,24 @@ def test_a_release_refuses_with_the_issues_validate_reports(tmp_path: Path, brok
         build_release(root, "0.1.0", tmp_path / "dist")
     columns = ["file", "row", "doc_id", "column", "code"]
     assert exc.value.report.flatten(columns) == expected.flatten(columns)
+
+
+def test_an_unreadable_release_table_is_named_once_with_its_path(tmp_path: Path) -> None:
+    """The error names the damaged file under tables/ as its path, with one code (not the table error inside)."""
+    from peacetalks.errors import ReleaseError
+    from peacetalks.release.folder import read_release
+
+    (tmp_path / "croissant.json").write_text('{"version": "0.1.0"}', encoding="utf-8")
+    damaged = tmp_path / "tables" / "corpus" / "articles.parquet"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"PAR1 truncated")
+    with pytest.raises(ReleaseError) as caught:
+        read_release(tmp_path)
+    error = caught.value
+    assert (error.code, error.path, error.data) == (
+        "unreadable-release",
+        str(damaged),
+        {"table_code": "unreadable-file"},
+    )
+    assert str(error).startswith(f"{damaged} [unreadable-release] cannot read Parquet file: ")
+    assert "[unreadable-file]" not in str(error)

@@ -69,7 +69,7 @@ def select(
     if doc_ids:
         unknown = sorted(set(doc_ids) - set(articles.get_column("doc_id").to_list()))
         if unknown:
-            raise InterchangeError(f"{ARTICLES.relpath()}: no article {', '.join(unknown)}")
+            raise InterchangeError(f"no article {', '.join(unknown)}", path=ARTICLES.relpath())
         articles = articles.filter(pl.col("doc_id").is_in(doc_ids))
     tables = read_layer(folder, layer)
     if not all_articles:

@@ -76,9 +76,9 @@ def export(
             raise InterchangeError(exc.message, code=exc.code) from None
     target = Path(out)
     if fmt in FOLDER_FORMATS and target.exists() and not target.is_dir():
-        raise InterchangeError(f"{target}: the {fmt} export writes a folder, and this is a file")
+        raise InterchangeError(f"the {fmt} export writes a folder, and this is a file", path=str(target))
     if fmt not in FOLDER_FORMATS and target.is_dir():
-        raise InterchangeError(f"{target}: the {fmt} export writes one file, and this is a folder")
+        raise InterchangeError(f"the {fmt} export writes one file, and this is a folder", path=str(target))
     selection = select(root, layer, doc_ids, all_articles=all_articles)
     if fmt in TOKEN_EXPORTERS:
         return TOKEN_EXPORTERS[fmt](selection, target, tagset or DEFAULT_TAGSETS[fmt], types)

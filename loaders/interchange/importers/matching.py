@@ -123,7 +123,7 @@ def match_documents(
                         tool.source,
                         None,
                         f"document {tool.doc_id!r} is not an article of the corpus and its text matches "
-                        f"{len(by_text)} articles; name the article (doc=DOC_ID)",
+                        f"{len(by_text)} articles; name the article it belongs to",
                         doc_id=tool.doc_id,
                     )
                 )
@@ -136,7 +136,7 @@ def match_documents(
                     tool.source,
                     None,
                     f"article {doc_id} is given twice (also by {seen[doc_id]}); an export holding several "
-                    "annotators' work needs one annotator chosen (user=NAME)",
+                    "annotators' work needs one annotator chosen",
                     doc_id=doc_id,
                 )
             )

@@ -61,8 +61,7 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
                     "uima-missing-typesystem",
                     str(path),
                     None,
-                    f"no {' or '.join(TYPESYSTEM_NAMES)} beside the XMI; "
-                    "export with the type system or name it (typesystem=PATH)",
+                    f"no {' or '.join(TYPESYSTEM_NAMES)} beside the XMI; export with the type system or name its file",
                 )
             ]
         )

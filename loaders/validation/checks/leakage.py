@@ -38,7 +38,7 @@ def leakage_issues(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> l
         value="split",
         message=pl.format(
             "the text of this {} article equals (ignoring case and white space) that of {} in {}; "
-            "put both into one split (reassign the splits)",
+            "put both into one split",
             pl.col("split"),
             pl.col("__other_doc"),
             pl.col("__other_split"),
