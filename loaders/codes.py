@@ -52,6 +52,7 @@ OTHER_GROUPS = (
     "split settings",
     "load",
     "corpus folder",
+    "writes",
     "review",
     "scheme",
     "export",
@@ -337,6 +338,15 @@ _ALL: list[Code] = [
             ("no-data-card", "the corpus folder has no DATACARD.md to check or update"),
         ],
     ),
+    *_group(
+        "writes",
+        ERROR,
+        [
+            ("folder-locked", "another command is writing the corpus (or the release folder); it names that command"),
+            ("interrupted-change", "an interrupted change of the corpus is waiting to be finished and cannot be now"),
+            ("folder-unwritable", "the folder to write cannot hold its lock (.peacetalks/): not a folder, read-only"),
+        ],
+    ),
     # --- review -----------------------------------------------------------------------------
     *_group(
         "review",
@@ -351,6 +361,7 @@ _ALL: list[Code] = [
             ("bad-decision", "a decision that is not one of the allowed ones, or keeps a null version"),
             ("bad-kept-version", "a version in the review file that is malformed or has values of the wrong type"),
             ("no-backup", "no backup of the layer to restore"),
+            ("backup-incomplete", "a backup without its manifest, or whose files differ from it; it is never restored"),
         ],
     ),
     # --- scheme and export ------------------------------------------------------------------

@@ -77,6 +77,16 @@ class CorpusRootError(PeaceTalksError):
     """
 
 
+class WriteError(PeaceTalksError):
+    """A change of a folder that cannot go ahead now.
+
+    ``code`` is ``folder-locked`` (another command is writing the corpus or release folder;
+    ``data`` names its ``pid``, ``command``, ``since`` and ``host``), ``folder-unwritable`` (the
+    lock cannot be created there) or ``interrupted-change`` (an interrupted change is waiting to
+    be finished and this process cannot finish it).
+    """
+
+
 class SchemeError(PeaceTalksError):
     """The annotation scheme files are unreadable or inconsistent."""
 

@@ -57,6 +57,12 @@ _BY_CODE: dict[str, Hint] = {
     # corpus folder
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
+    "folder-locked": lambda exc: (
+        "wait for it to finish and run this command again "
+        f"(PEACETALKS_LOCK_TIMEOUT=SECONDS waits longer than {exc.data.get('waited_s')} s)"
+    ),
+    "interrupted-change": lambda _exc: "run any peacetalks command on the folder as a user who can write it",
+    "folder-unwritable": lambda _exc: "name a folder you can write (or create it)",
     # ingest
     "rebase-required": lambda exc: f"pass {flag(exc)} to move the annotations onto the new text",
     "no-kicker-split": lambda exc: f"give the kicker with {flag(exc)}",
@@ -77,6 +83,9 @@ _BY_CODE: dict[str, Hint] = {
     "bad-review-entry": _fix_review_file,
     "bad-decision": _fix_review_file,
     "bad-kept-version": _fix_review_file,
+    "backup-incomplete": lambda exc: (
+        f"restore a complete one (--backup NAME): {', '.join(exc.data.get('available', [])) or 'there is none'}"
+    ),
     # release and publish
     "version-not-greater": lambda exc: (
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"

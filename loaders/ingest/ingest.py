@@ -16,7 +16,8 @@ from peacetalks.ingest.raw_article import RawArticle, read_raw_article
 from peacetalks.ingest.rebase import rebase
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, LAYERS_FOLDER, Table
-from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.storage.parquet import read_table
+from peacetalks.storage.transaction import Transaction, transaction
 
 DEFAULT_LICENSE = load_scheme().default_license
 SLUG_MAX = 60
@@ -113,30 +114,30 @@ def ingest(
         },
         schema=BLOCKS.polars_schema(),
     )
-    articles = read_table(root, ARTICLES, missing_ok=True)
-    blocks = read_table(root, BLOCKS, missing_ok=True)
-    existing = articles.filter(pl.col("doc_id") == doc_id)
-    status = "added"
-    dropped: dict[str, list[str]] = {}
-    if existing.height:
-        if existing.select(ARTICLES.columns).equals(new_article.select(ARTICLES.columns)):
-            return IngestResult(doc_id, "unchanged", article)
-        old_text = existing["text"][0]
-        status = "replaced"
-        if old_text != article.text:
-            status = _move_annotations(root, doc_id, old_text, article.text, rebase_annotations, dropped)
-    write_tables(
-        root,
-        {
-            ARTICLES: pl.concat([articles.filter(pl.col("doc_id") != doc_id), new_article]),
-            BLOCKS: pl.concat([blocks.filter(pl.col("doc_id") != doc_id), new_blocks]),
-        },
-    )
+    # One transaction: the article, its blocks and every layer's re-based annotations change together.
+    with transaction(root, "ingest") as tx:
+        articles = read_table(root, ARTICLES, missing_ok=True)
+        blocks = read_table(root, BLOCKS, missing_ok=True)
+        existing = articles.filter(pl.col("doc_id") == doc_id)
+        status = "added"
+        dropped: dict[str, list[str]] = {}
+        if existing.height:
+            if existing.select(ARTICLES.columns).equals(new_article.select(ARTICLES.columns)):
+                return IngestResult(doc_id, "unchanged", article)
+            old_text = existing["text"][0]
+            status = "replaced"
+            if old_text != article.text:
+                status = _move_annotations(tx, doc_id, old_text, article.text, rebase_annotations, dropped)
+        tx.write_table(ARTICLES, pl.concat([articles.filter(pl.col("doc_id") != doc_id), new_article]))
+        tx.write_table(BLOCKS, pl.concat([blocks.filter(pl.col("doc_id") != doc_id), new_blocks]))
     return IngestResult(doc_id, status, article, dropped)
 
 
-def _move_annotations(root: Path, doc_id: str, old: str, new: str, allowed: bool, dropped: dict[str, list[str]]) -> str:
-    """Rebase (or refuse to) the annotations of every layer; returns the ingest status."""
+def _move_annotations(
+    tx: Transaction, doc_id: str, old: str, new: str, allowed: bool, dropped: dict[str, list[str]]
+) -> str:
+    """Rebase (or refuse to) the annotations of every layer in ``tx``; returns the ingest status."""
+    root = tx.root
     plans = []
     affected: dict[str, list[str]] = {}
     for layer in _layers(root):
@@ -154,6 +155,7 @@ def _move_annotations(root: Path, doc_id: str, old: str, new: str, allowed: bool
     if not allowed:
         raise RebaseRequired(doc_id, affected)
     for layer, tables, result in plans:
-        write_tables(root, {t: result.frames[t.name] for t in tables}, layer)
+        for table in tables:
+            tx.write_table(table, result.frames[table.name], layer)
     dropped.update(affected)
     return "rebased"

@@ -33,7 +33,8 @@ import yaml
 from peacetalks.errors import SplitError
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ARTICLES, SPLITS
-from peacetalks.storage.parquet import read_table, write_tables, write_text_atomic
+from peacetalks.storage.parquet import read_table
+from peacetalks.storage.transaction import Transaction, transaction
 from peacetalks.text.normalise import leakage_key
 
 SETTINGS_RELPATH = "corpus/splits.yaml"
@@ -229,6 +230,23 @@ def split_corpus(
     recorded settings, which moves stored articles, needs ``reassign=True`` and is logged.
     """
     folder = Path(root)
+    if dry_run:
+        return _split(folder, seed, ratios, group_by, reassign=reassign, today=today, tx=None)
+    with transaction(folder, "split") as tx:  # splits.parquet and splits.yaml change together
+        return _split(folder, seed, ratios, group_by, reassign=reassign, today=today, tx=tx)
+
+
+def _split(
+    folder: Path,
+    seed: int | None,
+    ratios: tuple[float, float, float] | None,
+    group_by: str | None,
+    *,
+    reassign: bool,
+    today: dt.date | None,
+    tx: Transaction | None,
+) -> SplitResult:
+    """The work of :func:`split_corpus`; a dry run has no ``tx`` and writes nothing."""
     articles = read_table(folder, ARTICLES).select("doc_id", "story_id", "text")
     recorded, changes = read_settings(folder)
     settings = _check_settings(recorded, seed, ratios, group_by)
@@ -256,7 +274,7 @@ def split_corpus(
         reassigned=reassign,
     )
     unchanged = stored is not None and recorded == settings and not result.added and not result.removed
-    if dry_run or (unchanged and not reassign):
+    if tx is None or (unchanged and not reassign):
         return result
     day = (today or dt.date.today()).isoformat()
     if recorded is None or stored is None:
@@ -265,7 +283,5 @@ def split_corpus(
         entry = {"date": day, "action": "reassigned", **settings.to_dict(), "moved": result.moved}
         changes.append(entry | {"previous": recorded.to_dict()})
     header = yaml.safe_dump(settings.to_dict() | {"changes": changes}, sort_keys=False, allow_unicode=True)
-    result.written = write_tables(folder, {SPLITS: assignment})
-    write_text_atomic(folder / SETTINGS_RELPATH, _HEADER + header)
-    result.written.append(folder / SETTINGS_RELPATH)
+    result.written = [tx.write_table(SPLITS, assignment), tx.write_text(folder / SETTINGS_RELPATH, _HEADER + header)]
     return result

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,8 +44,8 @@ from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_piec
 from peacetalks.loading.rehydrate import rehydrate_configs
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
-from peacetalks.storage.parquet import atomic_path, write_text_atomic
-from peacetalks.storage.roots import bundled_root, find_corpus_root
+from peacetalks.storage.parquet import atomic_folder, atomic_path
+from peacetalks.storage.roots import find_corpus_root, resolve_root
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
@@ -67,12 +68,11 @@ class Source:
 def resolve_source(source: str | os.PathLike[str] | None, revision: str | None = None) -> Source:
     """Which kind of source ``source`` names (see the module docstring)."""
     if source is None:
-        kind_root = find_corpus_root() or bundled_root()
-        found = Source("corpus", str(kind_root))
+        found = Source("corpus", str(resolve_root(find_corpus_root())))
     else:
         path = Path(source)
         if (path / "corpus" / "articles.parquet").is_file():
-            found = Source("corpus", str(path))
+            found = Source("corpus", str(resolve_root(path)))
         elif (path / "README.md").is_file() and (path / "data").is_dir():
             found = Source("release", str(path))
         elif path.exists():
@@ -104,8 +104,10 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     key = hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest()[:16]
     target = cache_root() / "rehydrated" / key
     if not target.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        rehydrate_configs(folder, texts, target)
+        with entry_lock(target):  # a second process making the same copy waits and reuses it
+            if not target.is_dir():
+                remove_stray_builds(target.parent, held=target.name)
+                rehydrate_configs(folder, texts, target)
     return target
 
 
@@ -176,13 +178,63 @@ def cached_config(config: str, root: Path, **options: Any) -> dict[str, Path]:
     """Split -> Arrow file of the config built from ``root``, building it when not cached."""
     folder = cache_root() / config / cache_key(config, root, options)
     files = {name: folder / f"{name}.arrow" for name in SPLIT_NAMES}
-    marker = folder / MARKER
-    if not marker.exists():
+    if not (folder / MARKER).exists():
+        with entry_lock(folder):  # a second cold build of the same entry waits for the first and reuses it
+            if not (folder / MARKER).exists():
+                _build_entry(folder, config, root, options)
+    return files
+
+
+def _build_entry(folder: Path, config: str, root: Path, options: dict[str, Any]) -> None:
+    """Build a cache entry beside ``folder`` and rename it into place whole (an incomplete one is replaced)."""
+    remove_stray_builds(folder.parent, held=folder.name)
+    with atomic_folder(folder, replace=True) as tmp:
+        files = {name: tmp / f"{name}.arrow" for name in SPLIT_NAMES}
         rows = _write_pieces(config_pieces(config, root, piece_rows=BATCH_ROWS, **options), files)
         plain = {k: list(v) if isinstance(v, tuple | list) else v for k, v in options.items()}
         about = {"config": config, "root": str(root.resolve()), "options": plain, "rows": rows}
-        write_text_atomic(marker, json.dumps(about, sort_keys=True))
-    return files
+        (tmp / MARKER).write_text(json.dumps(about, sort_keys=True), encoding="utf-8")
+
+
+def _entry_lock_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.lock"
+
+
+@contextlib.contextmanager
+def entry_lock(folder: Path) -> Iterator[None]:
+    """Hold the build lock of the cache entry ``folder`` (one builder per entry across processes)."""
+    from filelock import FileLock
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(_entry_lock_path(folder), is_singleton=False, thread_local=False):
+        yield
+
+
+def remove_stray_builds(base: Path, *, held: str | None = None) -> list[Path]:
+    """Remove the temporary folders of killed builds in ``base`` (a config's folder of the cache).
+
+    A build's temporary folder is ``.<key>.<random>.tmp`` (``.old``: an entry being replaced); it
+    is a stray when no process holds that entry's build lock (``held``: the key whose lock the
+    caller holds).
+    """
+    from filelock import FileLock, Timeout
+
+    removed = []
+    for path in sorted(base.glob(".*.*.*")):
+        if not path.is_dir() or path.suffix not in (".tmp", ".old"):
+            continue
+        key = path.name[1:].split(".", 1)[0]
+        if key == held:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+            continue
+        try:
+            with FileLock(base / f".{key}.lock", timeout=0, is_singleton=False, thread_local=False):
+                shutil.rmtree(path, ignore_errors=True)
+        except Timeout:
+            continue  # its build is running
+        removed.append(path)
+    return removed
 
 
 def load(

@@ -16,6 +16,7 @@ import filecmp
 import io
 import json
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.transaction import folder_lock, remove_strays
 from peacetalks.validation.validate import read_tables, validate_frames
 
 DATASET_URL = "https://huggingface.co/datasets/peacetalks/PeaceTalks-DE"
@@ -272,19 +274,24 @@ def build_release(
     source = resolve_root(root)
     ver = parse_version(version)
     out_dir = Path(out)
-    prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
-    frames = _read_valid_frames(source)
-    target = out_dir / folder_name(ver)
-    return _build(
-        frames,
-        ver,
-        target,
-        prev=prev,
-        same=same,
-        include_text=include_text,
-        body=_default_body(source),
-        max_shard_bytes=max_shard_bytes,
-    )
+    since = time.time()
+    # One release at a time per --out: the previous release it compares with cannot change meanwhile,
+    # and the temporary folders of a killed build are strays once the lock is ours.
+    with folder_lock(out_dir, "release"):
+        remove_strays([out_dir], before=since)
+        prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
+        frames = _read_valid_frames(source)
+        target = out_dir / folder_name(ver)
+        return _build(
+            frames,
+            ver,
+            target,
+            prev=prev,
+            same=same,
+            include_text=include_text,
+            body=_default_body(source),
+            max_shard_bytes=max_shard_bytes,
+        )
 
 
 def _build(

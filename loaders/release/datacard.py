@@ -18,6 +18,7 @@ from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
 from peacetalks.storage.parquet import read_table, write_text_atomic
 from peacetalks.storage.roots import is_packaged, resolve_root
+from peacetalks.storage.transaction import folder_lock
 from peacetalks.text.tokenize import count_tokens
 
 CARD_NAME = "DATACARD.md"  # the data card, at the top of a corpus folder (a checkout)
@@ -200,9 +201,11 @@ def stale_sections(card_path: Path, root: Path | str | None = None) -> list[str]
 
 
 def update_card(card_path: Path, root: Path | str | None = None) -> list[str]:
-    """Rewrite the generated sections in place (atomically); returns the names that changed."""
-    changed = stale_sections(card_path, root)
-    if changed:
-        card = _read_card(card_path, root)
-        write_text_atomic(card_path, _render_card(card, resolve_root(root), generators()))
+    """Rewrite the generated sections in place (atomically, under the corpus lock); returns the names that changed."""
+    folder = resolve_root(root)
+    with folder_lock(folder, "card"):
+        changed = stale_sections(card_path, folder)
+        if changed:
+            card = _read_card(card_path, folder)
+            write_text_atomic(card_path, _render_card(card, folder, generators()))
     return changed

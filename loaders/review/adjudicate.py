@@ -23,8 +23,9 @@ from peacetalks.review.items import CONTENT, DTYPES, KINDS, UNITS, tables_from_v
 from peacetalks.review.review_file import Conflict, read_review, review_relpath, write_review
 from peacetalks.schema.tables import ARTICLES, BLOCKS, Table
 from peacetalks.storage.layers import GOLD, layer_dir, layer_exists, layer_relpath, read_layer
-from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.transaction import Transaction, transaction
 from peacetalks.validation.validate import validate_frames
 
 Status = Literal["pending", "written", "unchanged"]
@@ -138,8 +139,18 @@ def _same_content(root: Path, into: str, rebuilt: dict[Table, pl.DataFrame]) -> 
 
 
 def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, force: bool = False) -> Adjudication:
-    """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring."""
+    """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring.
+
+    One transaction under the corpus lock: the backup of the replaced target and its new tables
+    appear together, or (killed, failing) neither.
+    """
     folder = resolve_root(root)
+    with transaction(folder, "adjudicate") as tx:
+        return _adjudicate(tx, a, b, into=into, force=force)
+
+
+def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool) -> Adjudication:
+    folder = tx.root
     if into in (a, b):
         raise ReviewError(
             "bad-target", "cannot adjudicate into one of the layers being merged", path=layer_relpath(into)
@@ -188,9 +199,9 @@ def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, for
                 path=layer_relpath(into),
                 data={"option": "force", "into": into, "backups": history.history_relpath(into)},
             )
-        kept = history.backup(folder, into)
+        kept = history.backup(folder, into, tx)
         result.backup = None if kept is None else kept.relative_to(folder).as_posix()
-    paths = write_tables(folder, rebuilt.tables, layer=layer_dir(into))
+    paths = [tx.write_table(table, df, layer_dir(into)) for table, df in rebuilt.tables.items()]
     result.written = [p.relative_to(folder).as_posix() for p in paths]
     result.status = "written"
     return result

@@ -1,13 +1,22 @@
 """Backups of gold (or of a layer) before adjudication replaces it, and restoring them.
 
 Each backup is a folder ``annotations/history/<target>/<UTC timestamp>/`` holding the annotation
-tables the target had; ``<target>`` is ``gold`` or the layer name. Restoring first backs up the
-current tables, so a restore can itself be undone.
+tables the target had and ``backup.json``, its manifest (the sha256 of every table it holds);
+``<target>`` is ``gold`` or the layer name. Restoring first backs up the current tables, so a
+restore can itself be undone.
+
+A backup is complete or not used: it is staged whole and renamed into place in the transaction of
+the change it belongs to (:mod:`peacetalks.storage.transaction`), so a killed command leaves none
+or a whole one; a folder without its manifest (an interrupted backup of an earlier version), or
+whose files differ from it, is never listed nor restored (``backup-incomplete`` when named).
+An earlier version's backup holding all four tables is taken as complete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +24,9 @@ from pathlib import Path
 from peacetalks.errors import ReviewError
 from peacetalks.schema.tables import ANNOTATION_TABLES
 from peacetalks.storage.layers import layer_dir
-from peacetalks.storage.parquet import atomic_path
+from peacetalks.storage.transaction import Transaction, transaction
+
+MANIFEST = "backup.json"
 
 
 def history_relpath(target: str) -> str:
@@ -26,8 +37,19 @@ def _stamp(now: dt.datetime | None) -> str:
     return (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
-def backup(root: Path, target: str, *, now: dt.datetime | None = None) -> Path | None:
-    """Copy the target's annotation tables into a new history folder; None if it has none."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None = None) -> Path | None:
+    """Stage in ``tx`` a new history folder with the target's annotation tables; None if it has none.
+
+    The folder appears, complete with its manifest, when ``tx`` commits; the path returned is where.
+    """
     layer = layer_dir(target)
     present = [t for t in ANNOTATION_TABLES if t.path(root, layer).exists()]
     if not present:
@@ -38,21 +60,55 @@ def backup(root: Path, target: str, *, now: dt.datetime | None = None) -> Path |
     while folder.exists():
         n += 1
         folder = base / f"{stamp}-{n}"
-    folder.mkdir(parents=True)
+    staged = tx.new_folder(folder)
     for table in present:
-        with atomic_path(folder / table.filename) as tmp:
-            shutil.copyfile(table.path(root, layer), tmp)
+        shutil.copyfile(table.path(root, layer), staged / table.filename)
+    manifest = {"target": target, "tables": {t.filename: _sha256(staged / t.filename) for t in present}}
+    (staged / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return folder
 
 
-def backups(root: Path, target: str) -> list[str]:
-    """The backup names of a target, oldest first."""
+def _problem(folder: Path) -> str | None:
+    """Why the backup ``folder`` is not complete (None when it is): its manifest and the files it lists."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        tables = manifest["tables"]
+        if not isinstance(tables, dict):
+            raise TypeError("tables is not a mapping")
+    except FileNotFoundError:
+        if all((folder / t.filename).is_file() for t in ANNOTATION_TABLES):
+            return None  # an earlier version's backup: written without a manifest, complete
+        return f"it has no {MANIFEST} and holds only some of the tables: an interrupted backup"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"its {MANIFEST} cannot be read ({exc})"
+    missing = [name for name in tables if not (folder / name).is_file()]
+    return f"files listed in {MANIFEST} are missing: {', '.join(missing)}" if missing else None
+
+
+def _verify(folder: Path) -> str | None:
+    """Like :func:`_problem`, and every file's sha256 checked against the manifest."""
+    problem = _problem(folder)
+    if problem is not None or not (folder / MANIFEST).is_file():
+        return problem
+    tables = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["tables"]
+    changed = [name for name, sha in tables.items() if _sha256(folder / name) != sha]
+    return f"files differ from {MANIFEST}: {', '.join(changed)}" if changed else None
+
+
+def _names(root: Path, target: str) -> list[str]:
     base = root / history_relpath(target)
     if not base.is_dir():
         return []
     return sorted(
-        (p.name for p in base.iterdir() if p.is_dir()), key=lambda name: (name.split("-")[0], len(name), name)
+        (p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda name: (name.split("-")[0], len(name), name),
     )
+
+
+def backups(root: Path, target: str) -> list[str]:
+    """The names of the target's complete backups, oldest first."""
+    base = root / history_relpath(target)
+    return [name for name in _names(root, target) if _problem(base / name) is None]
 
 
 @dataclass(frozen=True)
@@ -63,31 +119,47 @@ class Restored:
 
 
 def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetime | None = None) -> Restored:
-    """Put a backup (default: the newest) back in place of the target's tables.
+    """Put a complete backup (default: the newest) back in place of the target's tables.
 
-    The current tables are backed up first; a table the backup does not hold is removed.
+    The current tables are backed up first, in the same transaction; a table the backup does not
+    hold is removed. An incomplete backup is never restored (``backup-incomplete`` when named).
     """
-    names = backups(root, target)
-    if not names:
-        raise ReviewError("no-backup", f"there is no backup of {target} to restore", path=history_relpath(target))
-    chosen = name or names[-1]
-    if chosen not in names:
-        raise ReviewError(
-            "no-backup",
-            f"no such backup; available: {', '.join(names)}",
-            path=f"{history_relpath(target)}/{chosen}",
-            data={"available": names},
-        )
-    source = root / history_relpath(target) / chosen
-    saved = backup(root, target, now=now)
-    layer = layer_dir(target)
-    for table in ANNOTATION_TABLES:
-        kept = source / table.filename
-        if kept.exists():
-            with atomic_path(table.path(root, layer)) as tmp:
-                shutil.copyfile(kept, tmp)
-        else:
-            table.path(root, layer).unlink(missing_ok=True)
+    with transaction(root, "restore") as tx:
+        names = backups(root, target)
+        if name is not None and name in _names(root, target) and name not in names:
+            raise ReviewError(
+                "backup-incomplete",
+                f"backup {name} is incomplete and is not restored: {_problem(root / history_relpath(target) / name)}",
+                path=f"{history_relpath(target)}/{name}",
+                data={"available": names},
+            )
+        if not names:
+            raise ReviewError("no-backup", f"there is no backup of {target} to restore", path=history_relpath(target))
+        chosen = name or names[-1]
+        if chosen not in names:
+            raise ReviewError(
+                "no-backup",
+                f"no such backup; available: {', '.join(names)}",
+                path=f"{history_relpath(target)}/{chosen}",
+                data={"available": names},
+            )
+        source = root / history_relpath(target) / chosen
+        problem = _verify(source)
+        if problem is not None:
+            raise ReviewError(
+                "backup-incomplete",
+                f"backup {chosen} is damaged and is not restored: {problem}",
+                path=f"{history_relpath(target)}/{chosen}",
+                data={"available": names},
+            )
+        saved = backup(root, target, tx, now=now)
+        layer = layer_dir(target)
+        for table in ANNOTATION_TABLES:
+            kept = source / table.filename
+            if kept.exists():
+                tx.copy_file(kept, table.path(root, layer))
+            else:
+                tx.remove(table.path(root, layer))
     return Restored(
         target=target,
         restored_from=f"{history_relpath(target)}/{chosen}",

@@ -102,24 +102,11 @@ def write_parquet(df: pl.DataFrame, table: Table, where: str | Path | pa.NativeF
 
 
 def write_tables(root: Path, frames: Mapping[Table, pl.DataFrame], layer: str | None = None) -> list[Path]:
-    """Write several tables: all are written to temporary files first, then renamed.
+    """Write several tables of the corpus at ``root`` in one transaction: all of them or none, even when killed.
 
-    If any write fails, no table is replaced.
+    See :mod:`peacetalks.storage.transaction`; a command that writes other files too uses a transaction itself.
     """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for table, df in frames.items():
-            target = table.path(root, layer)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            staged.append((Path(tmp), target))
-            write_parquet(df, table, Path(tmp))
-        mode = _umask_mode()
-        for tmp_path, target in staged:
-            os.chmod(tmp_path, mode)
-            os.replace(tmp_path, target)
-    finally:
-        for tmp_path, _ in staged:
-            tmp_path.unlink(missing_ok=True)
-    return [target for _, target in staged]
+    from peacetalks.storage.transaction import transaction
+
+    with transaction(root, "write") as tx:
+        return [tx.write_table(table, df, layer) for table, df in frames.items()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from peacetalks.errors import CorpusRootError
+from peacetalks.storage.transaction import recover
 
 _HERE = Path(__file__).resolve().parent.parent  # the package folder (loaders/, or peacetalks/ in a wheel)
 MARKER = Path("corpus", "articles.parquet")  # what makes a folder a corpus folder
@@ -44,7 +45,14 @@ def find_corpus_root(start: Path | None = None) -> Path | None:
 
 
 def resolve_root(root: Path | str | None) -> Path:
-    return bundled_root() if root is None else Path(root)
+    """The corpus folder of a library call (default: the bundled corpus), an interrupted change in it finished.
+
+    This and :func:`corpus_root` are where every command opens its corpus, so every command first
+    finishes (or clears away) a change a killed command left (:func:`peacetalks.storage.transaction.recover`).
+    """
+    folder = bundled_root() if root is None else Path(root)
+    recover(folder)
+    return folder
 
 
 def corpus_root(
@@ -72,7 +80,7 @@ def corpus_root(
                     "and the bundled corpus is read-only",
                     path=str(here),
                 )
-            return bundled_root()
+            return resolve_root(None)
         folder = found
     if write and is_packaged(folder):
         raise CorpusRootError(
@@ -80,4 +88,4 @@ def corpus_root(
             "this is the corpus bundled with the installed package; it is read-only",
             path=str(folder),
         )
-    return folder
+    return resolve_root(folder)

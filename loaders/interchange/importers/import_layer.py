@@ -3,7 +3,7 @@
 Steps: parse the export into :class:`ToolDocument` (format modules, independent of the
 corpus) -> check every name against the mapping -> match documents to articles and compare
 texts -> convert to scheme rows -> write ``annotations/layers/NAME/*.parquet`` (all four
-tables at once, atomically; rows of articles not in this import are kept) -> validate the layer.
+tables in one transaction under the corpus lock; rows of articles not in this import are kept) -> validate the layer.
 Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and writes nothing.
 """
 
@@ -24,8 +24,9 @@ from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
-from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.transaction import transaction
 from peacetalks.validation.report import Report
 from peacetalks.validation.validate import validate
 
@@ -151,15 +152,16 @@ def import_layer(
         )
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
-    docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
-    new = to_frames(docs)
-    imported = [d.doc_id for d in docs]
-    frames: dict[object, pl.DataFrame] = {}
-    for table in ANNOTATION_TABLES:
-        old = read_table(folder, table, annotator, missing_ok=True)
-        kept = old.filter(~pl.col("doc_id").is_in(imported))
-        frames[table] = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
-    written = write_tables(folder, {t: frames[t] for t in ANNOTATION_TABLES}, layer=annotator)
+    with transaction(folder, "import") as tx:  # the articles and the layer are read under the corpus lock
+        docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
+        new = to_frames(docs)
+        imported = [d.doc_id for d in docs]
+        written = []
+        for table in ANNOTATION_TABLES:
+            old = read_table(folder, table, annotator, missing_ok=True)
+            kept = old.filter(~pl.col("doc_id").is_in(imported))
+            merged = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
+            written.append(tx.write_table(table, merged, annotator))
     report = validate(folder, layer=annotator)
     counts = {t.name: new[t].height for t in ANNOTATION_TABLES}
     return ImportResult(
