@@ -41,9 +41,10 @@ Writers are serialised by a lock per folder (:func:`folder_lock`, the ``filelock
 holder's pid, command and start from ``.peacetalks/lock.json``. Commands that only read do not take
 the lock unless there is an interrupted change to finish.
 
-Test hook: ``PEACETALKS_TEST_KILL_BEFORE_RENAME=N`` makes a commit kill its own process (SIGKILL)
-right before its N-th step (1-based), or right before writing the journal when N is 0. Only this
-module reads it; the kill tests (``tests/storage/test_kills.py``) use it.
+Test hook: ``PEACETALKS_TEST_KILL_BEFORE_RENAME=N`` makes the process kill itself (SIGKILL) right
+before its N-th rename (1-based: the steps of a commit, and the rename of ``atomic_folder``), or,
+when N is 0, right before a commit writes its journal. Only this module reads it; the kill tests
+(``tests/storage/test_kills.py``) use it. It does nothing unless set.
 """
 
 from __future__ import annotations
@@ -209,10 +210,22 @@ def _write_durably(target: Path, text: str, *, sync: bool = True) -> None:
         _fsync_path(target.parent)
 
 
-def _maybe_kill(step: int) -> None:
+_renames = [0]  # renames this process has made through before_rename(), for the test hook
+
+
+def _kill_if(n: int) -> None:
     raw = os.environ.get(KILL_ENV)
-    if raw is not None and raw.strip() == str(step):
+    if raw is not None and raw.strip() == str(n):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def before_rename() -> None:
+    """The test hook: the process kills itself before its N-th rename (``$PEACETALKS_TEST_KILL_BEFORE_RENAME``).
+
+    Called before each step of a commit and before the rename of :func:`peacetalks.storage.parquet.atomic_folder`.
+    """
+    _renames[0] += 1
+    _kill_if(_renames[0])
 
 
 class Transaction:
@@ -283,7 +296,7 @@ class Transaction:
             return
         if self._staging.is_dir():  # staged with open() and mkdir(): the modes plain writes give
             _fsync_tree(self._staging)
-        _maybe_kill(0)
+        _kill_if(0)  # the test hook's N=0: staged, no journal yet
         journal = {"format": JOURNAL_FORMAT, "command": self.command, "steps": self._steps}
         _write_durably(self.root / STATE_DIR / JOURNAL, json.dumps(journal, indent=1))
         _apply(self.root, self._steps, kill=True)
@@ -297,9 +310,9 @@ class Transaction:
 def _apply(root: Path, steps: list[list[str]], *, kill: bool = False) -> None:
     """Run the steps of a journal; each can run again after an interruption and does the same."""
     touched: set[Path] = set()
-    for number, step in enumerate(steps, 1):
+    for step in steps:
         if kill:
-            _maybe_kill(number)
+            before_rename()
         target = root / step[-1]
         if step[0] == "rename":
             staged = root / step[1]
