@@ -335,10 +335,14 @@ def _apply(root: Path, steps: list[list[str]], *, kill: bool = False) -> None:
 def _finish(root: Path) -> None:
     """Remove the journal (the change is complete), then every staging folder."""
     state = root / STATE_DIR
-    (state / JOURNAL).unlink(missing_ok=True)
-    _fsync_path(state)
+    (state / JOURNAL).unlink(missing_ok=True)  # not flushed: a journal back after a crash replays as done
     for staged in state.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def _inside(rel: object) -> bool:
+    """A journal's path: relative, without '..', so a replay never writes outside its folder."""
+    return isinstance(rel, str) and bool(rel) and not Path(rel).is_absolute() and ".." not in Path(rel).parts
 
 
 def _read_journal(root: Path) -> list[list[str]]:
@@ -347,10 +351,9 @@ def _read_journal(root: Path) -> list[list[str]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         steps = data["steps"]
         if data.get("format") != JOURNAL_FORMAT or not all(
-            isinstance(s, list) and s and s[0] in ("rename", "remove") and all(isinstance(p, str) for p in s)
-            for s in steps
+            isinstance(s, list) and s and s[0] in ("rename", "remove") and all(_inside(p) for p in s[1:]) for s in steps
         ):
-            raise ValueError("unknown journal format")
+            raise ValueError("unknown journal format, or a path outside the folder")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise WriteError(
             "interrupted-change",

@@ -57,14 +57,25 @@ def test_an_interrupted_change_is_rolled_forward_by_the_next_reader(corpus_dir: 
     assert [p.name for p in (corpus_dir / STATE_DIR).iterdir()] == ["lock"]  # no journal, nothing staged
 
 
-def test_a_journal_that_cannot_be_read_is_left_and_named(corpus_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "journal",
+    ["{not json", json.dumps({"format": 1, "steps": [["remove", "../outside.txt"]]})],
+    ids=["not-json", "path-outside"],
+)
+def test_a_journal_that_cannot_be_read_is_left_and_named(corpus_dir: Path, journal: str) -> None:
+    corpus = corpus_dir / "corpus-folder"  # so that ../outside.txt is inside this test's own folder
+    shutil.copytree(corpus_dir, corpus, ignore=shutil.ignore_patterns(STATE_DIR))
+    corpus_dir = corpus
+    outside = corpus_dir.parent / "outside.txt"
+    outside.write_text("kept")
     (corpus_dir / STATE_DIR).mkdir(exist_ok=True)
-    (corpus_dir / STATE_DIR / JOURNAL).write_text("{not json")
+    (corpus_dir / STATE_DIR / JOURNAL).write_text(journal)
     with pytest.raises(WriteError) as info:
         resolve_root(corpus_dir)
     assert info.value.code == "interrupted-change"
     assert info.value.path == str(corpus_dir / STATE_DIR / JOURNAL)
     assert (corpus_dir / STATE_DIR / JOURNAL).exists()
+    assert outside.read_text() == "kept"
 
 
 def test_staged_files_without_a_journal_are_strays_and_change_nothing(corpus_dir: Path) -> None:
