@@ -222,7 +222,9 @@ def test_an_interrupted_release_leaves_no_folder(
     monkeypatch.setattr(release_mod, "write_parquet_with_features", flaky)
     with pytest.raises(RuntimeError):
         build_release(v2_root, "0.1.0", tmp_path / "dist")
-    assert list((tmp_path / "dist").iterdir()) == []
+    # only the (empty) folder of the --out lock, peacetalks.storage.transaction.STATE_DIR
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == [".peacetalks"]
+    assert [p.name for p in (tmp_path / "dist" / ".peacetalks").iterdir() if p.name != "lock"] == []
 
 
 def test_cli_release_builds_and_reports(v2_root: Path, tmp_path: Path) -> None:
