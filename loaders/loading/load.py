@@ -206,8 +206,14 @@ def entry_lock(folder: Path) -> Iterator[None]:
     from filelock import FileLock
 
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(_entry_lock_path(folder), is_singleton=False, thread_local=False):
-        yield
+    path = _entry_lock_path(folder)
+    with FileLock(path, is_singleton=False, thread_local=False):
+        try:
+            yield
+        finally:
+            # Not left behind. A process still waiting on the removed file finds the entry built; only
+            # after a failed build can two processes build one entry at once, each whole, the last rename winning.
+            path.unlink(missing_ok=True)
 
 
 def remove_stray_builds(base: Path, *, held: str | None = None) -> list[Path]:
@@ -228,9 +234,11 @@ def remove_stray_builds(base: Path, *, held: str | None = None) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
             continue
+        lock = base / f".{key}.lock"
         try:
-            with FileLock(base / f".{key}.lock", timeout=0, is_singleton=False, thread_local=False):
+            with FileLock(lock, timeout=0, is_singleton=False, thread_local=False):
                 shutil.rmtree(path, ignore_errors=True)
+                lock.unlink(missing_ok=True)
         except Timeout:
             continue  # its build is running
         removed.append(path)
