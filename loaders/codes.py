@@ -262,6 +262,7 @@ _ALL: list[Code] = [
             ("bad-version", "a version that is not of the form MAJOR.MINOR.PATCH"),
             ("version-not-greater", "a version not above the last release"),
             ("version-exists", "the version is released already and this build differs from it"),
+            ("stale-data-card", "the data card's generated sections differ from what the data gives"),
             ("not-a-release", "a folder that is not a release"),
             ("unreadable-release", "a release whose tables cannot be read"),
             ("output-exists", "the output folder exists already"),
