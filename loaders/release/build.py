@@ -335,14 +335,15 @@ def build_release(
     source = resolve_root(root)
     ver = parse_version(version)
     out_dir = Path(out)
+    frames = _read_valid_frames(source)
+    body = _card_body(source, frames)
     since = time.time()
-    # One release at a time per --out: the previous release it compares with cannot change meanwhile,
+    # One release at a time per --out (taken once the corpus is known to be releasable, so a refused
+    # corpus leaves --out untouched): the previous release it compares with cannot change meanwhile,
     # and the temporary folders of a killed build are strays once the lock is ours.
     with folder_lock(out_dir, "release"):
         remove_strays([out_dir], before=since)
         prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
-        frames = _read_valid_frames(source)
-        body = _card_body(source, frames)
         target = out_dir / folder_name(ver)
         meta = _Meta(ver, date or release_date(same), repo, include_text, body, "")
         return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
