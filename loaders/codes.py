@@ -241,9 +241,15 @@ _ALL: list[Code] = [
     # --- releases ---------------------------------------------------------------------------
     *_group(
         "release",
-        ISSUE,
+        BOTH,
         [
             ("missing-manifest", "a release folder without its SHA256SUMS manifest"),
+        ],
+    ),
+    *_group(
+        "release",
+        ISSUE,
+        [
             ("missing-release-file", "a file listed in SHA256SUMS is absent"),
             ("unlisted-release-file", "a file of the release that SHA256SUMS does not list"),
             ("checksum-mismatch", "a release file whose sha256 differs from SHA256SUMS"),
@@ -325,6 +331,11 @@ _ALL: list[Code] = [
             ("texts-need-release", "local texts given for a source that is not a stand-off release"),
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
             ("cannot-rehydrate", "a text field of a release's config that no rule fills in from the local texts"),
+            ("bad-argument", "an argument of the wrong type (the error names the parameter and what it takes)"),
+            ("hub-unreachable", "a Hub repo id that is no local folder, and the Hub cannot be reached"),
+            ("hub-not-found", "a Hub repo id that is no local folder, and the Hub has no such repo or revision"),
+            ("texts-not-found", "local texts named by a path that is not a folder"),
+            ("cache-not-a-folder", "PEACETALKS_CACHE names a file, not a folder"),
         ],
     ),
     *_group(
