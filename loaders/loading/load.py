@@ -156,7 +156,8 @@ def _not_found(path: Path) -> LoadError:
         parent = parent.parent
     message = f"{path} does not exist"
     if parent.is_dir() and str(parent) not in ("", "."):
-        message += f"; {parent}/ is a local folder, so this is a path there, not a Hub repo{_close_names(path)}"
+        folder = parent.as_posix().rstrip("/") + "/"
+        message += f"; {folder} is a local folder, so this is a path there, not a Hub repo{_close_names(path)}"
     else:
         message += f" and is not a Hub repo id (owner/name){_close_names(path)}"
     return LoadError("source-not-found", message, path=str(path), data={"existing_parent": str(parent)})

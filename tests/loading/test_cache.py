@@ -194,12 +194,15 @@ def test_a_read_only_cache_folder_builds_in_memory_with_a_warning(corpus_dir: Pa
 FULL_DISK = """
 import json, resource, signal, sys, warnings
 import peacetalks
+from peacetalks.loading.configs import features
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
 resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     ds = peacetalks.load("documents", "train", source=sys.argv[1])
-print(json.dumps({"rows": ds.num_rows, "files": ds.cache_files, "warnings": [str(w.message) for w in caught]}))
+same = ds.features == features("documents")
+print(json.dumps({"rows": ds.num_rows, "files": ds.cache_files, "same_features": same,
+                  "warnings": [str(w.message) for w in caught]}))
 """
 
 
@@ -211,6 +214,7 @@ def test_a_full_cache_folder_builds_in_memory_with_a_warning(corpus_dir: Path) -
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert (result["rows"], result["files"]) == (peacetalks.load("documents", "train", source=corpus_dir).num_rows, [])
+    assert result["same_features"]
     assert any("cannot be written" in w and "in memory" in w for w in result["warnings"]), result["warnings"]
 
 
