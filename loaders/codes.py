@@ -335,8 +335,7 @@ _ALL: list[Code] = [
             ("bad-argument", "an argument of the wrong type (the error names the parameter and what it takes)"),
             ("hub-unreachable", "a Hub repo id that is no local folder, and the Hub cannot be reached"),
             ("hub-not-found", "a Hub repo id that is no local folder, and the Hub has no such repo or revision"),
-            ("texts-not-found", "local texts named by a path that is not a folder"),
-            ("cache-not-a-folder", "PEACETALKS_CACHE names a file, not a folder"),
+            ("texts-not-found", "local texts named by a folder that does not exist"),
         ],
     ),
     *_group(

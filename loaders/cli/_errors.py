@@ -54,7 +54,6 @@ _BY_CODE: dict[str, Hint] = {
     "value-not-in-scheme": lambda _exc: "run 'peacetalks validate' to find the row",
     "missing-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
     "unreadable-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
-    "cache-not-a-folder": lambda _exc: "set PEACETALKS_CACHE to a folder (or unset it to use the default)",
     # corpus folder
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",

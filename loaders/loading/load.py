@@ -28,7 +28,8 @@ for every input file, its size, modification and change times and a fingerprint 
 when its ``complete.json`` (written last) exists and every file has the size it records; a
 damaged entry (a file truncated, emptied or deleted, or unreadable) is rebuilt with a
 :class:`~peacetalks.errors.CacheWarning`. When the cache folder cannot be written (read-only,
-full), the config is built in memory instead, with a ``CacheWarning`` saying why.
+full), the config is built in memory instead, with a ``CacheWarning`` saying why; a
+``PEACETALKS_CACHE`` that names a file is ``not-a-folder``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from peacetalks.loading.rehydrate import ABOUT, rehydrate_configs, standoff_text
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
+from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import bundled_root, find_corpus_root
 
 if TYPE_CHECKING:
@@ -277,14 +279,7 @@ def _warn_no_room(folder: Path, exc: OSError, instead: str) -> None:
 def cache_root() -> Path:
     env = os.environ.get("PEACETALKS_CACHE")
     if env:
-        root = Path(env)
-        if root.exists() and not root.is_dir():
-            raise LoadError(
-                "cache-not-a-folder",
-                "PEACETALKS_CACHE names a file; it must name a folder (it is made when missing)",
-                path=env,
-            )
-        return root
+        return check_path(env, "folder", "PEACETALKS_CACHE")
     import datasets.config
 
     return Path(datasets.config.HF_DATASETS_CACHE) / "peacetalks"
@@ -510,10 +505,9 @@ def load(
 
 
 def _texts_folder(texts: str | os.PathLike[str]) -> Path:
-    folder = Path(texts)
-    if not folder.is_dir():
-        what = "is a file" if folder.exists() else "does not exist"
-        raise LoadError("texts-not-found", f"the folder of local texts {what}", path=str(folder))
+    folder = check_path(Path(texts), "folder", "texts=")
+    if not folder.exists():
+        raise LoadError("texts-not-found", "the folder of local texts does not exist", path=str(folder))
     return folder
 
 

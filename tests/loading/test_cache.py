@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 import peacetalks
 from peacetalks.cli import app, main
-from peacetalks.errors import CacheWarning, LoadError
+from peacetalks.errors import CacheWarning, PathError
 from peacetalks.loading.cache import INCOMPLETE_AFTER_S, cache_entries, prune_cache
 from peacetalks.loading.load import cache_root, footer_digest
 
@@ -219,17 +219,16 @@ def test_a_full_cache_folder_builds_in_memory_with_a_warning(corpus_dir: Path) -
 
 
 def test_a_file_named_as_the_cache_folder_is_an_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus_dir: Path
 ) -> None:
     (tmp_path / "cache-file").write_text("x", encoding="utf-8")
     monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache-file"))
-    with pytest.raises(LoadError) as info:
-        cache_root()
-    assert info.value.code == "cache-not-a-folder"
+    with pytest.raises(PathError) as info:
+        peacetalks.load("entities", source=corpus_dir)
+    assert (info.value.code, info.value.data["what"]) == ("not-a-folder", "PEACETALKS_CACHE")
     assert main(["cache", "list"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith(f"error: {tmp_path / 'cache-file'} [cache-not-a-folder] ")
-    assert err[1].startswith("hint: set PEACETALKS_CACHE to a folder")
+    assert err[0].startswith(f"error: {tmp_path / 'cache-file'} [not-a-folder] PEACETALKS_CACHE must be a folder")
 
 
 def test_a_table_rewritten_with_the_same_size_and_mtime_is_read_again(corpus_dir: Path) -> None:

@@ -188,6 +188,9 @@ def test_after_a_good_load_a_missing_texts_folder_is_an_error(public: Path, tmp_
     with pytest.raises(LoadError) as info:
         _load_texts(public, tmp_path / "nonexistent")
     assert (info.value.code, info.value.path) == ("texts-not-found", str(tmp_path / "nonexistent"))
+    with pytest.raises(PeaceTalksError) as kind:
+        _load_texts(public, tmp_path / "texts" / f"{DOC}.txt")
+    assert (kind.value.code, kind.value.data["what"]) == ("not-a-folder", "texts=")
 
 
 def test_after_a_good_load_a_wrong_copy_is_refused_not_served_from_the_cache(public: Path, tmp_path: Path) -> None:
