@@ -253,6 +253,10 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
         if target.is_dir():  # a copy from before copies recorded ABOUT, or a damaged one: made again
             shutil.rmtree(target)
         rehydrate_configs(folder, texts, target, found=filled, about=about)
+    except FileExistsError:
+        if not (target / ABOUT).is_file():
+            raise
+        # another process made the same copy meanwhile (the same key: the same release and texts)
     except OSError as exc:
         if exc.errno not in _NO_ROOM:
             raise
