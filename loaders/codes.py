@@ -324,6 +324,7 @@ _ALL: list[Code] = [
             ("unknown-table", "a table that does not exist"),
             ("unknown-tagset", "a tagset that does not exist"),
             ("unknown-mention-type", "mention types the scheme does not define"),
+            ("missing-config", "a release without the files of the config asked for"),
             ("missing-table", "a corpus folder without a table's file"),
             ("needs-folder", "scanning needs a local folder, not a Hub repo"),
             ("unknown-source", "a folder that is neither a corpus nor a release"),
