@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from peacetalks.release.checksums import verify_manifest
@@ -15,7 +13,7 @@ from peacetalks.storage.transaction import folder_lock
 from tests.conftest import DOC, TEXT
 from tests.interchange._brat import ANN, write_brat
 from tests.release._corpora import DOC2, TEXT2, write_v1, write_v2
-from tests.storage._cases import KILL_ENV, leftovers, popen_cli, run_cli
+from tests.storage._cases import leftovers, popen_cli, run_cli
 
 
 def _both(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str]]:
@@ -68,34 +66,3 @@ def test_two_releases_into_one_out_give_one_complete_release(tmp_path: Path) -> 
     assert verify_manifest(out / "v0.1.0") == []  # every file complete, none missing, none unlisted
     assert sorted(p.name for p in out.iterdir()) == [".peacetalks", "v0.1.0"]
     assert leftovers(out) == []
-
-
-_LOAD = "import sys, peacetalks; print(peacetalks.load('entities', source=sys.argv[1])['train'].num_rows)"
-
-
-def _load(root: Path, cache: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    full = {**os.environ, "PEACETALKS_CACHE": str(cache), **(env or {})}
-    return subprocess.Popen(
-        [sys.executable, "-c", _LOAD, str(root)], env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
-
-def test_two_cold_loads_build_one_entry_and_clear_a_killed_build(tmp_path: Path) -> None:
-    root = write_v1(tmp_path / "corpus")
-    cache = tmp_path / "cache"
-    killed = _both([_load(root, cache, {KILL_ENV: "1"})])  # dies before renaming its finished entry into place
-    assert killed[0][0] == -signal.SIGKILL, killed
-    strays = [p.name for p in (cache / "entities").iterdir() if p.is_dir()]
-    assert len(strays) == 1
-    assert strays[0].endswith(".tmp")
-    runs = _both([_load(root, cache), _load(root, cache)])
-    assert [rc for rc, _ in runs] == [0, 0], runs
-    assert runs[0][1].split() == runs[1][1].split() == ["3"]
-    entries = [p for p in (cache / "entities").iterdir() if p.is_dir()]
-    assert [p.name.startswith(".") for p in entries] == [False]  # one entry, no half-built one left
-    assert sorted(p.name for p in entries[0].iterdir()) == [
-        "complete.json",
-        "test.arrow",
-        "train.arrow",
-        "validation.arrow",
-    ]
