@@ -50,9 +50,10 @@ from peacetalks.release.hub_card import (
 from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
+from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, STATUS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import without_status
 from peacetalks.validation.validate import read_tables, validate_frames
 
 DATASET_URL = "https://huggingface.co/datasets/peacetalks/PeaceTalks-DE"
@@ -93,9 +94,25 @@ def _read_valid_frames(root: Path) -> Frames:
     if not report.valid:
         raise ValidationFailed(report)
     frames = {BY_NAME[name]: df for name, (df, _) in read.items() if df is not None}
+    _refuse_no_status(frames)
     settings, _ = read_settings(root)
     frames[SPLITS] = _splits(frames, settings)
     return frames
+
+
+def _refuse_no_status(frames: Frames) -> None:
+    """ReleaseError ``missing-status`` naming every article that has no gold status for some kind."""
+    lacking = without_status(frames[ARTICLES], frames.get(STATUS, pl.DataFrame(schema=STATUS.polars_schema())))
+    if lacking:
+        listing = "; ".join(f"{doc} ({', '.join(kinds)})" for doc, kinds in list(lacking.items())[:20])
+        more = f" and {len(lacking) - 20} more" if len(lacking) > 20 else ""
+        raise ReleaseError(
+            "missing-status",
+            f"{len(lacking)} article(s) have no annotation status, so nobody can tell whether they are annotated:"
+            f" {listing}{more}",
+            path=STATUS.relpath(),
+            data={"doc_ids": list(lacking), "kinds": lacking},
+        )
 
 
 def _splits(frames: Frames, settings: SplitSettings | None) -> pl.DataFrame:

@@ -14,8 +14,9 @@ from typing import Any
 import polars as pl
 
 from peacetalks.errors import ReleaseError
+from peacetalks.release.coverage import coverage_counts, render_coverage
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, STATUS
 from peacetalks.storage.parquet import read_table, write_text_atomic
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.text.tokenize import count_tokens
@@ -40,7 +41,9 @@ def corpus_statistics(root: Path | str | None = None) -> dict[str, Any]:
     events = read_table(folder, EVENTS)
     arguments = read_table(folder, ARGUMENTS)
     stances = read_table(folder, STANCES)
+    status = read_table(folder, STATUS, missing_ok=True)
     return {
+        "coverage": coverage_counts({ARTICLES: articles, STATUS: status}),
         "articles": articles.height,
         "characters": int(articles["text"].str.len_chars().sum()),
         "tokens": count_tokens(articles["text"].to_list()),
@@ -86,6 +89,7 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
         _table("arguments per role", stats["arguments_per_role"]),
         _table("stances per polarity", stats["stances_per_polarity"]),
         _table("stances per attribution", stats["stances_per_attribution"]),
+        "Annotation coverage (articles per kind):\n\n" + render_coverage(stats["coverage"]),
     ]
     return "\n".join(parts)
 
