@@ -22,7 +22,7 @@ FLAGS = {
     "user": "--user",
     "typesystem": "--typesystem",
     "status": "--status",
-    "kind": "--kind",
+    "kinds": "--kind",
 }
 MAX_ISSUES = 50  # issues of a report printed before the error line
 

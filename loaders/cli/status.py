@@ -28,15 +28,19 @@ StatusArg = Annotated[
 
 
 @app.callback()
-def show_cmd(
-    ctx: typer.Context,
-    root: RootOpt = None,
-    layer: LayerOpt = None,
-    fmt: FormatOpt = OutputFormat.text,
-) -> None:
+def _default(ctx: typer.Context) -> None:
+    """Without a subcommand: show, as 'peacetalks status show' does.
+
+    The group takes no options of its own: typer coerces a group's options on every run of its subcommands
+    (through pydantic, 0.3 s), 'status set --help' too; so they are options of 'show'.
+    """
+    if ctx.invoked_subcommand is None:
+        show_cmd()
+
+
+@app.command("show")
+def show_cmd(root: RootOpt = None, layer: LayerOpt = None, fmt: FormatOpt = OutputFormat.text) -> None:
     """Show the status of every article x kind, for gold and every annotator layer (--layer NAME: that one)."""
-    if ctx.invoked_subcommand is not None:
-        return
     folder = corpus_folder(root)
     from peacetalks.storage.status import NO_STATUS, status_overview
 
@@ -56,13 +60,18 @@ def show_cmd(
 
 @app.command("set")
 def set_cmd(
-    doc_ids: Annotated[list[str], typer.Argument(metavar="DOC_ID", help="The articles (doc_ids) to set.")],
     status: StatusArg,
     kind: KindOpt = None,
     layer: LayerOpt = None,
     root: RootOpt = None,
+    # Not a required list[str]: typer would coerce it through pydantic (0.3 s) even for --help.
+    doc_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="DOC_ID", help="The articles (doc_ids) to set.", show_default=False)
+    ] = None,
 ) -> None:
     """Set the status of articles for some kinds (default: all three) in gold or an annotator layer."""
+    if not doc_ids:
+        raise typer.BadParameter("name at least one article", param_hint="DOC_ID")
     folder = corpus_folder(root, write=True)
     from peacetalks.storage.status import KINDS, set_status
 

@@ -161,7 +161,7 @@ def check_status(status: str, *, layer: str | None, kinds: Sequence[str]) -> Non
         raise StatusError(
             "bad-status",
             f"kind {', '.join(map(repr, unknown))} is not one of {', '.join(KINDS)}",
-            data={"option": "kind", "allowed": list(KINDS)},
+            data={"option": "kinds", "allowed": list(KINDS)},
         )
 
 

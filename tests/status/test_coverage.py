@@ -167,7 +167,7 @@ def test_complete_entities_alone_bring_the_article_into_tokens_only(corpus: Path
 
 def test_status_command_shows_and_sets(corpus: Path) -> None:
     runner = CliRunner()
-    shown = json.loads(runner.invoke(app, ["status", "--root", str(corpus), "--format", "json"]).stdout)
+    shown = json.loads(runner.invoke(app, ["status", "show", "--root", str(corpus), "--format", "json"]).stdout)
     assert {(r["layer"], r["kind"], r["status"]) for r in shown if r["doc_id"] == NEW_DOC} == {
         (layer, kind, "not-started")
         for layer in ("gold", "annotator-a", "annotator-b")
@@ -188,7 +188,7 @@ def test_status_command_shows_and_sets(corpus: Path) -> None:
     )
     assert layer.exit_code == 0, layer.output
     assert set(_statuses(corpus, "annotator-a").values()) == {"complete", "in-progress"}
-    text = runner.invoke(app, ["status", "--root", str(corpus), "--layer", "annotator-a"]).stdout
+    text = runner.invoke(app, ["status", "show", "--root", str(corpus), "--layer", "annotator-a"]).stdout
     assert "annotator-a  in-progress  in-progress  in-progress  " + NEW_DOC in text
 
 
@@ -322,3 +322,18 @@ def test_a_rebase_that_drops_annotations_takes_the_kind_back_to_in_progress(corp
     assert kinds_lost
     for kind in ("entities", "events", "stances"):
         assert gold[(SEED_DOC, kind)] == ("in-progress" if kind in kinds_lost else "adjudicated"), kind
+
+
+def test_restoring_gold_brings_its_status_back(tmp_path: Path) -> None:
+    """A gold backup holds its status table, so a restore puts back the status the tables had."""
+    from peacetalks.review.gold_history import backup, restore
+    from tests.interchange.helpers import write_corpus, write_layer
+
+    root = write_corpus(tmp_path / "gold")
+    write_layer(root, None)  # gold, adjudicated
+    kept = backup(root, "gold")
+    assert kept is not None
+    assert (kept / "status.parquet").is_file()
+    set_status(root, ["ts-2025-02-12-test"], "in-progress")
+    restore(root, "gold")
+    assert set(_statuses(root).values()) == {"adjudicated"}
