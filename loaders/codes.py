@@ -64,6 +64,7 @@ OTHER_GROUPS = (
     "scheme",
     "export",
     "status",
+    "names and paths",
 )
 
 
@@ -256,7 +257,7 @@ _ALL: list[Code] = [
             ("unknown-format", "an import format that does not exist"),
             ("input-not-found", "the file or folder to import does not exist"),
             ("option-not-applicable", "an import option given for a format it does not apply to"),
-            ("bad-annotator", "an annotator name that is not lower-case letters, digits, '-' or '_', or is 'gold'"),
+            ("bad-annotator", "the annotator name 'gold', which names the gold tables, not a layer"),
         ],
     ),
     # --- stand-off releases: local texts ----------------------------------------------------
@@ -293,6 +294,7 @@ _ALL: list[Code] = [
             ("bad-version", "a version that is not of the form MAJOR.MINOR.PATCH"),
             ("version-not-greater", "a version not above the last release"),
             ("version-exists", "the version is released already and this build differs from it"),
+            ("stale-data-card", "the data card's generated sections differ from what the data gives"),
             ("not-a-release", "a folder that is not a release"),
             ("unreadable-release", "a release whose tables cannot be read"),
             ("output-exists", "the output folder exists already"),
@@ -347,7 +349,6 @@ _ALL: list[Code] = [
             ("unknown-table", "a table that does not exist"),
             ("unknown-tagset", "a tagset that does not exist"),
             ("unknown-mention-type", "mention types the scheme does not define"),
-            ("missing-config", "a release without the files of a config"),
             ("missing-table", "a corpus folder without a table's file"),
             ("needs-folder", "scanning needs a local folder, not a Hub repo"),
             ("unknown-source", "a folder that is neither a corpus nor a release"),
@@ -355,6 +356,7 @@ _ALL: list[Code] = [
             ("revision-needs-hub", "a revision given for a source that is not a Hub repo"),
             ("texts-need-release", "local texts given for a source that is not a stand-off release"),
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
+            ("tags-not-mappable", "ner_tags of a release that are not the default tag set, so tagset= cannot map them"),
             ("cannot-rehydrate", "a text field of a release's config that no rule fills in from the local texts"),
         ],
     ),
@@ -397,6 +399,24 @@ _ALL: list[Code] = [
         [
             ("bad-status", "a status or kind the scheme does not define, or 'adjudicated' for an annotator layer"),
             ("missing-status", "a release of an article that has no annotation status for some kind"),
+        ],
+    ),
+    # --- names and paths -----------------------------------------------------------------
+    *_group(
+        "names and paths",
+        BOTH,
+        [
+            ("bad-name", "a file or folder name from data or an option (doc_id, layer, version) that breaks the rule"),
+        ],
+    ),
+    *_group(
+        "names and paths",
+        ERROR,
+        [
+            ("path-escapes", "a path that, with symbolic links resolved, lies outside the folder it belongs in"),
+            ("not-a-file", "a path given for a file that is a folder (or neither)"),
+            ("not-a-folder", "a path given for a folder that is a file (or neither)"),
+            ("broken-symlink", "a path that is a symbolic link to nothing"),
         ],
     ),
 ]

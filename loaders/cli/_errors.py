@@ -84,6 +84,7 @@ _BY_CODE: dict[str, Hint] = {
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"
     ),
     "version-exists": lambda exc: f"choose a version above {exc.data.get('version')}",
+    "stale-data-card": lambda _exc: "run 'peacetalks card' to regenerate them, review and commit the card",
     "output-exists": lambda _exc: "choose a new --out folder",
     "cannot-rehydrate": lambda _exc: "rebuild the release with 'peacetalks rehydrate', which rebuilds every config",
     "release-modified": lambda _exc: "rebuild the release with 'peacetalks release'",

@@ -12,7 +12,6 @@ Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,10 @@ from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, w
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
+from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, STATUS
+from peacetalks.storage.layers import GOLD
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
@@ -44,8 +45,6 @@ FORMATS: dict[str, Parser] = {
     "label-studio": labelstudio.parse_label_studio,
     "doccano": doccano.parse_doccano,
 }
-
-ANNOTATOR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass
@@ -154,13 +153,11 @@ def import_layer(
 
     The imported articles' status in the layer: complete for the kinds in ``complete``, in-progress for the others.
     """
+    check_name(annotator, "annotator")
+    if annotator == GOLD:
+        raise InterchangeError("the annotator name 'gold' names the gold tables, not a layer", code="bad-annotator")
     scheme = load_scheme()
     check_status(scheme.finished_status, layer=annotator, kinds=complete)
-    if not ANNOTATOR_PATTERN.match(annotator) or annotator == "gold":
-        raise InterchangeError(
-            f"annotator name {annotator!r} must be lower-case letters, digits, '-' or '_' and not 'gold'",
-            code="bad-annotator",
-        )
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
