@@ -123,6 +123,10 @@ def test_release_leaves_the_unannotated_article_out_of_every_config_but_document
     changelog = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "### Annotation coverage" in changelog
     assert "| entities | 1 | 1 | 1 | 0 | 0 | 1 | 0 |" in changelog
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    release_part = card[card.index("## Release 0.2.0") :]
+    assert "### Annotation coverage" in release_part
+    assert "| stances | 1 | 1 | 1 | 0 | 0 | 1 | 0 |" in release_part
     assert (folder / "tables" / "annotations" / "status.parquet").is_file()
 
 
