@@ -65,6 +65,7 @@ OTHER_GROUPS = (
     "export",
     "status",
     "names and paths",
+    "view",
 )
 
 
@@ -269,6 +270,11 @@ _ALL: list[Code] = [
             ("text-sha256-mismatch", "a local text whose sha256 is not the one the release records"),
         ],
     ),
+    *_group(
+        "stand-off texts",
+        ERROR,
+        [("texts-missing", "a stand-off release used without the texts of its articles; rehydrate it first")],
+    ),
     # --- releases ---------------------------------------------------------------------------
     *_group(
         "release",
@@ -417,6 +423,13 @@ _ALL: list[Code] = [
             ("not-a-file", "a path given for a file that is a folder (or neither)"),
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
+        ],
+    ),
+    *_group(
+        "view",
+        ERROR,
+        [
+            ("out-not-a-site", "peacetalks view's --out is a folder with files that is not a site it wrote"),
         ],
     ),
 ]

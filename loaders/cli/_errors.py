@@ -56,6 +56,12 @@ _BY_CODE: dict[str, Hint] = {
     "value-not-in-scheme": lambda _exc: "run 'peacetalks validate' to find the row",
     "missing-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
     "unreadable-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
+    # view
+    "out-not-a-site": lambda _exc: "name a new or empty folder with --out (view replaces only a site it wrote)",
+    "texts-missing": lambda _exc: (
+        "get the texts with 'peacetalks rehydrate RELEASE --fetch --out DIR' (or --texts DIR for local copies) "
+        "and use that folder"
+    ),
     # corpus folder
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
