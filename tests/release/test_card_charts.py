@@ -52,7 +52,8 @@ def test_changed_gold_makes_the_charts_stale(checkout: Path) -> None:
     update_card(checkout / CARD_NAME, checkout)
     after = svg_digest((checkout / CHARTS_DIR / "mentions.svg").read_text(encoding="utf-8"))
     assert before != after
-    assert after is not None and after in (checkout / CARD_NAME).read_text(encoding="utf-8")
+    assert after is not None
+    assert after in (checkout / CARD_NAME).read_text(encoding="utf-8")
 
 
 def test_a_release_carries_the_charts_its_card_shows(checkout: Path, tmp_path: Path) -> None:
