@@ -289,6 +289,8 @@ _ALL: list[Code] = [
         [
             ("file-not-found", "the raw article file does not exist"),
             ("too-few-lines", "a raw article lacks the image, kicker+headline or teaser line, or a paragraph"),
+            ("control-character", "a raw article (or a kicker given) holds control characters, e.g. NUL or ESC"),
+            ("bad-source", "a source name without a letter or digit to make the doc_id of"),
             ("bad-image-line", "a raw article's first line is not a Markdown image with a caption"),
             ("bad-kicker", "the kicker given is not a prefix of the headline line"),
             ("no-kicker-split", "kicker and headline cannot be told apart; give the kicker"),
@@ -359,7 +361,7 @@ _ALL: list[Code] = [
     *_group(
         "export",
         ERROR,
-        [("export-failed", "an export cannot be written: unknown format, a file for a folder, or an unknown article")],
+        [("export-failed", "an export cannot be written: an unknown format or an unknown article")],
     ),
     # --- names and paths -----------------------------------------------------------------
     *_group(
@@ -377,6 +379,7 @@ _ALL: list[Code] = [
             ("not-a-file", "a path given for a file that is a folder (or neither)"),
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
+            ("os-error", "the system refused a file operation no check foresaw (permissions, a full disk)"),
         ],
     ),
 ]

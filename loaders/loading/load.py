@@ -44,6 +44,7 @@ from peacetalks.loading.rehydrate import rehydrate_configs
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
+from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import bundled_root, find_corpus_root
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
 def cache_root() -> Path:
     env = os.environ.get("PEACETALKS_CACHE")
     if env:
-        return Path(env)
+        return check_path(env, "folder", "PEACETALKS_CACHE")
     import datasets.config
 
     return Path(datasets.config.HF_DATASETS_CACHE) / "peacetalks"

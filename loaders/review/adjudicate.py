@@ -22,7 +22,7 @@ from peacetalks.review import gold_history as history
 from peacetalks.review.items import CONTENT, DTYPES, KINDS, UNITS, tables_from_versions, versions
 from peacetalks.review.review_file import Conflict, read_review, review_relpath, write_review
 from peacetalks.schema.tables import ARTICLES, BLOCKS, Table
-from peacetalks.storage.layers import GOLD, layer_dir, layer_exists, layer_relpath, read_layer
+from peacetalks.storage.layers import GOLD, check_layer, layer_dir, layer_exists, layer_relpath, read_layer
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.validate import validate_frames
@@ -140,6 +140,8 @@ def _same_content(root: Path, into: str, rebuilt: dict[Table, pl.DataFrame]) -> 
 def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, force: bool = False) -> Adjudication:
     """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring."""
     folder = resolve_root(root)
+    for name in (a, b, into):
+        check_layer(name)
     if into in (a, b):
         raise ReviewError(
             "bad-target", "cannot adjudicate into one of the layers being merged", path=layer_relpath(into)

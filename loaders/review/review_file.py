@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from peacetalks.errors import ReviewError
+from peacetalks.storage.layers import check_layer
 from peacetalks.storage.parquet import write_text_atomic
 
 DECISIONS = ("a", "b", "both", "neither")
@@ -37,7 +38,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def review_relpath(a: str, b: str) -> str:
-    return f"annotations/review/{a}--{b}.yaml"
+    return f"annotations/review/{check_layer(a)}--{check_layer(b)}.yaml"
 
 
 @dataclass

@@ -14,19 +14,25 @@ from pathlib import Path
 import polars as pl
 
 from peacetalks.errors import ReviewError
+from peacetalks.schema.names import check_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, LAYERS_FOLDER, STANCES, Table
 from peacetalks.storage.parquet import read_table
 
 GOLD = "gold"
 
 
+def check_layer(name: str) -> str:
+    """``name`` if it is ``gold`` or passes the name rule (PathError ``bad-name`` otherwise)."""
+    return name if name == GOLD else check_name(name, "layer")
+
+
 def layer_dir(name: str) -> str | None:
     """The ``layer`` argument of the storage functions for a layer name (``None`` for gold)."""
-    return None if name == GOLD else name
+    return None if name == GOLD else check_layer(name)
 
 
 def layer_relpath(name: str) -> str:
-    return "annotations" if name == GOLD else f"{LAYERS_FOLDER}/{name}"
+    return "annotations" if name == GOLD else f"{LAYERS_FOLDER}/{check_layer(name)}"
 
 
 def layer_exists(root: Path, name: str) -> bool:
