@@ -302,7 +302,7 @@ _ALL: list[Code] = [
         "split settings",
         ERROR,
         [
-            ("bad-ratios", "split ratios that are not three non-negative numbers summing to 1"),
+            ("bad-ratios", "split ratios that are not three finite non-negative numbers summing to 1"),
             ("bad-group-by", "a group_by the splitter does not know"),
             ("bad-split-settings", "corpus/splits.yaml cannot be read"),
             ("split-settings-changed", "the split settings differ from the stored ones; reassigning is needed"),
@@ -349,6 +349,10 @@ _ALL: list[Code] = [
             ("bad-target", "adjudicating into one of the layers being merged"),
             ("target-differs", "the target layer exists and differs from the merge; replacing it needs force"),
             ("merge-invalid", "the adjudicated merge does not validate; nothing was written"),
+            (
+                "stale-review-file",
+                "a review file written before either layer changed (or that records no fingerprints)",
+            ),
             ("bad-review-file", "the review file is not valid YAML or not of the expected shape"),
             ("bad-review-entry", "a conflict of the review file without an id, or of an unknown kind"),
             ("bad-decision", "a decision that is not one of the allowed ones, or keeps a null version"),

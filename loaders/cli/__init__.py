@@ -99,12 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     except (PeaceTalksError, OSError) as caught:
         if debug:
             raise
-        exc = caught if isinstance(caught, PeaceTalksError) else os_error(caught)
+        failure = caught if isinstance(caught, PeaceTalksError) else os_error(caught)
         if _wants_json(args):  # the whole error, every issue of its report included, for programs
-            out.print_json(json.dumps(error_json(exc), ensure_ascii=False, default=str))
-            err.print(f"error: {escape(str(exc))}")
+            out.print_json(json.dumps(error_json(failure), ensure_ascii=False, default=str))
+            err.print(f"error: {escape(str(failure))}")
         else:
-            for line in error_lines(exc):
+            for line in error_lines(failure):
                 err.print(escape(line))
         return 1
     return code if isinstance(code, int) else 0

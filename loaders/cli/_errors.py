@@ -75,6 +75,10 @@ _BY_CODE: dict[str, Hint] = {
     "unknown-layer": lambda _exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
     "target-differs": _target_differs,
     "bad-review-file": _fix_review_file,
+    "stale-review-file": lambda exc: (
+        f"its decisions were made on other versions of the layers: move {exc.path} away and run the command "
+        "again for a new review file (or bring the layers back to what was reviewed)"
+    ),
     "bad-review-entry": _fix_review_file,
     "bad-decision": _fix_review_file,
     "bad-kept-version": _fix_review_file,

@@ -8,6 +8,7 @@ stance's holder and event) by the spans it points to.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import polars as pl
 from peacetalks.errors import ReviewError
 from peacetalks.schema.names import check_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, LAYERS_FOLDER, STANCES, Table
-from peacetalks.storage.parquet import read_table
+from peacetalks.storage.parquet import read_table, sort_table
 
 GOLD = "gold"
 
@@ -55,6 +56,18 @@ def read_layer(root: Path, name: str, *, missing_ok: bool = False) -> dict[Table
         )
     layer = layer_dir(name)
     return {t: read_table(root, t, layer, missing_ok=True) for t in ANNOTATION_TABLES}
+
+
+def layer_fingerprint(tables: dict[Table, pl.DataFrame]) -> str:
+    """The sha256 of a layer's content: its four tables, each sorted by its keys, as JSON lines.
+
+    Two layers with the same rows have the same fingerprint however their files were written.
+    """
+    digest = hashlib.sha256()
+    for table in ANNOTATION_TABLES:
+        digest.update(table.name.encode() + b"\0")
+        digest.update(sort_table(tables[table], table).write_ndjson().encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
