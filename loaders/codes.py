@@ -248,9 +248,15 @@ _ALL: list[Code] = [
     # --- releases ---------------------------------------------------------------------------
     *_group(
         "release",
-        ISSUE,
+        BOTH,
         [
             ("missing-manifest", "a release folder without its SHA256SUMS manifest"),
+        ],
+    ),
+    *_group(
+        "release",
+        ISSUE,
+        [
             ("missing-release-file", "a file listed in SHA256SUMS is absent"),
             ("unlisted-release-file", "a file of the release that SHA256SUMS does not list"),
             ("checksum-mismatch", "a release file whose sha256 differs from SHA256SUMS"),
@@ -326,6 +332,7 @@ _ALL: list[Code] = [
             ("unknown-table", "a table that does not exist"),
             ("unknown-tagset", "a tagset that does not exist"),
             ("unknown-mention-type", "mention types the scheme does not define"),
+            ("missing-config", "a release without the files of the config asked for"),
             ("missing-table", "a corpus folder without a table's file"),
             ("needs-folder", "scanning needs a local folder, not a Hub repo"),
             ("unknown-source", "a folder that is neither a corpus nor a release"),
@@ -335,6 +342,10 @@ _ALL: list[Code] = [
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
             ("tags-not-mappable", "ner_tags of a release that are not the default tag set, so tagset= cannot map them"),
             ("cannot-rehydrate", "a text field of a release's config that no rule fills in from the local texts"),
+            ("bad-argument", "an argument of the wrong type (the error names the parameter and what it takes)"),
+            ("hub-unreachable", "a Hub repo id that is no local folder, and the Hub cannot be reached"),
+            ("hub-not-found", "a Hub repo id that is no local folder, and the Hub has no such repo or revision"),
+            ("texts-not-found", "local texts named by a folder that does not exist"),
         ],
     ),
     *_group(
