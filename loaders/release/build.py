@@ -41,6 +41,7 @@ from peacetalks.loading.standoff import (
 )
 from peacetalks.release import checksums, croissant, datacard
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
+from peacetalks.release.coverage import coverage_counts
 from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
     PRETTY_NAME,
@@ -58,10 +59,13 @@ from peacetalks.release.hub_card import (
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
+from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
+from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, STATUS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
+from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import without_status
 from peacetalks.storage.transaction import folder_lock, remove_strays
 from peacetalks.validation.validate import read_tables, validate_frames
 
@@ -83,7 +87,8 @@ class ReleaseResult:
 
 
 def folder_name(version: Version) -> str:
-    return version.tag
+    """The release's folder under ``--out``: its tag, which passes the name rule."""
+    return check_name(version.tag, "version")
 
 
 def _read_valid_frames(root: Path) -> Frames:
@@ -98,9 +103,25 @@ def _read_valid_frames(root: Path) -> Frames:
     if not report.valid:
         raise ValidationFailed(report)
     frames = {BY_NAME[name]: df for name, (df, _) in read.items() if df is not None}
+    _refuse_no_status(frames)
     settings, _ = read_settings(root)
     frames[SPLITS] = _splits(frames, settings)
     return frames
+
+
+def _refuse_no_status(frames: Frames) -> None:
+    """ReleaseError ``missing-status`` naming every article that has no gold status for some kind."""
+    lacking = without_status(frames[ARTICLES], frames.get(STATUS, pl.DataFrame(schema=STATUS.polars_schema())))
+    if lacking:
+        listing = "; ".join(f"{doc} ({', '.join(kinds)})" for doc, kinds in list(lacking.items())[:20])
+        more = f" and {len(lacking) - 20} more" if len(lacking) > 20 else ""
+        raise ReleaseError(
+            "missing-status",
+            f"{len(lacking)} article(s) have no annotation status, so nobody can tell whether they are annotated:"
+            f" {listing}{more}",
+            path=STATUS.relpath(),
+            data={"doc_ids": list(lacking), "kinds": lacking},
+        )
 
 
 def _splits(frames: Frames, settings: SplitSettings | None) -> pl.DataFrame:
@@ -178,7 +199,8 @@ def _default_card() -> str:
     """The data card of a corpus folder without DATACARD.md (e.g. the bundled corpus): the statistics."""
     return (
         f"# Dataset Card for {PRETTY_NAME}\n\n{description()}\n\n## Statistics\n\n"
-        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n"
+        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n\n## Charts\n\n"
+        "<!-- BEGIN GENERATED: charts -->\n<!-- END GENERATED: charts -->\n"
     )
 
 
@@ -237,6 +259,7 @@ class _Meta:
     include_text: bool
     body: str
     changelog: str
+    charts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # datacard/NAME.svg -> its SVG
 
 
 def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], frames: Frames) -> None:
@@ -261,8 +284,12 @@ def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], f
         standoff=standoff,
         include_text=meta.include_text,
         scheme=scheme,
+        coverage=coverage_counts(frames),
     )
     (folder / "README.md").write_text(render_card(data, facts, meta.body), encoding="utf-8")
+    for name, svg in sorted(meta.charts.items()):
+        (folder / datacard.CHARTS_DIR).mkdir(exist_ok=True)
+        (folder / datacard.CHARTS_DIR / f"{name}.svg").write_text(svg, encoding="utf-8")
     (folder / "CHANGELOG.md").write_text(meta.changelog, encoding="utf-8")
     files = checksums.release_files(folder, exclude=[croissant.FILENAME, checksums.MANIFEST])
     sizes = {rel: (checksums.sha256_file(folder / rel), (folder / rel).stat().st_size) for rel in files}
@@ -334,9 +361,12 @@ def build_release(
     """
     source = resolve_root(root)
     ver = parse_version(version)
-    out_dir = Path(out)
+    out_dir = check_path(out, "folder", "the folder of releases")
+    if previous:
+        check_path(previous, "folder", "the previous release")
     frames = _read_valid_frames(source)
     body = _card_body(source, frames)
+    charts = {c.name: c.svg() for c in datacard.card_charts(source, frames)} if datacard.has_charts(body) else {}
     since = time.time()
     # One release at a time per --out (taken once the corpus is known to be releasable, so a refused
     # corpus leaves --out untouched): the previous release it compares with cannot change meanwhile,
@@ -345,7 +375,7 @@ def build_release(
         remove_strays([out_dir], before=since)
         prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
         target = out_dir / folder_name(ver)
-        meta = _Meta(ver, date or release_date(same), repo, include_text, body, "")
+        meta = _Meta(ver, date or release_date(same), repo, include_text, body, "", charts)
         return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
 
 
@@ -409,7 +439,7 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     config is rebuilt from them, so the result equals a release built with ``--include-text``.
     """
     info = read_release(Path(release))
-    target = Path(out)
+    target = check_path(out, "folder", "the output folder")
     if target.exists():
         raise ReleaseError("output-exists", "the output folder exists", path=str(target))
     frames = rehydrate_frames(info.frames, Path(texts))
@@ -422,5 +452,8 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     readme = info.folder / "README.md"
     body = datacard_part(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_card()
     # the same release, with the texts: its date, repository and changelog stay
-    meta = _Meta(info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog)
+    charts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((info.folder / datacard.CHARTS_DIR).glob("*.svg"))}
+    meta = _Meta(
+        info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog, charts
+    )
     return _build(frames, meta, target, prev=None, same=None)

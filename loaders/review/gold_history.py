@@ -1,7 +1,7 @@
 """Backups of gold (or of a layer) before adjudication replaces it, and restoring them.
 
 Each backup is a folder ``annotations/history/<target>/<UTC timestamp>/`` holding the annotation
-tables the target had and ``backup.json``, its manifest (the sha256 of every table it holds);
+tables the target had, its status table and ``backup.json``, its manifest (the sha256 of every table it holds);
 ``<target>`` is ``gold`` or the layer name. Restoring first backs up the current tables, so a
 restore can itself be undone.
 
@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacetalks.errors import ReviewError
-from peacetalks.schema.tables import ANNOTATION_TABLES
-from peacetalks.storage.layers import layer_dir
+from peacetalks.schema.tables import ANNOTATION_TABLES, STATUS
+from peacetalks.storage.layers import check_layer, layer_dir
 from peacetalks.storage.transaction import Transaction, transaction
 
 MANIFEST = "backup.json"
 
 
 def history_relpath(target: str) -> str:
-    return f"annotations/history/{target}"
+    return f"annotations/history/{check_layer(target)}"
 
 
 def _stamp(now: dt.datetime | None) -> str:
@@ -46,7 +46,7 @@ def _sha256(path: Path) -> str:
 
 
 def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None = None) -> Path | None:
-    """Stage in ``tx`` a new history folder with the target's annotation tables; None if it has none.
+    """Stage in ``tx`` a new history folder with the target's annotation tables and status; None if it has none.
 
     The folder appears, complete with its manifest, when ``tx`` commits; the path returned is where.
     """
@@ -54,6 +54,8 @@ def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None 
     present = [t for t in ANNOTATION_TABLES if t.path(root, layer).exists()]
     if not present:
         return None
+    if STATUS.path(root, layer).exists():
+        present.append(STATUS)
     base = root / history_relpath(target)
     stamp = _stamp(now)
     folder, n = base / stamp, 1
@@ -122,7 +124,9 @@ def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetim
     """Put a complete backup (default: the newest) back in place of the target's tables.
 
     The current tables are backed up first, in the same transaction; a table the backup does not
-    hold is removed. An incomplete backup is never restored (``backup-incomplete`` when named).
+    hold is removed (a backup made before statuses were kept leaves the target in no status, which
+    ``validate`` and ``release`` report). An incomplete backup is never restored (``backup-incomplete``
+    when named).
     """
     with transaction(root, "restore") as tx:
         names = backups(root, target)
@@ -154,7 +158,7 @@ def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetim
             )
         saved = backup(root, target, tx, now=now)
         layer = layer_dir(target)
-        for table in ANNOTATION_TABLES:
+        for table in (*ANNOTATION_TABLES, STATUS):
             kept = source / table.filename
             if kept.exists():
                 tx.copy_file(kept, table.path(root, layer))

@@ -71,7 +71,8 @@ def test_ingest_writes_a_valid_article(seeded: Path) -> None:
     assert articles["text_sha256"][0] == hashlib.sha256(text.encode()).hexdigest()
     blocks = read_table(seeded, BLOCKS)
     assert [text[s:e] for s, e in blocks.select("start", "end").iter_rows()][3] == articles["headline"][0]
-    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4  # no annotations yet
+    # no annotations yet, and gold not started for any kind (a warning each)
+    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4 + [["incomplete-gold"]] * 3
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(seeded: Path) -> None:
@@ -106,7 +107,7 @@ def test_non_utf8_file_is_reported_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes(SEED.read_bytes().replace(b"Kremlchef", "Kreml\xe4chef".encode("latin-1")))
     with pytest.raises(IngestError) as info:
-        ingest(bad, root=tmp_path / "corpus", source="tagesschau", published=DATE)
+        ingest(bad, root=tmp_path, source="tagesschau", published=DATE)
     assert info.value.code == "not-utf8"
     assert info.value.line == 3
 

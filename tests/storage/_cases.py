@@ -117,6 +117,7 @@ def _seed_annotations(root: Path) -> None:
 
 
 def _ingest_build(root: Path, inputs: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)  # ingest starts a corpus only in an existing folder
     ingest(SEED, root=root, source="tagesschau", published=DATE)
     _seed_annotations(root)
     raw = SEED.read_text(encoding="utf-8").replace("Kremlchef Putin vereinbart", "Kremlherr Putin vereinbart")
@@ -153,7 +154,7 @@ CASES = {
         _import_build,
         lambda root, inputs: ["import", "brat", str(inputs / "export"), "--annotator", "anna", "-r", str(root)],
         lambda root, inputs: import_layer("brat", inputs / "export", annotator="anna", root=root),
-        renames=4,
+        renames=5,  # the layer's four tables and its status
         idempotent=True,
     ),
     "ingest-rebase": Case(
@@ -173,7 +174,7 @@ CASES = {
         lambda root, inputs: ingest(
             inputs / "changed.txt", root=root, source="tagesschau", published=DATE, rebase_annotations=True
         ),
-        renames=10,  # gold's four tables, ann-a's four, articles, blocks
+        renames=10,  # gold's four tables, ann-a's four, articles, blocks (no status goes back to in-progress)
         idempotent=True,
     ),
     "adjudicate-force": Case(
@@ -181,7 +182,7 @@ CASES = {
         _adjudicate_build,
         lambda root, inputs: ["adjudicate", "ann-a", "ann-b", "--force", "-r", str(root)],
         lambda root, inputs: adjudicate(root, "ann-a", "ann-b", force=True),
-        renames=5,  # the backup folder, gold's four tables
+        renames=6,  # the backup folder, gold's four tables and its status
         idempotent=True,
     ),
     "adjudicate-restore": Case(
@@ -189,7 +190,7 @@ CASES = {
         _restore_build,
         lambda root, inputs: ["adjudicate", "--restore", "-r", str(root)],
         lambda root, inputs: restore(root, "gold"),
-        renames=5,  # the backup of the current gold, four tables put back
+        renames=6,  # the backup of the current gold, four tables and the status put back
         idempotent=False,
     ),
     "split-reassign": Case(

@@ -13,7 +13,7 @@ import pytest
 
 from peacetalks.errors import ReviewError, WriteError
 from peacetalks.review.gold_history import MANIFEST, backups, history_relpath, restore
-from peacetalks.schema.tables import ANNOTATION_TABLES, ENTITIES, EVENTS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ENTITIES, EVENTS, STATUS
 from peacetalks.storage.parquet import read_table, write_parquet
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.transaction import (
@@ -213,11 +213,13 @@ def test_restore_backs_up_and_restores_in_one_change_with_a_manifest(corpus_dir:
 
     sha = hashlib.sha256((first / ENTITIES.filename).read_bytes()).hexdigest()
     (first / MANIFEST).write_text(json.dumps({"target": "gold", "tables": {ENTITIES.filename: sha}}))
+    assert STATUS.path(corpus_dir).is_file()
     done = restore(corpus_dir, "gold")
     assert done.restored_from.endswith(first.name)
     assert [t.path(corpus_dir).exists() for t in ANNOTATION_TABLES] == [True, False, False, False]
+    assert not STATUS.path(corpus_dir).exists()  # the backup held no status: none is put back
     saved = corpus_dir / str(done.previous_saved_to)
     manifest = json.loads((saved / MANIFEST).read_text())
-    assert sorted(manifest["tables"]) == sorted(t.filename for t in ANNOTATION_TABLES)
+    assert sorted(manifest["tables"]) == sorted(t.filename for t in (*ANNOTATION_TABLES, STATUS))
     assert backups(corpus_dir, "gold") == [first.name, saved.name]
     assert pl.read_parquet(saved / ENTITIES.filename).height == 3

@@ -3,13 +3,16 @@
 Steps: parse the export into :class:`ToolDocument` (format modules, independent of the
 corpus) -> check every name against the mapping -> match documents to articles and compare
 texts -> convert to scheme rows -> write ``annotations/layers/NAME/*.parquet`` (all four
-tables in one transaction under the corpus lock; rows of articles not in this import are kept) -> validate the layer.
+tables and the layer's status in one transaction under the corpus lock; rows of articles not in this
+import are kept) -> validate the layer. An imported article's status in the layer is ``import_status``
+(in-progress) for every kind, or ``finished_status`` (complete) for the kinds named as complete.
 Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +26,12 @@ from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
 from peacetalks.schema.names import check_name
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, STATUS
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
 from peacetalks.storage.transaction import transaction
 from peacetalks.validation.report import Report
 from peacetalks.validation.validate import validate
@@ -142,11 +147,18 @@ def import_layer(
     doc: str | None = None,
     user: str | None = None,
     typesystem: Path | None = None,
+    complete: Sequence[str] = (),
+    today: dt.date | None = None,
 ) -> ImportResult:
-    """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report."""
+    """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report.
+
+    The imported articles' status in the layer: complete for the kinds in ``complete``, in-progress for the others.
+    """
     check_name(annotator, "annotator")
     if annotator == GOLD:
         raise InterchangeError("the annotator name 'gold' names the gold tables, not a layer", code="bad-annotator")
+    scheme = load_scheme()
+    check_status(scheme.finished_status, layer=annotator, kinds=complete)
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     with transaction(folder, "import") as tx:  # the articles and the layer are read under the corpus lock
@@ -159,6 +171,18 @@ def import_layer(
             kept = old.filter(~pl.col("doc_id").is_in(imported))
             merged = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
             written.append(tx.write_table(table, merged, annotator))
+        by = f"import {fmt}"
+        day = today or dt.date.today()
+        rest = [k for k in KINDS if k not in complete]
+        new_status = pl.concat(
+            [
+                status_rows(
+                    imported, scheme.finished_status, kinds=[k for k in KINDS if k in complete], set_by=by, set_on=day
+                ),
+                status_rows(imported, scheme.import_status, kinds=rest, set_by=by, set_on=day),
+            ]
+        )
+        written.append(tx.write_table(STATUS, upsert(read_status(folder, annotator), new_status), annotator))
     report = validate(folder, layer=annotator)
     counts = {t.name: new[t].height for t in ANNOTATION_TABLES}
     return ImportResult(
