@@ -46,6 +46,9 @@ def import_cmd(
         Path | None,
         typer.Option(help="TypeSystem.xml of a uima-xmi export when it is not beside the file.", metavar="PATH"),
     ] = None,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write the layer even when the export yields no annotation.")
+    ] = False,
 ) -> None:
     """Import a tool's export into an annotator layer, validate the layer and report. Never touches gold."""
     folder = corpus_folder(root, write=True)
@@ -60,6 +63,7 @@ def import_cmd(
         doc=doc,
         user=user,
         typesystem=typesystem,
+        allow_empty=allow_empty,
     )
     for note in result.notes:
         err.print(f"note: {escape(note)}")

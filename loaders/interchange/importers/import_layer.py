@@ -5,6 +5,10 @@ corpus) -> check every name against the mapping -> match documents to articles a
 texts -> convert to scheme rows -> write ``annotations/layers/NAME/*.parquet`` (all four
 tables at once, atomically; rows of articles not in this import are kept) -> validate the layer.
 Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and writes nothing.
+An import that yields no annotation at all (an empty file, a ``user`` who annotated nothing,
+only cancelled annotations) raises ``import-empty`` and writes nothing, unless ``allow_empty``.
+Every document id read from the export must be a safe path component
+(:func:`peacetalks.storage.names.check_name`), or the import fails with ``bad-name``.
 """
 
 from __future__ import annotations
@@ -16,17 +20,18 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import InterchangeError
-from peacetalks.interchange._problems import fail_on
+from peacetalks.errors import InterchangeError, shown
+from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import Document, ToolDocument, to_frames
 from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, webanno_tsv
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
+from peacetalks.storage.names import check_name
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
-from peacetalks.validation.report import Report
+from peacetalks.validation.report import Issue, Report
 from peacetalks.validation.validate import validate
 
 Parser = Callable[[Path], list[ToolDocument]]
@@ -66,7 +71,7 @@ def parse_export(
     """
     if fmt not in FORMATS:
         raise InterchangeError(
-            f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}",
+            f"unknown import format {shown(fmt)}; expected one of {', '.join(FORMATS)}",
             code="unknown-format",
             data={"allowed": list(FORMATS)},
         )
@@ -83,12 +88,26 @@ def parse_export(
             f"typesystem applies to uima-xmi, not {fmt}", code="option-not-applicable", data={"option": "typesystem"}
         )
     if fmt == "doccano":
-        return doccano.parse_doccano(path, user=user)
-    if fmt == "label-studio":
-        return labelstudio.parse_label_studio(path, user=user)
-    if fmt == "uima-xmi":
-        return uima.parse_xmi(path, typesystem=typesystem)
-    return FORMATS[fmt](path)
+        tools = doccano.parse_doccano(path, user=user)
+    elif fmt == "label-studio":
+        tools = labelstudio.parse_label_studio(path, user=user)
+    elif fmt == "uima-xmi":
+        tools = uima.parse_xmi(path, typesystem=typesystem)
+    else:
+        tools = FORMATS[fmt](path)
+    fail_on(_name_issues(tools), f"the import of {path}")
+    return tools
+
+
+def _name_issues(tools: list[ToolDocument]) -> list[Issue]:
+    """A ``bad-name`` issue for each document id of the export that is not a safe path component."""
+    issues = []
+    for tool in tools:
+        wrong = check_name(tool.doc_id)
+        if wrong is not None:
+            message = f"document id {shown(tool.doc_id)} cannot name an article: {wrong}"
+            issues.append(problem("bad-name", tool.source, None, message, record_id=shown(tool.doc_id, quote=False)))
+    return issues
 
 
 def read_documents(fmt: str, path: Path, *, mapping_path: Path | None = None) -> list[Document]:
@@ -142,17 +161,31 @@ def import_layer(
     doc: str | None = None,
     user: str | None = None,
     typesystem: Path | None = None,
+    allow_empty: bool = False,
 ) -> ImportResult:
-    """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report."""
+    """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report.
+
+    ``allow_empty`` writes the layer even when the export yields no annotation (which empties the
+    imported articles' rows); without it such an import raises ``import-empty`` and writes nothing.
+    """
     if not ANNOTATOR_PATTERN.match(annotator) or annotator == "gold":
         raise InterchangeError(
-            f"annotator name {annotator!r} must be lower-case letters, digits, '-' or '_' and not 'gold'",
+            f"annotator name {shown(annotator)} must be lower-case letters, digits, '-' or '_' and not 'gold'",
             code="bad-annotator",
         )
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
     new = to_frames(docs)
+    if not allow_empty and not any(frame.height for frame in new.values()):
+        raise InterchangeError(
+            f"the export yields no annotation ({len(tools)} document(s) read"
+            + (f", none annotated by user {shown(user)}" if user is not None else "")
+            + "): nothing was written",
+            code="import-empty",
+            path=str(path),
+            data={"documents": len(tools), "option": "allow_empty"},
+        )
     imported = [d.doc_id for d in docs]
     frames: dict[object, pl.DataFrame] = {}
     for table in ANNOTATION_TABLES:
