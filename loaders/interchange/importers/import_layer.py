@@ -8,12 +8,11 @@ Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and
 An import that yields no annotation at all (an empty file, a ``user`` who annotated nothing,
 only cancelled annotations) raises ``import-empty`` and writes nothing, unless ``allow_empty``.
 Every document id read from the export must be a safe path component
-(:func:`peacetalks.storage.names.check_name`), or the import fails with ``bad-name``.
+(:func:`peacetalks.schema.names.is_name`), or the import fails with ``bad-name``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,9 @@ from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, w
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
+from peacetalks.schema.names import RULE, check_name, is_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
-from peacetalks.storage.names import check_name
+from peacetalks.storage.layers import GOLD
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.report import Issue, Report
@@ -44,8 +44,6 @@ FORMATS: dict[str, Parser] = {
     "label-studio": labelstudio.parse_label_studio,
     "doccano": doccano.parse_doccano,
 }
-
-ANNOTATOR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass
@@ -101,13 +99,17 @@ def parse_export(
 
 def _name_issues(tools: list[ToolDocument]) -> list[Issue]:
     """A ``bad-name`` issue for each document id of the export that is not a safe path component."""
-    issues = []
-    for tool in tools:
-        wrong = check_name(tool.doc_id)
-        if wrong is not None:
-            message = f"document id {shown(tool.doc_id)} cannot name an article: {wrong}"
-            issues.append(problem("bad-name", tool.source, None, message, record_id=shown(tool.doc_id, quote=False)))
-    return issues
+    return [
+        problem(
+            "bad-name",
+            tool.source,
+            None,
+            f"document id {shown(tool.doc_id)} cannot be used as a file or folder name: it must be {RULE}",
+            record_id=shown(tool.doc_id, quote=False),
+        )
+        for tool in tools
+        if not is_name(tool.doc_id)
+    ]
 
 
 def read_documents(fmt: str, path: Path, *, mapping_path: Path | None = None) -> list[Document]:
@@ -168,11 +170,9 @@ def import_layer(
     ``allow_empty`` writes the layer even when the export yields no annotation (which empties the
     imported articles' rows); without it such an import raises ``import-empty`` and writes nothing.
     """
-    if not ANNOTATOR_PATTERN.match(annotator) or annotator == "gold":
-        raise InterchangeError(
-            f"annotator name {shown(annotator)} must be lower-case letters, digits, '-' or '_' and not 'gold'",
-            code="bad-annotator",
-        )
+    check_name(annotator, "annotator")
+    if annotator == GOLD:
+        raise InterchangeError("the annotator name 'gold' names the gold tables, not a layer", code="bad-annotator")
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
