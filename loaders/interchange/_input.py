@@ -30,6 +30,7 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr, TypeAdapter, Valid
 
 from peacetalks.errors import shown
 from peacetalks.interchange._problems import fail, problem
+from peacetalks.storage.paths import check_path
 from peacetalks.validation.report import Issue
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
@@ -48,7 +49,12 @@ _BOMS = (
 
 
 def read_bytes(path: Path) -> bytes:
-    """A file's bytes, refused (``input-too-large``) above :data:`MAX_INPUT_BYTES` before reading it."""
+    """A file's bytes, refused (``input-too-large``) above :data:`MAX_INPUT_BYTES` before reading it.
+
+    A folder or a dangling symbolic link where the file should be is PathError (``not-a-file``,
+    ``broken-symlink``) from :func:`peacetalks.storage.paths.check_path`.
+    """
+    check_path(path, "file", "a file to import")
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
         fail(

@@ -114,6 +114,7 @@ CASES: list[tuple[str, Build, str, list[str]]] = [
     ("ls-deep-arrays", _raw("label-studio", "deep.json", "[" * 100_000 + "]" * 100_000), "json-too-deep", []),
     ("ls-5000-digit-id", _raw("label-studio", "big.json", '[{"id": ' + "7" * 5000 + "}]"), "offset-too-large", []),
     ("ls-empty-list", _raw("label-studio", "empty.json", "[]"), "import-empty", []),
+    ("ls-path-is-a-folder", lambda folder: ("label-studio", folder, {}), "not-a-file", []),
     # doccano
     ("doccano-label-int", _doccano(_set(["label"], 3)), "doccano-malformed-line", []),
     ("doccano-annotations-int", _doccano(_set(["annotations"], 3)), "doccano-malformed-line", []),
