@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peacetalks.errors import IngestError
+from peacetalks.errors import IngestError, shown
 from peacetalks.text.normalise import normalise_text
 
 _IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
@@ -140,7 +140,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     if match is None:
         raise IngestError(
             "bad-image-line",
-            f"expected a Markdown image '![CAPTION | CREDIT TITLE](URL)', got {img_line[:60]!r}",
+            f"expected a Markdown image '![CAPTION | CREDIT TITLE](URL)', got {shown(img_line)}",
             path=str(path),
             line=img_no,
         )
@@ -156,7 +156,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
         if not head_line.startswith(kicker + " "):
             raise IngestError(
                 "bad-kicker",
-                f"the kicker {kicker!r} is not a prefix of line {head_no}: {head_line[:80]!r}",
+                f"the kicker {shown(kicker)} is not a prefix of line {head_no}: {shown(head_line)}",
                 path=str(path),
                 line=head_no,
                 data={"option": "kicker", "kicker": kicker},
@@ -167,7 +167,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     if parts is None:
         raise IngestError(
             "no-kicker-split",
-            f"cannot split kicker and headline in {head_line!r}; give the kicker",
+            f"cannot split kicker and headline in {shown(head_line)}; give the kicker",
             path=str(path),
             line=head_no,
             data={"option": "kicker"},

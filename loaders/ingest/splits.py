@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from peacetalks.errors import SplitError
+from peacetalks.errors import SplitError, shown
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ARTICLES, SPLITS
 from peacetalks.storage.parquet import read_table, write_tables, write_text_atomic
@@ -64,7 +64,7 @@ class SplitSettings:
         if abs(sum(self.ratios) - 1.0) > 1e-6:
             raise SplitError("bad-ratios", f"ratios {self.ratios} must sum to 1")
         if self.group_by not in GROUP_BY:
-            raise SplitError("bad-group-by", f"group_by={self.group_by!r}; expected one of {', '.join(GROUP_BY)}")
+            raise SplitError("bad-group-by", f"group_by={shown(self.group_by)}; expected one of {', '.join(GROUP_BY)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from peacetalks.errors import ReleaseError
+from peacetalks.errors import ReleaseError, shown
 
 _SEMVER = re.compile(r"^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
@@ -31,7 +31,7 @@ def parse_version(text: str) -> Version:
     """Parse ``X.Y.Z`` (a leading ``v`` is accepted). Raises ReleaseError ``bad-version``."""
     match = _SEMVER.fullmatch(text.strip())
     if match is None:
-        raise ReleaseError("bad-version", f"version {text!r} is not of the form MAJOR.MINOR.PATCH, e.g. 0.1.0")
+        raise ReleaseError("bad-version", f"version {shown(text)} is not of the form MAJOR.MINOR.PATCH, e.g. 0.1.0")
     major, minor, patch = (int(g) for g in match.groups())
     return Version(major, minor, patch)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from peacetalks.errors import ReviewError
+from peacetalks.errors import ReviewError, shown
 from peacetalks.storage.parquet import write_text_atomic
 
 DECISIONS = ("a", "b", "both", "neither")
@@ -109,13 +109,15 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
             raise _bad("bad-review-entry", relpath, f"conflict #{n + 1} has no id")
         cid, kind = entry["id"], entry.get("kind")
         if kind not in fields:
-            raise _bad("bad-review-entry", relpath, f"conflict {cid}: kind {kind!r} is not one of {list(fields)}")
+            raise _bad("bad-review-entry", relpath, f"conflict {cid}: kind {shown(kind)} is not one of {list(fields)}")
         decision = entry.get("decision")
         if isinstance(decision, str):
             decision = decision.strip().lower() or None
         if decision is not None and decision not in DECISIONS:
             raise _bad(
-                "bad-decision", relpath, f"conflict {cid}: decision {decision!r} is not one of {', '.join(DECISIONS)}"
+                "bad-decision",
+                relpath,
+                f"conflict {cid}: decision {shown(decision)} is not one of {', '.join(DECISIONS)}",
             )
         versions: dict[str, dict[str, Any] | None] = {}
         for side in ("a", "b"):
@@ -132,6 +134,8 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
             versions[side] = value
         conflict = Conflict(cid, kind, str(entry.get("doc_id")), versions["a"], versions["b"], decision)
         if decision in ("a", "b", "both") and len(conflict.chosen()) < (2 if decision == "both" else 1):
-            raise _bad("bad-decision", relpath, f"conflict {cid}: decision {decision!r} keeps a version that is null")
+            raise _bad(
+                "bad-decision", relpath, f"conflict {cid}: decision {shown(decision)} keeps a version that is null"
+            )
         found[cid] = conflict
     return found
