@@ -8,6 +8,7 @@ terms of this CLI's commands and flags. ``main()`` prints :func:`error_lines` an
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from peacetalks.errors import ImportFailed, PeaceTalksError, ValidationFailed
 
@@ -15,6 +16,7 @@ from peacetalks.errors import ImportFailed, PeaceTalksError, ValidationFailed
 FLAGS = {
     "rebase_annotations": "--rebase",
     "kicker": "--kicker",
+    "source": "--source",
     "license": "--license",
     "published": "--published",
     "reassign": "--reassign",
@@ -23,7 +25,6 @@ FLAGS = {
     "typesystem": "--typesystem",
     "allow_empty": "--allow-empty",
 }
-MAX_ISSUES = 50  # issues of a report printed before the error line
 
 Hint = Callable[[PeaceTalksError], str]
 
@@ -84,6 +85,10 @@ _BY_CODE: dict[str, Hint] = {
     "unknown-layer": lambda _exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
     "target-differs": _target_differs,
     "bad-review-file": _fix_review_file,
+    "stale-review-file": lambda exc: (
+        f"its decisions were made on other versions of the layers: move {exc.path} away and run the command "
+        "again for a new review file (or bring the layers back to what was reviewed)"
+    ),
     "bad-review-entry": _fix_review_file,
     "bad-decision": _fix_review_file,
     "bad-kept-version": _fix_review_file,
@@ -131,12 +136,18 @@ def error_lines(exc: PeaceTalksError) -> list[str]:
     lines: list[str] = []
     hints: list[str] = []
     if isinstance(exc, ValidationFailed):
-        issues = exc.report.issues
-        lines += [issue.render() for issue in issues[:MAX_ISSUES]]
-        if len(issues) > MAX_ISSUES:
-            lines.append(f"... and {len(issues) - MAX_ISSUES} more problem(s)")
+        issues = exc.report.sorted().issues  # every one: the README promises every problem
+        lines += [issue.render() for issue in issues]
         hints += [_BY_ISSUE[code] for code in dict.fromkeys(i.code for i in issues) if code in _BY_ISSUE]
     lines.append(f"error: {exc}")
     hint = hint_for(exc)
     lines += [f"hint: {h}" for h in [*hints, hint] if h]
     return lines
+
+
+def error_json(exc: PeaceTalksError) -> dict[str, Any]:
+    """A library error as data for ``--format json``: the error, its hint, and every issue of its report."""
+    found: dict[str, Any] = {"error": exc.to_dict(), "hint": hint_for(exc)}
+    if isinstance(exc, ValidationFailed):
+        found["report"] = exc.report.to_dict()
+    return found

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peacetalks.errors import IngestError, shown
-from peacetalks.text.normalise import normalise_text
+from peacetalks.errors import IngestError
+from peacetalks.storage.paths import check_path
+from peacetalks.text.normalise import control_characters, normalise_raw, normalise_text
 
 _IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
 # Words that cannot end a kicker: articles, prepositions and conjunctions.
@@ -123,9 +124,25 @@ def _is_subheading(line: str) -> bool:
     )
 
 
+def _refuse_control_characters(text: str, path: Path | str, what: str) -> None:
+    found = control_characters(normalise_text(text))
+    if found:
+        listed = ", ".join(f"line {line} column {column} ({char})" for line, column, char in found[:10])
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        raise IngestError(
+            "control-character",
+            f"{what} holds {len(found)} control character(s): {listed}{more}; remove them (an article is printable "
+            "text, tabs and line breaks)",
+            path=str(path),
+            line=found[0][0],
+            data={"characters": [{"line": ln, "column": col, "char": ch} for ln, col, ch in found]},
+        )
+
+
 def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) -> RawArticle:
     """Parse the raw form. Raises IngestError naming the file and line on bad input."""
-    lines = [ln.strip() for ln in normalise_text(raw).split("\n")]
+    _refuse_control_characters(raw, path, "the raw article")
+    lines = [ln.strip() for ln in normalise_raw(raw).split("\n")]
     numbered = [(no, ln) for no, ln in enumerate(lines, start=1) if ln]
     if len(numbered) < 4:
         raise IngestError(
@@ -140,7 +157,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     if match is None:
         raise IngestError(
             "bad-image-line",
-            f"expected a Markdown image '![CAPTION | CREDIT TITLE](URL)', got {shown(img_line)}",
+            f"expected a Markdown image '![CAPTION | CREDIT TITLE](URL)', got {img_line[:60]!r}",
             path=str(path),
             line=img_no,
         )
@@ -152,11 +169,12 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
         raise IngestError("bad-image-line", "the image has no caption before '|'", path=str(path), line=img_no)
 
     if kicker is not None:
-        kicker = normalise_text(kicker).strip()
+        _refuse_control_characters(kicker, path, "the kicker given")
+        kicker = normalise_raw(kicker).strip()
         if not head_line.startswith(kicker + " "):
             raise IngestError(
                 "bad-kicker",
-                f"the kicker {shown(kicker)} is not a prefix of line {head_no}: {shown(head_line)}",
+                f"the kicker {kicker!r} is not a prefix of line {head_no}: {head_line[:80]!r}",
                 path=str(path),
                 line=head_no,
                 data={"option": "kicker", "kicker": kicker},
@@ -167,7 +185,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     if parts is None:
         raise IngestError(
             "no-kicker-split",
-            f"cannot split kicker and headline in {shown(head_line)}; give the kicker",
+            f"cannot split kicker and headline in {head_line!r}; give the kicker",
             path=str(path),
             line=head_no,
             data={"option": "kicker"},
@@ -199,6 +217,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
 
 
 def read_raw_article(path: Path, *, kicker: str | None = None) -> RawArticle:
+    check_path(path, "file", "the raw article")
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:

@@ -57,9 +57,11 @@ from peacetalks.release.hub_card import (
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
+from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
+from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.validate import read_tables, validate_frames
 
@@ -81,7 +83,8 @@ class ReleaseResult:
 
 
 def folder_name(version: Version) -> str:
-    return version.tag
+    """The release's folder under ``--out``: its tag, which passes the name rule."""
+    return check_name(version.tag, "version")
 
 
 def _read_valid_frames(root: Path) -> Frames:
@@ -176,7 +179,8 @@ def _default_card() -> str:
     """The data card of a corpus folder without DATACARD.md (e.g. the bundled corpus): the statistics."""
     return (
         f"# Dataset Card for {PRETTY_NAME}\n\n{description()}\n\n## Statistics\n\n"
-        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n"
+        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n\n## Charts\n\n"
+        "<!-- BEGIN GENERATED: charts -->\n<!-- END GENERATED: charts -->\n"
     )
 
 
@@ -235,6 +239,7 @@ class _Meta:
     include_text: bool
     body: str
     changelog: str
+    charts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # datacard/NAME.svg -> its SVG
 
 
 def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], frames: Frames) -> None:
@@ -261,6 +266,9 @@ def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], f
         scheme=scheme,
     )
     (folder / "README.md").write_text(render_card(data, facts, meta.body), encoding="utf-8")
+    for name, svg in sorted(meta.charts.items()):
+        (folder / datacard.CHARTS_DIR).mkdir(exist_ok=True)
+        (folder / datacard.CHARTS_DIR / f"{name}.svg").write_text(svg, encoding="utf-8")
     (folder / "CHANGELOG.md").write_text(meta.changelog, encoding="utf-8")
     files = checksums.release_files(folder, exclude=[croissant.FILENAME, checksums.MANIFEST])
     sizes = {rel: (checksums.sha256_file(folder / rel), (folder / rel).stat().st_size) for rel in files}
@@ -332,12 +340,15 @@ def build_release(
     """
     source = resolve_root(root)
     ver = parse_version(version)
-    out_dir = Path(out)
+    out_dir = check_path(out, "folder", "the folder of releases")
+    if previous:
+        check_path(previous, "folder", "the previous release")
     prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
     frames = _read_valid_frames(source)
     body = _card_body(source, frames)
     target = out_dir / folder_name(ver)
-    meta = _Meta(ver, date or release_date(same), repo, include_text, body, "")
+    charts = {c.name: c.svg() for c in datacard.card_charts(source, frames)} if datacard.has_charts(body) else {}
+    meta = _Meta(ver, date or release_date(same), repo, include_text, body, "", charts)
     return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
 
 
@@ -401,7 +412,7 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     config is rebuilt from them, so the result equals a release built with ``--include-text``.
     """
     info = read_release(Path(release))
-    target = Path(out)
+    target = check_path(out, "folder", "the output folder")
     if target.exists():
         raise ReleaseError("output-exists", "the output folder exists", path=str(target))
     frames = rehydrate_frames(info.frames, Path(texts))
@@ -414,5 +425,8 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     readme = info.folder / "README.md"
     body = datacard_part(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_card()
     # the same release, with the texts: its date, repository and changelog stay
-    meta = _Meta(info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog)
+    charts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((info.folder / datacard.CHARTS_DIR).glob("*.svg"))}
+    meta = _Meta(
+        info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog, charts
+    )
     return _build(frames, meta, target, prev=None, same=None)

@@ -22,6 +22,7 @@ from peacetalks.errors import PublishError, ReleaseError
 from peacetalks.release.checksums import release_files, verify_manifest
 from peacetalks.release.folder import release_version
 from peacetalks.release.semver import Version
+from peacetalks.storage.paths import check_path
 
 BRANCH = "main"
 # Files of the target that a publish never deletes although they are not in the release.
@@ -234,7 +235,7 @@ def _identity(repo: Path) -> dict[str, str]:
 
 def publish_git(dist: Path | str, repo: Path | str, *, dry_run: bool = False) -> PublishResult:
     """Publish a release folder into the local git repository ``repo`` (created if missing)."""
-    folder, path = Path(dist).resolve(), Path(repo).resolve()
+    folder, path = Path(dist).resolve(), check_path(repo, "folder", "the target repository").resolve()
     version, files = _checked_release(folder)
     target = str(path)
     exists = (path / ".git").exists() or (path / "HEAD").is_file()
