@@ -152,7 +152,7 @@ class ValidationFailed(PeaceTalksError):
         data: Mapping[str, Any] | None = None,
     ) -> None:
         self.report = report
-        count = len(report.issues)
+        count = len(report.errors)
         super().__init__(
             code,
             f"{what} does not validate: {count} problem(s)",
@@ -264,6 +264,10 @@ class ViewError(PeaceTalksError):
 
 class ReviewError(PeaceTalksError):
     """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change."""
+
+
+class StatusError(PeaceTalksError):
+    """An annotation status cannot be set: a status or kind the scheme does not define, an unknown article."""
 
 
 class MergeInvalid(ValidationFailed):

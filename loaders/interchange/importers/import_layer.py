@@ -3,7 +3,9 @@
 Steps: parse the export into :class:`ToolDocument` (format modules, independent of the
 corpus) -> check every name against the mapping -> match documents to articles and compare
 texts -> convert to scheme rows -> write ``annotations/layers/NAME/*.parquet`` (all four
-tables at once, atomically; rows of articles not in this import are kept) -> validate the layer.
+tables and the layer's status at once, atomically; rows of articles not in this import are kept)
+-> validate the layer. An imported article's status in the layer is ``import_status`` (in-progress)
+for every kind, or ``finished_status`` (complete) for the kinds named as complete.
 Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and writes nothing.
 An import that yields no annotation at all (an empty file, a ``user`` who annotated nothing,
 only cancelled annotations) raises ``import-empty`` and writes nothing, unless ``allow_empty``.
@@ -13,7 +15,8 @@ Every document id read from the export must be a safe path component
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +30,12 @@ from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
 from peacetalks.schema.names import RULE, check_name, is_name
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, STATUS
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
 from peacetalks.validation.report import Issue, Report
 from peacetalks.validation.validate import validate
 
@@ -163,16 +168,21 @@ def import_layer(
     doc: str | None = None,
     user: str | None = None,
     typesystem: Path | None = None,
+    complete: Sequence[str] = (),
+    today: dt.date | None = None,
     allow_empty: bool = False,
 ) -> ImportResult:
     """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report.
 
+    The imported articles' status in the layer: complete for the kinds in ``complete``, in-progress for the others.
     ``allow_empty`` writes the layer even when the export yields no annotation (which empties the
     imported articles' rows); without it such an import raises ``import-empty`` and writes nothing.
     """
     check_name(annotator, "annotator")
     if annotator == GOLD:
         raise InterchangeError("the annotator name 'gold' names the gold tables, not a layer", code="bad-annotator")
+    scheme = load_scheme()
+    check_status(scheme.finished_status, layer=annotator, kinds=complete)
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
@@ -192,7 +202,19 @@ def import_layer(
         old = read_table(folder, table, annotator, missing_ok=True)
         kept = old.filter(~pl.col("doc_id").is_in(imported))
         frames[table] = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
-    written = write_tables(folder, {t: frames[t] for t in ANNOTATION_TABLES}, layer=annotator)
+    by = f"import {fmt}"
+    day = today or dt.date.today()
+    rest = [k for k in KINDS if k not in complete]
+    new_status = pl.concat(
+        [
+            status_rows(
+                imported, scheme.finished_status, kinds=[k for k in KINDS if k in complete], set_by=by, set_on=day
+            ),
+            status_rows(imported, scheme.import_status, kinds=rest, set_by=by, set_on=day),
+        ]
+    )
+    frames[STATUS] = upsert(read_status(folder, annotator), new_status)
+    written = write_tables(folder, {t: frames[t] for t in (*ANNOTATION_TABLES, STATUS)}, layer=annotator)
     report = validate(folder, layer=annotator)
     counts = {t.name: new[t].height for t in ANNOTATION_TABLES}
     return ImportResult(
