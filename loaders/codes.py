@@ -170,6 +170,7 @@ _ALL: list[Code] = [
             ("span-text-mismatch", "the recorded text of a span is not the text at its offsets"),
             ("span-whitespace", "a span starts or ends with white space"),
             ("crossing-mentions", "two NAME mentions cross (overlap without nesting)"),
+            ("too-many-overlaps", "so many mentions overlap in one document that not every crossing was checked"),
             ("duplicate-span", "the same span twice with the same label"),
         ],
     ),
@@ -213,7 +214,7 @@ _ALL: list[Code] = [
         warnings=["incomplete-gold"],
     ),
     # --- importing a tool's export ----------------------------------------------------------
-    *_group("import", BOTH, [("not-utf8", "a file is not UTF-8 text")]),
+    *_group("import", BOTH, [("not-utf8", "a file is not UTF-8 text (another encoding, or a UTF-16 byte-order mark)")]),
     *_group(
         "import",
         ISSUE,
@@ -249,6 +250,11 @@ _ALL: list[Code] = [
             ("label-studio-unknown-reference", "a Label Studio relation names a region that does not exist"),
             ("doccano-malformed-line", "a line of a doccano JSONL file that is not of the expected shape"),
             ("doccano-missing-text", "a doccano record without its text"),
+            ("uima-malformed", "a UIMA annotation whose begin or end is not an integer offset"),
+            ("input-too-large", "a file to import is larger than the import limit (README, 'Import limits')"),
+            ("offset-too-large", "an offset (or number) beyond the import limit of 10,000,000"),
+            ("json-too-deep", "JSON nested too deeply to be parsed"),
+            ("yaml-aliases", "a YAML file with more aliases than the limit (an alias bomb)"),
         ],
     ),
     *_group(
@@ -260,6 +266,7 @@ _ALL: list[Code] = [
             ("input-not-found", "the file or folder to import does not exist"),
             ("option-not-applicable", "an import option given for a format it does not apply to"),
             ("bad-annotator", "the annotator name 'gold', which names the gold tables, not a layer"),
+            ("import-empty", "an import that yields no annotation; nothing was written (unless allowed)"),
         ],
     ),
     # --- stand-off releases: local texts ----------------------------------------------------

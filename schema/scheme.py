@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from peacetalks.errors import SchemeError
+from peacetalks.errors import SchemeError, shown
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,9 @@ def _one_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...], where: str)
     """``raw[key]``, which must name one of ``allowed`` (the labels of ``where``)."""
     value = raw.get(key)
     if not isinstance(value, str) or value not in allowed:
-        raise SchemeError(f"'{key}' must be one of {where} ({', '.join(allowed)}), not {value!r}", path="scheme.yaml")
+        raise SchemeError(
+            f"'{key}' must be one of {where} ({', '.join(allowed)}), not {shown(value)}", path="scheme.yaml"
+        )
     return value
 
 

@@ -23,6 +23,7 @@ FLAGS = {
     "force": "--force",
     "user": "--user",
     "typesystem": "--typesystem",
+    "allow_empty": "--allow-empty",
     "status": "--status",
     "kinds": "--kind",
 }
@@ -84,6 +85,9 @@ _BY_CODE: dict[str, Hint] = {
     ),
     # import
     "option-not-applicable": lambda exc: f"leave out {flag(exc)}",
+    "import-empty": lambda exc: (
+        f"check the file, --user and cancelled annotations; pass {flag(exc)} to write the empty layer anyway"
+    ),
     "unknown-format": lambda exc: f"choose one of: {', '.join(exc.data.get('allowed', []))}",
     # review
     "unknown-layer": lambda _exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",

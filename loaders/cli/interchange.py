@@ -54,6 +54,9 @@ def import_cmd(
         ),
     ] = False,
     kind: KindOpt = None,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write the layer even when the export yields no annotation.")
+    ] = False,
 ) -> None:
     """Import a tool's export into an annotator layer, validate the layer and report. Never touches gold."""
     folder = corpus_folder(root, write=True)
@@ -74,6 +77,7 @@ def import_cmd(
         user=user,
         typesystem=typesystem,
         complete=done,
+        allow_empty=allow_empty,
     )
     for note in result.notes:
         err.print(f"note: {escape(note)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import IngestError, RebaseRequired
+from peacetalks.errors import IngestError, RebaseRequired, shown
 from peacetalks.ingest.raw_article import RawArticle, read_raw_article
 from peacetalks.ingest.rebase import rebase
 from peacetalks.schema.names import check_name
@@ -102,7 +102,7 @@ def ingest(
         allowed = load_scheme().licenses
         raise IngestError(
             "unknown-license",
-            f"license {license!r} is not one of {', '.join(allowed)}",
+            f"license {shown(license)} is not one of {', '.join(allowed)}",
             path=str(path),
             data={"option": "license", "allowed": list(allowed)},
         )

@@ -18,7 +18,7 @@ from peacetalks.release.semver import parse_version
 from peacetalks.schema.names import NAME_MAX, bad_names, check_name, child_path, is_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, ENTITIES
 from peacetalks.storage.parquet import read_table, write_tables
-from tests.conftest import DOC, tiny_frames
+from tests.conftest import DOC, mark_annotated, tiny_frames
 from tests.interchange._brat import write_brat
 from tests.interchange.helpers import write_corpus, write_layer
 
@@ -165,6 +165,7 @@ def _rename_doc(root: Path, doc_id: str) -> None:
     renamed |= {t: frames[t.name].with_columns(pl.lit(doc_id).alias("doc_id")) for t in ANNOTATION_TABLES}
     write_tables(root, {t: renamed[t] for t in (ARTICLES, BLOCKS)})
     write_tables(root, {t: renamed[t] for t in ANNOTATION_TABLES})
+    mark_annotated(root)  # complete gold: the export holds the article (an unannotated one is never exported)
 
 
 @pytest.mark.parametrize("doc_id", ["../../../../elsewhere/x", "/tmp/x", "x\n", "..", "Großes-X"])
