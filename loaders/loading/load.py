@@ -11,6 +11,11 @@ Sources, tried in this order:
 - ``owner/name``: a Hugging Face Hub dataset repo, read with ``datasets.load_dataset`` at
   ``revision`` (a tag, branch or commit).
 
+A release folder is checked against its ``SHA256SUMS`` before every load, cheaply (each listed file
+present, none unlisted, no symbolic links, sizes as ``croissant.json`` records them; see
+:mod:`peacetalks.loading.manifest`), and in full (every file hashed) when ``texts=`` fills it into
+the cache; a Hub repo is checked in full when ``texts=`` downloads it.
+
 With ``texts=DIR`` the config files of a stand-off release (folder or Hub repo) are first filled
 in from the local copies in DIR (each must match its article's ``text_sha256``; see
 :mod:`peacetalks.loading.rehydrate`) into the cache, then loaded.
@@ -40,6 +45,7 @@ from peacetalks._version import __version__
 from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
+from peacetalks.loading.manifest import MANIFEST, check_release
 from peacetalks.loading.rehydrate import rehydrate_configs
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
@@ -101,9 +107,13 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
         from huggingface_hub import snapshot_download
 
         folder = Path(snapshot_download(found.location, repo_type="dataset", revision=revision))
-    key = hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest()[:16]
+    snapshot = found.kind == "hub"  # its files are links into huggingface_hub's cache
+    if not (folder / MANIFEST).is_file():
+        check_release(folder, LoadError, full=False, allow_symlinks=snapshot)  # raises missing-manifest
+    key = hashlib.sha256((folder / MANIFEST).read_bytes()).hexdigest()[:16]
     target = cache_root() / "rehydrated" / key
     if not target.is_dir():
+        check_release(folder, LoadError, full=True, allow_symlinks=snapshot)  # every file hashed, once
         target.parent.mkdir(parents=True, exist_ok=True)
         rehydrate_configs(folder, texts, target)
     return target
@@ -217,6 +227,8 @@ def load(
             f"options {', '.join(sorted(options))} apply when building from a corpus folder; "
             "a release or Hub repo holds its configs ready-made",
         )
+    if found.kind == "release":
+        check_release(found.path, LoadError, full=False)  # present, listed, sizes as recorded: no hashing
     kwargs: dict[str, Any] = {"name": config}
     location = found.location
     if texts is not None:
