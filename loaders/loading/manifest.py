@@ -87,9 +87,9 @@ def parse_manifest(text: str) -> dict[str, str]:
     return sums
 
 
-def _read_manifest(folder: Path) -> tuple[dict[str, str], list[Issue]]:
+def _read_manifest(folder: Path, *, allow_symlinks: bool) -> tuple[dict[str, str], list[Issue]]:
     path = folder / MANIFEST
-    if path.is_symlink() or not path.is_file():
+    if (path.is_symlink() and not allow_symlinks) or not path.is_file():
         return {}, [Issue(code="missing-manifest", file=MANIFEST, message="the release has no checksums manifest")]
     try:
         text = path.read_text(encoding="utf-8")
@@ -132,7 +132,7 @@ def manifest_issues(folder: Path, *, full: bool = True, allow_symlinks: bool = F
 
     ``allow_symlinks`` is for a Hub snapshot, whose files are links into huggingface_hub's own cache.
     """
-    expected, issues = _read_manifest(folder)
+    expected, issues = _read_manifest(folder, allow_symlinks=allow_symlinks)
     if issues and issues[0].code == "missing-manifest":
         return issues
     files, links = _walk(folder)
