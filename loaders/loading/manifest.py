@@ -5,7 +5,8 @@ Two depths, one rule for what is wrong:
 - **full** (``rehydrate``, ``publish``, and ``load(texts=...)`` when it fills a release into the
   cache): every file's sha256 against the manifest;
 - **cheap** (every ``load()`` of a release folder): no hashing; every listed file is present with
-  the size that ``croissant.json`` records for it (``contentSize``), so a truncated, emptied or
+  the size that ``croissant.json`` records for it (``contentSize``; a folder without croissant.json
+  that the manifest does not list gets no size check), so a truncated, emptied or
   replaced-by-a-different-size file is caught by one ``stat`` per file.
 
 Both refuse a manifest that is absent or unreadable, files the manifest does not list, files it
@@ -109,8 +110,8 @@ def _recorded_sizes(folder: Path) -> tuple[dict[str, int], list[Issue]]:
     problem = None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problem = "absent"
+    except FileNotFoundError:  # then no sizes to compare; it is missing-release-file if the manifest lists it
+        return {}, []
     except (UnicodeDecodeError, json.JSONDecodeError, OSError, RecursionError) as exc:
         problem = f"cannot be read as JSON: {exc}"
     else:
@@ -193,18 +194,12 @@ def check_release(
     if not issues:
         return
     data = {"problems": [i.render() for i in issues], "files": [i.file for i in issues]}
-    if issues[0].code == "missing-manifest":
-        raise error(
-            "missing-manifest",
-            f"no {MANIFEST}: a release is checked against its manifest before use, and this folder has none",
-            path=str(folder),
-            data=data,
-        )
-    shown = "; ".join(i.render() for i in issues[:MAX_SHOWN])
-    more = f"; and {len(issues) - MAX_SHOWN} more" if len(issues) > MAX_SHOWN else ""
-    raise error(
-        "release-modified",
-        f"{len(issues)} problem(s) against {MANIFEST}: {shown}{more}",
-        path=str(folder),
-        data=data,
-    )
+    missing = issues[0].code == "missing-manifest"
+    code = "missing-manifest" if missing else "release-modified"
+    if missing:
+        message = f"no {MANIFEST}: a release is checked against its manifest before use, and this folder has none"
+    else:
+        shown = "; ".join(i.render() for i in issues[:MAX_SHOWN])
+        more = f"; and {len(issues) - MAX_SHOWN} more" if len(issues) > MAX_SHOWN else ""
+        message = f"{len(issues)} problem(s) against {MANIFEST}: {shown}{more}"
+    raise error(code, message, path=str(folder), data=data)
