@@ -55,6 +55,7 @@ OTHER_GROUPS = (
     "review",
     "scheme",
     "export",
+    "names and paths",
 )
 
 
@@ -226,7 +227,7 @@ _ALL: list[Code] = [
             ("unknown-format", "an import format that does not exist"),
             ("input-not-found", "the file or folder to import does not exist"),
             ("option-not-applicable", "an import option given for a format it does not apply to"),
-            ("bad-annotator", "an annotator name that is not lower-case letters, digits, '-' or '_', or is 'gold'"),
+            ("bad-annotator", "the annotator name 'gold', which names the gold tables, not a layer"),
         ],
     ),
     # --- stand-off releases: local texts ----------------------------------------------------
@@ -370,6 +371,24 @@ _ALL: list[Code] = [
         "export",
         ERROR,
         [("export-failed", "an export cannot be written: unknown format, a file for a folder, or an unknown article")],
+    ),
+    # --- names and paths -----------------------------------------------------------------
+    *_group(
+        "names and paths",
+        BOTH,
+        [
+            ("bad-name", "a file or folder name from data or an option (doc_id, layer, version) that breaks the rule"),
+        ],
+    ),
+    *_group(
+        "names and paths",
+        ERROR,
+        [
+            ("path-escapes", "a path that, with symbolic links resolved, lies outside the folder it belongs in"),
+            ("not-a-file", "a path given for a file that is a folder (or neither)"),
+            ("not-a-folder", "a path given for a folder that is a file (or neither)"),
+            ("broken-symlink", "a path that is a symbolic link to nothing"),
+        ],
     ),
 ]
 

@@ -77,6 +77,14 @@ class CorpusRootError(PeaceTalksError):
     """
 
 
+class PathError(PeaceTalksError):
+    """A name that cannot become a file name, a path that leaves its folder, or a path of the wrong kind.
+
+    ``code`` is ``bad-name``, ``path-escapes``, ``not-a-file``, ``not-a-folder`` or ``broken-symlink``;
+    ``data["what"]`` says what the name or path is for (``"doc_id"``, ``"layer"``, ``"--out"``).
+    """
+
+
 class SchemeError(PeaceTalksError):
     """The annotation scheme files are unreadable or inconsistent."""
 

@@ -23,6 +23,7 @@ from peacetalks.schema.columns import (
     STANCE_COLUMNS,
     Column,
 )
+from peacetalks.schema.names import check_inside, check_name
 
 # The folder of the annotator layers: annotations/layers/<name>/ holds a layer's annotation tables.
 LAYERS_FOLDER = "annotations/layers"
@@ -74,12 +75,14 @@ class Table:
         return f"{self.name}.parquet"
 
     def relpath(self, layer: str | None = None) -> str:
-        if self.folder == "annotations" and layer:
-            return f"{LAYERS_FOLDER}/{layer}/{self.filename}"
+        """The table's file under a corpus folder; ``layer`` (an annotator layer) must pass the name rule."""
+        if self.folder == "annotations" and layer is not None:
+            return f"{LAYERS_FOLDER}/{check_name(layer, 'layer')}/{self.filename}"
         return f"{self.folder}/{self.filename}"
 
     def path(self, root: Path, layer: str | None = None) -> Path:
-        return root / self.relpath(layer)
+        """The table's file in ``root``; PathError ``path-escapes`` if links take it outside ``root``."""
+        return check_inside(root, root / self.relpath(layer), "table file")
 
     @property
     def model(self) -> type[pandera.DataFrameModel]:

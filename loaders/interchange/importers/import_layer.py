@@ -9,7 +9,6 @@ Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,9 @@ from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, w
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
+from peacetalks.schema.names import check_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
+from peacetalks.storage.layers import GOLD
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.report import Report
@@ -39,8 +40,6 @@ FORMATS: dict[str, Parser] = {
     "label-studio": labelstudio.parse_label_studio,
     "doccano": doccano.parse_doccano,
 }
-
-ANNOTATOR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass
@@ -144,11 +143,9 @@ def import_layer(
     typesystem: Path | None = None,
 ) -> ImportResult:
     """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report."""
-    if not ANNOTATOR_PATTERN.match(annotator) or annotator == "gold":
-        raise InterchangeError(
-            f"annotator name {annotator!r} must be lower-case letters, digits, '-' or '_' and not 'gold'",
-            code="bad-annotator",
-        )
+    check_name(annotator, "annotator")
+    if annotator == GOLD:
+        raise InterchangeError("the annotator name 'gold' names the gold tables, not a layer", code="bad-annotator")
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
