@@ -31,6 +31,7 @@ from peacetalks.errors import PublishError, ReleaseError
 from peacetalks.loading.manifest import check_release, release_files
 from peacetalks.release.folder import release_version
 from peacetalks.release.semver import Version
+from peacetalks.storage.paths import check_path
 
 BRANCH = "main"
 ATTRIBUTES = ".gitattributes"
@@ -459,8 +460,7 @@ def publish_git(dist: Path | str, repo: Path | str, *, dry_run: bool = False) ->
     folder, path = Path(dist).resolve(), Path(repo).resolve()
     version, files = _checked_release(folder)
     target = str(path)
-    if path.exists() and not path.is_dir():
-        raise PublishError("not-a-git-repo", "the target is a file, not a folder", path=target)
+    check_path(path, "folder", "the target repository")
     exists = (path / ".git").exists() or (path / "HEAD").is_file()
     if path.exists() and any(path.iterdir()) and not exists:
         raise PublishError("not-a-git-repo", "the folder exists and is not a git repository", path=target)
