@@ -45,6 +45,7 @@ from peacetalks._version import __version__
 from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
+from peacetalks.loading.hub import hub_timeout
 from peacetalks.loading.manifest import MANIFEST, check_release
 from peacetalks.loading.rehydrate import rehydrate_configs
 from peacetalks.schema.columns import SPLIT_NAMES
@@ -231,9 +232,11 @@ def load(
         check_release(found.path, LoadError, full=False)  # present, listed, sizes as recorded: no hashing
     kwargs: dict[str, Any] = {"name": config}
     location = found.location
-    if texts is not None:
-        location = str(rehydrated(found, revision, Path(texts)))
-    elif found.kind == "hub":
-        kwargs["revision"] = revision
-    result: DatasetDict | Dataset = datasets.load_dataset(location, split=split, **kwargs)
+    # every request to the Hub with a timeout (huggingface_hub's client has none)
+    with hub_timeout() if found.kind == "hub" else contextlib.nullcontext():
+        if texts is not None:
+            location = str(rehydrated(found, revision, Path(texts)))
+        elif found.kind == "hub":
+            kwargs["revision"] = revision
+        result: DatasetDict | Dataset = datasets.load_dataset(location, split=split, **kwargs)
     return result

@@ -17,17 +17,17 @@ it is. Every request to the Hub has a timeout; a network failure or a 5xx answer
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from peacetalks.errors import PublishError, ReleaseError
+from peacetalks.loading.hub import DEFAULT_TIMEOUT, hub_timeout
 from peacetalks.loading.manifest import check_release, release_files
 from peacetalks.release.folder import release_version
 from peacetalks.release.semver import Version
@@ -76,7 +76,6 @@ _LFS_PATTERNS = (
 GITATTRIBUTES = "".join(f"{pattern} filter=lfs diff=lfs merge=lfs -text\n" for pattern in _LFS_PATTERNS)
 # A Hub repo id: owner (user or organisation) and name, as the Hub spells them.
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
-DEFAULT_TIMEOUT = 60.0  # seconds without progress on one Hub request (connect, read, write) before giving up
 
 
 @dataclass(frozen=True)
@@ -197,24 +196,6 @@ def _cause(exc: BaseException) -> str:
         if text:
             return f"{type(found).__name__}: {text.splitlines()[0]}"
     return type(exc).__name__
-
-
-@contextlib.contextmanager
-def hub_timeout(seconds: float) -> Iterator[None]:
-    """Give every request of huggingface_hub's shared HTTP client a timeout (connect, read, write, pool).
-
-    huggingface_hub's client has none by default, so a Hub that accepts a connection and never
-    answers would make a publish wait forever. The client's own timeout is restored afterwards.
-    """
-    from huggingface_hub import get_session
-
-    session = get_session()
-    before = session.timeout
-    session.timeout = seconds
-    try:
-        yield
-    finally:
-        session.timeout = before
 
 
 def publish_hub(

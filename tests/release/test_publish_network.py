@@ -15,6 +15,7 @@ import pytest
 
 from peacetalks.cli import main
 from peacetalks.errors import PublishError
+from peacetalks.loading.load import load
 from peacetalks.release.publish import GITATTRIBUTES, publish_hub
 from tests.release.hub_standin import HubStandIn, refused_endpoint
 
@@ -91,7 +92,7 @@ def test_a_misbehaving_hub_is_one_clean_error(
     before = _state(hub)
     hub.fail(fault, method=method, path=path, status=500 if "commit" in path else 503)
     with pytest.raises(PublishError) as exc:
-        publish_hub(two_releases[1], REPO, timeout=1)
+        publish_hub(two_releases[1], REPO, timeout=1 if fault == "hang" else 30)  # no timeout by load
     assert exc.value.code == code
     assert words in exc.value.message
     assert hub.endpoint in exc.value.message
@@ -173,3 +174,30 @@ def test_cli_repo_id_without_owner(
     assert "[bad-repo-id]" in printed
     assert "hint: name the repository as --repo OWNER/NAME" in printed
     assert hub.requests == []
+
+
+def test_load_from_a_hub_that_never_answers_gives_up(
+    hub: HubStandIn, two_releases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """load(source=OWNER/NAME) runs under the same request timeout as publish, so a hanging Hub ends in an error."""
+    import datasets.config
+    import huggingface_hub.constants
+
+    import peacetalks.loading.hub
+
+    publish_hub(two_releases[0], REPO)
+    monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", hub.endpoint)
+    url = hub.endpoint + "/{repo_id}/resolve/{revision}/{filename}"
+    monkeypatch.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", url)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "ds-cache"))
+    monkeypatch.setattr(datasets.config, "HF_ENDPOINT", hub.endpoint)
+    monkeypatch.setattr(peacetalks.loading.hub, "DEFAULT_TIMEOUT", 1.0)
+    hub.fail("hang", path=f"/api/datasets/{REPO}")
+    before = len(hub.requests)
+    with pytest.raises(Exception) as exc:  # noqa: PT011 - whichever error datasets makes of the timeout
+        load("entities", source=REPO, revision="v0.1.0")
+    assert not isinstance(exc.value, AssertionError)
+    asked = hub.requests[before:]
+    assert any(path.startswith(f"/api/datasets/{REPO}") for _, path in asked)  # it reached the hanging route
+    assert "timed out" in f"{exc.value} {exc.value.__cause__} {exc.value.__context__}".lower()
