@@ -12,7 +12,8 @@ written last. Its state is
 Nothing is removed behind the user's back: a ``Dataset`` opened from an entry keeps using its
 folder (``Dataset.map`` writes its own cache files there), so removing stale entries is an
 explicit step, ``peacetalks cache prune``, as ``cleanup_cache_files`` is in ``datasets``. The
-rehydrated releases under ``<cache root>/rehydrated/`` are keyed by content and left alone.
+rehydrated releases under ``<cache root>/rehydrated/`` are keyed by content and left alone, as are
+the Hub releases that ``load(texts=...)`` downloads into ``<cache root>/hub/``.
 """
 
 from __future__ import annotations

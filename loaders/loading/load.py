@@ -107,14 +107,17 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     if found.kind == "hub":
         from huggingface_hub import snapshot_download
 
-        folder = Path(snapshot_download(found.location, repo_type="dataset", revision=revision))
-    snapshot = found.kind == "hub"  # its files are links into huggingface_hub's cache
+        # Real files in a folder of our own: a snapshot in huggingface_hub's cache is made of links
+        # that resolve outside it, and a release is read only from files inside its folder.
+        where = hashlib.sha256(f"{found.location}@{revision}".encode()).hexdigest()[:16]
+        local = cache_root() / "hub" / where
+        folder = Path(snapshot_download(found.location, repo_type="dataset", revision=revision, local_dir=local))
     if not (folder / MANIFEST).is_file():
-        check_release(folder, LoadError, full=False, allow_symlinks=snapshot)  # raises missing-manifest
+        check_release(folder, LoadError, full=False)  # raises missing-manifest
     key = hashlib.sha256((folder / MANIFEST).read_bytes()).hexdigest()[:16]
     target = cache_root() / "rehydrated" / key
     if not target.is_dir():
-        check_release(folder, LoadError, full=True, allow_symlinks=snapshot)  # every file hashed, once
+        check_release(folder, LoadError, full=True)  # every file hashed, once
         target.parent.mkdir(parents=True, exist_ok=True)
         rehydrate_configs(folder, texts, target)
     return target

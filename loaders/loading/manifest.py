@@ -88,9 +88,9 @@ def parse_manifest(text: str) -> dict[str, str]:
     return sums
 
 
-def _read_manifest(folder: Path, *, allow_symlinks: bool) -> tuple[dict[str, str], list[Issue]]:
+def _read_manifest(folder: Path) -> tuple[dict[str, str], list[Issue]]:
     path = folder / MANIFEST
-    if (path.is_symlink() and not allow_symlinks) or not path.is_file():
+    if path.is_symlink() or not path.is_file():
         return {}, [Issue(code="missing-manifest", file=MANIFEST, message="the release has no checksums manifest")]
     try:
         text = path.read_text(encoding="utf-8")
@@ -128,22 +128,16 @@ def _recorded_sizes(folder: Path) -> tuple[dict[str, int], list[Issue]]:
     return {}, [Issue(code="bad-croissant", file=CROISSANT, message=f"the release's metadata {problem}")]
 
 
-def manifest_issues(folder: Path, *, full: bool = True, allow_symlinks: bool = False) -> list[Issue]:
-    """Every problem of a release folder against its manifest (see the module docstring); [] when sound.
-
-    ``allow_symlinks`` is for a Hub snapshot, whose files are links into huggingface_hub's own cache.
-    """
-    expected, issues = _read_manifest(folder, allow_symlinks=allow_symlinks)
+def manifest_issues(folder: Path, *, full: bool = True) -> list[Issue]:
+    """Every problem of a release folder against its manifest (see the module docstring); [] when sound."""
+    expected, issues = _read_manifest(folder)
     if issues and issues[0].code == "missing-manifest":
         return issues
     files, links = _walk(folder)
-    if allow_symlinks:
-        files = sorted({*files, *(rel for rel in links if (folder / rel).is_file())})
-    else:
-        issues += [
-            Issue(code="symlink-in-release", file=rel, message=f"a symbolic link (to {os.readlink(folder / rel)})")
-            for rel in links
-        ]
+    issues += [
+        Issue(code="symlink-in-release", file=rel, message=f"a symbolic link (to {os.readlink(folder / rel)})")
+        for rel in links
+    ]
     present = set(files) - {MANIFEST}
     issues += [
         Issue(code="missing-release-file", file=rel, message="listed in SHA256SUMS but absent")
@@ -183,14 +177,12 @@ def manifest_issues(folder: Path, *, full: bool = True, allow_symlinks: bool = F
     return issues
 
 
-def check_release(
-    folder: Path, error: type[PeaceTalksError], *, full: bool = True, allow_symlinks: bool = False
-) -> None:
+def check_release(folder: Path, error: type[PeaceTalksError], *, full: bool = True) -> None:
     """Raise ``error`` (``missing-manifest`` or ``release-modified``) unless the folder matches its manifest.
 
     The error's ``data["problems"]`` lists every problem (rendered), ``data["files"]`` their files.
     """
-    issues = manifest_issues(folder, full=full, allow_symlinks=allow_symlinks)
+    issues = manifest_issues(folder, full=full)
     if not issues:
         return
     data = {"problems": [i.render() for i in issues], "files": [i.file for i in issues]}
