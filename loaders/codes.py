@@ -56,6 +56,7 @@ OTHER_GROUPS = (
     "scheme",
     "export",
     "names and paths",
+    "view",
 )
 
 
@@ -239,6 +240,11 @@ _ALL: list[Code] = [
             ("text-sha256-mismatch", "a local text whose sha256 is not the one the release records"),
         ],
     ),
+    *_group(
+        "stand-off texts",
+        ERROR,
+        [("texts-missing", "a stand-off release used without the texts of its articles; rehydrate it first")],
+    ),
     # --- releases ---------------------------------------------------------------------------
     *_group(
         "release",
@@ -266,6 +272,7 @@ _ALL: list[Code] = [
             ("bad-version", "a version that is not of the form MAJOR.MINOR.PATCH"),
             ("version-not-greater", "a version not above the last release"),
             ("version-exists", "the version is released already and this build differs from it"),
+            ("stale-data-card", "the data card's generated sections differ from what the data gives"),
             ("not-a-release", "a folder that is not a release"),
             ("unreadable-release", "a release whose tables cannot be read"),
             ("damaged-release", "a release folder whose croissant.json is not UTF-8, not JSON or names no version"),
@@ -328,7 +335,6 @@ _ALL: list[Code] = [
             ("unknown-table", "a table that does not exist"),
             ("unknown-tagset", "a tagset that does not exist"),
             ("unknown-mention-type", "mention types the scheme does not define"),
-            ("missing-config", "a release without the files of a config"),
             ("missing-table", "a corpus folder without a table's file"),
             ("needs-folder", "scanning needs a local folder, not a Hub repo"),
             ("unknown-source", "a folder that is neither a corpus nor a release"),
@@ -336,6 +342,7 @@ _ALL: list[Code] = [
             ("revision-needs-hub", "a revision given for a source that is not a Hub repo"),
             ("texts-need-release", "local texts given for a source that is not a stand-off release"),
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
+            ("tags-not-mappable", "ner_tags of a release that are not the default tag set, so tagset= cannot map them"),
             ("cannot-rehydrate", "a text field of a release's config that no rule fills in from the local texts"),
         ],
     ),
@@ -388,6 +395,13 @@ _ALL: list[Code] = [
             ("not-a-file", "a path given for a file that is a folder (or neither)"),
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
+        ],
+    ),
+    *_group(
+        "view",
+        ERROR,
+        [
+            ("out-not-a-site", "peacetalks view's --out is a folder with files that is not a site it wrote"),
         ],
     ),
 ]

@@ -194,6 +194,10 @@ class ImportFailed(InterchangeError, ValidationFailed):
         ValidationFailed.__init__(self, report, what, code="import-failed")
 
 
+class ViewError(PeaceTalksError):
+    """The site of ``peacetalks view`` cannot be written: no texts, or an --out that is not a site."""
+
+
 class ReviewError(PeaceTalksError):
     """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change."""
 

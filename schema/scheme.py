@@ -196,6 +196,7 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
             "block_kinds",
         )
     }
+    descriptions["licenses"] = {str(k): str(v.get("description", "")) for k, v in (raw.get("licenses") or {}).items()}
     return Scheme(
         version=str(raw["version"]),
         entity_labels=_keys(raw, "entity_labels"),

@@ -66,3 +66,28 @@ def tagsets() -> dict[str, TagSet]:
             raise SchemeError(f"{name} must map exactly the scheme's forms {scheme.entity_forms}", path=path.name)
         out[str(name)] = TagSet(str(name), str(spec.get("description", "")), labels, forms)
     return out
+
+
+def tag_mapping(source: str, target: str, scheme: Scheme | None = None) -> list[int]:
+    """For each tag id of tag set ``source``, the id of the same tag in ``target`` (0, ``O``, when untagged).
+
+    A tag set is a mapping of a mention's label and form to a class, so the tags of one set give
+    those of another: ``B-GPEpart`` of ``peacetalks`` is ``B-LOCpart`` in ``germeval2014`` and ``O``
+    in ``conll2003``. Raises SchemeError when a class of ``source`` would map to two classes.
+    """
+    s = scheme or load_scheme()
+    src, dst = tagsets()[source], tagsets()[target]
+    src_tags, dst_tags = src.tags(s), dst.tags(s)
+    found: dict[int, int] = {0: 0}
+    for form in s.entity_forms:
+        for label in s.entity_labels:
+            cls, mapped = src.class_of(label, form), dst.class_of(label, form)
+            if cls is None:
+                continue
+            for prefix in ("B", "I"):
+                i = src_tags.index(f"{prefix}-{cls}")
+                j = 0 if mapped is None else dst_tags.index(f"{prefix}-{mapped}")
+                if found.setdefault(i, j) != j:
+                    message = f"tag {src_tags[i]} of {source} maps to two tags of {target}"
+                    raise SchemeError(message, path="tagsets.yaml")
+    return [found.get(i, 0) for i in range(len(src_tags))]

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from peacetalks.cli import cache, card, corpus, interchange, release, review, splits
+from peacetalks.cli import cache, card, corpus, interchange, release, review, splits, view
 from peacetalks.cli import export as export_commands
 from peacetalks.cli._errors import error_lines
 from peacetalks.cli._options import Group
@@ -66,6 +66,7 @@ app.command("card")(card.card_cmd)
 app.command("release")(release.release_cmd)
 app.command("rehydrate")(release.rehydrate_cmd)
 app.command("publish")(release.publish_cmd)
+app.command("view")(view.view_cmd)
 app.add_typer(cache.app, name="cache")
 
 

@@ -54,6 +54,12 @@ _BY_CODE: dict[str, Hint] = {
     "value-not-in-scheme": lambda _exc: "run 'peacetalks validate' to find the row",
     "missing-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
     "unreadable-file": lambda _exc: "run 'peacetalks validate' to check the corpus folder",
+    # view
+    "out-not-a-site": lambda _exc: "name a new or empty folder with --out (view replaces only a site it wrote)",
+    "texts-missing": lambda _exc: (
+        "get the texts with 'peacetalks rehydrate RELEASE --fetch --out DIR' (or --texts DIR for local copies) "
+        "and use that folder"
+    ),
     # corpus folder
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
@@ -82,6 +88,7 @@ _BY_CODE: dict[str, Hint] = {
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"
     ),
     "version-exists": lambda exc: f"choose a version above {exc.data.get('version')}",
+    "stale-data-card": lambda _exc: "run 'peacetalks card' to regenerate them, review and commit the card",
     "output-exists": lambda _exc: "choose a new --out folder",
     "cannot-rehydrate": lambda _exc: "rebuild the release with 'peacetalks rehydrate', which rebuilds every config",
     "release-modified": lambda _exc: "rebuild the release with 'peacetalks release' (or get it again)",

@@ -32,12 +32,30 @@ def release_cmd(
         Path | None,
         typer.Option("--previous", help="An earlier release folder to compare with (e.g. a checkout).", metavar="PATH"),
     ] = None,
+    repo: Annotated[
+        str | None,
+        typer.Option(
+            "--repo", help="The Hub dataset repo it will be published to, named in its card.", metavar="OWNER/NAME"
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The release date (default: today, UTC, or $SOURCE_DATE_EPOCH).", metavar="YYYY-MM-DD"
+        ),
+    ] = None,
 ) -> None:
     """Validate the corpus and build release VERSION (Hub layout) into OUT/vVERSION/."""
     folder = corpus_folder(root)
+    import datetime as dt
+
     from peacetalks.release.build import build_release
 
-    result = build_release(folder, version, out_dir, include_text=include_text, previous=previous)
+    try:
+        day = dt.date.fromisoformat(date) if date is not None else None
+    except ValueError:
+        raise typer.BadParameter(f"{date!r} is not a date YYYY-MM-DD", param_hint="--date") from None
+    result = build_release(folder, version, out_dir, include_text=include_text, previous=previous, repo=repo, date=day)
     state = "unchanged (identical rebuild)" if result.unchanged else "built"
     out.print(f"{state}: {result.folder} ({plural(len(result.files), 'files')})")
     for config, splits in result.split_sizes.items():

@@ -4,8 +4,8 @@
 ``split="train"`` it keeps the rows of the train articles (the stored assignment, and the one
 ``peacetalks split`` would give articles not yet stored). Sources are those of
 :func:`peacetalks.load` that are folders: a corpus folder (default: the one at or above the current
-directory, else the bundled corpus) or a built release, whose configs (``documents``, ``entities``, ...) are read from
-``data/<config>/<split>-*.parquet``.
+directory, else the bundled corpus) or a built release, whose tables are read from ``tables/`` (the
+same tables with the same columns, labels as strings; the texts of stand-off articles are null).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import polars as pl
 
 from peacetalks.errors import LoadError
 from peacetalks.ingest.splits import current_splits
-from peacetalks.loading.configs import CONFIG_NAMES
 from peacetalks.loading.load import resolve_source
+from peacetalks.loading.rehydrate import TABLES_DIR
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import BY_NAME
 
@@ -29,30 +29,25 @@ TABLE_NAMES = tuple(BY_NAME)
 
 
 def scan(name: str, *, split: str | None = None, source: str | os.PathLike[str] | None = None) -> pl.LazyFrame:
-    """A corpus table (articles, blocks, splits, entities, ...) or a release config as a LazyFrame."""
+    """A table (articles, blocks, splits, entities, ...) of a corpus folder or a release as a LazyFrame."""
     if split is not None and split not in SPLIT_NAMES:
         raise LoadError("unknown-split", f"split {split!r} does not exist; expected one of {', '.join(SPLIT_NAMES)}")
     found = resolve_source(source)
-    if found.kind == "release":
-        if name not in CONFIG_NAMES:
-            raise LoadError("unknown-config", f"a release holds the configs {', '.join(CONFIG_NAMES)}, not {name!r}")
-        pattern = f"{split}-*.parquet" if split else "*.parquet"
-        files = sorted((found.path / "data" / name).glob(pattern))
-        if not files:
-            raise LoadError("missing-config", f"holds no {pattern}", path=str(found.path / "data" / name))
-        return pl.scan_parquet(files)
-    if found.kind != "corpus":
+    if found.kind == "hub":
         raise LoadError("needs-folder", "scan reads folders; load a Hub repo with peacetalks.load()")
     if name not in BY_NAME:
         raise LoadError("unknown-table", f"table {name!r} does not exist; expected one of {', '.join(TABLE_NAMES)}")
+    # a release keeps the tables its configs are built from under tables/, laid out as in a corpus folder
+    root = found.path / TABLES_DIR if found.kind == "release" else found.path
     table = BY_NAME[name]
-    path = table.path(found.path)
+    path = table.path(root)
     if not path.exists():
-        raise LoadError("missing-table", f"{table.relpath()} does not exist in the corpus folder", path=str(found.path))
+        where = "release" if found.kind == "release" else "corpus folder"
+        raise LoadError("missing-table", f"{table.relpath()} does not exist in the {where}", path=str(root))
     frame = pl.scan_parquet(path)
     if split is None:
         return frame
-    docs = current_splits(found.path).filter(pl.col("split") == split).select("doc_id")
+    docs = current_splits(root).filter(pl.col("split") == split).select("doc_id")
     return frame.join(docs.lazy(), on="doc_id", how="semi")
 
 

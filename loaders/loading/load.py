@@ -54,7 +54,7 @@ from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.roots import bundled_root, find_corpus_root
 
 if TYPE_CHECKING:
-    from datasets import Dataset, DatasetDict
+    from datasets import Dataset, DatasetDict, Features
 
 CACHE_FORMAT = 2  # 2: complete.json names the config's options (see peacetalks.loading.cache)
 MARKER = "complete.json"  # written last: an entry without it is incomplete
@@ -225,11 +225,12 @@ def load(
             name: datasets.Dataset.from_file(str(files[name]), split=datasets.NamedSplit(name)) for name in wanted
         }
         return loaded[split] if split is not None else datasets.DatasetDict(loaded)
+    tagset = options.pop("tagset", None)
     if options:
         raise LoadError(
             "options-need-corpus",
             f"options {', '.join(sorted(options))} apply when building from a corpus folder; "
-            "a release or Hub repo holds its configs ready-made",
+            "a release or Hub repo holds its configs ready-made (tagset= maps the tags of its tokens)",
         )
     if found.kind == "release":
         check_release(found.path, LoadError, full=False)  # present, listed, sizes as recorded: no hashing
@@ -241,5 +242,44 @@ def load(
             location = str(rehydrated(found, revision, Path(texts)))
         elif found.kind == "hub":
             kwargs["revision"] = revision
-        result: DatasetDict | Dataset = datasets.load_dataset(location, split=split, **kwargs)
+        result = _ready_made(location, split, kwargs)
+    if tagset is not None:
+        from peacetalks.loading.tokens import retag
+
+        if isinstance(result, datasets.DatasetDict):
+            return datasets.DatasetDict({name: retag(ds, tagset) for name, ds in result.items()})
+        return retag(result, tagset)
     return result
+
+
+def _ready_made(location: str, split: str | None, kwargs: dict[str, Any]) -> DatasetDict | Dataset:
+    """A config of a release (folder or Hub repo) with every split, as from a corpus folder.
+
+    A release lists only the splits that have rows (``datasets`` cannot build an empty split from
+    a card); the others are given here as empty datasets with the config's features.
+    """
+    import datasets
+
+    if split is None:
+        loaded = datasets.load_dataset(location, **kwargs)
+        features = next(iter(loaded.values())).features
+        names = list(SPLIT_NAMES) + [name for name in loaded if name not in SPLIT_NAMES]
+        return datasets.DatasetDict(
+            {name: loaded[name] if name in loaded else _empty(features, name) for name in names}
+        )
+    builder = datasets.load_dataset_builder(location, **kwargs)
+    if split in (builder.config.data_files or {}):
+        one: Dataset = datasets.load_dataset(location, split=split, **kwargs)
+        return one
+    features = builder.info.features
+    if features is None:  # a card without dataset_info: the features of a split that has rows
+        features = next(iter(datasets.load_dataset(location, **kwargs).values())).features
+    return _empty(features, split)
+
+
+def _empty(features: Features, split: str) -> Dataset:
+    import datasets
+
+    return datasets.Dataset.from_dict(
+        {name: [] for name in features}, features=features, split=datasets.NamedSplit(split)
+    )

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import datasets
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
+from peacetalks.errors import LoadError
 from peacetalks.schema.features import STRING
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tagsets import DEFAULT_TAGSET, tagsets
+from peacetalks.schema.tagsets import DEFAULT_TAGSET, tag_mapping, tagsets
 from peacetalks.text.bio import DEFAULT_MENTION_TYPES, check_options, level_column, tag
 from peacetalks.text.tokenize import token_texts, tokenize
 
-__all__ = ["DEFAULT_MENTION_TYPES", "DEFAULT_TAGSET", "align_labels", "token_features", "token_rows"]
+__all__ = ["DEFAULT_MENTION_TYPES", "DEFAULT_TAGSET", "align_labels", "retag", "token_features", "token_rows"]
 
 
 def token_features(tagset: str = DEFAULT_TAGSET, mention_types: Sequence[str] = DEFAULT_MENTION_TYPES) -> Features:
@@ -79,3 +83,33 @@ def align_labels(word_ids: Sequence[int | None], ner_tags: Sequence[int], *, eve
             labels.append((tag + 1 if tag % 2 == 1 else tag) if every_subword else -100)
         previous = word
     return labels
+
+
+def retag(ds: datasets.Dataset, tagset: str) -> datasets.Dataset:
+    """The ``tokens`` rows of ``ds`` (tagged with the default tag set, as a release holds them) in ``tagset``.
+
+    A tag set is a label mapping (:func:`peacetalks.schema.tagsets.tag_mapping`), applied to the
+    ``ner_tags`` ids with one Arrow ``take``; the result has the features of ``load("tokens",
+    tagset=tagset)``.
+    """
+    check_options(tagset, DEFAULT_MENTION_TYPES)
+    feature = ds.features.get("ner_tags")
+    expected = tagsets()[DEFAULT_TAGSET].tags(load_scheme())
+    names = getattr(getattr(feature, "feature", None), "names", None)
+    if names != expected:
+        raise LoadError(
+            "tags-not-mappable",
+            f"ner_tags are not the {DEFAULT_TAGSET} tags of this scheme, so tagset={tagset!r} cannot map them",
+            data={"tagset": tagset},
+        )
+    if tagset == DEFAULT_TAGSET:
+        return ds
+    table = ds.data.table
+    tags = table["ner_tags"].combine_chunks()
+    lookup = pa.array(tag_mapping(DEFAULT_TAGSET, tagset), pa.int64())
+    mapped = pc.take(lookup, tags.values.cast(pa.int64()))
+    column = type(tags).from_arrays(tags.offsets, mapped, mask=pc.invert(tags.is_valid()) if tags.null_count else None)
+    feats = token_features(tagset)
+    out = table.set_column(table.schema.get_field_index("ner_tags"), "ner_tags", column).cast(feats.arrow_schema)
+    info = datasets.DatasetInfo(features=feats)
+    return datasets.Dataset(datasets.table.InMemoryTable(out), info=info, split=ds.split)

@@ -12,9 +12,12 @@ every config (:func:`peacetalks.loading.configs.build_config_from_frames`).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import filecmp
 import io
 import json
+import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,17 +39,22 @@ from peacetalks.loading.standoff import (
     standoff_doc_ids,
     strip_texts,
 )
-from peacetalks.release import checksums, croissant
+from peacetalks.release import checksums, croissant, datacard
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
 from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
+    PRETTY_NAME,
+    Article,
+    CardFacts,
     ConfigData,
     SplitData,
     card_data,
+    citation,
+    datacard_part,
+    description,
+    hub_url,
     mixed_license_name,
-    release_section,
     render_card,
-    strip_front_matter,
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
@@ -56,11 +64,6 @@ from peacetalks.storage.parquet import atomic_folder, write_parquet
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.validate import read_tables, validate_frames
 
-DATASET_URL = "https://huggingface.co/datasets/peacetalks/PeaceTalks-DE"
-DESCRIPTION = (
-    "A German news corpus on the diplomacy of Russia's war against Ukraine, with gold entity mentions,"
-    " PLOVER events and stances."
-)
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
 Frames = dict[Table, pl.DataFrame]
 
@@ -170,33 +173,76 @@ def _write_configs(
     return written, skipped
 
 
-def _default_body(root: Path | None) -> str:
-    card = root / "DATACARD.md" if root is not None else None
-    if card is not None and card.is_file():
-        return card.read_text(encoding="utf-8")
-    return f"# Dataset Card for PeaceTalks-DE\n\n{DESCRIPTION}\n"
+def _default_card() -> str:
+    """The data card of a corpus folder without DATACARD.md (e.g. the bundled corpus): the statistics."""
+    return (
+        f"# Dataset Card for {PRETTY_NAME}\n\n{description()}\n\n## Statistics\n\n"
+        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n"
+    )
+
+
+def _card_body(root: Path, frames: Frames) -> str:
+    """The corpus's data card with its generated sections computed from ``frames``, the released tables.
+
+    Refuses (``stale-data-card``) a DATACARD.md whose generated sections differ from what the data
+    gives, as ``peacetalks card --check`` would.
+    """
+    path = root / datacard.CARD_NAME
+    if not path.is_file():
+        return datacard.render_generated(_default_card(), root, frames)
+    card = path.read_text(encoding="utf-8")
+    fresh = datacard.render_generated(card, root, frames)
+    stale = datacard.stale_in(card, fresh)
+    if stale:
+        raise ReleaseError(
+            "stale-data-card",
+            f"the generated sections of {datacard.CARD_NAME} are out of date: {', '.join(stale)}",
+            path=str(path),
+            data={"sections": stale},
+        )
+    return fresh
+
+
+def release_date(folder: Path | None = None) -> dt.date:
+    """The date of a release: that of the existing ``folder`` (a rebuild), else $SOURCE_DATE_EPOCH, else today (UTC)."""
+    meta = folder / croissant.FILENAME if folder is not None else None
+    if meta is not None and meta.is_file():
+        published = json.loads(meta.read_text(encoding="utf-8")).get("datePublished")
+        if published:
+            return dt.date.fromisoformat(str(published))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return stamp.date()
+
+
+def _published_repo(folder: Path) -> str | None:
+    """The Hub repository recorded in a release's croissant.json (None when it was not known)."""
+    url = str(json.loads((folder / croissant.FILENAME).read_text(encoding="utf-8")).get("url") or "")
+    prefix = hub_url("")
+    return url[len(prefix) :] if url.startswith(prefix) else None
 
 
 def _languages(articles: pl.DataFrame) -> list[str]:
     return sorted(str(x) for x in articles["language"].unique().to_list()) or ["de"]
 
 
-def _write_metadata(
-    folder: Path,
-    *,
-    version: Version,
-    configs_data: list[ConfigData],
-    frames: Frames,
-    standoff: list[str],
-    include_text: bool,
-    body: str,
-    changelog: str,
-) -> None:
+@dataclass(frozen=True)
+class _Meta:
+    """What a release states about itself beside its data."""
+
+    version: Version
+    date: dt.date
+    repo: str | None
+    include_text: bool
+    body: str
+    changelog: str
+
+
+def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], frames: Frames) -> None:
     scheme = load_scheme()
     articles = frames[ARTICLES]
-    restricted_included = include_text and bool(standoff)
-    lic = articles.select("doc_id", "license").filter(pl.col("doc_id").is_in(standoff))
-    standoff_licences = {str(d): str(x) for d, x in lic.iter_rows()}
+    standoff = standoff_doc_ids(articles, scheme)
+    restricted_included = meta.include_text and bool(standoff)
     data = card_data(
         configs_data,
         default=_default_config(),
@@ -205,9 +251,18 @@ def _write_metadata(
         languages=_languages(articles),
         num_documents=articles.height,
     )
-    section = release_section(str(version), configs_data, standoff=standoff_licences, include_text=include_text)
-    (folder / "README.md").write_text(render_card(data, body, section), encoding="utf-8")
-    (folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    facts = CardFacts(
+        version=str(meta.version),
+        date=meta.date,
+        repo=meta.repo,
+        configs=configs_data,
+        articles=[Article(*row) for row in articles.select("doc_id", "license", "url").iter_rows()],
+        standoff=standoff,
+        include_text=meta.include_text,
+        scheme=scheme,
+    )
+    (folder / "README.md").write_text(render_card(data, facts, meta.body), encoding="utf-8")
+    (folder / "CHANGELOG.md").write_text(meta.changelog, encoding="utf-8")
     files = checksums.release_files(folder, exclude=[croissant.FILENAME, checksums.MANIFEST])
     sizes = {rel: (checksums.sha256_file(folder / rel), (folder / rel).stat().st_size) for rel in files}
     record_sets = [
@@ -215,16 +270,17 @@ def _write_metadata(
         for cfg in configs_data
         for split, d in cfg.splits.items()
     ]
-    published = articles["published"].max() if articles.height else None
     doc = croissant.build_croissant(
-        name=f"PeaceTalks-DE {version}",
-        version=str(version),
-        description=DESCRIPTION,
+        name=f"{PRETTY_NAME} {meta.version}",
+        version=str(meta.version),
+        description=description(),
         license_url=scheme.license_urls.get(scheme.annotation_license, scheme.annotation_license),
-        url=DATASET_URL,
+        url=hub_url(meta.repo) if meta.repo else None,
         files=sizes,
         record_sets=record_sets,
-        date_published=str(published) if published is not None else None,
+        date_published=meta.date.isoformat(),
+        cite_as=citation(facts),
+        rai=datacard.rai_properties(meta.body),
     )
     (folder / croissant.FILENAME).write_text(croissant.dumps(doc), encoding="utf-8")
     sums = checksums.checksums(folder, checksums.release_files(folder, exclude=[checksums.MANIFEST]))
@@ -262,66 +318,53 @@ def build_release(
     *,
     include_text: bool = False,
     previous: Path | str | None = None,
+    repo: str | None = None,
+    date: dt.date | None = None,
     max_shard_bytes: int = MAX_SHARD_BYTES,
 ) -> ReleaseResult:
     """Validate the corpus at ``root`` and write release ``version`` to ``out/v<version>/``.
 
-    Refuses a corpus that does not validate (ValidationFailed), a version below an existing
-    release (``version-not-greater``) and a rebuild of an existing version whose files would
-    differ (``version-exists``); a rebuild with identical bytes leaves the folder as it was.
+    ``repo`` is the Hub repository (``owner/name``) the release will be published to, named in its
+    card and croissant.json (unknown when None); ``date`` the release date (default: see
+    :func:`release_date`). Refuses a corpus that does not validate (ValidationFailed), a data card
+    whose generated sections are stale (``stale-data-card``), a version below an existing release
+    (``version-not-greater``) and a rebuild of an existing version whose files would differ
+    (``version-exists``); a rebuild with identical bytes leaves the folder as it was.
     """
     source = resolve_root(root)
     ver = parse_version(version)
     out_dir = Path(out)
     prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
     frames = _read_valid_frames(source)
+    body = _card_body(source, frames)
     target = out_dir / folder_name(ver)
-    return _build(
-        frames,
-        ver,
-        target,
-        prev=prev,
-        same=same,
-        include_text=include_text,
-        body=_default_body(source),
-        max_shard_bytes=max_shard_bytes,
-    )
+    meta = _Meta(ver, date or release_date(same), repo, include_text, body, "")
+    return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
 
 
 def _build(
     frames: Frames,
-    ver: Version,
+    meta: _Meta,
     target: Path,
     *,
     prev: ReleaseInfo | None,
     same: Path | None,
-    include_text: bool,
-    body: str,
-    changelog: str | None = None,
     max_shard_bytes: int = MAX_SHARD_BYTES,
 ) -> ReleaseResult:
-    scheme = load_scheme()
-    standoff = standoff_doc_ids(frames[ARTICLES], scheme)
-    stripped = standoff if not include_text else []
+    """Write the release ``meta.version`` of ``frames`` to ``target`` (``meta.changelog`` empty: made here)."""
+    ver = meta.version
+    standoff = standoff_doc_ids(frames[ARTICLES], load_scheme())
+    stripped = standoff if not meta.include_text else []
     released = strip_texts(frames, stripped) if stripped else dict(frames)
     diff = diff_releases(prev.frames if prev else None, released, previous=str(prev.version) if prev else None)
-    if changelog is None:
+    if not meta.changelog:
         entry = render_entry(str(ver), diff, standoff=stripped)
-        changelog = render_changelog(entry, prev.changelog if prev else None)
+        meta = dataclasses.replace(meta, changelog=render_changelog(entry, prev.changelog if prev else None))
 
     def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:
         _write_tables(folder / TABLES_DIR, released)
         configs_data, skipped = _write_configs(folder, frames, stripped, max_shard_bytes)
-        _write_metadata(
-            folder,
-            version=ver,
-            configs_data=configs_data,
-            frames=frames,
-            standoff=standoff,
-            include_text=include_text,
-            body=body,
-            changelog=changelog or "",
-        )
+        _write_metadata(folder, meta, configs_data, frames)
         files = checksums.parse_manifest((folder / checksums.MANIFEST).read_text(encoding="utf-8"))
         return files, {c.name: {s: d.num_examples for s, d in c.splits.items()} for c in configs_data}, skipped
 
@@ -351,12 +394,6 @@ def _build(
     )
 
 
-def _card_body(readme: str) -> str:
-    body = strip_front_matter(readme)
-    at = body.find("\n## Release ")
-    return body[:at] if at >= 0 else body
-
-
 def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -> ReleaseResult:
     """Write a copy of a stand-off release to ``out`` with every text filled in from ``texts``.
 
@@ -379,14 +416,7 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
         raise ValidationFailed(report, what="the rehydrated corpus")
     frames[SPLITS] = _splits(frames, None)  # a release gives every article its split already
     readme = info.folder / "README.md"
-    body = _card_body(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_body(None)
-    return _build(
-        frames,
-        info.version,
-        target,
-        prev=None,
-        same=None,
-        include_text=True,
-        body=body,
-        changelog=info.changelog,
-    )
+    body = datacard_part(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_card()
+    # the same release, with the texts: its date, repository and changelog stay
+    meta = _Meta(info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog)
+    return _build(frames, meta, target, prev=None, same=None)

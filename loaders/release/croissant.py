@@ -55,7 +55,6 @@ CONTEXT: dict[str, Any] = {
     "transform": "cr:transform",
 }
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
-CITE_AS = "PeaceTalks-DE: a German news corpus on the diplomacy of Russia's war against Ukraine (dataset)."
 _SCALARS = {
     "string": "sc:Text",
     "large_string": "sc:Text",
@@ -98,26 +97,69 @@ def record_set_name(config: str, split: str, index: int = 0, count: int = 1) -> 
     return f"{config}/{split}" if count == 1 else f"{config}/{split}/{index:05d}"
 
 
-def _fields(spec: RecordSetSpec, rs: str, source: str) -> list[dict[str, Any]]:
-    fields = []
-    for name, feature in spec.features.items():
-        inner = feature.feature if isinstance(feature, datasets.List) else feature
+def _leaf(feature: Any) -> tuple[Any, bool]:
+    """The feature inside a list (and whether there was one)."""
+    return (feature.feature, True) if isinstance(feature, datasets.List) else (feature, False)
+
+
+def _field(name: str, feature: Any, at: str, source: str, path: tuple[str, ...]) -> dict[str, Any] | None:
+    """One field (``path``: the names above it inside its top-level column), with sub-fields for records.
+
+    A sub-field reads its column and picks its value out of each record with a JSON path.
+    """
+    inner, repeated = _leaf(feature)
+    entry: dict[str, Any] = {"@type": "cr:Field", "@id": f"{at}/{name}", "name": name}
+    column = path[0] if path else name
+    src: dict[str, Any] = {"fileObject": {"@id": source}, "extract": {"column": column}}
+    if path:
+        src["transform"] = [{"jsonPath": p} for p in (*path[1:], name)]
+    if isinstance(inner, dict) and path:
+        return None  # records nested in records: see the parent's description
+    if isinstance(inner, dict):
+        subs = [_field(k, f, f"{at}/{name}", source, (*path, name)) for k, f in inner.items()]
+        entry["subField"] = [sub for sub in subs if sub is not None]
+        deeper = [k for k, f in inner.items() if isinstance(_leaf(f)[0], dict)]
+        if deeper:
+            # Croissant 1.0 readers pick a sub-field's value out of each record with a JSON path, one
+            # level deep; lists of records inside those records are described, not declared.
+            entry["description"] = (
+                f"{', '.join(deeper)}: lists of records inside each record, not declared as sub-fields here"
+                f" (a reader takes sub-fields one level deep); the record sets of the {name} config hold them"
+                " as sub-fields"
+            )
+    else:
         kind = _data_type(inner)
-        if kind is None:  # lists of records are described by the card's features, not here
-            continue
-        entry: dict[str, Any] = {
-            "@type": "cr:Field",
-            "@id": f"{rs}/{name}",
-            "name": name,
-            "dataType": kind,
-            "source": {"fileObject": {"@id": source}, "extract": {"column": name}},
-        }
-        if inner is not feature:
-            entry["repeated"] = True
+        if kind is None:
+            return None
+        entry["dataType"] = kind
+        entry["source"] = src
         if isinstance(inner, datasets.ClassLabel):
             entry["description"] = "class index; names: " + ", ".join(inner.names)
-        fields.append(entry)
-    return fields
+    if repeated:
+        entry["repeated"] = True
+    return entry
+
+
+def _fields(spec: RecordSetSpec, rs: str, source: str) -> list[dict[str, Any]]:
+    fields = [_field(name, feature, rs, source, ()) for name, feature in spec.features.items()]
+    return [f for f in fields if f is not None]
+
+
+# Croissant RAI properties (http://mlcommons.org/croissant/RAI/) a release fills in, from the data card.
+RAI_PROPERTIES = (
+    "dataCollection",
+    "dataPreprocessingProtocol",
+    "dataAnnotationProtocol",
+    "dataAnnotationPlatform",
+    "dataAnnotationAnalysis",
+    "annotatorDemographics",
+    "machineAnnotationTools",
+    "dataBiases",
+    "dataLimitations",
+    "dataUseCases",
+    "personalSensitiveInformation",
+    "dataReleaseMaintenancePlan",
+)
 
 
 def build_croissant(
@@ -126,13 +168,18 @@ def build_croissant(
     version: str,
     description: str,
     license_url: str,
-    url: str,
     files: Mapping[str, tuple[str, int]],
     record_sets: Sequence[RecordSetSpec],
-    date_published: str | None = None,
-    cite_as: str = CITE_AS,
+    date_published: str,
+    cite_as: str,
+    url: str | None = None,
+    rai: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The Croissant document. ``files`` maps each file's relative path to (sha256, size in bytes)."""
+    """The Croissant document. ``files`` maps each file's relative path to (sha256, size in bytes).
+
+    ``url``: the repository the release is published to (left out when not known); ``rai``: Croissant
+    RAI properties (names of :data:`RAI_PROPERTIES`) and their text.
+    """
     distribution = []
     for rel, (digest, size) in sorted(files.items()):
         fmt = (
@@ -156,14 +203,14 @@ def build_croissant(
     sets = []
     for spec in record_sets:
         for index, rel in enumerate(spec.files):
-            name = record_set_name(spec.config, spec.split, index, len(spec.files))
+            set_name = record_set_name(spec.config, spec.split, index, len(spec.files))
             sets.append(
                 {
                     "@type": "cr:RecordSet",
-                    "@id": name,
-                    "name": name,
+                    "@id": set_name,
+                    "name": set_name,
                     "description": f"config {spec.config}, split {spec.split} ({spec.num_rows} rows), from {rel}",
-                    "field": _fields(spec, name, rel),
+                    "field": _fields(spec, set_name, rel),
                 }
             )
     doc: dict[str, Any] = {
@@ -174,13 +221,17 @@ def build_croissant(
         "description": description,
         "version": version,
         "license": license_url,
-        "url": url,
-        "distribution": distribution,
-        "recordSet": sets,
     }
-    if date_published:
-        doc["datePublished"] = date_published
+    if url:
+        doc["url"] = url
+    doc["datePublished"] = date_published
     doc["citeAs"] = cite_as
+    unknown = sorted(set(rai or {}) - set(RAI_PROPERTIES))
+    if unknown:
+        raise ValueError(f"not Croissant RAI properties of a release: {unknown}")
+    doc |= {f"rai:{key}": (rai or {})[key] for key in RAI_PROPERTIES if (rai or {}).get(key)}
+    doc["distribution"] = distribution
+    doc["recordSet"] = sets
     return doc
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from peacetalks.errors import ReleaseError
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, Table
 from peacetalks.storage.parquet import read_table, write_text_atomic
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.text.tokenize import count_tokens
@@ -32,14 +32,26 @@ def _counts(df: pl.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, 
     return {name: int(found.get(name, 0)) for name in order}
 
 
+STATISTICS_TABLES = (ARTICLES, ENTITIES, EVENTS, ARGUMENTS, STANCES)
+
+
 def corpus_statistics(root: Path | str | None = None) -> dict[str, Any]:
+    """The statistics of the corpus folder at ``root`` (see :func:`statistics`)."""
     folder = resolve_root(root)
+    return statistics({table: read_table(folder, table) for table in STATISTICS_TABLES})
+
+
+def statistics(frames: Mapping[Table, pl.DataFrame]) -> dict[str, Any]:
+    """Counts of articles, characters, tokens, entities, mentions, events, arguments and stances, by label.
+
+    ``frames`` are the corpus tables (a release computes its card from the tables it releases).
+    """
     scheme = load_scheme()
-    articles = read_table(folder, ARTICLES)
-    entities = read_table(folder, ENTITIES)
-    events = read_table(folder, EVENTS)
-    arguments = read_table(folder, ARGUMENTS)
-    stances = read_table(folder, STANCES)
+    articles = frames[ARTICLES]
+    entities = frames[ENTITIES]
+    events = frames[EVENTS]
+    arguments = frames[ARGUMENTS]
+    stances = frames[STANCES]
     return {
         "articles": articles.height,
         "characters": int(articles["text"].str.len_chars().sum()),
@@ -152,22 +164,36 @@ def render_adjudication(root: Path) -> str:
 Generator = Callable[[Path], str]
 
 
-def generators() -> dict[str, Generator]:
-    """The generated sections of the card, by name."""
+def generators(frames: Mapping[Table, pl.DataFrame] | None = None) -> dict[str, Generator]:
+    """The generated sections of the card, by name.
+
+    The statistics come from ``frames`` when given (the tables a release is built from), else from
+    the corpus folder; agreement and adjudication from the folder's annotator layers and review files.
+    """
     return {
-        "statistics": lambda root: render_statistics(corpus_statistics(root)),
+        "statistics": lambda root: render_statistics(corpus_statistics(root) if frames is None else statistics(frames)),
         "agreement": render_agreement,
         "adjudication": render_adjudication,
     }
 
 
-def _render_card(card: str, root: Path, sections: Mapping[str, Generator]) -> str:
+def render_generated(card: str, root: Path, frames: Mapping[Table, pl.DataFrame] | None = None) -> str:
+    """``card`` with every generated section rewritten from the data (see :func:`generators`)."""
+    sections = generators(frames)
+
     def replace(match: re.Match[str]) -> str:
         make = sections.get(match["name"])
         body = match["body"] if make is None else make(root)
         return f"{match.group(1)}{body}{match.group(4)}"
 
     return _BLOCK.sub(replace, card)
+
+
+def stale_in(card: str, fresh: str) -> list[str]:
+    """Names of the generated sections of ``card`` whose content differs from those of ``fresh``."""
+    old = {m["name"]: m["body"] for m in _BLOCK.finditer(card)}
+    new = {m["name"]: m["body"] for m in _BLOCK.finditer(fresh)}
+    return sorted(name for name in new if old.get(name) != new[name])
 
 
 def card_file(root: Path | str | None = None) -> Path:
@@ -192,11 +218,7 @@ def _read_card(card_path: Path, root: Path | str | None) -> str:
 def stale_sections(card_path: Path, root: Path | str | None = None) -> list[str]:
     """Names of generated sections whose content differs from what the data gives now."""
     card = _read_card(card_path, root)
-    folder = resolve_root(root)
-    fresh = _render_card(card, folder, generators())
-    old = {m["name"]: m["body"] for m in _BLOCK.finditer(card)}
-    new = {m["name"]: m["body"] for m in _BLOCK.finditer(fresh)}
-    return sorted(name for name in new if old.get(name) != new[name])
+    return stale_in(card, render_generated(card, resolve_root(root)))
 
 
 def update_card(card_path: Path, root: Path | str | None = None) -> list[str]:
@@ -204,5 +226,53 @@ def update_card(card_path: Path, root: Path | str | None = None) -> list[str]:
     changed = stale_sections(card_path, root)
     if changed:
         card = _read_card(card_path, root)
-        write_text_atomic(card_path, _render_card(card, resolve_root(root), generators()))
+        write_text_atomic(card_path, render_generated(card, resolve_root(root)))
     return changed
+
+
+# Croissant RAI properties answered by a section of the data card: property -> the section's title
+# (a heading, or a paragraph opening with the title in bold, like "**Maintenance.**"), or a generated section.
+RAI_SECTIONS = {
+    "dataCollection": "Data Collection and Processing",
+    "dataPreprocessingProtocol": "Preprocessing / cleaning / labelling",
+    "dataAnnotationProtocol": "Annotation process",
+    "dataAnnotationPlatform": "Annotation platform",
+    "dataAnnotationAnalysis": "generated:agreement",
+    "annotatorDemographics": "Who are the annotators?",
+    "machineAnnotationTools": "Who are the annotators?",
+    "dataBiases": "Bias, Risks, and Limitations",
+    "dataLimitations": "Bias, Risks, and Limitations",
+    "dataUseCases": "Uses",
+    "personalSensitiveInformation": "Personal and Sensitive Information",
+    "dataReleaseMaintenancePlan": "Maintenance",
+}
+_HEADING = re.compile(r"^(#+) +(.*?) *$", re.MULTILINE)
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+
+
+def card_section(card: str, title: str) -> str | None:
+    """The Markdown text of the card's section ``title``, or None when the card has no such section.
+
+    A heading's section runs to the next heading of the same or a higher level; a bold-titled
+    paragraph (``**Title.** text``) is that paragraph. Generated sections are left out, except
+    ``generated:NAME``, which is that generated section's content.
+    """
+    if title.startswith("generated:"):
+        found = {m["name"]: m["body"] for m in _BLOCK.finditer(card)}
+        body = found.get(title.removeprefix("generated:"))
+        return body.strip() or None if body is not None else None
+    text = _BLOCK.sub("", card)
+    for match in _HEADING.finditer(text):
+        if match[2] == title:
+            level = len(match[1])
+            rest = text[match.end() :]
+            stop = next((m.start() for m in _HEADING.finditer(rest) if len(m[1]) <= level), len(rest))
+            return _COMMENT.sub("", rest[:stop]).strip() or None
+    bold = re.search(rf"^\*\*{re.escape(title)}\.\*\* *(.*?)(?:\n\n|\Z)", text, re.MULTILINE | re.DOTALL)
+    return bold[1].strip() if bold else None
+
+
+def rai_properties(card: str) -> dict[str, str]:
+    """The Croissant RAI properties the data card answers, each with its section's text."""
+    found = {key: card_section(card, title) for key, title in RAI_SECTIONS.items()}
+    return {key: text for key, text in found.items() if text}

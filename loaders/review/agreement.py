@@ -220,13 +220,83 @@ def attribute_agreement(pairs: pl.DataFrame, *, item: str, attributes: Sequence[
     return found
 
 
+# -- the items of each kind ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """How one kind of item is compared: its frame in SpanFrames, the columns that must be equal, its span and label."""
+
+    kind: str
+    item: str
+    frame: str
+    on: tuple[str, ...]
+    start: str
+    end: str
+    label: str
+
+    def scores(self, fa: SpanFrames, fb: SpanFrames) -> list[LabelScore]:
+        a, b = getattr(fa, self.frame), getattr(fb, self.frame)
+        return label_scores(a, b, item=self.item, on=self.on, start=self.start, end=self.end, label=self.label)
+
+    def unmatched(self, fa: SpanFrames, fb: SpanFrames) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """A's items without an exact match in B, and B's without one in A: what recall and precision miss."""
+        exact = [*self.on, self.start, self.end, self.label]
+        a, b = (getattr(f, self.frame).drop_nulls([self.start, self.end, self.label]) for f in (fa, fb))
+        only_a = a.join(b.select(exact).unique(), on=exact, how="anti", nulls_equal=True)
+        only_b = b.join(a.select(exact).unique(), on=exact, how="anti", nulls_equal=True)
+        return only_a, only_b
+
+
+ITEM_RULES = (
+    ItemRule("entities", "mention", "entities", ("doc_id",), "start", "end", "label"),
+    ItemRule("events", "trigger", "events", ("doc_id",), "trigger_start", "trigger_end", "category"),
+    ItemRule("events", "argument", "arguments", ("doc_id", "trigger_start", "trigger_end"), "start", "end", "role"),
+    ItemRule(
+        "stances",
+        "stance",
+        "stances",
+        ("doc_id", "holder_start", "holder_end", "target_id"),
+        "evidence_start",
+        "evidence_end",
+        "polarity",
+    ),
+)
+_RULE = {rule.item: rule for rule in ITEM_RULES}
+
+
+def disagreements(root: Path | str | None, a: str, b: str) -> pl.DataFrame:
+    """Every item that one layer has and the other has not under the exact rule, one row each.
+
+    Columns: ``side`` (``a`` or ``b``: the layer that has it), ``kind``, ``item``, ``doc_id``,
+    ``start``, ``end``, ``label``. Per item and side, the rows number ``n - matched`` of that item's
+    ``(all)`` score in :func:`agreement`.
+    """
+    folder = resolve_root(root)
+    fa = span_frames(read_layer(folder, a))
+    fb = span_frames(read_layer(folder, b))
+    parts = []
+    for rule in ITEM_RULES:
+        for side, frame in zip(("a", "b"), rule.unmatched(fa, fb), strict=True):
+            parts.append(
+                frame.select(
+                    pl.lit(side).alias("side"),
+                    pl.lit(rule.kind).alias("kind"),
+                    pl.lit(rule.item).alias("item"),
+                    pl.col("doc_id"),
+                    pl.col(rule.start).alias("start"),
+                    pl.col(rule.end).alias("end"),
+                    pl.col(rule.label).cast(pl.String).alias("label"),
+                )
+            )
+    return pl.concat(parts).sort(["doc_id", "start", "end", "side", "item"])
+
+
 # -- one function per kind ------------------------------------------------------------------
 
 
 def _entities(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
-    scores = label_scores(
-        fa.entities, fb.entities, item="mention", on=["doc_id"], start="start", end="end", label="label"
-    )
+    scores = _RULE["mention"].scores(fa, fb)
     pairs = matched_pairs(
         fa.entities, fb.entities, on=["doc_id", "start", "end"], prefer=["label", "form", "mention_type"]
     )
@@ -235,13 +305,8 @@ def _entities(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
 
 
 def _events(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
-    scores = label_scores(
-        fa.events, fb.events, item="trigger", on=["doc_id"], start="trigger_start", end="trigger_end", label="category"
-    )
+    scores = _RULE["trigger"].scores(fa, fb) + _RULE["argument"].scores(fa, fb)
     on_trigger = ["doc_id", "trigger_start", "trigger_end"]
-    scores += label_scores(
-        fa.arguments, fb.arguments, item="argument", on=on_trigger, start="start", end="end", label="role"
-    )
     attributes = attribute_agreement(
         matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"]),
         item="trigger",
@@ -257,15 +322,7 @@ def _events(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
 
 def _stances(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
     holder = ["doc_id", "holder_start", "holder_end"]
-    scores = label_scores(
-        fa.stances,
-        fb.stances,
-        item="stance",
-        on=[*holder, "target_id"],
-        start="evidence_start",
-        end="evidence_end",
-        label="polarity",
-    )
+    scores = _RULE["stance"].scores(fa, fb)
     pairs = matched_pairs(
         fa.stances, fb.stances, on=holder, span=("evidence_start", "evidence_end"), prefer=["target_id", "polarity"]
     )

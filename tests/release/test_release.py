@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -96,8 +97,9 @@ def test_parquet_files_carry_the_features(v2_root: Path, tmp_path: Path) -> None
 
 
 def test_same_input_and_version_give_byte_identical_files(v2_root: Path, tmp_path: Path) -> None:
-    a = build_release(v2_root, "0.1.0", tmp_path / "a").folder
-    b = build_release(v2_root, "0.1.0", tmp_path / "b").folder
+    day = dt.date(2026, 1, 2)  # the release date is part of the files; today's could change between the builds
+    a = build_release(v2_root, "0.1.0", tmp_path / "a", date=day).folder
+    b = build_release(v2_root, "0.1.0", tmp_path / "b", date=day).folder
     files = release_files(a)
     assert files == release_files(b)
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
