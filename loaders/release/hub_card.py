@@ -23,6 +23,7 @@ import datasets
 from huggingface_hub import DatasetCardData
 
 from peacetalks._version import __version__
+from peacetalks.loading.standoff import TEXT_FIELD_NAMES
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme
 from peacetalks.schema.tagsets import DEFAULT_TAGSET, tagsets
@@ -242,8 +243,8 @@ def texts_section(facts: CardFacts) -> str:
             f"**The texts of {len(stripped)} of the {_count(len(facts.articles), 'article')} are not included in"
             f" this release.** Their licence ({', '.join(f'`{x}`' for x in licences)}) does not allow redistributing"
             " them, so these articles are here stand-off: URL, `text_sha256`, structure and every annotation"
-            " offset, but each of their text columns (article text, kicker, headline, the texts of mentions,"
-            " triggers, arguments and stance evidence, and the `tokens`) is empty (null). Do not train on them"
+            f" offset, but each of their text fields ({', '.join(f'`{n}`' for n in _text_fields(facts.configs))},"
+            " at any depth) is empty (null). Do not train on them"
             " as they are: get the texts first. `peacetalks` fetches each article from its URL, checks it"
             " against its `text_sha256` and fills every text in:"
         ),
@@ -283,6 +284,23 @@ def texts_section(facts: CardFacts) -> str:
     lines += ["| doc_id | licence | url |", "|---|---|---|"]
     lines += [f"| {a.doc_id} | {a.license} | {a.url or '(not known)'} |" for a in stripped]
     return "\n".join(lines) + "\n"
+
+
+def _text_fields(configs: Sequence[ConfigData]) -> list[str]:
+    """The fields of the configs (nested ones too) that hold article text, which a stand-off release nulls."""
+    found: set[str] = set()
+
+    def walk(features: Any) -> None:
+        for name, feature in features.items():
+            inner = feature.feature if isinstance(feature, datasets.List) else feature
+            if name in TEXT_FIELD_NAMES:
+                found.add(name)
+            if isinstance(inner, dict):
+                walk(inner)
+
+    for cfg in configs:
+        walk(cfg.features)
+    return sorted(found)
 
 
 def _count(n: int, noun: str) -> str:
