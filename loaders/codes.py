@@ -248,6 +248,13 @@ _ALL: list[Code] = [
     # --- releases ---------------------------------------------------------------------------
     *_group(
         "release",
+        BOTH,
+        [
+            ("missing-manifest", "a release folder without its SHA256SUMS manifest"),
+        ],
+    ),
+    *_group(
+        "release",
         ISSUE,
         [
             ("bad-manifest", "a SHA256SUMS that is not UTF-8 or has lines other than '<sha256>  <path>'"),
@@ -281,11 +288,6 @@ _ALL: list[Code] = [
         ],
     ),
     *_group(
-        "release",
-        BOTH,
-        [("missing-manifest", "a release folder without its SHA256SUMS manifest")],
-    ),
-    *_group(
         "publish",
         ERROR,
         [
@@ -293,7 +295,10 @@ _ALL: list[Code] = [
             ("parent-moved", "someone committed to the Hub repo meanwhile"),
             ("conflict", "the Hub refused the commit as conflicting"),
             ("hub-error", "the Hub refused a request or failed with a server error (5xx)"),
-            ("hub-unreachable", "no answer from the Hub: no route, DNS, refused, reset, cut off or timed out"),
+            (
+                "hub-unreachable",
+                "no answer from the Hub (publish, load): no route, DNS, refused, reset, cut off or timed out",
+            ),
             ("bad-repo-id", "a Hub repository id that is not OWNER/NAME"),
             ("git-failed", "a git command failed"),
             ("not-a-git-repo", "the target folder exists and is not a git repository"),
@@ -335,6 +340,7 @@ _ALL: list[Code] = [
             ("unknown-table", "a table that does not exist"),
             ("unknown-tagset", "a tagset that does not exist"),
             ("unknown-mention-type", "mention types the scheme does not define"),
+            ("missing-config", "a release without the files of the config asked for"),
             ("missing-table", "a corpus folder without a table's file"),
             ("needs-folder", "scanning needs a local folder, not a Hub repo"),
             ("unknown-source", "a folder that is neither a corpus nor a release"),
@@ -344,6 +350,9 @@ _ALL: list[Code] = [
             ("options-need-corpus", "config options given for a source that is not a corpus folder"),
             ("tags-not-mappable", "ner_tags of a release that are not the default tag set, so tagset= cannot map them"),
             ("cannot-rehydrate", "a text field of a release's config that no rule fills in from the local texts"),
+            ("bad-argument", "an argument of the wrong type (the error names the parameter and what it takes)"),
+            ("hub-not-found", "a Hub repo id that is no local folder, and the Hub has no such repo or revision"),
+            ("texts-not-found", "local texts named by a folder that does not exist"),
         ],
     ),
     *_group(

@@ -160,6 +160,22 @@ class LoadError(PeaceTalksError):
     """A config cannot be loaded: unknown config, split, option or source."""
 
 
+def bad_argument(parameter: str, value: object, expected: str) -> LoadError:
+    """The ``bad-argument`` error of a call given a value of the wrong type (``data``: parameter, expected, got)."""
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
+    return LoadError(
+        "bad-argument",
+        f"{parameter}={shown}: expected {expected}, got {type(value).__name__}",
+        data={"parameter": parameter, "expected": expected, "got": type(value).__name__},
+    )
+
+
+class CacheWarning(UserWarning):
+    """The Arrow cache of ``peacetalks.load()`` could not be used as it was: an entry was damaged and
+    rebuilt, or the cache folder could not be written and the config was built elsewhere."""
+
+
 class ReleaseError(PeaceTalksError):
     """A release cannot be built, read or rehydrated."""
 

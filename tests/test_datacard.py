@@ -33,6 +33,6 @@ def test_changed_data_makes_the_card_stale_and_update_fixes_it(corpus_dir: Path,
     assert stale_sections(card, corpus_dir) == []
     entities = read_table(corpus_dir, ENTITIES)
     write_tables(corpus_dir, {ENTITIES: entities.filter(pl.col("mention_id") != "m2")})
-    assert stale_sections(card, corpus_dir) == ["statistics"]
-    assert update_card(card, corpus_dir) == ["statistics"]
+    assert stale_sections(card, corpus_dir) == ["charts", "statistics"]  # a mention fewer: the mentions chart too
+    assert update_card(card, corpus_dir) == ["charts", "statistics"]
     assert "| mentions | 2 |" in card.read_text(encoding="utf-8")

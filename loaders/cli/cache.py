@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # peacetalks.loading.cache imports the loader (and with it datasets, ~1 s): each command imports it when it runs.
 
 app = typer.Typer(
-    help="The Arrow cache of peacetalks.load(): list it, remove stale entries.",
+    help="The Arrow cache of peacetalks.load(): list it, remove stale entries and copies of licensed texts.",
     no_args_is_help=True,
     cls=Group,
     rich_markup_mode=None,
@@ -28,12 +28,16 @@ def _size(n: int) -> str:
 
 
 def _line(entry: CacheEntry) -> str:
-    return f"{entry.state:<10} {_size(entry.size_bytes):>12}  {entry.config:<9} {escape(str(entry.path))}"
+    texts = "licensed" if entry.licensed_texts else "-"
+    return f"{entry.state:<10} {_size(entry.size_bytes):>12}  {entry.config:<10} {texts:<8}  {escape(str(entry.path))}"
 
 
 @app.command("list")
 def list_cmd(fmt: FormatOpt = OutputFormat.text) -> None:
-    """List the cache entries: current, stale (never read again) or incomplete."""
+    """List the cache entries: current, stale (never read again), incomplete or damaged.
+
+    Rehydrated releases (load(texts=DIR)) are listed as config "rehydrated" with "licensed" texts.
+    """
     from peacetalks.loading.cache import cache_entries
     from peacetalks.loading.load import cache_root
 
@@ -52,7 +56,7 @@ def prune_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Remove stale entries, and incomplete ones older than a day (interrupted builds)."""
+    """Remove stale and damaged entries, rehydrated copies of licensed texts, and incomplete ones older than a day."""
     from peacetalks.loading.cache import prune_cache
 
     removed = prune_cache(dry_run=dry_run)

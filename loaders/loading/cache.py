@@ -7,13 +7,22 @@ written last. Its state is
   options, so the next load memory-maps it;
 * ``stale``: the corpus folder, one of its files, the scheme or the package changed since (or
   the folder is gone), so ``load()`` will never read it again;
-* ``incomplete``: no ``complete.json``: a build that was interrupted, or one running now.
+* ``incomplete``: no ``complete.json``: a build that was interrupted, or one running now;
+* ``damaged``: ``complete.json`` is there but a file is missing or not the size it records (the
+  next ``load()`` rebuilds it, with a ``CacheWarning``).
 
-Nothing is removed behind the user's back: a ``Dataset`` opened from an entry keeps using its
+Beside them, ``<cache root>/rehydrated/<key>/`` holds stand-off releases with their texts filled
+in by ``load(texts=DIR)`` (config ``rehydrated``): these hold licensed text, which the release
+itself may not carry, so they are listed with ``licensed_texts`` and ``cache prune`` always
+removes them, current or not: the next ``load(texts=DIR)`` makes one again from the local texts
+in a few seconds, and a copy of licensed text should not outlive the need for it in a cache
+nobody looks at.
+
+Nothing else is removed behind the user's back: a ``Dataset`` opened from an entry keeps using its
 folder (``Dataset.map`` writes its own cache files there), so removing stale entries is an
-explicit step, ``peacetalks cache prune``, as ``cleanup_cache_files`` is in ``datasets``. The
-rehydrated releases under ``<cache root>/rehydrated/`` are keyed by content and left alone, as are
-the Hub releases that ``load(texts=...)`` downloads into ``<cache root>/hub/``.
+explicit step, ``peacetalks cache prune``, as ``cleanup_cache_files`` is in ``datasets``. The Hub
+releases that ``load(texts=...)`` downloads into ``<cache root>/hub/`` are keyed by repo and revision
+and left alone.
 """
 
 from __future__ import annotations
@@ -26,9 +35,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from peacetalks.loading.configs import CONFIG_NAMES
-from peacetalks.loading.load import MARKER, cache_key, cache_root
+from peacetalks.loading.load import REHYDRATED, cache_key, cache_root, entry_damage, read_marker, sha256_bytes
+from peacetalks.loading.rehydrate import ABOUT
 
-State = Literal["current", "stale", "incomplete"]
+State = Literal["current", "stale", "incomplete", "damaged"]
 # An incomplete entry this old is taken for an interrupted build, not a running one.
 INCOMPLETE_AFTER_S = 24 * 3600
 
@@ -40,7 +50,8 @@ class CacheEntry:
     state: State
     size_bytes: int
     modified: float  # seconds since the epoch, the newest file of the entry
-    root: str | None  # the corpus folder it was built from (unknown while incomplete)
+    root: str | None  # the corpus folder (or release) it was built from (unknown while incomplete)
+    licensed_texts: bool = False  # a rehydrated release: it holds texts that may not be redistributed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +61,7 @@ class CacheEntry:
             "size_bytes": self.size_bytes,
             "modified": self.modified,
             "root": self.root,
+            "licensed_texts": self.licensed_texts,
         }
 
 
@@ -59,47 +71,69 @@ def _state(folder: Path, marker: dict[str, Any] | None) -> State:
     root, options = marker.get("root"), marker.get("options")
     if not isinstance(root, str) or not isinstance(options, dict) or not Path(root).is_dir():
         return "stale"  # written before markers named their options, or built from a folder now gone
-    return "current" if cache_key(folder.parent.name, Path(root), options) == folder.name else "stale"
+    if cache_key(folder.parent.name, Path(root), options) != folder.name:
+        return "stale"
+    return "damaged" if entry_damage(folder, marker) is not None else "current"
 
 
-def _read_marker(folder: Path) -> dict[str, Any] | None:
+def _rehydrated_state(about: dict[str, Any] | None) -> State:
+    if about is None:
+        return "incomplete"
+    sums = Path(str(about.get("release"))) / "SHA256SUMS"
+    return "current" if sums.is_file() and sha256_bytes(sums) == about.get("sha256sums") else "stale"
+
+
+def _read_about(folder: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        data = json.loads((folder / ABOUT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
 
 
+def _entry(folder: Path, config: str, state: State, root: Any, *, licensed: bool = False) -> CacheEntry:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return CacheEntry(
+        path=folder,
+        config=config,
+        state=state,
+        size_bytes=sum(p.stat().st_size for p in files),
+        modified=max((p.stat().st_mtime for p in files), default=folder.stat().st_mtime),
+        root=root if isinstance(root, str) else None,
+        licensed_texts=licensed,
+    )
+
+
 def cache_entries() -> list[CacheEntry]:
-    """Every entry of every config in the cache, by config and then path."""
+    """Every entry of every config in the cache, by config and then path; then the rehydrated releases."""
     entries = []
     for config in CONFIG_NAMES:
         base = cache_root() / config
         if not base.is_dir():
             continue
         for folder in sorted(p for p in base.iterdir() if p.is_dir()):
-            files = [p for p in folder.rglob("*") if p.is_file()]
-            marker = _read_marker(folder)
-            entries.append(
-                CacheEntry(
-                    path=folder,
-                    config=config,
-                    state=_state(folder, marker),
-                    size_bytes=sum(p.stat().st_size for p in files),
-                    modified=max((p.stat().st_mtime for p in files), default=folder.stat().st_mtime),
-                    root=None if marker is None else marker.get("root"),
-                )
-            )
+            marker = read_marker(folder)
+            root = None if marker is None else marker.get("root")
+            entries.append(_entry(folder, config, _state(folder, marker), root))
+    base = cache_root() / REHYDRATED
+    if base.is_dir():
+        for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+            about = _read_about(folder)
+            release = None if about is None else about.get("release")
+            entries.append(_entry(folder, REHYDRATED, _rehydrated_state(about), release, licensed=True))
     return entries
 
 
 def prune_cache(*, dry_run: bool = False, now: float | None = None) -> list[CacheEntry]:
-    """Remove the stale entries, and incomplete ones older than a day; return them (``dry_run``: only list)."""
+    """Remove the stale and damaged entries, the rehydrated releases (licensed texts), and incomplete
+    entries older than a day; return them (``dry_run``: only list)."""
     now = time.time() if now is None else now
     doomed = [
         e
         for e in cache_entries()
-        if e.state == "stale" or (e.state == "incomplete" and now - e.modified > INCOMPLETE_AFTER_S)
+        if e.state in ("stale", "damaged")
+        or (e.licensed_texts and e.state != "incomplete")
+        or (e.state == "incomplete" and now - e.modified > INCOMPLETE_AFTER_S)
     ]
     if not dry_run:
         for entry in doomed:

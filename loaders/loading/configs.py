@@ -24,7 +24,7 @@ import polars as pl
 import pyarrow as pa
 from datasets import ClassLabel, Features, List
 
-from peacetalks.errors import LoadError
+from peacetalks.errors import LoadError, bad_argument
 from peacetalks.ingest.splits import current_splits
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.features import STRING, label_names, table_features
@@ -40,6 +40,9 @@ Reader = Callable[[Table], pl.DataFrame]
 
 
 def check_config(config: str, options: dict[str, Any]) -> None:
+    """Raise LoadError unless ``config`` exists and takes ``options``, of the right types and values."""
+    if not isinstance(config, str):
+        raise bad_argument("config", config, f"the name of a config (a str: {', '.join(CONFIG_NAMES)})")
     if config not in CONFIG_NAMES:
         raise LoadError(
             "unknown-config", f"config {config!r} does not exist; expected one of {', '.join(CONFIG_NAMES)}"
@@ -51,6 +54,10 @@ def check_config(config: str, options: dict[str, Any]) -> None:
             "unknown-option",
             f"config {config!r} takes no option {', '.join(unknown)}; it takes: {', '.join(allowed) or 'none'}",
         )
+    if config == "tokens":
+        from peacetalks.text.bio import DEFAULT_MENTION_TYPES, DEFAULT_TAGSET, check_options
+
+        check_options(options.get("tagset", DEFAULT_TAGSET), options.get("mention_types", DEFAULT_MENTION_TYPES))
 
 
 def _argument_features(s: Scheme) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from peacetalks.errors import LoadError
+from peacetalks.errors import LoadError, bad_argument
 from peacetalks.ingest.splits import current_splits
-from peacetalks.loading.load import resolve_source
+from peacetalks.loading.load import check_arguments, resolve_source
 from peacetalks.loading.rehydrate import TABLES_DIR
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import BY_NAME
@@ -30,6 +30,9 @@ TABLE_NAMES = tuple(BY_NAME)
 
 def scan(name: str, *, split: str | None = None, source: str | os.PathLike[str] | None = None) -> pl.LazyFrame:
     """A table (articles, blocks, splits, entities, ...) of a corpus folder or a release as a LazyFrame."""
+    if not isinstance(name, str):
+        raise bad_argument("name", name, "the name of a table (a str)")
+    check_arguments(split=split, source=source)
     if split is not None and split not in SPLIT_NAMES:
         raise LoadError("unknown-split", f"split {split!r} does not exist; expected one of {', '.join(SPLIT_NAMES)}")
     found = resolve_source(source)

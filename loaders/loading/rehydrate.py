@@ -20,7 +20,10 @@ release built with ``--include-text``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +42,9 @@ from peacetalks.storage.parquet import atomic_folder, read_table
 TABLES_DIR = "tables"
 DATA_DIR = "data"
 CARD = "README.md"
+# What a filled-in copy was made from (release, its SHA256SUMS, the texts folder); written inside the
+# copy before it is renamed into place, so a copy with it is complete. ``peacetalks cache list`` reads it.
+ABOUT = "rehydrated.json"
 _DOC = "__doc"  # an article's row in StandoffTexts.articles
 
 
@@ -80,6 +86,17 @@ def standoff_texts(release: Path, texts: Path) -> StandoffTexts:
         .join(articles.select("doc_id", pl.int_range(pl.len(), dtype=pl.UInt32).alias(_DOC)), on="doc_id")
     )
     return StandoffTexts(articles, mentions.select(_DOC, "mention_id", "text"))
+
+
+def texts_digest(texts: StandoffTexts) -> str:
+    """The sha256 of the texts used: each stand-off article's doc_id and text, in doc_id order."""
+    digest = hashlib.sha256()
+    ordered = texts.articles.sort("doc_id")
+    for doc_id, text in zip(ordered["doc_id"], ordered["text"], strict=True):  # one per article, not per row
+        for part in (doc_id, text or ""):
+            data = part.encode("utf-8")
+            digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
 
 
 def fill_text_fields(table: pa.Table, texts: StandoffTexts, where: str = "") -> pa.Table:
@@ -170,15 +187,26 @@ def _slice(texts: StandoffTexts, doc: pa.Array, start: pa.Array, end: pa.Array) 
     return sliced["text"].to_arrow()
 
 
-def rehydrate_configs(release: Path, texts: Path, out: Path) -> Path:
+def rehydrate_configs(
+    release: Path,
+    texts: Path,
+    out: Path,
+    *,
+    found: StandoffTexts | None = None,
+    about: Mapping[str, object] | None = None,
+) -> Path:
     """Write ``out``: the release's card and config files, the stand-off texts filled in from ``texts``.
 
     ``out`` is what ``datasets.load_dataset(out, name=config)`` reads (``README.md`` and ``data/``);
     it is written beside itself and renamed into place, so an interrupted run leaves nothing.
+    ``found``: the texts, when read already; ``about``: written to ``ABOUT`` inside the copy.
     """
-    found = standoff_texts(release, texts)
+    found = standoff_texts(release, texts) if found is None else found
     with atomic_folder(out) as tmp:
         shutil.copyfile(release / CARD, tmp / CARD)
+        if about is not None:
+            doc_ids = sorted(found.articles["doc_id"].to_list())
+            (tmp / ABOUT).write_text(json.dumps({**about, "doc_ids": doc_ids}, sort_keys=True), encoding="utf-8")
         for path in sorted((release / DATA_DIR).rglob("*.parquet")):
             rel = path.relative_to(release).as_posix()
             target = tmp / rel

@@ -177,7 +177,8 @@ def _default_card() -> str:
     """The data card of a corpus folder without DATACARD.md (e.g. the bundled corpus): the statistics."""
     return (
         f"# Dataset Card for {PRETTY_NAME}\n\n{description()}\n\n## Statistics\n\n"
-        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n"
+        "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n\n## Charts\n\n"
+        "<!-- BEGIN GENERATED: charts -->\n<!-- END GENERATED: charts -->\n"
     )
 
 
@@ -236,6 +237,7 @@ class _Meta:
     include_text: bool
     body: str
     changelog: str
+    charts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # datacard/NAME.svg -> its SVG
 
 
 def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], frames: Frames) -> None:
@@ -262,6 +264,9 @@ def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], f
         scheme=scheme,
     )
     (folder / "README.md").write_text(render_card(data, facts, meta.body), encoding="utf-8")
+    for name, svg in sorted(meta.charts.items()):
+        (folder / datacard.CHARTS_DIR).mkdir(exist_ok=True)
+        (folder / datacard.CHARTS_DIR / f"{name}.svg").write_text(svg, encoding="utf-8")
     (folder / "CHANGELOG.md").write_text(meta.changelog, encoding="utf-8")
     files = checksums.release_files(folder, exclude=[croissant.FILENAME, checksums.MANIFEST])
     sizes = {rel: (checksums.sha256_file(folder / rel), (folder / rel).stat().st_size) for rel in files}
@@ -338,7 +343,8 @@ def build_release(
     frames = _read_valid_frames(source)
     body = _card_body(source, frames)
     target = out_dir / folder_name(ver)
-    meta = _Meta(ver, date or release_date(same), repo, include_text, body, "")
+    charts = {c.name: c.svg() for c in datacard.card_charts(source, frames)} if datacard.has_charts(body) else {}
+    meta = _Meta(ver, date or release_date(same), repo, include_text, body, "", charts)
     return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
 
 
@@ -418,5 +424,8 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     readme = info.folder / "README.md"
     body = datacard_part(readme.read_text(encoding="utf-8")) if readme.is_file() else _default_card()
     # the same release, with the texts: its date, repository and changelog stay
-    meta = _Meta(info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog)
+    charts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((info.folder / datacard.CHARTS_DIR).glob("*.svg"))}
+    meta = _Meta(
+        info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog, charts
+    )
     return _build(frames, meta, target, prev=None, same=None)

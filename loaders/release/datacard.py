@@ -9,16 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from peacetalks.errors import ReleaseError
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, Table
 from peacetalks.storage.parquet import read_table, write_text_atomic
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.text.tokenize import count_tokens
+
+if TYPE_CHECKING:
+    from peacetalks.view.charts import Chart
 
 CARD_NAME = "DATACARD.md"  # the data card, at the top of a corpus folder (a checkout)
 
@@ -164,6 +167,61 @@ def render_adjudication(root: Path) -> str:
 Generator = Callable[[Path], str]
 
 
+# -- charts ------------------------------------------------------------------------------------
+
+CHARTS_DIR = "datacard"  # the charts of the card, as SVG files in this folder beside DATACARD.md
+PASSES = ("annotator-a", "annotator-b")  # the two annotation passes the agreement section compares
+
+
+def card_charts(root: Path, frames: Mapping[Table, pl.DataFrame] | None = None) -> list[Chart]:
+    """The charts of the card: of gold (from ``frames`` when given), and of agreement of the two passes."""
+    from peacetalks.storage.layers import layer_exists, read_layer
+    from peacetalks.view.corpus_charts import layer_charts
+
+    tables = (
+        {t: frames[t] for t in ANNOTATION_TABLES} if frames is not None else read_layer(root, "gold", missing_ok=True)
+    )
+    report = None
+    if all(layer_exists(root, name) for name in PASSES):
+        from peacetalks.review.agreement import agreement
+
+        report = agreement(root, *PASSES)
+    return layer_charts(tables, load_scheme(), report)
+
+
+def render_charts(charts: list[Chart]) -> str:
+    """The card's charts section: one image per chart, and the digest of each chart's data.
+
+    The digests make the section stale when the data of a chart changes, whatever machine drew
+    the SVG; :func:`stale_chart_files` checks the files themselves.
+    """
+    lines = [f"![{c.title}]({CHARTS_DIR}/{c.name}.svg)\n" for c in charts]
+    digests = ", ".join(f"{c.name} {c.digest}" for c in charts)
+    return "\n".join(lines) + f"\n<!-- chart data: {digests} -->\n"
+
+
+def stale_chart_files(folder: Path, charts: list[Chart]) -> list[str]:
+    """The charts whose SVG under ``folder/datacard/`` is missing or drawn from other data."""
+    from peacetalks.view.charts import svg_digest
+
+    stale = []
+    for chart in charts:
+        path = folder / CHARTS_DIR / f"{chart.name}.svg"
+        if not path.is_file() or svg_digest(path.read_text(encoding="utf-8")) != chart.digest:
+            stale.append(chart.name)
+    return stale
+
+
+def write_charts(folder: Path, charts: list[Chart]) -> list[Path]:
+    """Write each chart as ``folder/datacard/NAME.svg`` (atomically); returns the paths."""
+    written = []
+    for chart in charts:
+        path = folder / CHARTS_DIR / f"{chart.name}.svg"
+        write_text_atomic(path, chart.svg())
+        written.append(path)
+    return written
+
+
 def generators(frames: Mapping[Table, pl.DataFrame] | None = None) -> dict[str, Generator]:
     """The generated sections of the card, by name.
 
@@ -174,6 +232,7 @@ def generators(frames: Mapping[Table, pl.DataFrame] | None = None) -> dict[str, 
         "statistics": lambda root: render_statistics(corpus_statistics(root) if frames is None else statistics(frames)),
         "agreement": render_agreement,
         "adjudication": render_adjudication,
+        "charts": lambda root: render_charts(card_charts(root, frames)),
     }
 
 
@@ -215,18 +274,33 @@ def _read_card(card_path: Path, root: Path | str | None) -> str:
         raise ReleaseError("no-data-card", f"no data card: {why}", path=str(card_path)) from None
 
 
+def has_charts(card: str) -> bool:
+    """Whether ``card`` has a generated charts section."""
+    return any(m["name"] == "charts" for m in _BLOCK.finditer(card))
+
+
 def stale_sections(card_path: Path, root: Path | str | None = None) -> list[str]:
-    """Names of generated sections whose content differs from what the data gives now."""
+    """Names of generated sections whose content differs from what the data gives now.
+
+    ``charts`` is stale too when an SVG file beside the card is missing or drawn from other data.
+    """
     card = _read_card(card_path, root)
-    return stale_in(card, render_generated(card, resolve_root(root)))
+    folder = resolve_root(root)
+    stale = stale_in(card, render_generated(card, folder))
+    if has_charts(card) and "charts" not in stale and stale_chart_files(card_path.parent, card_charts(folder)):
+        stale.append("charts")
+    return sorted(stale)
 
 
 def update_card(card_path: Path, root: Path | str | None = None) -> list[str]:
-    """Rewrite the generated sections in place (atomically); returns the names that changed."""
+    """Rewrite the generated sections in place (atomically), and the chart files; returns the names that changed."""
     changed = stale_sections(card_path, root)
     if changed:
         card = _read_card(card_path, root)
-        write_text_atomic(card_path, render_generated(card, resolve_root(root)))
+        folder = resolve_root(root)
+        if has_charts(card):
+            write_charts(card_path.parent, card_charts(folder))
+        write_text_atomic(card_path, render_generated(card, folder))
     return changed
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from peacetalks.errors import LoadError
+from peacetalks.errors import LoadError, bad_argument
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tagsets import DEFAULT_TAGSET, TagSet, tagsets
 from peacetalks.text.tokenize import SHIFT, doc_index
@@ -37,7 +37,15 @@ __all__ = ["DEFAULT_MENTION_TYPES", "DEFAULT_TAGSET", "Tagged", "check_options",
 
 
 def check_options(tagset: str, mention_types: Sequence[str]) -> None:
-    """Raise LoadError (``unknown-tagset``, ``unknown-mention-type``) unless both options are valid."""
+    """Raise LoadError (``bad-argument``, ``unknown-tagset``, ``unknown-mention-type``) unless both are valid."""
+    if not isinstance(tagset, str):
+        raise bad_argument("tagset", tagset, "the name of a tag set (a str)")
+    if (
+        not isinstance(mention_types, list | tuple)
+        or not mention_types
+        or not all(isinstance(t, str) for t in mention_types)
+    ):
+        raise bad_argument("mention_types", mention_types, "a non-empty list of mention types, e.g. ['NAM']")
     known = tagsets()
     if tagset not in known:
         raise LoadError("unknown-tagset", f"tagset {tagset!r} does not exist; expected one of {', '.join(known)}")

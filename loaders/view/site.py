@@ -24,11 +24,12 @@ from peacetalks.errors import ViewError
 from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, Table
-from peacetalks.storage.layers import GOLD, SpanFrames, read_layer, span_frames
+from peacetalks.storage.layers import GOLD, read_layer
 from peacetalks.storage.parquet import atomic_folder, read_table
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import corpus_root
 from peacetalks.view import charts
+from peacetalks.view.corpus_charts import agreement_scores, entity_names, layer_charts
 from peacetalks.view.spans import Span, nest, render
 
 if TYPE_CHECKING:
@@ -84,9 +85,8 @@ def build_site(
     corpus = _read_corpus(root)
     scheme = load_scheme()
     tables = read_layer(corpus.root, layer)
-    frames = span_frames(tables)
     doc_ids = [check_name(d, "doc_id", path=ARTICLES.relpath()) for d in corpus.articles["doc_id"].to_list()]
-    names = _entity_names(tables[ENTITIES], scheme)
+    names = entity_names(tables[ENTITIES], scheme)
     agreement_pair = compare or _default_pair(corpus.root)
     report = None
     if agreement_pair is not None:
@@ -105,7 +105,7 @@ def build_site(
         tmp.chmod(_folder_mode())  # a temporary folder is made 0700; a site is for reading
         (tmp / MARKER).write_text("written by peacetalks view; replaced as a whole by the next run\n", encoding="utf-8")
         _static(tmp, scheme)
-        chart_list = _charts(frames, scheme, names, report)
+        chart_list = layer_charts(tables, scheme, report)
         (tmp / "charts").mkdir()
         for chart in chart_list:
             (tmp / "charts" / f"{chart.name}.svg").write_text(chart.svg(), encoding="utf-8")
@@ -185,23 +185,6 @@ def _default_pair(root: Path) -> tuple[str, str] | None:
     layers = root / "annotations" / "layers"
     names = sorted(p.name for p in layers.iterdir() if p.is_dir()) if layers.is_dir() else []
     return (names[0], names[1]) if len(names) == 2 else None
-
-
-def _entity_names(entities: pl.DataFrame, scheme: Scheme) -> dict[str, str]:
-    """Each entity's name to show: its most frequent plain name (NAM, form NAME), else its most frequent mention."""
-    ranked = (
-        entities.with_columns(
-            ((pl.col("mention_type") == scheme.name_mention_type) & (pl.col("form") == scheme.plain_name_form))
-            .fill_null(False)
-            .alias("__name")
-        )
-        .group_by("entity_id", "text", "__name")
-        .len()
-        .with_columns(pl.col("text").str.len_chars().alias("__chars"))
-        .sort(["entity_id", "__name", "len", "__chars", "text"], descending=[False, True, True, True, False])
-        .unique("entity_id", keep="first", maintain_order=True)
-    )
-    return dict(zip(ranked["entity_id"].to_list(), ranked["text"].to_list(), strict=True))
 
 
 class _Partitions:
@@ -331,53 +314,6 @@ def _diff_body(text: str, blocks: pl.DataFrame, diffs: pl.DataFrame | None, pair
 
 
 # -- the index and the charts -----------------------------------------------------------------
-
-
-def _charts(
-    frames: SpanFrames, scheme: Scheme, names: dict[str, str], report: AgreementReport | None
-) -> list[charts.Chart]:
-    found = [charts.mentions_chart(frames.entities), charts.events_chart(frames.events)]
-    targets = {t.id: t.label_en for t in scheme.stance_targets}
-    found.append(charts.stances_chart(frames.stances, targets))
-    if frames.stances.height:
-        edges = stance_edges(frames.stances, frames.entities, names, targets)
-        found.append(charts.stance_network(edges, charts.polarity_colours(scheme.stance_polarities)))
-    if report is not None:
-        found.append(charts.agreement_chart(agreement_scores(report), report.a, report.b))
-    return found
-
-
-def stance_edges(
-    stances: pl.DataFrame, entities: pl.DataFrame, names: dict[str, str], targets: dict[str, str]
-) -> pl.DataFrame:
-    """holder (entity name), target (label), polarity, count: the edges of the stance network."""
-    holder_entity = entities.select("doc_id", pl.col("mention_id").alias("holder_mention_id"), "entity_id")
-    return (
-        stances.join(holder_entity, on=["doc_id", "holder_mention_id"], how="left")
-        .select(
-            pl.col("entity_id").replace_strict(names, default=pl.col("entity_id")).alias("holder"),
-            pl.col("target_id").replace_strict(targets, default=pl.col("target_id")).alias("target"),
-            "polarity",
-        )
-        .group_by("holder", "target", "polarity")
-        .len("count")
-        .sort("holder", "target", "polarity")
-    )
-
-
-def agreement_scores(report: AgreementReport) -> pl.DataFrame:
-    """item, label, f1, n_a, n_b of every label (exact rule), from an agreement report."""
-    from peacetalks.review.agreement import ALL_LABELS
-
-    rows = [
-        {"item": s.item, "label": s.label, "f1": s.exact.f1, "n_a": s.n_a, "n_b": s.n_b}
-        for kind in report.kinds
-        for s in kind.scores
-        if s.label != ALL_LABELS
-    ]
-    return pl.DataFrame(
-        rows, schema={"item": pl.String, "label": pl.String, "f1": pl.Float64, "n_a": pl.Int64, "n_b": pl.Int64}
-    )
 
 
 def _counts(df: pl.DataFrame, column: str) -> list[dict[str, Any]]:

@@ -80,7 +80,7 @@ def test_a_stale_data_card_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReleaseError) as exc:
         build_release(root, "0.1.0", tmp_path / "dist")
     assert exc.value.code == "stale-data-card"
-    assert exc.value.data["sections"] == ["statistics"]
+    assert exc.value.data["sections"] == ["charts", "statistics"]
     assert not (tmp_path / "dist").exists() or list((tmp_path / "dist").iterdir()) == []
     cli = [sys.executable, "-m", "peacetalks", "release", "--version", "0.1.0", "-r", str(root), "--out", "d"]
     proc = subprocess.run(cli, capture_output=True, text=True, check=False, cwd=tmp_path)
