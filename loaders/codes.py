@@ -312,6 +312,8 @@ _ALL: list[Code] = [
         [
             ("file-not-found", "the raw article file does not exist"),
             ("too-few-lines", "a raw article lacks the image, kicker+headline or teaser line, or a paragraph"),
+            ("control-character", "a raw article (or a kicker given) holds control characters, e.g. NUL or ESC"),
+            ("bad-source", "a source name without a letter or digit to make the doc_id of"),
             ("bad-image-line", "a raw article's first line is not a Markdown image with a caption"),
             ("bad-kicker", "the kicker given is not a prefix of the headline line"),
             ("no-kicker-split", "kicker and headline cannot be told apart; give the kicker"),
@@ -323,7 +325,7 @@ _ALL: list[Code] = [
         "split settings",
         ERROR,
         [
-            ("bad-ratios", "split ratios that are not three non-negative numbers summing to 1"),
+            ("bad-ratios", "split ratios that are not three finite non-negative numbers summing to 1"),
             ("bad-group-by", "a group_by the splitter does not know"),
             ("bad-split-settings", "corpus/splits.yaml cannot be read"),
             ("split-settings-changed", "the split settings differ from the stored ones; reassigning is needed"),
@@ -374,6 +376,10 @@ _ALL: list[Code] = [
             ("bad-target", "adjudicating into one of the layers being merged"),
             ("target-differs", "the target layer exists and differs from the merge; replacing it needs force"),
             ("merge-invalid", "the adjudicated merge does not validate; nothing was written"),
+            (
+                "stale-review-file",
+                "a review file written before either layer changed (or that records no fingerprints)",
+            ),
             ("bad-review-file", "the review file is not valid YAML or not of the expected shape"),
             ("bad-review-entry", "a conflict of the review file without an id, or of an unknown kind"),
             ("bad-decision", "a decision that is not one of the allowed ones, or keeps a null version"),
@@ -386,7 +392,7 @@ _ALL: list[Code] = [
     *_group(
         "export",
         ERROR,
-        [("export-failed", "an export cannot be written: unknown format, a file for a folder, or an unknown article")],
+        [("export-failed", "an export cannot be written: an unknown format or an unknown article")],
     ),
     # --- names and paths -----------------------------------------------------------------
     *_group(
@@ -404,6 +410,7 @@ _ALL: list[Code] = [
             ("not-a-file", "a path given for a file that is a folder (or neither)"),
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
+            ("os-error", "the system refused a file operation no check foresaw (permissions, a full disk)"),
         ],
     ),
     *_group(

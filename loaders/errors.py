@@ -85,6 +85,16 @@ class PathError(PeaceTalksError):
     """
 
 
+def os_error(exc: OSError) -> PathError:
+    """An ``OSError`` no check caught before (permissions, a full disk, a race) as PathError ``os-error``."""
+    return PathError(
+        "os-error",
+        exc.strerror or str(exc),
+        path=None if exc.filename is None else str(exc.filename),
+        data={"errno": exc.errno},
+    )
+
+
 class SchemeError(PeaceTalksError):
     """The annotation scheme files are unreadable or inconsistent."""
 
@@ -136,19 +146,35 @@ class IngestError(PeaceTalksError):
 class RebaseRequired(PeaceTalksError):
     """A changed text would move annotations; the caller must ask for a re-base.
 
-    ``data``: ``doc_id``, ``affected`` (table -> annotation ids that would no longer fit) and
-    ``option``: the parameter of :func:`peacetalks.ingest.ingest.ingest` that allows the re-base.
+    ``data``: ``doc_id``, ``affected`` (table -> ids of the annotations a re-base would drop: those that
+    would no longer fit their text and those that depend on them), ``dependents`` (``layer/table/id`` of
+    an annotation that would no longer fit -> those that would go with it) and ``option``: the parameter
+    of :func:`peacetalks.ingest.ingest.ingest` that allows the re-base.
     """
 
-    def __init__(self, doc_id: str, affected: dict[str, list[str]], *, path: str | None = None) -> None:
+    def __init__(
+        self,
+        doc_id: str,
+        affected: dict[str, list[str]],
+        *,
+        dependents: dict[str, list[str]] | None = None,
+        path: str | None = None,
+    ) -> None:
         total = sum(len(v) for v in affected.values())
         listing = "; ".join(f"{t}: {', '.join(ids[:10])}" for t, ids in affected.items() if ids)
+        depending = sum(len(v) for v in (dependents or {}).values())
+        with_them = f", {depending} of them because they depend on one that would" if depending else ""
         super().__init__(
             code="rebase-required",
             message=f"doc {doc_id} has annotations and its text changed; {total} annotation(s) "
-            f"would no longer fit their text ({listing})",
+            f"would be dropped{with_them} ({listing})",
             path=path,
-            data={"doc_id": doc_id, "affected": affected, "option": "rebase_annotations"},
+            data={
+                "doc_id": doc_id,
+                "affected": affected,
+                "dependents": dict(dependents or {}),
+                "option": "rebase_annotations",
+            },
         )
 
 

@@ -59,6 +59,21 @@ def bad_names(column: str) -> pl.Expr:
     return ~name.str.contains(rf"\A(?:{NAME_REGEX})\z") | (name.str.len_chars() > NAME_MAX)
 
 
+def check_names(names: pl.Series, what: str, *, path: str | None = None) -> None:
+    """PathError ``bad-name`` listing every value of ``names`` that is not a name (nothing when all are)."""
+    frame = pl.DataFrame({"name": names.cast(pl.String)})
+    bad = frame.filter(bad_names("name").fill_null(value=True)).get_column("name").unique(maintain_order=True)
+    if bad.len():
+        listed = ", ".join(repr(v if v is None or len(v) <= 80 else v[:80] + "...") for v in bad.head(10).to_list())
+        more = f" and {bad.len() - 10} more" if bad.len() > 10 else ""
+        raise PathError(
+            "bad-name",
+            f"{bad.len()} {what} value(s) cannot be used as file or folder names ({listed}{more}): each must be {RULE}",
+            path=path,
+            data={"what": what, "names": bad.to_list()},
+        )
+
+
 def check_inside(folder: Path, path: Path, what: str) -> Path:
     """``path`` if, with symbolic links resolved, it lies inside ``folder``; else PathError ``path-escapes``."""
     base = folder.resolve()

@@ -7,6 +7,8 @@ modules it imports). Help is click's plain layout: no rich import, no type noise
 
 from __future__ import annotations
 
+import itertools
+import json
 import sys
 from typing import Annotated
 
@@ -14,10 +16,10 @@ import typer
 
 from peacetalks.cli import cache, card, corpus, interchange, release, review, splits, view
 from peacetalks.cli import export as export_commands
-from peacetalks.cli._errors import error_lines
+from peacetalks.cli._errors import error_json, error_lines
 from peacetalks.cli._options import Group
-from peacetalks.cli._render import err, escape
-from peacetalks.errors import PeaceTalksError
+from peacetalks.cli._render import err, escape, out
+from peacetalks.errors import PeaceTalksError, os_error
 
 app = typer.Typer(
     name="peacetalks",
@@ -70,6 +72,11 @@ app.command("view")(view.view_cmd)
 app.add_typer(cache.app, name="cache")
 
 
+def _wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for ``--format json``."""
+    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in itertools.pairwise(args))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one readable message and exit 1 for library errors; 2 for usage errors."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -90,10 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             err.print(f"error: {escape(exc.format_message())}")
         return exc.exit_code
-    except PeaceTalksError as exc:
+    except (PeaceTalksError, OSError) as caught:
         if debug:
             raise
-        for line in error_lines(exc):
-            err.print(escape(line))
+        failure = caught if isinstance(caught, PeaceTalksError) else os_error(caught)
+        if _wants_json(args):  # the whole error, every issue of its report included, for programs
+            out.print_json(json.dumps(error_json(failure), ensure_ascii=False, default=str))
+            err.print(f"error: {escape(str(failure))}")
+        else:
+            for line in error_lines(failure):
+                err.print(escape(line))
         return 1
     return code if isinstance(code, int) else 0

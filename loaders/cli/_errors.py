@@ -8,6 +8,7 @@ terms of this CLI's commands and flags. ``main()`` prints :func:`error_lines` an
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from peacetalks.errors import ImportFailed, PeaceTalksError, ValidationFailed
 
@@ -15,6 +16,7 @@ from peacetalks.errors import ImportFailed, PeaceTalksError, ValidationFailed
 FLAGS = {
     "rebase_annotations": "--rebase",
     "kicker": "--kicker",
+    "source": "--source",
     "license": "--license",
     "published": "--published",
     "reassign": "--reassign",
@@ -22,7 +24,6 @@ FLAGS = {
     "user": "--user",
     "typesystem": "--typesystem",
 }
-MAX_ISSUES = 50  # issues of a report printed before the error line
 
 Hint = Callable[[PeaceTalksError], str]
 
@@ -80,6 +81,10 @@ _BY_CODE: dict[str, Hint] = {
     "unknown-layer": lambda _exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
     "target-differs": _target_differs,
     "bad-review-file": _fix_review_file,
+    "stale-review-file": lambda exc: (
+        f"its decisions were made on other versions of the layers: move {exc.path} away and run the command "
+        "again for a new review file (or bring the layers back to what was reviewed)"
+    ),
     "bad-review-entry": _fix_review_file,
     "bad-decision": _fix_review_file,
     "bad-kept-version": _fix_review_file,
@@ -138,10 +143,8 @@ def error_lines(exc: PeaceTalksError) -> list[str]:
     lines: list[str] = []
     hints: list[str] = []
     if isinstance(exc, ValidationFailed):
-        issues = exc.report.issues
-        lines += [issue.render() for issue in issues[:MAX_ISSUES]]
-        if len(issues) > MAX_ISSUES:
-            lines.append(f"... and {len(issues) - MAX_ISSUES} more problem(s)")
+        issues = exc.report.sorted().issues  # every one: the README promises every problem
+        lines += [issue.render() for issue in issues]
         hints += [_BY_ISSUE[code] for code in dict.fromkeys(i.code for i in issues) if code in _BY_ISSUE]
     problems = exc.data.get("problems")
     if isinstance(problems, list) and len(problems) > 1:
@@ -150,3 +153,11 @@ def error_lines(exc: PeaceTalksError) -> list[str]:
     hint = hint_for(exc)
     lines += [f"hint: {h}" for h in [*hints, hint] if h]
     return lines
+
+
+def error_json(exc: PeaceTalksError) -> dict[str, Any]:
+    """A library error as data for ``--format json``: the error, its hint, and every issue of its report."""
+    found: dict[str, Any] = {"error": exc.to_dict(), "hint": hint_for(exc)}
+    if isinstance(exc, ValidationFailed):
+        found["report"] = exc.report.to_dict()
+    return found

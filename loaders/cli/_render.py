@@ -32,11 +32,16 @@ out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
 err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
 
 
+# Control characters other than tab and line feed (C0, DEL, C1): shown as \xNN, never sent to the terminal,
+# so that an escape sequence in data cannot move the cursor, recolour or retitle a curator's terminal.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (0x09, 0x0A)}
+
+
 def escape(text: str) -> str:
-    """``text`` with rich markup escaped, so square brackets in data print as they are."""
+    """``text`` with rich markup escaped and control characters made visible, so data prints as it is."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(text.translate(_CONTROL))
 
 
 def plural(n: int, nouns: str) -> str:

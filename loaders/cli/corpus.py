@@ -94,6 +94,13 @@ def ingest_cmd(
         }
     )
     out.print(f"{result.status}: {result.doc_id} ({shape})")
+    if result.collided_with:
+        err.print(
+            f"note: {result.collided_with} is another article (its headline or url differs), so this one is "
+            f"{result.doc_id}"
+        )
     out.print(f"kicker: {escape(result.article.kicker)!s}\nheadline: {escape(result.article.headline)}")
     for where, ids in result.dropped.items():
-        err.print(f"dropped from {where} (text changed under them): {', '.join(ids)}")
+        err.print(f"dropped from {escape(where)}: {escape(', '.join(ids))}")
+    for cause, keys in result.dependents.items():
+        err.print(f"  {escape(cause)} (its text changed) took with it: {escape(', '.join(keys))}")

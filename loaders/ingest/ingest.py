@@ -14,9 +14,11 @@ import polars as pl
 from peacetalks.errors import IngestError, RebaseRequired
 from peacetalks.ingest.raw_article import RawArticle, read_raw_article
 from peacetalks.ingest.rebase import rebase
+from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, LAYERS_FOLDER, Table
 from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.storage.roots import corpus_root
 
 DEFAULT_LICENSE = load_scheme().default_license
 SLUG_MAX = 60
@@ -24,15 +26,30 @@ _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä":
 
 
 def slugify(text: str, max_len: int = SLUG_MAX) -> str:
+    """Lower-case ASCII letters and digits of ``text`` joined by '-' (umlauts spelt out); may be empty."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower(), flags=re.ASCII).strip("-")
     if len(slug) > max_len:
         slug = slug[:max_len].rsplit("-", 1)[0]
     return slug
 
 
+def headline_slug(headline: str) -> str:
+    """The headline's slug; for a headline with no Latin letter or digit (Cyrillic, only punctuation), ``h`` and
+    the first 12 hex digits of its sha256, so every doc_id names its article and a re-ingest finds it again."""
+    return slugify(headline) or "h" + hashlib.sha256(headline.encode("utf-8")).hexdigest()[:12]
+
+
 def make_doc_id(source: str, published: dt.date, headline: str) -> str:
-    return f"{slugify(source, 20)}-{published.isoformat()}-{slugify(headline)}"
+    """``<source>-<date>-<headline slug>``; IngestError ``bad-source`` for a source with nothing to slug."""
+    source_slug = slugify(source, 20)
+    if not source_slug:
+        raise IngestError(
+            "bad-source",
+            f"source {source!r} has no letter or digit to name the article by",
+            data={"option": "source"},
+        )
+    return check_name(f"{source_slug}-{published.isoformat()}-{headline_slug(headline)}", "doc_id")
 
 
 @dataclass
@@ -41,6 +58,10 @@ class IngestResult:
     status: str  # "added", "unchanged", "replaced" or "rebased"
     article: RawArticle
     dropped: dict[str, list[str]] = field(default_factory=dict)
+    # ``layer/table/id`` of a dropped annotation whose text changed -> ``layer/table/id`` of those dropped with it.
+    dependents: dict[str, list[str]] = field(default_factory=dict)
+    # The doc_id the headline gives, when another article held it and this one got a suffix.
+    collided_with: str | None = None
 
 
 def _layers(root: Path) -> list[str | None]:
@@ -72,7 +93,7 @@ def ingest(
     ``rebase_annotations`` is set; then offsets are moved by a character diff and every
     annotation whose text changed is dropped and listed in the result.
     """
-    root = Path(root)
+    root = corpus_root(root, write=True, new=True)  # an existing folder; a typo never starts a corpus
     path = Path(path)
     if license not in load_scheme().licenses:
         allowed = load_scheme().licenses
@@ -87,7 +108,9 @@ def ingest(
             "future-date", f"published {published} is in the future", path=str(path), data={"option": "published"}
         )
     article = read_raw_article(path, kicker=kicker)
-    doc_id = make_doc_id(source, published, article.headline)
+    articles = read_table(root, ARTICLES, missing_ok=True)
+    base_id = make_doc_id(source, published, article.headline)
+    doc_id = _doc_id_for(articles, base_id, article.headline, url)
     row = {
         "doc_id": doc_id,
         "source": source,
@@ -113,18 +136,18 @@ def ingest(
         },
         schema=BLOCKS.polars_schema(),
     )
-    articles = read_table(root, ARTICLES, missing_ok=True)
     blocks = read_table(root, BLOCKS, missing_ok=True)
     existing = articles.filter(pl.col("doc_id") == doc_id)
     status = "added"
     dropped: dict[str, list[str]] = {}
+    dependents: dict[str, list[str]] = {}
     if existing.height:
         if existing.select(ARTICLES.columns).equals(new_article.select(ARTICLES.columns)):
-            return IngestResult(doc_id, "unchanged", article)
+            return IngestResult(doc_id, "unchanged", article, collided_with=_collided(base_id, doc_id))
         old_text = existing["text"][0]
         status = "replaced"
         if old_text != article.text:
-            status = _move_annotations(root, doc_id, old_text, article.text, rebase_annotations, dropped)
+            status = _move_annotations(root, doc_id, old_text, article.text, rebase_annotations, dropped, dependents)
     write_tables(
         root,
         {
@@ -132,13 +155,48 @@ def ingest(
             BLOCKS: pl.concat([blocks.filter(pl.col("doc_id") != doc_id), new_blocks]),
         },
     )
-    return IngestResult(doc_id, status, article, dropped)
+    return IngestResult(doc_id, status, article, dropped, dependents, collided_with=_collided(base_id, doc_id))
 
 
-def _move_annotations(root: Path, doc_id: str, old: str, new: str, allowed: bool, dropped: dict[str, list[str]]) -> str:
-    """Rebase (or refuse to) the annotations of every layer; returns the ingest status."""
+def _collided(base_id: str, doc_id: str) -> str | None:
+    return None if doc_id == base_id else base_id
+
+
+def _doc_id_for(articles: pl.DataFrame, base_id: str, headline: str, url: str | None) -> str:
+    """``base_id``, or ``base_id-2``, ``-3``, ... when another article holds it: the first that is free or holds
+    this same article (same headline; same url where both are known), so a re-ingest finds its article again
+    and a different article whose headline slugs alike on the same day never replaces it."""
+    taken = articles.filter((pl.col("doc_id") == base_id) | pl.col("doc_id").str.starts_with(base_id + "-")).select(
+        "doc_id", "headline", "url"
+    )
+    by_id = {row[0]: row for row in taken.iter_rows()}  # a handful of rows: the articles whose id starts alike
+    for n in range(1, len(by_id) + 2):
+        candidate = base_id if n == 1 else f"{base_id}-{n}"
+        found = by_id.get(candidate)
+        if found is None:
+            return candidate
+        _, old_headline, old_url = found
+        if old_headline == headline and (old_url is None or url is None or old_url == url):
+            return candidate
+    raise AssertionError("unreachable: one of len(by_id) + 1 candidates is free")  # pragma: no cover
+
+
+def _move_annotations(
+    root: Path,
+    doc_id: str,
+    old: str,
+    new: str,
+    allowed: bool,
+    dropped: dict[str, list[str]],
+    dependents: dict[str, list[str]],
+) -> str:
+    """Rebase (or refuse to) the annotations of every layer; returns the ingest status.
+
+    Fills ``dropped`` (``layer/table`` -> ids) and ``dependents`` (see :class:`IngestResult`).
+    """
     plans = []
     affected: dict[str, list[str]] = {}
+    because: dict[str, list[str]] = {}
     for layer in _layers(root):
         tables = _annotations(root, layer)
         if not any(df.filter(pl.col("doc_id") == doc_id).height for df in tables.values()):
@@ -149,11 +207,14 @@ def _move_annotations(root: Path, doc_id: str, old: str, new: str, allowed: bool
             key = f"{layer or 'gold'}/{name}"
             if ids:
                 affected[key] = ids
+        for root_key, keys in result.dependents.items():
+            because[f"{layer or 'gold'}/{root_key}"] = [f"{layer or 'gold'}/{k}" for k in keys]
     if not plans:
         return "replaced"
     if not allowed:
-        raise RebaseRequired(doc_id, affected)
+        raise RebaseRequired(doc_id, affected, dependents=because)
     for layer, tables, result in plans:
         write_tables(root, {t: result.frames[t.name] for t in tables}, layer)
     dropped.update(affected)
+    dependents.update(because)
     return "rebased"

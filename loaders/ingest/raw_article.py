@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacetalks.errors import IngestError
-from peacetalks.text.normalise import normalise_text
+from peacetalks.storage.paths import check_path
+from peacetalks.text.normalise import control_characters, normalise_raw, normalise_text
 
 _IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
 # Words that cannot end a kicker: articles, prepositions and conjunctions.
@@ -123,9 +124,25 @@ def _is_subheading(line: str) -> bool:
     )
 
 
+def _refuse_control_characters(text: str, path: Path | str, what: str) -> None:
+    found = control_characters(normalise_text(text))
+    if found:
+        listed = ", ".join(f"line {line} column {column} ({char})" for line, column, char in found[:10])
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        raise IngestError(
+            "control-character",
+            f"{what} holds {len(found)} control character(s): {listed}{more}; remove them (an article is printable "
+            "text, tabs and line breaks)",
+            path=str(path),
+            line=found[0][0],
+            data={"characters": [{"line": ln, "column": col, "char": ch} for ln, col, ch in found]},
+        )
+
+
 def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) -> RawArticle:
     """Parse the raw form. Raises IngestError naming the file and line on bad input."""
-    lines = [ln.strip() for ln in normalise_text(raw).split("\n")]
+    _refuse_control_characters(raw, path, "the raw article")
+    lines = [ln.strip() for ln in normalise_raw(raw).split("\n")]
     numbered = [(no, ln) for no, ln in enumerate(lines, start=1) if ln]
     if len(numbered) < 4:
         raise IngestError(
@@ -152,7 +169,8 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
         raise IngestError("bad-image-line", "the image has no caption before '|'", path=str(path), line=img_no)
 
     if kicker is not None:
-        kicker = normalise_text(kicker).strip()
+        _refuse_control_characters(kicker, path, "the kicker given")
+        kicker = normalise_raw(kicker).strip()
         if not head_line.startswith(kicker + " "):
             raise IngestError(
                 "bad-kicker",
@@ -199,6 +217,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
 
 
 def read_raw_article(path: Path, *, kicker: str | None = None) -> RawArticle:
+    check_path(path, "file", "the raw article")
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:

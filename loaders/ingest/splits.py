@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ _HEADER = """\
 """
 
 
+RATIO_TOLERANCE = 1e-6  # how far from 1 the ratios may sum (0.8 + 0.1 + 0.1 is not exactly 1.0 in floats)
+
+
 @dataclass(frozen=True)
 class SplitSettings:
     """The seed, the ratios (train, validation, test) and how articles are grouped."""
@@ -59,10 +63,20 @@ class SplitSettings:
     group_by: str = "story"
 
     def __post_init__(self) -> None:
-        if len(self.ratios) != len(SPLIT_NAMES) or any(r < 0 for r in self.ratios):
-            raise SplitError("bad-ratios", f"ratios {self.ratios} must be {len(SPLIT_NAMES)} non-negative numbers")
-        if abs(sum(self.ratios) - 1.0) > 1e-6:
-            raise SplitError("bad-ratios", f"ratios {self.ratios} must sum to 1")
+        # Written so that NaN fails each test (every comparison with NaN is false) and infinities too.
+        finite = all(isinstance(r, (int, float)) and math.isfinite(r) and r >= 0 for r in self.ratios)
+        if len(self.ratios) != len(SPLIT_NAMES) or not finite:
+            raise SplitError(
+                "bad-ratios",
+                f"ratios {self.ratios} must be {len(SPLIT_NAMES)} finite non-negative numbers",
+                data={"ratios": [str(r) for r in self.ratios]},
+            )
+        if not abs(sum(self.ratios) - 1.0) <= RATIO_TOLERANCE:
+            raise SplitError(
+                "bad-ratios",
+                f"ratios {self.ratios} must sum to 1 (they sum to {sum(self.ratios):g})",
+                data={"ratios": [str(r) for r in self.ratios]},
+            )
         if self.group_by not in GROUP_BY:
             raise SplitError("bad-group-by", f"group_by={self.group_by!r}; expected one of {', '.join(GROUP_BY)}")
 

@@ -20,6 +20,7 @@ from peacetalks.errors import IngestError, ValidationFailed
 from peacetalks.ingest.raw_article import parse_raw_article
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ALL_TABLES, ARTICLES, Table
+from peacetalks.storage.paths import check_path
 from peacetalks.validation.report import Issue, Report
 
 # Blocks whose text is kept in an article column of the same name.
@@ -94,6 +95,7 @@ def index_texts(folder: Path) -> tuple[dict[str, LocalText], dict[str, str]]:
     A ``*.txt`` file counts as a copy of an article when its content is the article's text, or when
     it is the article in the raw tagesschau form (as ``peacetalks ingest`` reads it).
     """
+    check_path(folder, "folder", "the folder of local texts")
     by_sha: dict[str, LocalText] = {}
     by_stem: dict[str, str] = {}
     for path in sorted(folder.rglob("*.txt")):

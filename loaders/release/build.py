@@ -58,9 +58,11 @@ from peacetalks.release.hub_card import (
 )
 from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
+from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
+from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.validate import read_tables, validate_frames
 
@@ -82,7 +84,8 @@ class ReleaseResult:
 
 
 def folder_name(version: Version) -> str:
-    return version.tag
+    """The release's folder under ``--out``: its tag, which passes the name rule."""
+    return check_name(version.tag, "version")
 
 
 def _read_valid_frames(root: Path) -> Frames:
@@ -338,7 +341,9 @@ def build_release(
     """
     source = resolve_root(root)
     ver = parse_version(version)
-    out_dir = Path(out)
+    out_dir = check_path(out, "folder", "the folder of releases")
+    if previous:
+        check_path(previous, "folder", "the previous release")
     prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
     frames = _read_valid_frames(source)
     body = _card_body(source, frames)
@@ -411,7 +416,7 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     """
     check_release(Path(release), ReleaseError, full=True)
     info = read_release(Path(release))
-    target = Path(out)
+    target = check_path(out, "folder", "the output folder")
     if target.exists():
         raise ReleaseError("output-exists", "the output folder exists", path=str(target))
     frames = rehydrate_frames(info.frames, Path(texts))

@@ -438,7 +438,7 @@ def publish_git(dist: Path | str, repo: Path | str, *, dry_run: bool = False) ->
     Hub. A publish killed after moving the refs and before updating the work tree is finished by
     the next run (:func:`_recover`).
     """
-    folder, path = Path(dist).resolve(), Path(repo).resolve()
+    folder, path = Path(dist).resolve(), check_path(repo, "folder", "the target repository").resolve()
     version, files = _checked_release(folder)
     target = str(path)
     check_path(path, "folder", "the target repository")

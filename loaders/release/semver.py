@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from peacetalks.errors import ReleaseError
 
-_SEMVER = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+# ASCII digits only (``\d`` would take any Unicode digit), at most nine each (so int() is always cheap).
+_PART = r"(0|[1-9][0-9]{0,8})"
+_SEMVER = re.compile(rf"v?{_PART}\.{_PART}\.{_PART}", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -29,9 +31,12 @@ class Version:
 
 def parse_version(text: str) -> Version:
     """Parse ``X.Y.Z`` (a leading ``v`` is accepted). Raises ReleaseError ``bad-version``."""
-    match = _SEMVER.fullmatch(text.strip())
+    match = _SEMVER.fullmatch(text.strip()) if len(text) <= 64 else None
     if match is None:
-        raise ReleaseError("bad-version", f"version {text!r} is not of the form MAJOR.MINOR.PATCH, e.g. 0.1.0")
+        shown = repr(text) if len(text) <= 64 else repr(text[:64]) + "..."
+        raise ReleaseError(
+            "bad-version", f"version {shown} is not of the form MAJOR.MINOR.PATCH (at most 9 digits each), e.g. 0.1.0"
+        )
     major, minor, patch = (int(g) for g in match.groups())
     return Version(major, minor, patch)
 

@@ -22,7 +22,15 @@ from peacetalks.review import gold_history as history
 from peacetalks.review.items import CONTENT, DTYPES, KINDS, UNITS, tables_from_versions, versions
 from peacetalks.review.review_file import Conflict, read_review, review_relpath, write_review
 from peacetalks.schema.tables import ARTICLES, BLOCKS, Table
-from peacetalks.storage.layers import GOLD, layer_dir, layer_exists, layer_relpath, read_layer
+from peacetalks.storage.layers import (
+    GOLD,
+    check_layer,
+    layer_dir,
+    layer_exists,
+    layer_fingerprint,
+    layer_relpath,
+    read_layer,
+)
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.validate import validate_frames
@@ -140,23 +148,27 @@ def _same_content(root: Path, into: str, rebuilt: dict[Table, pl.DataFrame]) -> 
 def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, force: bool = False) -> Adjudication:
     """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring."""
     folder = resolve_root(root)
+    for name in (a, b, into):
+        check_layer(name)
     if into in (a, b):
         raise ReviewError(
             "bad-target", "cannot adjudicate into one of the layers being merged", path=layer_relpath(into)
         )
-    va, vb = versions(read_layer(folder, a)), versions(read_layer(folder, b))
+    layer_a, layer_b = read_layer(folder, a), read_layer(folder, b)
+    fingerprints = {"a": layer_fingerprint(layer_a), "b": layer_fingerprint(layer_b)}
+    va, vb = versions(layer_a), versions(layer_b)
     review = review_relpath(a, b)
     agreed: dict[str, pl.DataFrame] = {}
     conflicts: list[Conflict] = []
     for kind in KINDS:
         agreed[kind], found = _compare(va[kind], vb[kind], kind)
         conflicts += found
-    saved = read_review(folder, a, b, {k: list(DTYPES[k].to_schema()) for k in KINDS})
+    saved = read_review(folder, a, b, {k: list(DTYPES[k].to_schema()) for k in KINDS}, fingerprints)
     if saved is not None:
         # A conflict keeps the decision and the (possibly edited) versions written in the file.
         conflicts = [saved.get(c.id, c) for c in conflicts]
     if conflicts and (saved is None or set(saved) != {c.id for c in conflicts}):
-        write_review(folder, a, b, into, conflicts)
+        write_review(folder, a, b, into, conflicts, fingerprints)
     result = Adjudication(
         a=a,
         b=b,

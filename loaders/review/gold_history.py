@@ -14,12 +14,12 @@ from pathlib import Path
 
 from peacetalks.errors import ReviewError
 from peacetalks.schema.tables import ANNOTATION_TABLES
-from peacetalks.storage.layers import layer_dir
+from peacetalks.storage.layers import check_layer, layer_dir
 from peacetalks.storage.parquet import atomic_path
 
 
 def history_relpath(target: str) -> str:
-    return f"annotations/history/{target}"
+    return f"annotations/history/{check_layer(target)}"
 
 
 def _stamp(now: dt.datetime | None) -> str:

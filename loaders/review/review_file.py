@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from peacetalks.errors import ReviewError
+from peacetalks.storage.layers import check_layer
 from peacetalks.storage.parquet import write_text_atomic
 
 DECISIONS = ("a", "b", "both", "neither")
@@ -37,7 +38,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def review_relpath(a: str, b: str) -> str:
-    return f"annotations/review/{a}--{b}.yaml"
+    return f"annotations/review/{check_layer(a)}--{check_layer(b)}.yaml"
 
 
 @dataclass
@@ -67,10 +68,13 @@ class Conflict:
         }
 
 
-def write_review(root: Path, a: str, b: str, into: str, conflicts: list[Conflict]) -> Path:
+def write_review(
+    root: Path, a: str, b: str, into: str, conflicts: list[Conflict], fingerprints: dict[str, str]
+) -> Path:
+    """Write the review file; ``fingerprints`` (``a`` and ``b`` -> :func:`layer_fingerprint`) date it."""
     path = root / review_relpath(a, b)
     body = yaml.dump(
-        {"a": a, "b": b, "conflicts": [c.to_dict() for c in conflicts]},
+        {"a": a, "b": b, "fingerprints": fingerprints, "conflicts": [c.to_dict() for c in conflicts]},
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
@@ -84,11 +88,31 @@ def _bad(code: str, relpath: str, message: str) -> ReviewError:
     return ReviewError(code, message, path=relpath)
 
 
-def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dict[str, Conflict] | None:
+def _check_fresh(recorded: object, now: dict[str, str], names: dict[str, str], relpath: str) -> None:
+    if not isinstance(recorded, dict):
+        changed = sorted(names.values())
+        why = "records no fingerprints of the layers, so whether they changed since cannot be told"
+    else:
+        changed = [names[side] for side in ("a", "b") if recorded.get(side) != now[side]]
+        why = f"was written for other contents of {' and '.join(changed)}: the layer(s) changed since"
+    if changed:
+        raise ReviewError(
+            "stale-review-file",
+            f"the review file {why}; its decisions are not applied",
+            path=relpath,
+            data={"changed": changed, "review_file": relpath},
+        )
+
+
+def read_review(
+    root: Path, a: str, b: str, fields: dict[str, list[str]], fingerprints: dict[str, str]
+) -> dict[str, Conflict] | None:
     """The conflicts in the review file by id, or None when there is no file.
 
     ``fields`` gives the allowed fields of a version of each kind; an unknown field, an unknown
     decision, or a decision that keeps a missing version is an error naming the conflict.
+    ``fingerprints`` are those of the layers now: a file written for other contents of either layer
+    (or that records none) is ReviewError ``stale-review-file``, and none of its decisions is used.
     """
     relpath = review_relpath(a, b)
     path = root / relpath
@@ -103,6 +127,7 @@ def read_review(root: Path, a: str, b: str, fields: dict[str, list[str]]) -> dic
     entries = data.get("conflicts") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise _bad("bad-review-file", relpath, "expected a mapping with a 'conflicts' list")
+    _check_fresh(data.get("fingerprints"), fingerprints, {"a": a, "b": b}, relpath)
     found: dict[str, Conflict] = {}
     for n, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):

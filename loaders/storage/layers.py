@@ -8,25 +8,32 @@ stance's holder and event) by the spans it points to.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from peacetalks.errors import ReviewError
+from peacetalks.schema.names import check_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, LAYERS_FOLDER, STANCES, Table
-from peacetalks.storage.parquet import read_table
+from peacetalks.storage.parquet import read_table, sort_table
 
 GOLD = "gold"
 
 
+def check_layer(name: str) -> str:
+    """``name`` if it is ``gold`` or passes the name rule (PathError ``bad-name`` otherwise)."""
+    return name if name == GOLD else check_name(name, "layer")
+
+
 def layer_dir(name: str) -> str | None:
     """The ``layer`` argument of the storage functions for a layer name (``None`` for gold)."""
-    return None if name == GOLD else name
+    return None if name == GOLD else check_layer(name)
 
 
 def layer_relpath(name: str) -> str:
-    return "annotations" if name == GOLD else f"{LAYERS_FOLDER}/{name}"
+    return "annotations" if name == GOLD else f"{LAYERS_FOLDER}/{check_layer(name)}"
 
 
 def layer_exists(root: Path, name: str) -> bool:
@@ -49,6 +56,18 @@ def read_layer(root: Path, name: str, *, missing_ok: bool = False) -> dict[Table
         )
     layer = layer_dir(name)
     return {t: read_table(root, t, layer, missing_ok=True) for t in ANNOTATION_TABLES}
+
+
+def layer_fingerprint(tables: dict[Table, pl.DataFrame]) -> str:
+    """The sha256 of a layer's content: its four tables, each sorted by its keys, as JSON lines.
+
+    Two layers with the same rows have the same fingerprint however their files were written.
+    """
+    digest = hashlib.sha256()
+    for table in ANNOTATION_TABLES:
+        digest.update(table.name.encode() + b"\0")
+        digest.update(sort_table(tables[table], table).write_ndjson().encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from peacetalks.errors import CorpusRootError
+from peacetalks.storage.paths import check_path
 
 _HERE = Path(__file__).resolve().parent.parent  # the package folder (loaders/, or peacetalks/ in a wheel)
 MARKER = Path("corpus", "articles.parquet")  # what makes a folder a corpus folder
@@ -54,10 +55,12 @@ def corpus_root(
 
     Without either, reading falls back to the bundled corpus and writing is refused; so is writing into
     the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``, unless ``new``
-    (ingesting the first article starts a corpus).
+    (ingesting the first article starts a corpus): then it must be an existing folder.
     """
     if root is not None:
-        folder = Path(root)
+        folder = check_path(root, "folder", "the corpus folder")
+        if new and not folder.is_dir():  # a new corpus goes into a folder made for it, never one made by a typo
+            raise CorpusRootError("not-a-corpus", "not a corpus folder: it does not exist", path=str(folder))
         if not new and not is_corpus_root(folder):
             what = "does not exist" if not folder.exists() else f"holds no {MARKER.as_posix()}"
             raise CorpusRootError("not-a-corpus", f"not a corpus folder: it {what}", path=str(folder))

@@ -106,7 +106,7 @@ def test_non_utf8_file_is_reported_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes(SEED.read_bytes().replace(b"Kremlchef", "Kreml\xe4chef".encode("latin-1")))
     with pytest.raises(IngestError) as info:
-        ingest(bad, root=tmp_path / "corpus", source="tagesschau", published=DATE)
+        ingest(bad, root=tmp_path, source="tagesschau", published=DATE)
     assert info.value.code == "not-utf8"
     assert info.value.line == 3
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from peacetalks.cli import app
-from peacetalks.errors import InterchangeError
+from peacetalks.errors import InterchangeError, PathError
 from peacetalks.interchange.document import Argument, Document, Event, Mention, Stance
 from peacetalks.interchange.exporters.brat import brat_ann
 from peacetalks.interchange.exporters.common import load_documents
@@ -144,13 +144,17 @@ def test_export_of_an_annotator_layer(root: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_format_and_wrong_target_kind_are_errors(root: Path, tmp_path: Path) -> None:
-    # The exporters share the one code export-failed; the messages tell the cases apart.
+    # A wrong kind of output path has the codes of every command's path check (storage/paths.py).
     with pytest.raises(InterchangeError, match="unknown export format") as unknown:
         export(root, "xml", tmp_path / "x")
     assert unknown.value.code == "export-failed"
-    with pytest.raises(InterchangeError, match="writes one file") as folder:
+    with pytest.raises(PathError) as folder:
         export(root, "jsonl", tmp_path)
-    assert folder.value.code == "export-failed"
+    assert folder.value.code == "not-a-file"
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(PathError) as file:
+        export(root, "brat", tmp_path / "file")
+    assert file.value.code == "not-a-folder"
 
 
 def test_cli_export_prints_the_written_files(root: Path, tmp_path: Path) -> None:

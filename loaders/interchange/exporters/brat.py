@@ -23,11 +23,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 
 from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.common import ExportResult, counts
+from peacetalks.schema.names import check_names, child_path
 from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ARTICLES
 from peacetalks.storage.parquet import write_text_atomic
 
 ARGUMENT_LABEL = "Argument"
@@ -170,10 +173,11 @@ def brat_ann(doc: Document, skipped: list[str] | None = None) -> str:
 def export_brat(documents: list[Document], out: Path) -> ExportResult:
     """Write ``out/<doc_id>.txt`` and ``.ann`` for every document, ``mapping.yaml`` and ``annotation.conf``."""
     skipped: list[str] = []
+    check_names(pl.Series([d.doc_id for d in documents], dtype=pl.String), "doc_id", path=ARTICLES.relpath())
     files: list[Path] = []
     for doc in documents:
         for suffix, content in ((".txt", doc.text), (".ann", brat_ann(doc, skipped))):
-            path = out / f"{doc.doc_id}{suffix}"
+            path = child_path(out, doc.doc_id, "doc_id", suffix=suffix)
             write_text_atomic(path, content)
             files.append(path)
     mapping = yaml.safe_dump(brat_mapping(), sort_keys=False, allow_unicode=True)

@@ -14,6 +14,7 @@ from peacetalks.interchange.exporters.jsonl import export_jsonl
 from peacetalks.interchange.exporters.labelstudio import export_labelstudio
 from peacetalks.interchange.exporters.spacy_docbin import export_spacy
 from peacetalks.storage.layers import GOLD
+from peacetalks.storage.paths import check_path
 from peacetalks.text.bio import DEFAULT_MENTION_TYPES, check_options
 
 DocumentExporter = Callable[[list[Document], Path, str], ExportResult]
@@ -74,11 +75,7 @@ def export(
             check_options(tagset or DEFAULT_TAGSETS[fmt], types)
         except LoadError as exc:
             raise InterchangeError(exc.message, code=exc.code) from None
-    target = Path(out)
-    if fmt in FOLDER_FORMATS and target.exists() and not target.is_dir():
-        raise InterchangeError(f"the {fmt} export writes a folder, and this is a file", path=str(target))
-    if fmt not in FOLDER_FORMATS and target.is_dir():
-        raise InterchangeError(f"the {fmt} export writes one file, and this is a folder", path=str(target))
+    target = check_path(out, "folder" if fmt in FOLDER_FORMATS else "file", f"the {fmt} export's output")
     selection = select(root, layer, doc_ids, all_articles=all_articles)
     if fmt in TOKEN_EXPORTERS:
         return TOKEN_EXPORTERS[fmt](selection, target, tagset or DEFAULT_TAGSETS[fmt], types)
