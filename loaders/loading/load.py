@@ -246,7 +246,11 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     sums = folder / MANIFEST
     if not sums.is_file():
         check_release(folder, LoadError, full=False)  # raises missing-manifest
-    filled = standoff_texts(folder, texts)
+    try:
+        filled = standoff_texts(folder, texts)
+    except LoadError:
+        check_release(folder, LoadError, full=True)  # a table that cannot be read: say which file changed
+        raise
     digest = hashlib.sha256(sums.read_bytes())
     digest.update(texts_digest(filled).encode())
     key = digest.hexdigest()[:24]
