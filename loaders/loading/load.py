@@ -505,6 +505,7 @@ def load(
             "a release or Hub repo holds its configs ready-made (tagset= maps the tags of its tokens)",
         )
     if found.kind == "release":
+        _check_release_config(found.path, config)  # the config asked for is there at all
         check_release(found.path, LoadError, full=False)  # present, listed, sizes as recorded: no hashing
     kwargs: dict[str, Any] = {"name": config}
     location = found.location
@@ -517,7 +518,7 @@ def load(
             kwargs["cache_dir"] = str(filled / ".datasets")
         elif found.kind == "hub":
             kwargs["revision"] = revision
-        if found.kind == "release" or texts is not None:
+        if texts is not None:
             _check_release_config(Path(location), config)
         with _asking_hub(found.location, revision) if found.kind == "hub" else contextlib.nullcontext():
             result = _ready_made(location, split, kwargs)
