@@ -34,8 +34,9 @@ import numpy as np
 import polars as pl
 
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, STATUS, Table
 from peacetalks.storage.parquet import write_tables
+from peacetalks.storage.status import status_rows
 
 SLOTS = 10  # paragraphs per article
 MENTIONS_PER_PARAGRAPH = 5
@@ -728,7 +729,9 @@ def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 
         result.counts[table.name] = ordered.height
     del frames
     write_tables(root, {t: out[t] for t in (ARTICLES, BLOCKS)})
-    write_tables(root, {t: out[t] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)})
+    # Gold adjudicated for every article and kind, as for a finished corpus (no incomplete-gold warnings).
+    status = status_rows(out[ARTICLES]["doc_id"], scheme.adjudicated_status, set_by="synth")
+    write_tables(root, {**{t: out[t] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)}, STATUS: status})
     for mark, (kind, doc) in enumerate(planted):
         doc_id = f"syn-{doc:06d}"
         result.errors.append(PlantedError(kind, doc_id, tuple(expected.get(mark, ()))))

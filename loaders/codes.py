@@ -26,6 +26,13 @@ class Kind(StrEnum):
     ERROR = "error"
 
 
+class Severity(StrEnum):
+    """How much an issue weighs: an error makes a report invalid; a warning is listed and fails only ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 ISSUE = frozenset({Kind.ISSUE})
 ERROR = frozenset({Kind.ERROR})
 BOTH = frozenset({Kind.ISSUE, Kind.ERROR})
@@ -41,6 +48,7 @@ VALIDATION_GROUPS = (
     "articles",
     "consistency",
     "splits",
+    "annotation status",
 )
 # The other groups: issues of an import or a release check, and errors.
 OTHER_GROUPS = (
@@ -55,6 +63,7 @@ OTHER_GROUPS = (
     "review",
     "scheme",
     "export",
+    "status",
     "names and paths",
     "view",
 )
@@ -68,6 +77,7 @@ class Code:
     kinds: frozenset[Kind]
     group: str
     meaning: str
+    severity: Severity = Severity.ERROR  # of the issue (an error raised is always an error)
 
     @property
     def is_issue(self) -> bool:
@@ -79,12 +89,22 @@ class Code:
 
     @property
     def kind(self) -> str:
-        """``issue``, ``error`` or ``issue, error``."""
-        return ", ".join(k.value for k in Kind if k in self.kinds)
+        """``issue``, ``error`` or ``issue, error``; an issue that is a warning says so (``issue (warning)``)."""
+        names = [k.value for k in Kind if k in self.kinds]
+        if self.is_issue and self.severity is Severity.WARNING:
+            names[0] = f"{names[0]} (warning)"
+        return ", ".join(names)
 
 
-def _group(group: str, kinds: frozenset[Kind], entries: Iterable[tuple[str, str]]) -> list[Code]:
-    return [Code(name, kinds, group, meaning) for name, meaning in entries]
+def _group(
+    group: str, kinds: frozenset[Kind], entries: Iterable[tuple[str, str]], *, warnings: Iterable[str] = ()
+) -> list[Code]:
+    """The codes of a group; the issues named in ``warnings`` are warnings, every other one an error."""
+    warn = set(warnings)
+    return [
+        Code(name, kinds, group, meaning, Severity.WARNING if name in warn else Severity.ERROR)
+        for name, meaning in entries
+    ]
 
 
 _ALL: list[Code] = [
@@ -111,10 +131,14 @@ _ALL: list[Code] = [
     ),
     *_group(
         "ids and references",
+        BOTH,
+        [("unknown-doc", "a doc_id that has no article (as an error: a status set for it)")],
+    ),
+    *_group(
+        "ids and references",
         ISSUE,
         [
             ("duplicate-id", "a doc_id, or a mention/event/argument/stance/block id within a document, repeats"),
-            ("unknown-doc", "a doc_id that has no article"),
             ("unknown-event", "an event_id that names no event of the document"),
             ("unknown-mention", "a mention_id (or holder_mention_id) that names no mention of the document"),
             ("event-in-other-doc", "an event_id that names an event of another document"),
@@ -145,6 +169,7 @@ _ALL: list[Code] = [
             ("span-text-mismatch", "the recorded text of a span is not the text at its offsets"),
             ("span-whitespace", "a span starts or ends with white space"),
             ("crossing-mentions", "two NAME mentions cross (overlap without nesting)"),
+            ("too-many-overlaps", "so many mentions overlap in one document that not every crossing was checked"),
             ("duplicate-span", "the same span twice with the same label"),
         ],
     ),
@@ -181,8 +206,14 @@ _ALL: list[Code] = [
         ],
     ),
     *_group("splits", ISSUE, [("split-leakage", "the same text (ignoring case and white space) in two splits")]),
+    *_group(
+        "annotation status",
+        ISSUE,
+        [("incomplete-gold", "an article of a split whose gold for a kind is not complete (or has no status)")],
+        warnings=["incomplete-gold"],
+    ),
     # --- importing a tool's export ----------------------------------------------------------
-    *_group("import", BOTH, [("not-utf8", "a file is not UTF-8 text")]),
+    *_group("import", BOTH, [("not-utf8", "a file is not UTF-8 text (another encoding, or a UTF-16 byte-order mark)")]),
     *_group(
         "import",
         ISSUE,
@@ -218,6 +249,11 @@ _ALL: list[Code] = [
             ("label-studio-unknown-reference", "a Label Studio relation names a region that does not exist"),
             ("doccano-malformed-line", "a line of a doccano JSONL file that is not of the expected shape"),
             ("doccano-missing-text", "a doccano record without its text"),
+            ("uima-malformed", "a UIMA annotation whose begin or end is not an integer offset"),
+            ("input-too-large", "a file to import is larger than the import limit (README, 'Import limits')"),
+            ("offset-too-large", "an offset (or number) beyond the import limit of 10,000,000"),
+            ("json-too-deep", "JSON nested too deeply to be parsed"),
+            ("yaml-aliases", "a YAML file with more aliases than the limit (an alias bomb)"),
         ],
     ),
     *_group(
@@ -229,6 +265,7 @@ _ALL: list[Code] = [
             ("input-not-found", "the file or folder to import does not exist"),
             ("option-not-applicable", "an import option given for a format it does not apply to"),
             ("bad-annotator", "the annotator name 'gold', which names the gold tables, not a layer"),
+            ("import-empty", "an import that yields no annotation; nothing was written (unless allowed)"),
         ],
     ),
     # --- stand-off releases: local texts ----------------------------------------------------
@@ -267,6 +304,7 @@ _ALL: list[Code] = [
             ("croissant-invalid", "the Croissant metadata does not validate"),
             ("croissant-warning", "the Croissant validator warns about the metadata"),
         ],
+        warnings=["croissant-warning"],
     ),
     *_group(
         "release",
@@ -394,6 +432,14 @@ _ALL: list[Code] = [
         ERROR,
         [("export-failed", "an export cannot be written: an unknown format or an unknown article")],
     ),
+    *_group(
+        "status",
+        ERROR,
+        [
+            ("bad-status", "a status or kind the scheme does not define, or 'adjudicated' for an annotator layer"),
+            ("missing-status", "a release of an article that has no annotation status for some kind"),
+        ],
+    ),
     # --- names and paths -----------------------------------------------------------------
     *_group(
         "names and paths",
@@ -430,6 +476,12 @@ if len(CODES) != len(_ALL):  # pragma: no cover - a typo in the list above
 def lookup(name: str) -> Code:
     """The registered code ``name``; KeyError when it is not registered."""
     return CODES[name]
+
+
+def severity(name: str) -> Severity:
+    """The severity of issue code ``name``: the one place it is decided (an unregistered code is an error)."""
+    code = CODES.get(name)
+    return Severity.ERROR if code is None else code.severity
 
 
 def issue_codes(groups: Iterable[str] | None = None) -> list[str]:

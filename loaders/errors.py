@@ -14,11 +14,33 @@ keyword ``code``.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from peacetalks.validation.report import Report
+
+
+SHOWN_CHARS = 60
+"""How many characters of a value a message shows (:func:`shown`)."""
+# Containers are shown shallow and short, whatever their size or depth (an expanded YAML alias bomb).
+_SHORT_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxstring, _SHORT_REPR.maxother = 2, SHOWN_CHARS, 30
+_SHORT_REPR.maxdict = _SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = _SHORT_REPR.maxset = 4
+
+
+def shown(value: object, *, limit: int = SHOWN_CHARS, quote: bool = True) -> str:
+    """A value as a message shows it: its ``repr`` (or ``str`` when not ``quote``), cut to ``limit`` characters.
+
+    Every error and issue message that quotes a value from a user's file uses this, so a huge
+    value (an expanded YAML alias bomb, a megabyte-long label) never floods a terminal or a log.
+    """
+    if not isinstance(value, str):
+        text = _SHORT_REPR.repr(value)
+        return text if len(text) <= limit else f"{text[:limit]}..."
+    text = repr(value) if quote else value
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(value):,} characters)"
 
 
 class PeaceTalksError(Exception):
@@ -130,7 +152,7 @@ class ValidationFailed(PeaceTalksError):
         data: Mapping[str, Any] | None = None,
     ) -> None:
         self.report = report
-        count = len(report.issues)
+        count = len(report.errors)
         super().__init__(
             code,
             f"{what} does not validate: {count} problem(s)",
@@ -242,6 +264,10 @@ class ViewError(PeaceTalksError):
 
 class ReviewError(PeaceTalksError):
     """Agreement or adjudication cannot go on: a missing layer, a bad review file, gold that would change."""
+
+
+class StatusError(PeaceTalksError):
+    """An annotation status cannot be set: a status or kind the scheme does not define, an unknown article."""
 
 
 class MergeInvalid(ValidationFailed):

@@ -30,6 +30,13 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ID_PATTERN = r"^\S+$"
 # The splits of the corpus, in the order they are reported.
 SPLIT_NAMES = ("train", "validation", "test")
+# The kinds of annotation an article has a status for, each named like its table (arguments belong to events).
+ANNOTATION_KINDS = ("entities", "events", "stances")
+
+
+def status_column(kind: str) -> str:
+    """The column of the ``documents`` config holding an article's gold status for ``kind``."""
+    return f"{kind}_status"
 
 
 @dataclass(frozen=True)
@@ -152,4 +159,11 @@ SPLIT_COLUMNS = (
     _DOC_ID,
     _str("split", values=SPLIT_NAMES),
     _str("group_id"),
+)
+STATUS_COLUMNS = (
+    _DOC_ID,
+    _str("kind", values=ANNOTATION_KINDS),
+    _str("status", labels="annotation_statuses"),
+    _opt("set_by"),  # the command that set the status ("import brat", "adjudicate a b", "status set"), if known
+    Column("set_on", pl.Date(), nullable=True),  # the day it was set, if known
 )

@@ -14,11 +14,12 @@ from typing import Any
 import polars as pl
 from datasets import ClassLabel, List, Value
 
-from peacetalks.schema.columns import Column
+from peacetalks.schema.columns import ANNOTATION_KINDS, Column, status_column
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, STATUS
 
-# The tables that have Features (splits.parquet is not loaded as a config of its own).
+# The tables that have Features (splits.parquet and status.parquet are not loaded as configs of their
+# own; the status table's ``status`` column gives the ``documents`` config its status columns).
 _TABLES = {t.name: t for t in (ARTICLES, BLOCKS, *ANNOTATION_TABLES)}
 COLUMNS: dict[str, dict[str, Column]] = {name: {c.name: c for c in t.spec} for name, t in _TABLES.items()}
 
@@ -79,3 +80,10 @@ def table_features(table: str, *, drop: tuple[str, ...] = (), scheme: Scheme | N
     """Column -> feature for every declared column of a table (in file order), minus ``drop``."""
     columns = COLUMNS[table]
     return {name: column_feature(table, name, scheme) for name in columns if name not in drop}
+
+
+def status_features(scheme: Scheme | None = None) -> dict[str, Any]:
+    """The ``documents`` config's status columns: one ClassLabel of the statuses per kind (null: no status)."""
+    column = next(c for c in STATUS.spec if c.name == "status")
+    names = column.allowed(scheme or load_scheme())
+    return {status_column(kind): ClassLabel(names=list(names or ())) for kind in ANNOTATION_KINDS}

@@ -29,6 +29,7 @@ from peacetalks.schema.columns import (
     SPLIT_COLUMNS,
     SPLIT_NAMES,
     STANCE_COLUMNS,
+    STATUS_COLUMNS,
     Column,
 )
 from peacetalks.schema.scheme import load_scheme
@@ -47,6 +48,7 @@ __all__ = [
     "EventModel",
     "SplitModel",
     "StanceModel",
+    "StatusModel",
 ]
 
 
@@ -96,6 +98,9 @@ EventArgumentModel = _model(
 )
 StanceModel = _model("StanceModel", "annotations/stances.parquet: one row per stance.", STANCE_COLUMNS)
 SplitModel = _model("SplitModel", "corpus/splits.parquet: the split each article belongs to.", SPLIT_COLUMNS)
+StatusModel = _model(
+    "StatusModel", "annotations/status.parquet: the annotation status of each article and kind.", STATUS_COLUMNS
+)
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "articles": ArticleModel,
@@ -105,4 +110,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "event_arguments": EventArgumentModel,
     "stances": StanceModel,
     "splits": SplitModel,
+    "status": StatusModel,
 }

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from peacetalks.errors import SchemeError
+from peacetalks.errors import SchemeError, shown
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,14 @@ class Scheme:
     default_license: str
     import_defaults: dict[str, str]
     license_urls: dict[str, str]
+    # The annotation statuses of an article per kind (annotations/status.parquet), in order of progress,
+    # and the ones that count as complete gold; the statuses the commands give, by what they are for.
+    annotation_statuses: tuple[str, ...]
+    complete_statuses: tuple[str, ...]
+    initial_status: str
+    import_status: str
+    finished_status: str
+    adjudicated_status: str
 
     @property
     def redistributable_licenses(self) -> tuple[str, ...]:
@@ -126,7 +134,9 @@ def _one_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...], where: str)
     """``raw[key]``, which must name one of ``allowed`` (the labels of ``where``)."""
     value = raw.get(key)
     if not isinstance(value, str) or value not in allowed:
-        raise SchemeError(f"'{key}' must be one of {where} ({', '.join(allowed)}), not {value!r}", path="scheme.yaml")
+        raise SchemeError(
+            f"'{key}' must be one of {where} ({', '.join(allowed)}), not {shown(value)}", path="scheme.yaml"
+        )
     return value
 
 
@@ -194,8 +204,10 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
             "stance_polarities",
             "stance_attributions",
             "block_kinds",
+            "annotation_statuses",
         )
     }
+    statuses = _keys(raw, "annotation_statuses")
     descriptions["licenses"] = {str(k): str(v.get("description", "")) for k, v in (raw.get("licenses") or {}).items()}
     return Scheme(
         version=str(raw["version"]),
@@ -223,6 +235,12 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         default_license=_one_of(raw, "default_license", tuple(licenses), "the licenses"),
         import_defaults=_import_defaults(raw, {"mention_type": mention_types, "realis": realis}),
         license_urls=license_urls,
+        annotation_statuses=statuses,
+        complete_statuses=_some_of(raw, "complete_statuses", statuses, "the annotation_statuses"),
+        initial_status=_one_of(raw, "initial_status", statuses, "the annotation_statuses"),
+        import_status=_one_of(raw, "import_status", statuses, "the annotation_statuses"),
+        finished_status=_one_of(raw, "finished_status", statuses, "the annotation_statuses"),
+        adjudicated_status=_one_of(raw, "adjudicated_status", statuses, "the annotation_statuses"),
     )
 
 

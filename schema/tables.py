@@ -21,6 +21,7 @@ from peacetalks.schema.columns import (
     EVENT_COLUMNS,
     SPLIT_COLUMNS,
     STANCE_COLUMNS,
+    STATUS_COLUMNS,
     Column,
 )
 from peacetalks.schema.names import check_inside, check_name
@@ -135,9 +136,17 @@ ARGUMENTS = Table(
     "event_arguments", "annotations", ARGUMENT_COLUMNS, ("doc_id", "event_id", "argument_id"), "argument_id"
 )
 STANCES = Table("stances", "annotations", STANCE_COLUMNS, ("doc_id", "stance_id"), "stance_id")
+# The annotation status of each article and kind, beside the annotation tables of gold and of each layer.
+STATUS = Table("status", "annotations", STATUS_COLUMNS, ("doc_id", "kind"), "kind")
 
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
-ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES)
+ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES, STATUS)
+# The annotation tables of each kind an article has a status for (schema/columns.py ANNOTATION_KINDS).
+KIND_TABLES: dict[str, tuple[Table, ...]] = {
+    "entities": (ENTITIES,),
+    "events": (EVENTS, ARGUMENTS),
+    "stances": (STANCES,),
+}
 BY_NAME = {t.name: t for t in ALL_TABLES}
 
 # Each table's span into the article text. Validation checks them, stand-off releases strip and

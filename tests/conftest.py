@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
-from peacetalks.storage.parquet import write_tables
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, STATUS, Table
+from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.storage.status import status_rows
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared"
@@ -29,8 +30,20 @@ def _frame(table: Table, rows: list[dict[str, object]]) -> pl.DataFrame:
     )
 
 
+def status_frame(doc_ids: list[str], status: str = "adjudicated") -> pl.DataFrame:
+    """A status table giving every article ``status`` for every kind (gold: adjudicated by default)."""
+    return status_rows(doc_ids, status, set_by="test").select(STATUS.columns)
+
+
+def mark_annotated(root: Path, layer: str | None = None, status: str | None = None) -> None:
+    """Give every article at ``root`` a finished status: gold adjudicated, ``layer`` complete (or ``status``)."""
+    docs = read_table(root, ARTICLES)["doc_id"].to_list()
+    value = status or ("adjudicated" if layer is None else "complete")
+    write_tables(root, {STATUS: status_frame(docs, value)}, layer)
+
+
 def tiny_frames() -> dict[str, pl.DataFrame]:
-    """A valid one-article corpus: 3 mentions, 2 events, 3 arguments, 1 stance."""
+    """A valid one-article corpus: 3 mentions, 2 events, 3 arguments, 1 stance; gold adjudicated."""
     articles = _frame(
         ARTICLES,
         [
@@ -183,6 +196,7 @@ def tiny_frames() -> dict[str, pl.DataFrame]:
         "events": events,
         "event_arguments": arguments,
         "stances": stances,
+        "status": status_frame([DOC]),
     }
 
 
@@ -196,5 +210,5 @@ def corpus_dir(tmp_path: Path) -> Path:
     """A corpus folder on disk holding the tiny valid corpus."""
     by_table = {ARTICLES: "articles", BLOCKS: "blocks"}
     write_tables(tmp_path, {t: tiny_frames()[n] for t, n in by_table.items()})
-    write_tables(tmp_path, {t: tiny_frames()[t.name] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)})
+    write_tables(tmp_path, {t: tiny_frames()[t.name] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES, STATUS)})
     return tmp_path

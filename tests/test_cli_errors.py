@@ -23,9 +23,10 @@ from peacetalks.ingest.splits import split_corpus
 from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.release.build import build_release
 from peacetalks.review.adjudicate import adjudicate
+from peacetalks.storage.status import set_status
 from peacetalks.validation.report import Issue, Report
 
-LIBRARY: list[Callable[..., object]] = [ingest, split_corpus, import_layer, build_release, adjudicate]
+LIBRARY: list[Callable[..., object]] = [ingest, split_corpus, import_layer, build_release, adjudicate, set_status]
 
 
 def _cli_flags() -> set[str]:

@@ -141,7 +141,7 @@ def test_the_scan_finds_codes_of_every_kind_of_site() -> None:
         ("span-out-of-bounds", "validation/checks/spans.py"),  # issues_from(code=...)
         ("unknown-split", "loading/frames.py"),  # LoadError("unknown-split", ...)
         ("brat-missing-text", "interchange/importers/brat.py"),  # problem("brat-missing-text", ...)
-        ("not-utf8", "interchange/_problems.py"),  # def read_utf8(..., code="not-utf8")
+        ("not-utf8", "interchange/_input.py"),  # def read_utf8(..., code="not-utf8")
         ("hub-error", "release/publish.py"),  # code = {...}.get(status, "hub-error")
         ("malformed-sha256", "validation/checks/table_schema.py"),  # the pandera override table
     ]:

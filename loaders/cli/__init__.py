@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from peacetalks.cli import cache, card, corpus, interchange, release, review, splits, view
+from peacetalks.cli import cache, card, corpus, interchange, release, review, splits, status, view
 from peacetalks.cli import export as export_commands
 from peacetalks.cli._errors import error_json, error_lines
 from peacetalks.cli._options import Group
@@ -69,6 +69,7 @@ app.command("release")(release.release_cmd)
 app.command("rehydrate")(release.rehydrate_cmd)
 app.command("publish")(release.publish_cmd)
 app.command("view")(view.view_cmd)
+app.add_typer(status.app, name="status")
 app.add_typer(cache.app, name="cache")
 
 

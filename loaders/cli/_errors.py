@@ -23,6 +23,9 @@ FLAGS = {
     "force": "--force",
     "user": "--user",
     "typesystem": "--typesystem",
+    "allow_empty": "--allow-empty",
+    "status": "--status",
+    "kinds": "--kind",
 }
 
 Hint = Callable[[PeaceTalksError], str]
@@ -76,6 +79,9 @@ _BY_CODE: dict[str, Hint] = {
     ),
     # import
     "option-not-applicable": lambda exc: f"leave out {flag(exc)}",
+    "import-empty": lambda exc: (
+        f"check the file, --user and cancelled annotations; pass {flag(exc)} to write the empty layer anyway"
+    ),
     "unknown-format": lambda exc: f"choose one of: {', '.join(exc.data.get('allowed', []))}",
     # review
     "unknown-layer": lambda _exc: "name a folder under annotations/layers/ (see 'peacetalks import'), or 'gold'",
@@ -111,6 +117,17 @@ _BY_CODE: dict[str, Hint] = {
     "tag-exists": lambda _exc: "publish a new version: build it with 'peacetalks release --version ...'",
     "parent-moved": lambda _exc: "someone committed meanwhile; run the publish again",
     "dirty-worktree": lambda _exc: "commit or stash the changes",
+    # annotation status
+    "bad-status": lambda exc: (
+        f"pass {flag(exc)} with one of: {', '.join(exc.data.get('allowed', []))}"
+        if exc.data.get("allowed")
+        else f"check {flag(exc)}"
+    ),
+    "unknown-doc": lambda _exc: "run 'peacetalks status' to list the articles and their status",
+    "missing-status": lambda _exc: (
+        "give each a status with 'peacetalks status set DOC_ID --status STATUS' (not-started when nobody has"
+        " annotated it; complete or adjudicated only when its gold is finished)"
+    ),
 }
 # Used when the code has no entry above; the first class of the exception's MRO found wins.
 _BY_TYPE: dict[type[PeaceTalksError], Hint] = {

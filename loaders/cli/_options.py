@@ -17,6 +17,24 @@ if TYPE_CHECKING:
     from typer._click import Context  # typer vendors click; its Context is what TyperGroup's methods take
 
 
+class Kind(StrEnum):
+    """The kinds of annotation: ``peacetalks.review.agreement.KINDS`` and ``storage.status.KINDS`` (a test compares)."""
+
+    entities = "entities"
+    events = "events"
+    stances = "stances"
+
+
+KindOpt = Annotated[
+    list[Kind] | None,
+    typer.Option(
+        "--kind",
+        help="This kind of annotation only (repeatable; default: all three).",
+        metavar="[entities|events|stances]",
+    ),
+]
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"

@@ -27,8 +27,12 @@ def validate_cmd(
     root: RootOpt = None,
     layer: LayerOpt = None,
     fmt: FormatOpt = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too (exit 1).")] = False,
 ) -> None:
-    """Check every table against the scheme and each other; list every problem. Never writes."""
+    """Check every table against the scheme and each other; list every problem. Never writes.
+
+    Errors fail (exit 1); warnings are listed and fail only with --strict.
+    """
     if path is not None and root is not None:
         raise typer.BadParameter("give the corpus folder once: either PATH or --root", param_hint="PATH")
     folder = corpus_folder(root if path is None else path)
@@ -41,12 +45,17 @@ def validate_cmd(
         for issue in report.issues:
             out.print(escape(issue.render()))
         checked = plurals(report.checked)
-        if report.valid:
-            err.print(f"valid: {checked}")
+        counts = escape(", ".join(f"{c} x{n}" for c, n in report.count_by_code().items()))
+        warned = f"{plural(len(report.warnings), 'warnings')}" if report.warnings else ""
+        if not report.valid:
+            also = f" and {warned}" if warned else ""
+            err.print(f"invalid: {plural(len(report.errors), 'errors')}{also} ({counts}); checked {checked}")
+        elif warned:
+            verdict = "invalid (--strict)" if strict else "valid"
+            err.print(f"{verdict}: {warned} ({counts}); checked {checked}")
         else:
-            counts = ", ".join(f"{c} x{n}" for c, n in report.count_by_code().items())
-            err.print(f"invalid: {plural(len(report.issues), 'problems')} ({escape(counts)}); checked {checked}")
-    if not report.valid:
+            err.print(f"valid: {checked}")
+    if not report.passes(strict=strict):
         raise typer.Exit(1)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from peacetalks.cli._options import RootOpt, corpus_folder
+from peacetalks.cli._options import KindOpt, RootOpt, corpus_folder
 from peacetalks.cli._render import err, escape, out, plural, plurals
 
 
@@ -46,11 +46,27 @@ def import_cmd(
         Path | None,
         typer.Option(help="TypeSystem.xml of a uima-xmi export when it is not beside the file.", metavar="PATH"),
     ] = None,
+    complete: Annotated[
+        bool,
+        typer.Option(
+            "--complete",
+            help="The pass is finished: mark the imported articles complete in the layer (default: in-progress).",
+        ),
+    ] = False,
+    kind: KindOpt = None,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write the layer even when the export yields no annotation.")
+    ] = False,
 ) -> None:
     """Import a tool's export into an annotator layer, validate the layer and report. Never touches gold."""
     folder = corpus_folder(root, write=True)
     from peacetalks.interchange.importers.import_layer import import_layer
+    from peacetalks.storage.status import KINDS
 
+    if kind and not complete:
+        raise typer.BadParameter("--kind says which kinds --complete marks; give --complete too", param_hint="--kind")
+    done = ([k.value for k in kind] if kind else list(KINDS)) if complete else []
+    rest = [k for k in KINDS if k not in done]
     result = import_layer(
         fmt.value,
         path,
@@ -60,6 +76,8 @@ def import_cmd(
         doc=doc,
         user=user,
         typesystem=typesystem,
+        complete=done,
+        allow_empty=allow_empty,
     )
     for note in result.notes:
         err.print(f"note: {escape(note)}")
@@ -67,6 +85,8 @@ def import_cmd(
         f"imported {plural(len(result.documents), 'documents')} into {escape(str(result.layer_dir))}: "
         f"{plurals(result.counts)}"
     )
+    states = [f"complete for {', '.join(done)}"] * bool(done) + [f"in-progress for {', '.join(rest)}"] * bool(rest)
+    err.print(f"status of the imported articles in layer {escape(annotator)}: {'; '.join(states)}")
     if result.report.valid:
         err.print(f"layer {escape(annotator)} valid")
         return

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peacetalks.cli._options import FormatOpt, OutputFormat, RootOpt, corpus_folder
+from peacetalks.cli._options import FormatOpt, KindOpt, OutputFormat, RootOpt, corpus_folder
 from peacetalks.cli._render import err, escape, out, plural, plurals
 
 if TYPE_CHECKING:
     from peacetalks.review.agreement import AgreementReport
-
-
-class Kind(StrEnum):
-    """``peacetalks.review.agreement.KINDS``: the kinds of annotation compared (a test compares)."""
-
-    entities = "entities"
-    events = "events"
-    stances = "stances"
 
 
 def _num(value: float | None) -> str:
@@ -69,14 +60,7 @@ def render_agreement(report: AgreementReport) -> None:
 def agree_cmd(
     a: Annotated[str, typer.Argument(metavar="A", help="Reference layer under annotations/layers/, or 'gold'.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Compared layer under annotations/layers/, or 'gold'.")],
-    kind: Annotated[
-        list[Kind] | None,
-        typer.Option(
-            "--kind",
-            help="Compare only this kind of annotation (repeatable; default: all three).",
-            metavar="[entities|events|stances]",
-        ),
-    ] = None,
+    kind: KindOpt = None,
     fmt: FormatOpt = OutputFormat.text,
     root: RootOpt = None,
 ) -> None:

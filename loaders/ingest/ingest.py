@@ -11,14 +11,16 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import IngestError, RebaseRequired
+from peacetalks.errors import IngestError, RebaseRequired, shown
 from peacetalks.ingest.raw_article import RawArticle, read_raw_article
 from peacetalks.ingest.rebase import rebase
 from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, LAYERS_FOLDER, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, BY_NAME, STATUS, Table
+from peacetalks.storage.layers import layer_names
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import corpus_root
+from peacetalks.storage.status import kind_of, read_status, status_rows, upsert
 
 DEFAULT_LICENSE = load_scheme().default_license
 SLUG_MAX = 60
@@ -65,9 +67,7 @@ class IngestResult:
 
 
 def _layers(root: Path) -> list[str | None]:
-    layer_dir = root / LAYERS_FOLDER
-    names = sorted(p.name for p in layer_dir.iterdir() if p.is_dir()) if layer_dir.is_dir() else []
-    return [None, *names]
+    return [None, *layer_names(root)]
 
 
 def _annotations(root: Path, layer: str | None) -> dict[Table, pl.DataFrame]:
@@ -89,9 +89,11 @@ def ingest(
 ) -> IngestResult:
     """Parse ``path`` and add it to ``root/corpus``; idempotent for an unchanged file.
 
-    A changed text for a doc_id with annotations raises RebaseRequired unless
+    A new article gets the status ``initial_status`` (not-started) for every kind, in gold and in
+    every annotator layer. A changed text for a doc_id with annotations raises RebaseRequired unless
     ``rebase_annotations`` is set; then offsets are moved by a character diff and every
-    annotation whose text changed is dropped and listed in the result.
+    annotation whose text changed is dropped and listed in the result (a kind that lost annotations
+    is no longer complete: its status becomes ``import_status``, in-progress).
     """
     root = corpus_root(root, write=True, new=True)  # an existing folder; a typo never starts a corpus
     path = Path(path)
@@ -99,7 +101,7 @@ def ingest(
         allowed = load_scheme().licenses
         raise IngestError(
             "unknown-license",
-            f"license {license!r} is not one of {', '.join(allowed)}",
+            f"license {shown(license)} is not one of {', '.join(allowed)}",
             path=str(path),
             data={"option": "license", "allowed": list(allowed)},
         )
@@ -148,14 +150,48 @@ def ingest(
         status = "replaced"
         if old_text != article.text:
             status = _move_annotations(root, doc_id, old_text, article.text, rebase_annotations, dropped, dependents)
-    write_tables(
-        root,
-        {
-            ARTICLES: pl.concat([articles.filter(pl.col("doc_id") != doc_id), new_article]),
-            BLOCKS: pl.concat([blocks.filter(pl.col("doc_id") != doc_id), new_blocks]),
-        },
-    )
+    corpus = {
+        ARTICLES: pl.concat([articles.filter(pl.col("doc_id") != doc_id), new_article]),
+        BLOCKS: pl.concat([blocks.filter(pl.col("doc_id") != doc_id), new_blocks]),
+    }
+    statuses = _statuses(root, doc_id, added=status == "added", dropped=dropped, today=today or dt.date.today())
+    write_tables(root, {**corpus, STATUS: statuses.pop(None)} if None in statuses else corpus)
+    for layer, frame in statuses.items():
+        write_tables(root, {STATUS: frame}, layer)
     return IngestResult(doc_id, status, article, dropped, dependents, collided_with=_collided(base_id, doc_id))
+
+
+def _statuses(
+    root: Path, doc_id: str, *, added: bool, dropped: dict[str, list[str]], today: dt.date
+) -> dict[str | None, pl.DataFrame]:
+    """The status tables that change, by layer (None: gold): a new article not started everywhere; a
+    kind that lost annotations in a re-base back to in-progress where it was further on."""
+    scheme = load_scheme()
+    changed: dict[str | None, pl.DataFrame] = {}
+    for layer in _layers(root):
+        current = read_status(root, layer)
+        if added:
+            new = status_rows([doc_id], scheme.initial_status, set_by="ingest", set_on=today)
+            new = new.join(current, on=["doc_id", "kind"], how="anti")  # a status of an earlier life stays
+        else:
+            tables = {
+                name.split("/", 1)[1]
+                for name, ids in dropped.items()
+                if ids and name.split("/", 1)[0] == (layer or "gold")
+            }
+            kinds = sorted({kind_of(BY_NAME[t]) for t in tables})
+            before = scheme.annotation_statuses.index(scheme.import_status)
+            further = current.filter(
+                (pl.col("doc_id") == doc_id)
+                & pl.col("kind").is_in(kinds)
+                & pl.col("status").is_in(scheme.annotation_statuses[before + 1 :])
+            )
+            new = status_rows(
+                [doc_id], scheme.import_status, kinds=further["kind"].to_list(), set_by="ingest --rebase", set_on=today
+            )
+        if new.height:
+            changed[layer] = upsert(current, new)
+    return changed
 
 
 def _collided(base_id: str, doc_id: str) -> str | None:

@@ -31,7 +31,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from peacetalks.errors import SplitError
+from peacetalks.errors import SplitError, shown
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ARTICLES, SPLITS
 from peacetalks.storage.parquet import read_table, write_tables, write_text_atomic
@@ -78,7 +78,7 @@ class SplitSettings:
                 data={"ratios": [str(r) for r in self.ratios]},
             )
         if self.group_by not in GROUP_BY:
-            raise SplitError("bad-group-by", f"group_by={self.group_by!r}; expected one of {', '.join(GROUP_BY)}")
+            raise SplitError("bad-group-by", f"group_by={shown(self.group_by)}; expected one of {', '.join(GROUP_BY)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,7 +17,7 @@ Offsets everywhere are Python string indices (Unicode code points), ``end`` excl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 import polars as pl
 
@@ -217,7 +217,7 @@ def to_frames(documents: Iterable[Document]) -> dict[Table, pl.DataFrame]:
     docs = list(documents)
     out: dict[Table, pl.DataFrame] = {}
     for table, attr, _ in _ROW_TYPES:
-        rows = [{"doc_id": d.doc_id, **asdict(r)} for d in docs for r in getattr(d, attr)]
+        rows = [{"doc_id": d.doc_id, **vars(r)} for d in docs for r in getattr(d, attr)]  # vars: no deep copy
         out[table] = _frame(table, rows)
     return out
 

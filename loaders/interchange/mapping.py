@@ -36,8 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
+from peacetalks.errors import shown
+from peacetalks.interchange._input import check_shape, load_yaml
 from peacetalks.interchange._problems import fail, fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.schema.scheme import Scheme, load_scheme
@@ -50,7 +53,22 @@ COLUMNS = MENTION_COLUMNS + EVENT_COLUMNS + STANCE_COLUMNS
 RELATION_KINDS = ("coref", "holder", "stance-event", "ignore")
 SPAN_KINDS = ("span", "stance", "ignore")
 
-_NUMBERED = re.compile(r"^(?P<stem>.*?\D)\d+$")
+Scalar = str | int | float | bool
+
+
+class _Sections(TypedDict, total=False):
+    """The shape of a mapping file: each section maps names onto a name or a small mapping."""
+
+    labels: dict[Scalar, str | dict[str, Scalar]] | None
+    roles: dict[Scalar, str] | None
+    relations: dict[Scalar, str] | None
+    attributes: dict[Scalar, str | dict[str, str | dict[Scalar, Scalar]]] | None
+    defaults: dict[str, Scalar] | None
+
+
+_SECTIONS = TypeAdapter(_Sections)
+
+_NUMBERED = re.compile(r"^(?P<stem>.*?[^0-9])[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -142,11 +160,10 @@ def load_mapping(path: Path | None) -> Mapping:
     if path is None:
         return Mapping()
     file = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        fail([problem("mapping-unreadable", file, None, str(exc).splitlines()[0])], "the mapping file")
-    return parse_mapping(raw, file)
+    if not path.is_file():
+        fail([problem("mapping-unreadable", file, None, "no such file")], "the mapping file")
+    raw = load_yaml(path, code="mapping-unreadable")
+    return parse_mapping(raw if raw is not None else {}, file)
 
 
 def parse_mapping(raw: Any, file: str = "<mapping>") -> Mapping:
@@ -156,13 +173,22 @@ def parse_mapping(raw: Any, file: str = "<mapping>") -> Mapping:
     mapping = Mapping(source=file)
 
     def bad(section: str, name: str, message: str) -> None:
-        issues.append(problem("mapping-invalid", file, None, f"{section}.{name}: {message}", record_id=name))
+        issues.append(
+            problem(
+                "mapping-invalid",
+                file,
+                None,
+                f"{section}.{shown(name, quote=False)}: {message}".lstrip("."),
+                record_id=name,
+            )
+        )
 
     if not isinstance(raw, dict):
         fail([problem("mapping-invalid", file, None, "expected a mapping with labels, roles, ... sections")])
-    unknown = set(raw) - {"labels", "roles", "relations", "attributes", "defaults"}
+    unknown = {str(k) for k in raw} - {"labels", "roles", "relations", "attributes", "defaults"}
     for name in sorted(unknown):
         bad("", name, "unknown section (expected labels, roles, relations, attributes, defaults)")
+    fail_on(check_shape(_SECTIONS, raw, file=file, line=None, code="mapping-invalid") + issues, "the mapping file")
     for name, value in (raw.get("labels") or {}).items():
         target = _parse_label(value, scheme)
         if isinstance(target, str):
@@ -178,13 +204,13 @@ def parse_mapping(raw: Any, file: str = "<mapping>") -> Mapping:
             bad(
                 "roles",
                 str(name),
-                f"{value!r} is not a role of the scheme ({', '.join(scheme.argument_roles)}) or ignore",
+                f"{shown(value)} is not a role of the scheme ({', '.join(scheme.argument_roles)}) or ignore",
             )
     for name, value in (raw.get("relations") or {}).items():
         if value in scheme.argument_roles or value in RELATION_KINDS:
             mapping.relations[str(name)] = value
         else:
-            bad("relations", str(name), f"{value!r} is not a role or one of {', '.join(RELATION_KINDS)}")
+            bad("relations", str(name), f"{shown(value)} is not a role or one of {', '.join(RELATION_KINDS)}")
     for name, value in (raw.get("attributes") or {}).items():
         attr = _parse_attribute(value)
         if isinstance(attr, str):
@@ -205,7 +231,7 @@ def _parse_label(value: Any, scheme: Scheme) -> LabelTarget | str:
         if value in SPAN_KINDS:
             return LabelTarget(value)
         target = _identity_label(value, scheme)
-        return target or f"{value!r} is not an entity label, a PLOVER category, span, stance or ignore"
+        return target or f"{shown(value)} is not an entity label, a PLOVER category, span, stance or ignore"
     if isinstance(value, dict):
         kinds = [k for k in ("entity", "event") if k in value]
         if len(kinds) != 1:
@@ -214,7 +240,7 @@ def _parse_label(value: Any, scheme: Scheme) -> LabelTarget | str:
         label = str(value[kind])
         allowed = scheme.entity_labels if kind == "entity" else scheme.category_names
         if label not in allowed:
-            return f"{label!r} is not a scheme {'entity label' if kind == 'entity' else 'category'}"
+            return f"{shown(label)} is not a scheme {'entity label' if kind == 'entity' else 'category'}"
         columns = MENTION_COLUMNS if kind == "entity" else EVENT_COLUMNS
         fixed = {k: str(v) for k, v in value.items() if k != kind}
         wrong = sorted(set(fixed) - set(columns))
@@ -282,7 +308,7 @@ def unmapped_names(docs: list[ToolDocument], mapping: Mapping) -> list[Issue]:
                     "unmapped-name",
                     doc.source,
                     line,
-                    f"{kind} {name!r} is not in the mapping ({mapping.source or 'identity mapping'}); "
+                    f"{kind} {shown(name)} is not in the mapping ({mapping.source or 'identity mapping'}); "
                     f"add it under '{kind}s:' (or map it to ignore)",
                     record_id=name,
                     value=kind,

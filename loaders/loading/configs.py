@@ -10,6 +10,11 @@
 Label columns are ``ClassLabel``s named from the scheme (:mod:`peacetalks.schema.features`); a
 table is built with polars and cast to ``features.arrow_schema``. Article text is joined once per
 article (``documents``, ``tokens``), never onto mentions.
+
+Annotation status: ``entities``, ``events`` and ``stances`` hold only the rows of articles whose gold
+for that kind is complete, ``tokens`` only articles whose entity gold is complete
+(:func:`peacetalks.storage.status.keep_complete`); ``documents`` holds every article with its gold
+status per kind (``entities_status``, ``events_status``, ``stances_status``; null: no status).
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from datasets import ClassLabel, Features, List
 from peacetalks.errors import LoadError, bad_argument
 from peacetalks.ingest.splits import current_splits
 from peacetalks.schema.columns import SPLIT_NAMES
-from peacetalks.schema.features import STRING, label_names, table_features
+from peacetalks.schema.features import STRING, label_names, status_features, table_features
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, STATUS, Table
 from peacetalks.storage.parquet import read_table
+from peacetalks.storage.status import keep_complete, kind_of, wide
 
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "events", "stances", "tokens")
 DEFAULT_CONFIG = "documents"
@@ -99,7 +105,7 @@ def features(config: str, **options: Any) -> Features:
             "events": List(_event_features(s, with_doc=False)),
             "stances": List(table_features(STANCES.name, drop=("doc_id",), scheme=s)),
         }
-        return Features(table_features(ARTICLES.name, scheme=s) | nested)
+        return Features(table_features(ARTICLES.name, scheme=s) | status_features(s) | nested)
     if config == "entities":
         return Features(table_features(ENTITIES.name, scheme=s))
     if config == "events":
@@ -315,7 +321,11 @@ def _documents_pieces(
     are gathered, so a file sorted by its keys is never sorted or copied as a whole.
     """
     schema = feats.arrow_schema
-    encoded = encode_labels(articles, ARTICLES.name, s).with_columns(_split_code(splits).alias("__split"))
+    statuses = wide(articles, read(STATUS)).drop("doc_id")
+    enum = pl.Enum(list(s.annotation_statuses))
+    statuses = statuses.select(pl.all().cast(enum).to_physical().cast(pl.Int64))
+    encoded = encode_labels(articles, ARTICLES.name, s).hstack(statuses)
+    encoded = encoded.with_columns(_split_code(splits).alias("__split"))
     encoded = encoded.filter(pl.col("__split").is_not_null())
     code = encoded["__split"].to_numpy()
     # The articles are placed like their children, each being its own parent (already in order).
@@ -360,17 +370,35 @@ def _to_arrow(df: pl.DataFrame, feats: Features) -> pa.Table:
     return table.cast(feats.arrow_schema)
 
 
+def complete_reader(read: Reader) -> Reader:
+    """``read`` with each annotation table cut to the articles whose gold for its kind is complete."""
+    status = read(STATUS)
+
+    def gold(table: Table) -> pl.DataFrame:
+        df = read(table)
+        return (
+            keep_complete(df, status, kind_of(table)) if table.folder == "annotations" and table is not STATUS else df
+        )
+
+    return gold
+
+
 def build_frame(config: str, read: Reader, articles: pl.DataFrame, **options: Any) -> pl.DataFrame:
-    """The rows of a flat config (entities, stances, tokens) as one polars frame, labels as indices."""
+    """The rows of a flat config (entities, stances, tokens) as one polars frame, labels as indices.
+
+    Only articles whose gold for the config's kind is complete give rows (``tokens``: entities).
+    """
     s = load_scheme()
     if config == "entities":
-        return encode_labels(read(ENTITIES), ENTITIES.name, s)
+        return encode_labels(complete_reader(read)(ENTITIES), ENTITIES.name, s)
     if config == "stances":
-        return _stances(read, s)
+        stances = complete_reader(read)(STANCES)
+        return _stances(lambda table: stances if table is STANCES else read(table), s)
     if config == "tokens":
         from peacetalks.loading.tokens import token_rows
 
-        return token_rows(articles, read(BLOCKS), read(ENTITIES), **options)
+        tagged = keep_complete(articles, read(STATUS), "entities")
+        return token_rows(tagged, read(BLOCKS), read(ENTITIES), **options)
     raise LoadError("unknown-config", f"config {config!r} is not a flat config")
 
 
@@ -448,8 +476,9 @@ def _pieces(
         yield from _documents_pieces(read, articles, splits, s, feats, piece_rows)
         return
     if config == "events":
-        events, sizes = _split_order(encode_labels(read(EVENTS), EVENTS.name, s), splits)
-        table = _events_table(read, s, feats, events)
+        gold = complete_reader(read)
+        events, sizes = _split_order(encode_labels(gold(EVENTS), EVENTS.name, s), splits)
+        table = _events_table(gold, s, feats, events)
     else:
         frame, sizes = _split_order(build_frame(config, read, articles, **options), splits)
         table = _to_arrow(frame, feats)

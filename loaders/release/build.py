@@ -41,6 +41,7 @@ from peacetalks.loading.standoff import (
 )
 from peacetalks.release import checksums, croissant, datacard
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
+from peacetalks.release.coverage import coverage_counts
 from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
     PRETTY_NAME,
@@ -60,10 +61,11 @@ from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, Table
+from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, STATUS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import without_status
 from peacetalks.validation.validate import read_tables, validate_frames
 
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
@@ -100,9 +102,25 @@ def _read_valid_frames(root: Path) -> Frames:
     if not report.valid:
         raise ValidationFailed(report)
     frames = {BY_NAME[name]: df for name, (df, _) in read.items() if df is not None}
+    _refuse_no_status(frames)
     settings, _ = read_settings(root)
     frames[SPLITS] = _splits(frames, settings)
     return frames
+
+
+def _refuse_no_status(frames: Frames) -> None:
+    """ReleaseError ``missing-status`` naming every article that has no gold status for some kind."""
+    lacking = without_status(frames[ARTICLES], frames.get(STATUS, pl.DataFrame(schema=STATUS.polars_schema())))
+    if lacking:
+        listing = "; ".join(f"{doc} ({', '.join(kinds)})" for doc, kinds in list(lacking.items())[:20])
+        more = f" and {len(lacking) - 20} more" if len(lacking) > 20 else ""
+        raise ReleaseError(
+            "missing-status",
+            f"{len(lacking)} article(s) have no annotation status, so nobody can tell whether they are annotated:"
+            f" {listing}{more}",
+            path=STATUS.relpath(),
+            data={"doc_ids": list(lacking), "kinds": lacking},
+        )
 
 
 def _splits(frames: Frames, settings: SplitSettings | None) -> pl.DataFrame:
@@ -265,6 +283,7 @@ def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], f
         standoff=standoff,
         include_text=meta.include_text,
         scheme=scheme,
+        coverage=coverage_counts(frames),
     )
     (folder / "README.md").write_text(render_card(data, facts, meta.body), encoding="utf-8")
     for name, svg in sorted(meta.charts.items()):

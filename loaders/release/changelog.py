@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from peacetalks.release.coverage import coverage_counts, render_coverage
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, SPLITS, STANCES, Table
 
 # The records a changelog counts, by the name it uses for them.
@@ -42,6 +43,7 @@ class ReleaseDiff:
     labels: dict[str, dict[str, tuple[int, int]]]
     splits: dict[str, tuple[int, int]]
     moved: list[tuple[str, str, str]]  # (doc_id, old split, new split)
+    coverage: dict[str, dict[str, int]] = field(default_factory=dict)  # of the new release (release/coverage.py)
 
 
 def _ids(df: pl.DataFrame, table: Table) -> pl.DataFrame:
@@ -108,7 +110,7 @@ def diff_releases(old: Frames | None, new: Frames, *, previous: str | None = Non
         .sort("doc_id")
     )
     moved = [(str(d), str(o), str(n)) for d, o, n in moved_df.iter_rows()]
-    return ReleaseDiff(previous, records, labels, splits, moved)
+    return ReleaseDiff(previous, records, labels, splits, moved, coverage_counts(after))
 
 
 def _listing(ids: list[str], limit: int = 20) -> str:
@@ -141,6 +143,8 @@ def render_entry(version: str, diff: ReleaseDiff, *, standoff: list[str]) -> str
     if diff.moved:
         lines.append("")
         lines += [f"- `{d}` moved from {o} to {n}" for d, o, n in diff.moved]
+    if diff.coverage:
+        lines += ["", "### Annotation coverage", "", render_coverage(diff.coverage).rstrip("\n")]
     if standoff:
         lines += ["", f"Stand-off (no text, licence forbids redistribution): {_listing(standoff)}."]
     return "\n".join(lines) + "\n"

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from peacetalks.errors import ReleaseError
+from peacetalks.release.coverage import coverage_counts, render_coverage
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, STATUS, Table
 from peacetalks.storage.parquet import read_table, write_text_atomic
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.text.tokenize import count_tokens
@@ -41,13 +42,15 @@ STATISTICS_TABLES = (ARTICLES, ENTITIES, EVENTS, ARGUMENTS, STANCES)
 def corpus_statistics(root: Path | str | None = None) -> dict[str, Any]:
     """The statistics of the corpus folder at ``root`` (see :func:`statistics`)."""
     folder = resolve_root(root)
-    return statistics({table: read_table(folder, table) for table in STATISTICS_TABLES})
+    frames = {table: read_table(folder, table) for table in STATISTICS_TABLES}
+    return statistics(frames | {STATUS: read_table(folder, STATUS, missing_ok=True)})
 
 
 def statistics(frames: Mapping[Table, pl.DataFrame]) -> dict[str, Any]:
     """Counts of articles, characters, tokens, entities, mentions, events, arguments and stances, by label.
 
-    ``frames`` are the corpus tables (a release computes its card from the tables it releases).
+    ``frames`` are the corpus tables (a release computes its card from the tables it releases), and the
+    status table for the annotation coverage.
     """
     scheme = load_scheme()
     articles = frames[ARTICLES]
@@ -56,6 +59,7 @@ def statistics(frames: Mapping[Table, pl.DataFrame]) -> dict[str, Any]:
     arguments = frames[ARGUMENTS]
     stances = frames[STANCES]
     return {
+        "coverage": coverage_counts(frames),  # no status table: every article in no status
         "articles": articles.height,
         "characters": int(articles["text"].str.len_chars().sum()),
         "tokens": count_tokens(articles["text"].to_list()),
@@ -101,6 +105,7 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
         _table("arguments per role", stats["arguments_per_role"]),
         _table("stances per polarity", stats["stances_per_polarity"]),
         _table("stances per attribution", stats["stances_per_attribution"]),
+        "Annotation coverage (articles per kind):\n\n" + render_coverage(stats["coverage"]),
     ]
     return "\n".join(parts)
 

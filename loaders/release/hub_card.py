@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import metadata
 from typing import Any
@@ -24,6 +24,7 @@ from huggingface_hub import DatasetCardData
 
 from peacetalks._version import __version__
 from peacetalks.loading.standoff import TEXT_FIELD_NAMES
+from peacetalks.release.coverage import render_coverage
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme
 from peacetalks.schema.tagsets import DEFAULT_TAGSET, tagsets
@@ -168,6 +169,8 @@ class CardFacts:
     standoff: Sequence[str]  # doc_ids whose licence forbids redistribution
     include_text: bool
     scheme: Scheme
+    # Per kind: annotated and unannotated articles and each status (release/coverage.py); empty: not counted.
+    coverage: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     @property
     def stripped(self) -> list[Article]:
@@ -437,6 +440,9 @@ def release_section(facts: CardFacts) -> str:
     ]
     for cfg in facts.configs:
         lines += [f"| {cfg.name} | {split} | {data.num_examples} |" for split, data in cfg.splits.items()]
+    if facts.coverage:
+        lines += ["", "### Annotation coverage", "", "Articles per kind of annotation:", ""]
+        lines.append(render_coverage(facts.coverage).rstrip("\n"))
     lines += [
         "",
         (

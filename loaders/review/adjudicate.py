@@ -6,10 +6,16 @@ agreed versions plus the decided ones become the target's four tables, with fres
 reference (argument mention, stance holder and event) linked to the merged items. The merged
 tables must validate. An existing, different gold is replaced only with ``force``, and is backed
 up first to ``annotations/history/gold/<timestamp>/`` (see :func:`peacetalks.review.gold_history.restore`).
+
+The merge also sets the target's annotation status, per article of either layer and kind:
+``adjudicated_status`` (gold; ``finished_status`` for a layer target) when both passes are complete
+for it, else ``import_status`` (in-progress: a merge of unfinished passes is unfinished). An article of
+neither layer has no annotations in the merge, so its status becomes ``initial_status`` (not-started).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +27,8 @@ from peacetalks.errors import MergeInvalid, ReviewError
 from peacetalks.review import gold_history as history
 from peacetalks.review.items import CONTENT, DTYPES, KINDS, UNITS, tables_from_versions, versions
 from peacetalks.review.review_file import Conflict, read_review, review_relpath, write_review
-from peacetalks.schema.tables import ARTICLES, BLOCKS, Table
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, STATUS, Table
 from peacetalks.storage.layers import (
     GOLD,
     check_layer,
@@ -33,6 +40,8 @@ from peacetalks.storage.layers import (
 )
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import KINDS as STATUS_KINDS
+from peacetalks.storage.status import read_status, status_rows, upsert
 from peacetalks.validation.validate import validate_frames
 
 Status = Literal["pending", "written", "unchanged"]
@@ -189,9 +198,13 @@ def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, for
     report = validate_frames(frames, files={t.name: t.relpath(layer_dir(into)) for t in rebuilt.tables})
     if not report.valid:
         raise MergeInvalid(report, f"the merge of {a} and {b}", review)
+    status = _merged_status(folder, a, b, into)
     if layer_exists(folder, into):
         if _same_content(folder, into, rebuilt.tables):
             result.status = "unchanged"
+            if not status.equals(read_status(folder, layer_dir(into))):
+                paths = write_tables(folder, {STATUS: status}, layer=layer_dir(into))
+                result.written = [p.relative_to(folder).as_posix() for p in paths]
             return result
         if not force:
             raise ReviewError(
@@ -202,7 +215,39 @@ def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, for
             )
         kept = history.backup(folder, into)
         result.backup = None if kept is None else kept.relative_to(folder).as_posix()
-    paths = write_tables(folder, rebuilt.tables, layer=layer_dir(into))
+    paths = write_tables(folder, {**rebuilt.tables, STATUS: status}, layer=layer_dir(into))
     result.written = [p.relative_to(folder).as_posix() for p in paths]
     result.status = "written"
     return result
+
+
+def _covered(root: Path, name: str) -> pl.DataFrame:
+    """The articles of a layer (with a status row or an annotation), and the layer's status per kind."""
+    layer = layer_dir(name)
+    docs = pl.concat(
+        [read_status(root, layer).select("doc_id")]
+        + [read_table(root, t, layer, missing_ok=True).select("doc_id") for t in ANNOTATION_TABLES]
+    ).unique()
+    return docs.join(pl.DataFrame({"kind": list(STATUS_KINDS)}), how="cross").join(
+        read_status(root, layer).select("doc_id", "kind", "status"), on=["doc_id", "kind"], how="left"
+    )
+
+
+def _merged_status(root: Path, a: str, b: str, into: str) -> pl.DataFrame:
+    """The target's status table after the merge of ``a`` and ``b`` (see the module docstring)."""
+    scheme = load_scheme()
+    done = scheme.adjudicated_status if into == GOLD else scheme.finished_status
+    by, day = f"adjudicate {a} {b}", dt.date.today()
+    both = _covered(root, a).join(_covered(root, b), on=["doc_id", "kind"], how="full", coalesce=True, suffix="_b")
+    finished = (pl.col("status") == scheme.finished_status) & (pl.col("status_b") == scheme.finished_status)
+    merged = both.select(
+        "doc_id",
+        "kind",
+        pl.when(finished.fill_null(False)).then(pl.lit(done)).otherwise(pl.lit(scheme.import_status)).alias("status"),
+        pl.lit(by).alias("set_by"),
+        pl.lit(day).alias("set_on"),
+    )
+    current = read_status(root, layer_dir(into))
+    gone = current.join(merged, on="doc_id", how="anti")["doc_id"].unique().sort()
+    emptied = status_rows(gone, scheme.initial_status, set_by=by, set_on=day)
+    return upsert(current, pl.concat([merged, emptied]))

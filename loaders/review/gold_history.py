@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacetalks.errors import ReviewError
-from peacetalks.schema.tables import ANNOTATION_TABLES
+from peacetalks.schema.tables import ANNOTATION_TABLES, STATUS
 from peacetalks.storage.layers import check_layer, layer_dir
 from peacetalks.storage.parquet import atomic_path
 
@@ -27,11 +27,13 @@ def _stamp(now: dt.datetime | None) -> str:
 
 
 def backup(root: Path, target: str, *, now: dt.datetime | None = None) -> Path | None:
-    """Copy the target's annotation tables into a new history folder; None if it has none."""
+    """Copy the target's annotation tables (and its status) into a new history folder; None if it has none."""
     layer = layer_dir(target)
     present = [t for t in ANNOTATION_TABLES if t.path(root, layer).exists()]
     if not present:
         return None
+    if STATUS.path(root, layer).exists():
+        present.append(STATUS)
     base = root / history_relpath(target)
     stamp = _stamp(now)
     folder, n = base / stamp, 1
@@ -65,7 +67,8 @@ class Restored:
 def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetime | None = None) -> Restored:
     """Put a backup (default: the newest) back in place of the target's tables.
 
-    The current tables are backed up first; a table the backup does not hold is removed.
+    The current tables are backed up first; a table the backup does not hold is removed (a backup made
+    before statuses were kept leaves the target in no status, which ``validate`` and ``release`` report).
     """
     names = backups(root, target)
     if not names:
@@ -81,7 +84,7 @@ def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetim
     source = root / history_relpath(target) / chosen
     saved = backup(root, target, now=now)
     layer = layer_dir(target)
-    for table in ANNOTATION_TABLES:
+    for table in (*ANNOTATION_TABLES, STATUS):
         kept = source / table.filename
         if kept.exists():
             with atomic_path(table.path(root, layer)) as tmp:

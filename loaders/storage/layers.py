@@ -36,6 +36,12 @@ def layer_relpath(name: str) -> str:
     return "annotations" if name == GOLD else f"{LAYERS_FOLDER}/{check_layer(name)}"
 
 
+def layer_names(root: Path) -> list[str]:
+    """The annotator layers of the corpus at ``root``: the folders under ``annotations/layers/``, sorted."""
+    folder = root / LAYERS_FOLDER
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
 def layer_exists(root: Path, name: str) -> bool:
     layer = layer_dir(name)
     return any(t.path(root, layer).exists() for t in ANNOTATION_TABLES)

@@ -8,10 +8,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from peacetalks.codes import Severity, severity
+
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem. ``row`` is the 0-based row of the record in its Parquet file."""
+    """One problem. ``row`` is the 0-based row of the record in its Parquet file.
+
+    Its :attr:`severity` comes from its code (``peacetalks.codes``): an error, or a warning.
+    """
 
     code: str
     file: str
@@ -22,9 +27,20 @@ class Issue:
     column: str | None = None
     value: str | None = None
 
+    @property
+    def severity(self) -> Severity:
+        return severity(self.code)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"severity": self.severity.value}
+
     def render(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
-        parts = [f"{where} [{self.code}]"]
+        parts = [f"{where} [{self.code}]" if self.is_error else f"{where} warning [{self.code}]"]
         if self.doc_id is not None:
             parts.append(f"doc={self.doc_id}")
         if self.record_id is not None:
@@ -46,7 +62,20 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.issues
+        """No errors (warnings may be listed)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    def passes(self, *, strict: bool = False) -> bool:
+        """Valid, and with ``strict`` without warnings too."""
+        return not self.issues if strict else self.valid
 
     def add(self, issues: Iterable[Issue]) -> None:
         self.issues.extend(issues)
@@ -68,9 +97,11 @@ class Report:
         ordered = self.sorted()
         return {
             "valid": self.valid,
+            "errors": len(ordered.errors),
+            "warnings": len(ordered.warnings),
             "checked": ordered.checked,
             "counts": self.count_by_code(),
-            "issues": [asdict(i) for i in ordered.issues],
+            "issues": [i.to_dict() for i in ordered.issues],
         }
 
     def to_json(self) -> str:

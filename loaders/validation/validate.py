@@ -23,6 +23,7 @@ from peacetalks.schema.tables import (
     SPANS,
     SPLITS,
     STANCES,
+    STATUS,
     Reference,
     Table,
 )
@@ -33,10 +34,12 @@ from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks._issues import with_row
 from peacetalks.validation.checks.leakage import leakage_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
+from peacetalks.validation.checks.status import incomplete_gold_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
 from peacetalks.validation.report import Issue, Report
 
-OPTIONAL_TABLES = frozenset({SPLITS.name})
+# An absent status table is no status for any article (the incomplete-gold warnings say so), not a missing file.
+OPTIONAL_TABLES = frozenset({SPLITS.name, STATUS.name})
 # Columns of few distinct values (from the scheme) that the cross-table checks hold as Categorical
 # (4 bytes a row, not a 16-byte string view): 180 MB less for five million mentions. Only the
 # mentions: the other tables are a fifth of their size or less.
@@ -46,10 +49,14 @@ _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
 
 
 def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
-    """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer."""
+    """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
+
+    For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``.
+    """
     folder = resolve_root(root)
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
-    return _validate(_present(folder, layer), lambda table: _read_checked(folder, table, layer), files, today)
+    read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
+    return _validate(_present(folder, layer), read, files, today, status_check=layer is None)
 
 
 def _present(folder: Path, layer: str | None) -> list[Table]:
@@ -82,15 +89,19 @@ def validate_frames(
     files: Mapping[str, str] | None = None,
     today: dt.date | None = None,
     read_issues: Mapping[str, Sequence[Issue]] | None = None,
+    status_check: bool | None = None,
 ) -> Report:
     """Validate tables given as polars frames, keyed by table name. ``None`` = unreadable (skipped).
 
     ``read_issues`` are the issues met reading a table (see :func:`read_tables`), reported with its own.
+    ``status_check``: report ``incomplete-gold`` (default: when the frames hold the status table).
     """
     files = {t.name: t.relpath() for t in ALL_TABLES} | dict(files or {})
     given = [table for table in ALL_TABLES if table.name in frames]
     issues = read_issues or {}
-    return _validate(given, lambda table: (frames[table.name], list(issues.get(table.name, ()))), files, today)
+    check = STATUS.name in frames if status_check is None else status_check
+    read = lambda table: (frames[table.name], list(issues.get(table.name, ())))  # noqa: E731
+    return _validate(given, read, files, today, status_check=check)
 
 
 def _validate(
@@ -98,8 +109,13 @@ def _validate(
     read: Callable[[Table], tuple[pl.DataFrame | None, list[Issue]]],
     files: Mapping[str, str],
     today: dt.date | None,
+    *,
+    status_check: bool,
 ) -> Report:
-    """Read and schema-check each table, then run the cross-table checks on the tables fit for them."""
+    """Read and schema-check each table, then run the cross-table checks on the tables fit for them.
+
+    With ``status_check``, the articles' gold status is checked too (an absent status table: no status).
+    """
 
     def checked(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
         df, problems = read(table)
@@ -126,6 +142,10 @@ def _validate(
         if not _structural(found):
             ok[table.name] = df
     report.add(_cross_table(ok, files, load_scheme(), today))
+    absent = STATUS.name not in {t.name for t in tables}
+    if status_check and ARTICLES.name in ok and (STATUS.name in ok or absent):
+        status = ok.get(STATUS.name, pl.DataFrame(schema=STATUS.polars_schema()))
+        report.add(incomplete_gold_issues(ok[ARTICLES.name], status, files[STATUS.name]))
     return report.sorted()
 
 

@@ -181,21 +181,23 @@ def test_format_json_is_the_machine_readable_output(corpus_dir: Path) -> None:
 
 def test_choices_spelled_out_in_the_cli_are_the_librarys() -> None:
     """The CLI lists some choices itself (so that --help imports no library); they must stay the library's."""
+    from peacetalks.cli._options import Kind
     from peacetalks.cli.export import DEFAULT_TAGSETS, TOKEN_FORMATS, ExportFormat
     from peacetalks.cli.interchange import ImportFormat
-    from peacetalks.cli.review import Kind
     from peacetalks.cli.splits import GroupBy
     from peacetalks.ingest.ingest import DEFAULT_LICENSE
     from peacetalks.ingest.splits import GROUP_BY
     from peacetalks.interchange.exporters import export
     from peacetalks.interchange.importers.import_layer import FORMATS
     from peacetalks.review.agreement import KINDS
+    from peacetalks.storage.status import KINDS as STATUS_KINDS
 
     assert [f.value for f in ExportFormat] == list(export.FORMATS)
     assert list(TOKEN_FORMATS) == list(export.TOKEN_EXPORTERS)
     assert DEFAULT_TAGSETS == export.DEFAULT_TAGSETS
     assert [f.value for f in ImportFormat] == list(FORMATS)
     assert [k.value for k in Kind] == list(KINDS)
+    assert [k.value for k in Kind] == list(STATUS_KINDS)
     assert [g.value for g in GroupBy] == list(GROUP_BY)
     ingest = get_command(app).commands["ingest"]  # type: ignore[attr-defined]
     (license_option,) = (p for p in ingest.params if p.name == "license")

@@ -71,7 +71,8 @@ def test_ingest_writes_a_valid_article(seeded: Path) -> None:
     assert articles["text_sha256"][0] == hashlib.sha256(text.encode()).hexdigest()
     blocks = read_table(seeded, BLOCKS)
     assert [text[s:e] for s, e in blocks.select("start", "end").iter_rows()][3] == articles["headline"][0]
-    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4  # no annotations yet
+    # no annotations yet, and gold not started for any kind (a warning each)
+    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4 + [["incomplete-gold"]] * 3
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(seeded: Path) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, STATUS
 from peacetalks.storage.parquet import write_tables
-from tests.conftest import tiny_frames
+from tests.conftest import DOC, status_frame, tiny_frames
 
 
 def write_corpus(root: Path) -> Path:
@@ -18,9 +18,13 @@ def write_corpus(root: Path) -> Path:
 
 
 def write_layer(root: Path, name: str | None, frames: dict[str, pl.DataFrame] | None = None) -> None:
-    """Write the four annotation tables of ``frames`` (default: the tiny corpus) as layer ``name`` (None = gold)."""
+    """Write the four annotation tables of ``frames`` (default: the tiny corpus) as layer ``name`` (None = gold).
+
+    The layer's status: its article complete (gold: adjudicated), as a finished pass.
+    """
     frames = frames or tiny_frames()
-    write_tables(root, {t: frames[t.name] for t in ANNOTATION_TABLES}, layer=name)
+    status = status_frame([DOC], "adjudicated" if name is None else "complete")
+    write_tables(root, {**{t: frames[t.name] for t in ANNOTATION_TABLES}, STATUS: status}, layer=name)
 
 
 def edit(frames: dict[str, pl.DataFrame], table: str, where: pl.Expr, **values: object) -> dict[str, pl.DataFrame]:

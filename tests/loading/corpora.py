@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, STATUS, Table
 from peacetalks.storage.parquet import write_tables
 
 
@@ -97,7 +97,9 @@ FORMS = Doc(
 
 
 def write_corpus(root: Path, docs: list[Doc]) -> Path:
-    """Write articles, blocks and entities of ``docs`` (and empty event/stance tables) under ``root``."""
+    """Write articles, blocks, entities of ``docs`` (empty event/stance tables) under ``root``; gold adjudicated."""
+    from tests.conftest import status_frame
+
     write_tables(
         root,
         {
@@ -107,6 +109,7 @@ def write_corpus(root: Path, docs: list[Doc]) -> Path:
             EVENTS: _frame(EVENTS, []),
             ARGUMENTS: _frame(ARGUMENTS, []),
             STANCES: _frame(STANCES, []),
+            STATUS: status_frame([str(row["doc_id"]) for row in article_rows(docs)]),
         },
     )
     return root

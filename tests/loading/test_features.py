@@ -54,7 +54,7 @@ def test_features_have_classlabels(config: str) -> None:
     assert isinstance(feats, Features)
     labels = [name for name, f in feats.items() if _class_labels(f) is not None]
     expected = {
-        "documents": ["license"],
+        "documents": ["license", "entities_status", "events_status", "stances_status"],
         "entities": ["label", "form", "mention_type"],
         "events": ["category", "mode", "context", "realis", "modality"],
         "stances": ["holder_label", "target_id", "polarity", "attribution"],
@@ -72,3 +72,33 @@ def test_build_config_conforms_to_features_with_every_split(config: str, corpus_
     for table in tables.values():
         assert table.schema.equals(schema, check_metadata=False)
     assert sum(t.num_rows for t in tables.values()) > 0
+
+
+def test_status_columns_of_documents_are_the_status_models_values() -> None:
+    """The documents config's status ClassLabels are named as the status table's pandera check allows."""
+    feats = features("documents")
+    allowed = _isin("status", "status")
+    assert allowed == ["not-started", "in-progress", "complete", "adjudicated"]
+    for kind in ("entities", "events", "stances"):
+        label = _class_labels(feats[f"{kind}_status"])
+        assert label is not None
+        assert label.names == allowed
+
+
+def test_documents_carry_every_articles_status_as_the_features_say(corpus_dir: Path) -> None:
+    """An article whose gold is not complete stays in documents, its status readable through the ClassLabel."""
+    from peacetalks.storage.status import set_status
+
+    set_status(corpus_dir, ["ts-2025-02-12-test"], "in-progress", kinds=["events"])
+    tables = build_config("documents", corpus_dir)
+    feats = features("documents")
+    rows = [
+        row
+        for table in tables.values()
+        for row in table.select(["doc_id", *(f"{k}_status" for k in ("entities", "events", "stances"))]).to_pylist()
+    ]
+    assert len(rows) == 1
+    names = {k: feats[f"{k}_status"].int2str(rows[0][f"{k}_status"]) for k in ("entities", "events", "stances")}
+    assert names == {"entities": "adjudicated", "events": "in-progress", "stances": "adjudicated"}
+    for table in tables.values():
+        assert table.schema.equals(feats.arrow_schema, check_metadata=False)

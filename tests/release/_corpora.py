@@ -9,7 +9,7 @@ import polars as pl
 
 from peacetalks.schema.tables import BY_NAME, SPLITS
 from peacetalks.storage.parquet import write_tables
-from tests.conftest import DOC, TEXT, tiny_frames
+from tests.conftest import DOC, TEXT, status_frame, tiny_frames
 
 DOC2 = "cc-2025-02-13-open"
 TEXT2 = "Selenskyj telefonierte mit Trump.\nDie EU begrüßte das Gespräch."
@@ -60,6 +60,7 @@ def write_v2(root: Path) -> Path:
                 "end": [33, 62],
             }
         ),
+        "status": status_frame([DOC2]),
         "entities": frames["entities"]
         .head(1)
         .with_columns(

@@ -11,12 +11,12 @@ import pytest
 
 from peacetalks import codes, validate_frames
 from peacetalks.schema.tables import SPLITS
-from tests.conftest import DOC, tiny_frames
+from tests.conftest import DOC, status_frame, tiny_frames
 
 Frames = dict[str, pl.DataFrame]
 Mutation = Callable[[Frames], None]
 
-ART, BLK, SPL, ENT, EVT, ARG, STA = (
+ART, BLK, SPL, ENT, EVT, ARG, STA, STS = (
     "corpus/articles.parquet",
     "corpus/blocks.parquet",
     "corpus/splits.parquet",
@@ -24,6 +24,7 @@ ART, BLK, SPL, ENT, EVT, ARG, STA = (
     "annotations/events.parquet",
     "annotations/event_arguments.parquet",
     "annotations/stances.parquet",
+    "annotations/status.parquet",
 )
 OTHER = "ts-2025-02-13-other"  # a second article's doc_id
 
@@ -53,6 +54,18 @@ def _append(table: str, row: int, **values: object) -> Mutation:
         df = frames[table]
         new = df[row].with_columns([pl.lit(v, dtype=df.schema[c]).alias(c) for c, v in values.items()])
         frames[table] = pl.concat([df, new])
+
+    return mutate
+
+
+def _new_article(**values: object) -> Mutation:
+    """Append a copy of the article with some values changed, with an adjudicated gold status like the first."""
+    doc = str(values.get("doc_id", DOC))
+
+    def mutate(frames: Frames) -> None:
+        _append("articles", 0, **values)(frames)
+        if doc != DOC:
+            frames["status"] = pl.concat([frames["status"], status_frame([doc])])
 
     return mutate
 
@@ -101,7 +114,13 @@ def _splits(assigned: dict[str, str]) -> Mutation:
 
 
 # Every row of the tiny corpus's tables but the article: each names the article's doc_id.
-_ROWS_OF_DOC = [(BLK, 2), (ENT, 3), (EVT, 2), (ARG, 3), (STA, 1)]
+_ROWS_OF_DOC = [(BLK, 2), (ENT, 3), (EVT, 2), (ARG, 3), (STA, 1), (STS, 3)]
+
+
+def _in_file_order(rows: list[list[object]]) -> list[list[object]]:
+    """Rows sorted as a report is (file, row with None first, column, code)."""
+    return sorted(rows, key=lambda r: (str(r[0]), -1 if r[1] is None else int(str(r[1])), str(r[2]), str(r[3])))
+
 
 CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     # 1. columns, types, nulls
@@ -214,7 +233,7 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     (
         "stance event of another document",
         _chain(
-            _append("articles", 0, doc_id=OTHER),
+            _new_article(doc_id=OTHER),
             _append("events", 1, doc_id=OTHER, event_id="ev7"),
             _set("stances", 0, event_id="ev7"),
         ),
@@ -251,9 +270,11 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     (
         "malformed doc id",
         _set("articles", 0, doc_id="TS 2025"),
-        # flagged where it is defined; every row naming the old doc_id now names no article
-        sorted(
+        # flagged where it is defined; every row naming the old doc_id now names no article, and the
+        # renamed article has no status
+        _in_file_order(
             [[ART, 0, "doc_id", "malformed-doc-id"]]
+            + [[STS, None, "status", "incomplete-gold"] for _ in range(3)]
             + [[file, row, "doc_id", "unknown-doc"] for file, count in _ROWS_OF_DOC for row in range(count)]
         ),
     ),
@@ -264,7 +285,7 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     ),
     (
         "empty text",
-        _append("articles", 0, doc_id=OTHER, text="", text_sha256=hashlib.sha256(b"").hexdigest()),
+        _new_article(doc_id=OTHER, text="", text_sha256=hashlib.sha256(b"").hexdigest()),
         [[ART, 1, "text", "empty-text"]],
     ),
     ("malformed language", _set("articles", 0, language="German"), [[ART, 0, "language", "malformed-language"]]),
@@ -289,20 +310,44 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     # 10. splits
     (
         "the same text in two splits",
-        _chain(_append("articles", 0, doc_id=OTHER), _splits({DOC: "train", OTHER: "test"})),
+        _chain(_new_article(doc_id=OTHER), _splits({DOC: "train", OTHER: "test"})),
         [[SPL, 0, "split", "split-leakage"], [SPL, 1, "split", "split-leakage"]],
     ),
     (
         "the same text in one split",
-        _chain(_append("articles", 0, doc_id=OTHER), _splits({DOC: "test", OTHER: "test"})),
+        _chain(_new_article(doc_id=OTHER), _splits({DOC: "test", OTHER: "test"})),
         [],
     ),
+    # 11. annotation status
+    ("gold in progress", _set("status", 1, status="in-progress"), [[STS, 1, "status", "incomplete-gold"]]),
+    ("gold not started", _set("status", 2, status="not-started"), [[STS, 2, "status", "incomplete-gold"]]),
+    ("gold complete", _set("status", 0, status="complete"), []),
+    (
+        "an article in no status",
+        _append(
+            "articles", 0, doc_id=OTHER, text="Anderer Text.", text_sha256=hashlib.sha256(b"Anderer Text.").hexdigest()
+        ),
+        [[STS, None, "status", "incomplete-gold"]] * 3,
+    ),
+    (
+        "a status the scheme lacks",
+        _set("status", 0, status="done"),
+        [[STS, 0, "status", "incomplete-gold"], [STS, 0, "status", "value-not-in-scheme"]],
+    ),
+    (
+        "a kind that does not exist",
+        _set("status", 0, kind="tokens"),
+        [[STS, None, "status", "incomplete-gold"], [STS, 0, "kind", "value-not-in-scheme"]],
+    ),
+    ("a status twice", _append("status", 0), [[STS, 0, "kind", "duplicate-id"], [STS, 3, "kind", "duplicate-id"]]),
+    ("a status of no article", _append("status", 0, doc_id=OTHER), [[STS, 3, "doc_id", "unknown-doc"]]),
 ]
 
 # Validation codes that a frame of bad rows cannot produce, and where they are tested instead.
 ELSEWHERE = {
     "missing-file": "needs a corpus folder without the file: tests/validation/test_unreadable.py",
     "unreadable-file": "needs a damaged Parquet file: tests/validation/test_unreadable.py",
+    "too-many-overlaps": "needs more stacked mentions than the pair limit: tests/interchange/hostile/test_limits.py",
 }
 
 

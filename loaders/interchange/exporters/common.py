@@ -11,9 +11,10 @@ import polars as pl
 from peacetalks.errors import InterchangeError
 from peacetalks.interchange.document import Document, from_frames
 from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES, Table
-from peacetalks.storage.layers import GOLD, read_layer
+from peacetalks.storage.layers import GOLD, layer_dir, read_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.status import KINDS, complete_doc_ids, keep_complete, kind_of, read_status
 from peacetalks.text.bio import DEFAULT_MENTION_TYPES, Tagged, tag
 from peacetalks.text.tokenize import token_texts, tokenize
 
@@ -56,13 +57,15 @@ def select(
     doc_ids: list[str] | None = None,
     *,
     all_articles: bool = False,
+    kinds: Sequence[str] = KINDS,
 ) -> Selection:
-    """The articles (with their text) holding the layer's rows, sorted by doc_id, and those rows.
+    """The articles (with their text) the layer has complete for one of ``kinds``, sorted by doc_id, and their rows.
 
-    Only articles the layer annotates (one row in any table) are included, so a training
-    export never shows an unannotated article as "no entities"; ``all_articles`` includes the
-    rest (e.g. to send them out for annotation). ``doc_ids`` names articles to keep; one that
-    is not in the corpus is an error.
+    Only articles whose status in the layer (gold's for gold) is complete for a kind are included,
+    and of each kind only the rows of articles complete for it (:func:`keep_complete`), so an export
+    never shows an unannotated article as "no entities"; ``all_articles`` includes every article and
+    every row as it is (e.g. to send them out for annotation). ``doc_ids`` names articles to keep;
+    one that is not in the corpus is an error.
     """
     folder = resolve_root(root)
     articles = read_table(folder, ARTICLES).select("doc_id", "text")
@@ -73,7 +76,9 @@ def select(
         articles = articles.filter(pl.col("doc_id").is_in(doc_ids))
     tables = read_layer(folder, layer)
     if not all_articles:
-        annotated = pl.concat([df.select("doc_id") for df in tables.values()]).get_column("doc_id")
+        status = read_status(folder, layer_dir(layer))
+        tables = {t: keep_complete(df, status, kind_of(t)) for t, df in tables.items()}
+        annotated = pl.concat([complete_doc_ids(status, kind) for kind in kinds])
         articles = articles.filter(pl.col("doc_id").is_in(annotated.implode()))
     articles = articles.sort("doc_id")
     kept = articles.get_column("doc_id").implode()

@@ -15,6 +15,7 @@ from peacetalks.interchange.exporters.labelstudio import export_labelstudio
 from peacetalks.interchange.exporters.spacy_docbin import export_spacy
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.paths import check_path
+from peacetalks.storage.status import KINDS
 from peacetalks.text.bio import DEFAULT_MENTION_TYPES, check_options
 
 DocumentExporter = Callable[[list[Document], Path, str], ExportResult]
@@ -76,7 +77,9 @@ def export(
         except LoadError as exc:
             raise InterchangeError(exc.message, code=exc.code) from None
     target = check_path(out, "folder" if fmt in FOLDER_FORMATS else "file", f"the {fmt} export's output")
-    selection = select(root, layer, doc_ids, all_articles=all_articles)
+    # A token format holds the entity tags only: only articles whose entities are complete.
+    kinds = ("entities",) if fmt in TOKEN_EXPORTERS else KINDS
+    selection = select(root, layer, doc_ids, all_articles=all_articles, kinds=kinds)
     if fmt in TOKEN_EXPORTERS:
         return TOKEN_EXPORTERS[fmt](selection, target, tagset or DEFAULT_TAGSETS[fmt], types)
     return DOCUMENT_EXPORTERS[fmt](selection.documents(), target, layer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
+from peacetalks.errors import shown
 from peacetalks.interchange._problems import problem
 from peacetalks.interchange.document import ToolDocument
 from peacetalks.validation.report import Issue
@@ -52,8 +53,8 @@ def check_span_texts(doc: ToolDocument) -> list[Issue]:
                     "span-text-mismatch",
                     doc.source,
                     span.line,
-                    f"{span.id} ({span.label}) at {span.start}-{span.end} covers {span.covered(doc.text)!r} "
-                    f"but the tool recorded {span.text!r}{hint}",
+                    f"{span.id} ({span.label}) at {span.start}-{span.end} covers {shown(span.covered(doc.text))} "
+                    f"but the tool recorded {shown(span.text)}{hint}",
                     record_id=span.id,
                     value=span.text,
                     doc_id=doc.doc_id,

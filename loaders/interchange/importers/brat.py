@@ -26,15 +26,19 @@ A ``.txt`` without an ``.ann`` is a document without annotations.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
-from peacetalks.interchange._problems import fail_on, problem, read_utf8
+from peacetalks.errors import shown
+from peacetalks.interchange._input import MAX_TEXT_CHARS, read_utf8
+from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolNote, ToolRelation, ToolSpan
 from peacetalks.validation.report import Issue
 
-_T_MID = re.compile(r"^(?P<type>\S+) (?P<spans>\d+ \d+(?:;\d+ \d+)*)$")
-_E_PART = re.compile(r"^(?P<role>\S+?):(?P<ref>[TE]\d+)$")
+# Offsets are ASCII digits: [0-9], never \d (which matches any Unicode digit, Arabic-Indic ones too).
+_T_MID = re.compile(r"^(?P<type>\S+) (?P<spans>[0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)$")
+_E_PART = re.compile(r"^(?P<role>\S+?):(?P<ref>[TE][0-9]+)$")
 _R_ARG = re.compile(r"^(?P<role>\S+?):(?P<ref>\S+)$")
 
 
@@ -102,15 +106,21 @@ def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") ->
             elif kind in ("N", "#"):
                 doc.notes.append(_note_line(fields, lineno))
             else:
-                raise _Malformed(f"unknown annotation kind {kind!r}")
+                raise _Malformed(f"unknown annotation kind {shown(kind)}")
+        except _TooLarge as exc:
+            issues.append(problem("offset-too-large", file, lineno, str(exc), record_id=ann_id))
         except _Malformed as exc:
-            issues.append(problem("brat-malformed-line", file, lineno, f"{exc}: {line!r}", record_id=ann_id))
+            issues.append(problem("brat-malformed-line", file, lineno, f"{exc}: {shown(line)}", record_id=ann_id))
     issues.extend(_resolve(doc, attributes, file))
     issues.extend(_check_spans(doc, file))
     return doc, issues
 
 
 class _Malformed(ValueError):
+    pass
+
+
+class _TooLarge(ValueError):
     pass
 
 
@@ -124,9 +134,14 @@ def _t_line(fields: list[str], lineno: int) -> ToolSpan:
     m = _T_MID.match(fields[1])
     if m is None:
         raise _Malformed("expected 'Type START END[;START END...]' (types cannot contain spaces)")
+    numbers = m["spans"].replace(";", " ").split(" ")
+    if any(len(n) > len(str(MAX_TEXT_CHARS)) or int(n) > MAX_TEXT_CHARS for n in numbers):
+        raise _TooLarge(f"an offset of {shown(max(numbers, key=len))} is beyond the limit of {MAX_TEXT_CHARS:,}")
     fragments = tuple((int(a), int(b)) for a, b in (p.split(" ") for p in m["spans"].split(";")))
     if any(s > e for s, e in fragments):
         raise _Malformed("a fragment ends before it starts")
+    if any(s2 < e1 for (_, e1), (s2, _) in itertools.pairwise(sorted(fragments))):
+        raise _Malformed("two fragments of the span overlap")
     text = "\t".join(fields[2:]) if len(fields) > 2 else None
     return ToolSpan(fields[0], m["type"], fragments, text=text, line=lineno)
 
@@ -244,7 +259,8 @@ def _check_spans(doc: ToolDocument, file: str) -> list[Issue]:
                     "brat-text-mismatch",
                     file,
                     span.line,
-                    f"{span.id} covers {span.covered(doc.text)!r} in the .txt but the .ann says {span.text!r}",
+                    f"{span.id} covers {shown(span.covered(doc.text))} in the .txt "
+                    f"but the .ann says {shown(span.text)}",
                     record_id=span.id,
                     value=span.text,
                 )

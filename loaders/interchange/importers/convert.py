@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peacetalks.errors import shown
 from peacetalks.interchange._problems import problem
 from peacetalks.interchange.document import (
     Argument,
@@ -65,7 +66,7 @@ class _Ctx:
                     "discontinuous-span",
                     span.line,
                     f"{span.id} has fragments {';'.join(f'{s} {e}' for s, e in frags)} separated by "
-                    f"{self.tool.text[e1:s2]!r}; the scheme holds contiguous spans only: split it into "
+                    f"{shown(self.tool.text[e1:s2])}; the scheme holds contiguous spans only: split it into "
                     "separate annotations or join the fragments",
                     span.id,
                 )
@@ -210,7 +211,7 @@ def _events(
             ctx.issue(
                 "event-label-not-category",
                 ev.line,
-                f"event {ev.id} has type {ev.label!r}, which maps to {target.kind} "
+                f"event {ev.id} has type {shown(ev.label)}, which maps to {target.kind} "
                 f"{target.value or ''}, not a category",
                 ev.id,
             )

@@ -20,11 +20,15 @@ Problems: ``doccano-malformed-line``, ``doccano-missing-text``, ``span-out-of-bo
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from peacetalks.interchange._problems import fail_on, problem, read_utf8
+from pydantic import Discriminator, Tag, TypeAdapter
+from typing_extensions import TypedDict
+
+from peacetalks.errors import shown
+from peacetalks.interchange._input import Id, Offset, Text, check_shape, load_json, read_utf8
+from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import check_span_texts
 from peacetalks.validation.report import Issue
@@ -33,25 +37,84 @@ SPAN_KEYS = ("label", "labels", "entities", "column_label")
 ALTERNATE_TEXT_KEY = "column_data"
 
 
+class _SpanObject(TypedDict, total=False):
+    id: Id
+    start_offset: Offset
+    end_offset: Offset
+    label: Id
+
+
+class _Annotation(TypedDict, total=False):
+    id: Id
+    user: Id
+    start_offset: Offset
+    end_offset: Offset
+    label: Id
+
+
+class _Relation(TypedDict, total=False):
+    id: Id
+    from_id: Id
+    to_id: Id
+    type: Text
+
+
+_KINDS: dict[type, str] = {str: "name", list: "triple", dict: "object"}
+
+
+def _item_kind(item: object) -> str | None:
+    return _KINDS.get(type(item))
+
+
+_SpanItem = Annotated[
+    Annotated[str, Tag("name")]
+    | Annotated[tuple[Offset, Offset, Id], Tag("triple")]
+    | Annotated[_SpanObject, Tag("object")],
+    Discriminator(
+        _item_kind,
+        custom_error_type="span_item",
+        custom_error_message="a label name, [start, end, label] or {start_offset, end_offset, label}",
+    ),
+]
+
+
+class _Record(TypedDict, total=False):
+    id: Id
+    meta: dict[str, Any]
+    label: list[_SpanItem]
+    labels: list[_SpanItem]
+    entities: list[_SpanItem]
+    column_label: list[_SpanItem]
+    annotations: list[_Annotation]
+    relations: list[_Relation]
+    cats: list[Text]
+
+
+_RECORD = TypeAdapter(_Record)
+"""The shape of one record (the text key, configurable, is checked by the reader)."""
+
+
 def _records(path: Path, issues: list[Issue]) -> list[tuple[int, Any]]:
     content = read_utf8(path)
+    file = str(path)
     records: list[tuple[int, Any]] = []
     bad: list[Issue] = []
     for lineno, line in enumerate(content.split("\n"), start=1):  # JSON strings may hold U+2028
         if not line.strip():
             continue
-        try:
-            records.append((lineno, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            bad.append(problem("doccano-malformed-line", str(path), lineno, f"not a JSON object: {exc.msg}"))
-    if bad:
-        try:
-            whole = json.loads(content)
-        except json.JSONDecodeError:
+        value, problem_found = load_json(line, file, lineno, "doccano-malformed-line")
+        if problem_found is None:
+            records.append((lineno, value))
+        else:
+            bad.append(problem_found)
+    if any(i.code == "doccano-malformed-line" for i in bad):
+        whole, whole_problem = load_json(content, file, None, "doccano-malformed-line")
+        if whole_problem is not None:
             issues.extend(bad)
             return []
         items = whole if isinstance(whole, list) else [whole]
         return [(i, item) for i, item in enumerate(items, start=1)]
+    issues.extend(bad)
     return records
 
 
@@ -64,6 +127,10 @@ def parse_doccano(
     for lineno, rec in _records(path, issues):
         if not isinstance(rec, dict):
             issues.append(problem("doccano-malformed-line", str(path), lineno, "expected a JSON object"))
+            continue
+        wrong = check_shape(_RECORD, rec, file=str(path), line=lineno, code="doccano-malformed-line")
+        if wrong:
+            issues.extend(wrong)
             continue
         doc = _record(rec, path, lineno, user, text_key, label_key, issues)
         if doc is not None:
@@ -84,7 +151,7 @@ def _add_span(
     label: Any,
 ) -> None:
     """Add one span of a record to ``doc`` once (doccano repeats a span per user); a problem if malformed."""
-    if not isinstance(start, int) or not isinstance(end, int) or label is None:
+    if type(start) is not int or type(end) is not int or label is None:  # a boolean is not an offset
         issues.append(
             problem("doccano-malformed-line", doc.source, lineno, f"span {ident}: expected start, end and label")
         )
@@ -110,7 +177,7 @@ def _record(
     if text is None and text_key == "text":
         text = rec.get(ALTERNATE_TEXT_KEY)
     if not isinstance(text, str):
-        issues.append(problem("doccano-missing-text", file, lineno, f"the record has no {text_key!r} string"))
+        issues.append(problem("doccano-missing-text", file, lineno, f"the record has no {shown(text_key)} string"))
         return None
     raw_meta = rec.get("meta")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
@@ -135,7 +202,9 @@ def _record(
                     item.get("label"),
                 )
             else:
-                issues.append(problem("doccano-malformed-line", file, lineno, f"{key}[{i - 1}]: unexpected {item!r}"))
+                issues.append(
+                    problem("doccano-malformed-line", file, lineno, f"{key}[{i - 1}]: unexpected {shown(item)}")
+                )
     for i, item in enumerate(rec.get("annotations") or [], start=1):
         if not isinstance(item, dict):
             continue

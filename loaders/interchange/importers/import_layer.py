@@ -3,31 +3,40 @@
 Steps: parse the export into :class:`ToolDocument` (format modules, independent of the
 corpus) -> check every name against the mapping -> match documents to articles and compare
 texts -> convert to scheme rows -> write ``annotations/layers/NAME/*.parquet`` (all four
-tables at once, atomically; rows of articles not in this import are kept) -> validate the layer.
+tables and the layer's status at once, atomically; rows of articles not in this import are kept)
+-> validate the layer. An imported article's status in the layer is ``import_status`` (in-progress)
+for every kind, or ``finished_status`` (complete) for the kinds named as complete.
 Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and writes nothing.
+An import that yields no annotation at all (an empty file, a ``user`` who annotated nothing,
+only cancelled annotations) raises ``import-empty`` and writes nothing, unless ``allow_empty``.
+Every document id read from the export must be a safe path component
+(:func:`peacetalks.schema.names.is_name`), or the import fails with ``bad-name``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import InterchangeError
-from peacetalks.interchange._problems import fail_on
+from peacetalks.errors import InterchangeError, shown
+from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import Document, ToolDocument, to_frames
 from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, webanno_tsv
 from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
-from peacetalks.schema.names import check_name
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER
+from peacetalks.schema.names import RULE, check_name, is_name
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, STATUS
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.roots import resolve_root
-from peacetalks.validation.report import Report
+from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
+from peacetalks.validation.report import Issue, Report
 from peacetalks.validation.validate import validate
 
 Parser = Callable[[Path], list[ToolDocument]]
@@ -65,7 +74,7 @@ def parse_export(
     """
     if fmt not in FORMATS:
         raise InterchangeError(
-            f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}",
+            f"unknown import format {shown(fmt)}; expected one of {', '.join(FORMATS)}",
             code="unknown-format",
             data={"allowed": list(FORMATS)},
         )
@@ -82,12 +91,30 @@ def parse_export(
             f"typesystem applies to uima-xmi, not {fmt}", code="option-not-applicable", data={"option": "typesystem"}
         )
     if fmt == "doccano":
-        return doccano.parse_doccano(path, user=user)
-    if fmt == "label-studio":
-        return labelstudio.parse_label_studio(path, user=user)
-    if fmt == "uima-xmi":
-        return uima.parse_xmi(path, typesystem=typesystem)
-    return FORMATS[fmt](path)
+        tools = doccano.parse_doccano(path, user=user)
+    elif fmt == "label-studio":
+        tools = labelstudio.parse_label_studio(path, user=user)
+    elif fmt == "uima-xmi":
+        tools = uima.parse_xmi(path, typesystem=typesystem)
+    else:
+        tools = FORMATS[fmt](path)
+    fail_on(_name_issues(tools), f"the import of {path}")
+    return tools
+
+
+def _name_issues(tools: list[ToolDocument]) -> list[Issue]:
+    """A ``bad-name`` issue for each document id of the export that is not a safe path component."""
+    return [
+        problem(
+            "bad-name",
+            tool.source,
+            None,
+            f"document id {shown(tool.doc_id)} cannot be used as a file or folder name: it must be {RULE}",
+            record_id=shown(tool.doc_id, quote=False),
+        )
+        for tool in tools
+        if not is_name(tool.doc_id)
+    ]
 
 
 def read_documents(fmt: str, path: Path, *, mapping_path: Path | None = None) -> list[Document]:
@@ -141,22 +168,53 @@ def import_layer(
     doc: str | None = None,
     user: str | None = None,
     typesystem: Path | None = None,
+    complete: Sequence[str] = (),
+    today: dt.date | None = None,
+    allow_empty: bool = False,
 ) -> ImportResult:
-    """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report."""
+    """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report.
+
+    The imported articles' status in the layer: complete for the kinds in ``complete``, in-progress for the others.
+    ``allow_empty`` writes the layer even when the export yields no annotation (which empties the
+    imported articles' rows); without it such an import raises ``import-empty`` and writes nothing.
+    """
     check_name(annotator, "annotator")
     if annotator == GOLD:
         raise InterchangeError("the annotator name 'gold' names the gold tables, not a layer", code="bad-annotator")
+    scheme = load_scheme()
+    check_status(scheme.finished_status, layer=annotator, kinds=complete)
     folder = resolve_root(root)
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
     new = to_frames(docs)
+    if not allow_empty and not any(frame.height for frame in new.values()):
+        raise InterchangeError(
+            f"the export yields no annotation ({len(tools)} document(s) read"
+            + (f", none annotated by user {shown(user)}" if user is not None else "")
+            + "): nothing was written",
+            code="import-empty",
+            path=str(path),
+            data={"documents": len(tools), "option": "allow_empty"},
+        )
     imported = [d.doc_id for d in docs]
     frames: dict[object, pl.DataFrame] = {}
     for table in ANNOTATION_TABLES:
         old = read_table(folder, table, annotator, missing_ok=True)
         kept = old.filter(~pl.col("doc_id").is_in(imported))
         frames[table] = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
-    written = write_tables(folder, {t: frames[t] for t in ANNOTATION_TABLES}, layer=annotator)
+    by = f"import {fmt}"
+    day = today or dt.date.today()
+    rest = [k for k in KINDS if k not in complete]
+    new_status = pl.concat(
+        [
+            status_rows(
+                imported, scheme.finished_status, kinds=[k for k in KINDS if k in complete], set_by=by, set_on=day
+            ),
+            status_rows(imported, scheme.import_status, kinds=rest, set_by=by, set_on=day),
+        ]
+    )
+    frames[STATUS] = upsert(read_status(folder, annotator), new_status)
+    written = write_tables(folder, {t: frames[t] for t in (*ANNOTATION_TABLES, STATUS)}, layer=annotator)
     report = validate(folder, layer=annotator)
     counts = {t.name: new[t].height for t in ANNOTATION_TABLES}
     return ImportResult(

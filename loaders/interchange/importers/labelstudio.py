@@ -23,29 +23,71 @@ else ``<file stem>-<position>``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from peacetalks.interchange._problems import fail, fail_on, problem, read_utf8
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from peacetalks.interchange._input import Flag, Id, Offset, Text, check_shape, load_json, read_utf8
+from peacetalks.interchange._problems import fail, fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import check_span_texts
 from peacetalks.validation.report import Issue
 
 
+class _Value(TypedDict, total=False):
+    start: Offset
+    end: Offset
+    text: Text | list[Text]
+    labels: list[Text]
+    choices: list[Text]
+
+
+class _Result(TypedDict, total=False):
+    id: Id
+    type: Text
+    from_name: Text
+    value: _Value
+    from_id: Id
+    to_id: Id
+    labels: list[Text]
+
+
+class _Annotation(TypedDict, total=False):
+    result: list[_Result]
+    was_cancelled: Flag
+    completed_by: Id | dict[str, Any] | None
+
+
+class _Task(TypedDict, total=False):
+    id: Id
+    data: dict[str, Any]
+    annotations: list[_Annotation]
+    completions: list[_Annotation]
+    predictions: list[_Annotation]
+
+
+_TASK = TypeAdapter(_Task)
+"""The shape of one task, checked before it is read (one issue per wrong field)."""
+
+
 def parse_label_studio(path: Path, *, user: str | None = None) -> list[ToolDocument]:
     """Read a Label Studio JSON export; raises ImportFailed listing every problem."""
     file = str(path)
-    try:
-        data = json.loads(read_utf8(path))
-    except json.JSONDecodeError as exc:
-        fail([problem("label-studio-malformed", file, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})")])
+    data, bad = load_json(read_utf8(path), file, None, "label-studio-malformed")
+    if bad is not None:
+        fail([bad])
     tasks = data if isinstance(data, list) else [data]
     issues: list[Issue] = []
     docs: list[ToolDocument] = []
     for pos, task in enumerate(tasks, start=1):
-        if not isinstance(task, dict) or not isinstance(task.get("data", {}), dict):
+        if not isinstance(task, dict):
             issues.append(problem("label-studio-malformed", file, pos, "a task must be an object with 'data'"))
+            continue
+        wrong = check_shape(_TASK, task, file=file, line=pos, code="label-studio-malformed")
+        if wrong:
+            issues.extend(wrong)
             continue
         for doc in _task(task, path, pos, user, issues):
             issues.extend(check_span_texts(doc))
@@ -87,7 +129,7 @@ def _label_spans(
 ) -> list[Issue]:
     """Add the spans of one labels result (one per label) to ``doc`` and ``spans``; the problem if it is malformed."""
     start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
-    if not isinstance(start, int) or not isinstance(end, int) or not labels:
+    if type(start) is not int or type(end) is not int or not labels:  # a boolean is not an offset
         message = f"result {rid}: expected start, end and labels"
         return [problem("label-studio-malformed", doc.source, pos, message, record_id=rid)]
     for k, label in enumerate(labels):

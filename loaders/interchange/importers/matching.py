@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from peacetalks.errors import shown
 from peacetalks.interchange._problems import problem
 from peacetalks.interchange.document import ToolDocument
 from peacetalks.text.normalise import normalise_text
@@ -122,7 +123,7 @@ def match_documents(
                         "unknown-article",
                         tool.source,
                         None,
-                        f"document {tool.doc_id!r} is not an article of the corpus and its text matches "
+                        f"document {shown(tool.doc_id)} is not an article of the corpus and its text matches "
                         f"{len(by_text)} articles; name the article it belongs to",
                         doc_id=tool.doc_id,
                     )

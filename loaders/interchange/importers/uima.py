@@ -24,9 +24,15 @@ file stem. Problems: ``uima-unreadable`` (with the parser's message), ``uima-mis
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from peacetalks.errors import shown
+from peacetalks.interchange._input import Offset, check_shape, check_utf8, load_json, read_bytes
 from peacetalks.interchange._problems import fail, fail_on, problem
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import check_span_texts
@@ -41,6 +47,36 @@ SKIPPED_PREFIXES = (
 )
 _OWN = {"sofa", "begin", "end"}
 TYPESYSTEM_NAMES = ("TypeSystem.xml", "typesystem.xml", "debug-typesystem.xml")
+
+
+class _Offsets(TypedDict):
+    begin: Offset
+    end: Offset
+
+
+_OFFSETS = TypeAdapter(_Offsets)
+
+
+class _JsonFeatureStructure(TypedDict, total=False):
+    begin: Offset
+    end: Offset
+
+
+_CasJson = TypedDict("_CasJson", {"%FEATURE_STRUCTURES": list[_JsonFeatureStructure]}, total=False)
+# A CAS JSON file's feature structures, checked before cassis reads them: cassis maps offsets
+# through its UTF-16 table and would take 3.0 or true for an offset.
+_CAS_JSON = TypeAdapter(_CasJson)
+"""An annotation's begin and end: integers within the text limit (a CAS JSON can hold 3.5 or true)."""
+
+
+def _utf8_bytes(path: Path) -> io.BytesIO:
+    """The file's bytes for cassis, once they are known to be UTF-8 and within the size limit.
+
+    UTF-16 XMI (with its byte-order mark) is refused rather than read: every import reads UTF-8.
+    """
+    data = read_bytes(path)
+    check_utf8(data, str(path))
+    return io.BytesIO(data)
 
 
 def find_typesystem(xmi: Path) -> Path | None:
@@ -67,13 +103,18 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
         )
     import cassis  # imported here: it takes a third of a second, and only this format needs it
 
+    ts_data, data = _utf8_bytes(ts_path), _utf8_bytes(path)
     try:
-        with ts_path.open("rb") as fh:
-            ts = cassis.load_typesystem(fh)
-        with path.open("rb") as fh:
-            cas = cassis.load_cas_from_xmi(fh, typesystem=ts)
+        ts = cassis.load_typesystem(ts_data)
+        cas = cassis.load_cas_from_xmi(data, typesystem=ts)
     except Exception as exc:  # noqa: BLE001  # cassis raises lxml, KeyError, ValueError... on broken input
-        fail([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
+        fail(
+            [
+                problem(
+                    "uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {shown(str(exc), quote=False)}"
+                )
+            ]
+        )
     return [_document(cas, path)]
 
 
@@ -81,11 +122,22 @@ def parse_json(path: Path) -> list[ToolDocument]:
     """Read a UIMA CAS JSON file (its type system is inside it); raises ImportFailed."""
     import cassis  # imported here: it takes a third of a second, and only this format needs it
 
+    data = _utf8_bytes(path)
+    raw, bad = load_json(data.getvalue().decode("utf-8-sig"), str(path), None, "uima-unreadable")
+    if bad is not None:
+        fail([bad])
+    if isinstance(raw, dict):
+        fail_on(check_shape(_CAS_JSON, raw, file=str(path), line=None, code="uima-malformed"), f"UIMA import of {path}")
     try:
-        with path.open("rb") as fh:
-            cas = cassis.load_cas_from_json(fh)
+        cas = cassis.load_cas_from_json(data)
     except Exception as exc:  # noqa: BLE001  # cassis raises JSON, KeyError, ValueError... on broken input
-        fail([problem("uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {exc}")])
+        fail(
+            [
+                problem(
+                    "uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {shown(str(exc), quote=False)}"
+                )
+            ]
+        )
     return [_document(cas, path)]
 
 
@@ -114,6 +166,17 @@ def _document(cas: Any, path: Path) -> ToolDocument:
         if name.startswith(SKIPPED_PREFIXES):
             continue
         ident = str(fs.xmiID)
+        wrong = check_shape(
+            _OFFSETS,
+            {"begin": fs.begin, "end": fs.end},
+            file=str(path),
+            line=None,
+            code="uima-malformed",
+            record_id=ident,
+        )
+        if wrong:
+            issues.extend(wrong)
+            continue
         label, attrs, links, governor, dependent = _features(fs)
         if governor is not None and dependent is not None:
             doc.relations.append(ToolRelation(ident, label, str(governor.xmiID), str(dependent.xmiID), attrs))

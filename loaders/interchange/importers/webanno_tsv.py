@@ -33,16 +33,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peacetalks.interchange._problems import fail, fail_on, problem, read_utf8
+from peacetalks.errors import shown
+from peacetalks.interchange._input import MAX_TEXT_CHARS, read_utf8
+from peacetalks.interchange._problems import fail, fail_on, problem
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import utf16_to_codepoints
 from peacetalks.interchange.importers.uima import SKIPPED_PREFIXES
 from peacetalks.validation.report import Issue
 
-_FORMAT = re.compile(r"^#FORMAT=WebAnno TSV (?P<version>\d+(?:\.\d+)*)\s*$")
-_ROW = re.compile(r"^(?P<addr>\d+-\d+(?:\.\d+)?)\t(?P<begin>\d+)-(?P<end>\d+)\t")
-_ITEM_ID = re.compile(r"^(?P<value>.*?)(?:\[(?P<id>\d+(?:_\d+)?)\])?$", re.DOTALL)
-_REF = re.compile(r"^(?P<addr>\d+-\d+(?:\.\d+)?)(?:\[(?P<id>\d+(?:_\d+)?)\])?$")
+_FORMAT = re.compile(r"^#FORMAT=WebAnno TSV (?P<version>[0-9]+(?:\.[0-9]+)*)\s*$")
+_ROW = re.compile(r"^(?P<addr>[0-9]+-[0-9]+(?:\.[0-9]+)?)\t(?P<begin>[0-9]+)-(?P<end>[0-9]+)\t")
+_ITEM_ID = re.compile(r"^(?P<value>.*?)(?:\[(?P<id>[0-9]+(?:_[0-9]+)?)\])?$", re.DOTALL)
+_REF = re.compile(r"^(?P<addr>[0-9]+-[0-9]+(?:\.[0-9]+)?)(?:\[(?P<id>[0-9]+(?:_[0-9]+)?)\])?$")
 _ESCAPES = {"\\t": "\t", "\\n": "\n", "\\r": "\r"}
 
 
@@ -169,7 +171,7 @@ def parse_webanno_tsv(path: Path) -> list[ToolDocument]:
     first = lines[0].rstrip("\r") if lines else ""
     m = _FORMAT.match(first)
     if m is None or not m["version"].startswith("3"):
-        found = m["version"] if m else repr(first[:40])
+        found = m["version"] if m else shown(first[:40])
         fail(
             [
                 problem(
@@ -224,6 +226,17 @@ def _parse_row(line: str, lineno: int, layers: list[_Layer], file: str, issues: 
             )
         )
         return None
+    offsets = (m["begin"], m["end"])
+    if any(len(o) > len(str(MAX_TEXT_CHARS)) or int(o) > MAX_TEXT_CHARS for o in offsets):
+        issues.append(
+            problem(
+                "offset-too-large",
+                file,
+                lineno,
+                f"token offsets {shown(m['begin'])}-{shown(m['end'])} are beyond the limit of {MAX_TEXT_CHARS:,}",
+            )
+        )
+        return None
     return _Row(m["addr"], int(m["begin"]), int(m["end"]), fields[2], fields[3:], lineno)
 
 
@@ -267,7 +280,8 @@ def _build(
                     "webanno-tsv-text-mismatch",
                     file,
                     r.line,
-                    f"token {r.addr} at {r.begin}-{r.end} covers {text[r.begin : r.end]!r} but the row says {r.form!r}",
+                    f"token {r.addr} at {r.begin}-{r.end} covers {shown(text[r.begin : r.end])} "
+                    f"but the row says {shown(r.form)}",
                 )
             )
     _annotations(doc, layers, rows, issues)
@@ -317,7 +331,7 @@ def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issu
                             "webanno-tsv-unknown-reference",
                             doc.source,
                             ann.line,
-                            f"slot target {target!r} names no annotation",
+                            f"slot target {shown(target)} names no annotation",
                         )
                     )
                 else:
@@ -386,7 +400,7 @@ def _annotation(
     return ann
 
 
-_CHAIN_LINK = re.compile(r"^(?P<value>.*)->(?P<chain>\d+)-(?P<link>\d+)$", re.DOTALL)
+_CHAIN_LINK = re.compile(r"^(?P<value>.*)->(?P<chain>[0-9]+)-(?P<link>[0-9]+)$", re.DOTALL)
 
 
 def _chain_cells(
@@ -486,7 +500,9 @@ def _relation(
     source = endpoint(gov_addr, ids[0] if ids else None)
     target = endpoint(r.addr, ids[1] if len(ids) > 1 else None)
     if source is None or target is None:
-        issues.append(problem("webanno-tsv-unknown-reference", doc.source, r.line, f"governor {gov!r} names no token"))
+        issues.append(
+            problem("webanno-tsv-unknown-reference", doc.source, r.line, f"governor {shown(gov)} names no token")
+        )
         return
     named = [v for v in values if v]
     label = next(
@@ -500,7 +516,7 @@ def _relation(
 def _chain_relations(doc: ToolDocument, anns: dict[tuple[int, str], _Ann]) -> None:
     chains: dict[tuple[int, str], list[tuple[int, _Ann]]] = {}
     for (li, ident), ann in anns.items():
-        m = re.match(r"^chain(\d+)-(\d+)$", ident)
+        m = re.match(r"^chain([0-9]+)-([0-9]+)$", ident)
         if ann.layer.kind == "CH" and m:
             chains.setdefault((li, m[1]), []).append((int(m[2]), ann))
     for (li, _), members in sorted(chains.items()):

@@ -14,6 +14,10 @@ from peacetalks.validation.report import Issue
 # How many preceding mentions (by start) each mention of a crossing-forbidden form (NAME) is compared
 # with by shifting arrays; the rarer crossings of mentions further apart are listed pair by pair (_distant_crossings).
 CROSSING_WINDOW = 8
+# How many distant pairs the crossing check compares at most: the pairs grow with the square of
+# the mentions that overlap one another (200,000 nested mentions in one article: 2e10 pairs, 7 GB).
+# Beyond it the distant pairs are not compared and each document concerned gets too-many-overlaps.
+CROSSING_PAIR_LIMIT = 2_000_000
 
 
 def _pairs(pairs: list[tuple[str, str]], a: str, b: str) -> pl.DataFrame:
@@ -242,35 +246,39 @@ def _sorted_positions(names: pl.DataFrame, picked: npt.NDArray[np.intp]) -> tupl
 
 def _distant_crossings(
     doc: npt.NDArray[np.integer], start: npt.NDArray[np.integer], end: npt.NDArray[np.integer]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Crossing pairs (i, j), as two index arrays, more than CROSSING_WINDOW apart in (doc, start, end) order.
 
     The mentions that can cross mention i from behind start inside it: positions i+1 up to the last
     one in its document that starts before its end. Only for the (few) mentions with more than
-    CROSSING_WINDOW of those are the positions beyond the window listed and compared.
+    CROSSING_WINDOW of those are the positions beyond the window listed and compared. When they
+    make more than CROSSING_PAIR_LIMIT pairs, none is compared: the third array then holds those
+    wide mentions (else it is empty), so the cost stays bounded by the input's size.
     """
     none = np.zeros(0, dtype=np.intp)
     first_beyond = CROSSING_WINDOW + 1
     if doc.size <= first_beyond:
-        return none, none
+        return none, none, none
     # The wide mentions: the first position beyond the window is in the same document and starts inside.
     wide = np.flatnonzero((doc[first_beyond:] == doc[:-first_beyond]) & (start[first_beyond:] < end[:-first_beyond]))
     if wide.size == 0:
-        return none, none
+        return none, none, none
     # One sortable key per (document, offset), document-major, so a search stays in its document.
     low = int(min(start.min(), end.min()))
     width = int(max(start.max(), end.max())) - low + 1
     if width * (int(doc.max()) + 1) >= 2**62:  # offsets far out of bounds (reported as such): skipped
-        return none, none
+        return none, none, none
     base = doc.astype(np.int64) * width - low
     inside = np.searchsorted(base + start, base[wide] + end[wide], side="left") - 1  # last one starting inside
     counts = inside - wide - CROSSING_WINDOW  # positions beyond the window that start inside: at least one
+    if int(counts.sum()) > CROSSING_PAIR_LIMIT:
+        return none, none, wide
     earlier = np.repeat(wide, counts)
     # For each wide mention i: i + CROSSING_WINDOW + 1, ..., inside[i]
     steps = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     later = earlier + CROSSING_WINDOW + 1 + steps
     cross = (start[earlier] < start[later]) & (end[earlier] < end[later])  # start[later] < end[earlier] by choice
-    return earlier[cross], later[cross]
+    return earlier[cross], later[cross], none
 
 
 def _crossing_issues(
@@ -293,7 +301,8 @@ def _crossing_issues(
     for k in range(CROSSING_WINDOW, 0, -1):
         hit = (doc[k:] == doc[:-k]) & (start[:-k] < start[k:]) & (start[k:] < end[:-k]) & (end[:-k] < end[k:])
         other[k:][hit] = ordered[:-k][hit]
-    earlier, later = _distant_crossings(doc, start, end)
+    earlier, later, unchecked = _distant_crossings(doc, start, end)
+    issues = _overlap_limit_issues(names, file, ordered, doc, unchecked)
     if later.size:
         nearest = np.full(picked.size, -1, dtype=np.int64)
         np.maximum.at(nearest, later, earlier)  # the closest of the distant crossed mentions
@@ -301,11 +310,11 @@ def _crossing_issues(
         other[distant] = ordered[nearest[distant]]
     flagged = other >= 0
     if not flagged.any():
-        return []
+        return issues
     what = "/".join(load_scheme().crossing_forbidden_forms) if what is None else what
     failing = names.select(pl.col(ROW, "doc_id", "mention_id", "start", "end").gather(pl.Series(ordered[flagged])))
     failing = failing.with_columns(names["mention_id"].gather(pl.Series(other[flagged])).alias("__other"))
-    return issues_from(
+    return issues + issues_from(
         failing,
         code="crossing-mentions",
         file=file,
@@ -316,6 +325,36 @@ def _crossing_issues(
             pl.col("start"),
             pl.col("end"),
             pl.col("__other"),
+        ),
+    )
+
+
+def _overlap_limit_issues(
+    names: pl.DataFrame,
+    file: str,
+    ordered: npt.NDArray[np.integer],
+    doc: npt.NDArray[np.integer],
+    unchecked: npt.NDArray[np.intp],
+) -> list[Issue]:
+    """One too-many-overlaps issue per document whose distant crossing pairs were not compared."""
+    if unchecked.size == 0:
+        return []
+    _, first = np.unique(doc[unchecked], return_index=True)
+    rows = names.select(
+        pl.col(ROW, "doc_id", "mention_id", "start", "end").gather(pl.Series(ordered[unchecked[first]]))
+    )
+    return issues_from(
+        rows,
+        code="too-many-overlaps",
+        file=file,
+        id_column="mention_id",
+        column="start",
+        message=pl.format(
+            "mention {}..{} is the first of many mentions overlapping one another: more than "
+            f"{CROSSING_PAIR_LIMIT:,} pairs to compare, so crossings of mentions more than {CROSSING_WINDOW} "
+            "apart were not checked; remove the duplicated or stacked mentions",
+            pl.col("start"),
+            pl.col("end"),
         ),
     )
 
