@@ -111,7 +111,18 @@ _BY_CODE: dict[str, Hint] = {
     "stale-data-card": lambda _exc: "run 'peacetalks card' to regenerate them, review and commit the card",
     "output-exists": lambda _exc: "choose a new --out folder",
     "cannot-rehydrate": lambda _exc: "rebuild the release with 'peacetalks rehydrate', which rebuilds every config",
-    "release-modified": lambda _exc: "rebuild the release with 'peacetalks release'",
+    "release-modified": lambda _exc: "rebuild the release with 'peacetalks release' (or get it again)",
+    "missing-manifest": lambda _exc: "use a release folder as 'peacetalks release' builds it (with its SHA256SUMS)",
+    "damaged-release": lambda exc: (
+        f"move the damaged release {exc.data.get('folder', '')} out of the way (or rebuild it into a new --out)"
+    ),
+    "hub-unreachable": lambda exc: (
+        "check the network and HF_ENDPOINT, then publish again (nothing was changed on the Hub unless it"
+        " reports the tag)"
+        + (f"; or allow more time with --timeout (now {exc.data['timeout']:g} s)" if "timeout" in exc.data else "")
+    ),
+    "hub-error": lambda exc: "the Hub failed; publish again later" if (exc.data.get("status") or 0) >= 500 else "",
+    "bad-repo-id": lambda _exc: "name the repository as --repo OWNER/NAME, e.g. --repo my-org/PeaceTalks-DE",
     "tag-exists": lambda _exc: "publish a new version: build it with 'peacetalks release --version ...'",
     "parent-moved": lambda _exc: "someone committed meanwhile; run the publish again",
     "dirty-worktree": lambda _exc: "commit or stash the changes",
@@ -161,6 +172,9 @@ def error_lines(exc: PeaceTalksError) -> list[str]:
         issues = exc.report.sorted().issues  # every one: the README promises every problem
         lines += [issue.render() for issue in issues]
         hints += [_BY_ISSUE[code] for code in dict.fromkeys(i.code for i in issues) if code in _BY_ISSUE]
+    problems = exc.data.get("problems")
+    if isinstance(problems, list) and len(problems) > 1:
+        lines += [str(p) for p in problems]
     lines.append(f"error: {exc}")
     hint = hint_for(exc)
     lines += [f"hint: {h}" for h in [*hints, hint] if h]

@@ -82,6 +82,8 @@ def rehydrate_cmd(
 
 def _render(result: PublishResult) -> None:
     plan = result.plan
+    if result.recovered:
+        err.print(f"finished the interrupted publish of {result.recovered}: the work tree is up to date")
     for what, paths in (("add", plan.added), ("change", plan.changed), ("delete", plan.deleted)):
         for path in paths:
             out.print(f"{what} {escape(path)}")
@@ -91,8 +93,15 @@ def _render(result: PublishResult) -> None:
     )
     if result.dry_run:
         err.print(f"dry run: would publish {plan.version} to {plan.target} as {plan.tag} ({summary})")
+    elif result.recovered == plan.tag and plan.empty:
+        err.print(f"{plan.version} is published to {plan.target}: commit {result.commit}, tag {plan.tag}")
     else:
         err.print(f"published {plan.version} to {plan.target}: commit {result.commit}, tag {plan.tag} ({summary})")
+    if result.lfs is False:
+        err.print(
+            "note: git-lfs is not installed, so the files .gitattributes gives to LFS are plain git blobs; "
+            "the Hub refuses those on push. Install git-lfs and publish into a new repository before pushing."
+        )
 
 
 def publish_cmd(
@@ -107,6 +116,12 @@ def publish_cmd(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added, changed, deleted.")] = False,
     private: Annotated[bool, typer.Option("--private", help="Create the Hub repository as private.")] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", help="Seconds without progress on a Hub request before giving up (default 60).", min=0.1
+        ),
+    ] = None,
 ) -> None:
     """Publish a release as one commit and the tag vX.Y.Z (Hub: huggingface_hub's token; or --to PATH)."""
     if (repo is None) == (to is None):
@@ -117,5 +132,5 @@ def publish_cmd(
         result = publish_git(dist, to, dry_run=dry_run)
     else:
         assert repo is not None
-        result = publish_hub(dist, repo, dry_run=dry_run, private=private or None)
+        result = publish_hub(dist, repo, dry_run=dry_run, private=private or None, timeout=timeout)
     _render(result)

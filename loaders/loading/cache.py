@@ -20,7 +20,9 @@ nobody looks at.
 
 Nothing else is removed behind the user's back: a ``Dataset`` opened from an entry keeps using its
 folder (``Dataset.map`` writes its own cache files there), so removing stale entries is an
-explicit step, ``peacetalks cache prune``, as ``cleanup_cache_files`` is in ``datasets``.
+explicit step, ``peacetalks cache prune``, as ``cleanup_cache_files`` is in ``datasets``. The Hub
+releases that ``load(texts=...)`` downloads into ``<cache root>/hub/`` are keyed by repo and revision
+and left alone.
 """
 
 from __future__ import annotations

@@ -15,6 +15,11 @@ Sources, tried in this order:
   a Hub request. A Hub that cannot be reached is ``hub-unreachable``, a repo or revision it does not
   have ``hub-not-found``, each with the cause.
 
+A release folder is checked against its ``SHA256SUMS`` before every load, cheaply (each listed file
+present, none unlisted, no symbolic links, sizes as ``croissant.json`` records them; see
+:mod:`peacetalks.loading.manifest`), and in full (every file hashed) when ``texts=`` fills it into
+the cache; a Hub repo is checked in full when ``texts=`` downloads it.
+
 With ``texts=DIR`` the config files of a stand-off release (folder or Hub repo) are first filled
 in from the local copies in DIR (each must match its article's ``text_sha256``; see
 :mod:`peacetalks.loading.rehydrate`) into the cache, then loaded. That copy is keyed by the
@@ -58,6 +63,8 @@ from peacetalks._version import __version__
 from peacetalks.errors import CacheWarning, LoadError, PeaceTalksError, bad_argument
 from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
+from peacetalks.loading.hub import hub_timeout
+from peacetalks.loading.manifest import MANIFEST, check_release
 from peacetalks.loading.rehydrate import ABOUT, rehydrate_configs, standoff_texts, texts_digest
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES
@@ -229,17 +236,20 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     if found.kind == "hub":
         from huggingface_hub import snapshot_download
 
+        # Real files in a folder of our own: a snapshot in huggingface_hub's cache is made of links
+        # that resolve outside it, and a release is read only from files inside its folder.
+        where = hashlib.sha256(f"{found.location}@{revision}".encode()).hexdigest()[:16]
+        local = cache_root() / "hub" / where
         with _asking_hub(found.location, revision):
-            folder = Path(snapshot_download(found.location, repo_type="dataset", revision=revision))
-    sums = folder / "SHA256SUMS"
+            folder = Path(snapshot_download(found.location, repo_type="dataset", revision=revision, local_dir=local))
+    sums = folder / MANIFEST
     if not sums.is_file():
-        raise LoadError(
-            "missing-manifest",
-            "the release has no SHA256SUMS manifest, so its files cannot be checked before the texts are "
-            "filled in: it is incomplete or not a release",
-            path=str(folder),
-        )
-    filled = standoff_texts(folder, texts)
+        check_release(folder, LoadError, full=False)  # raises missing-manifest
+    try:
+        filled = standoff_texts(folder, texts)
+    except LoadError:
+        check_release(folder, LoadError, full=True)  # a table that cannot be read: say which file changed
+        raise
     digest = hashlib.sha256(sums.read_bytes())
     digest.update(texts_digest(filled).encode())
     key = digest.hexdigest()[:24]
@@ -248,6 +258,7 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     target = base / key
     if (target / ABOUT).is_file():
         return target
+    check_release(folder, LoadError, full=True)  # every file hashed, once per filled-in copy
     try:
         if target.is_dir():  # a copy from before copies recorded ABOUT, or a damaged one: made again
             shutil.rmtree(target)
@@ -492,19 +503,24 @@ def load(
             f"options {', '.join(sorted(options))} apply when building from a corpus folder; "
             "a release or Hub repo holds its configs ready-made (tagset= maps the tags of its tokens)",
         )
+    if found.kind == "release":
+        _check_release_config(found.path, config)  # the config asked for is there at all
+        check_release(found.path, LoadError, full=False)  # present, listed, sizes as recorded: no hashing
     kwargs: dict[str, Any] = {"name": config}
     location = found.location
-    if texts is not None:
-        filled = rehydrated(found, revision, _texts_folder(texts))
-        location = str(filled)
-        # datasets' own Arrow copy of the licensed texts stays inside the entry, so pruning it removes both
-        kwargs["cache_dir"] = str(filled / ".datasets")
-    elif found.kind == "hub":
-        kwargs["revision"] = revision
-    if found.kind == "release" or texts is not None:
-        _check_release_config(Path(location), config)
-    with _asking_hub(found.location, revision) if found.kind == "hub" else contextlib.nullcontext():
-        result = _ready_made(location, split, kwargs)
+    # every request to the Hub with a timeout (huggingface_hub's client has none)
+    with hub_timeout() if found.kind == "hub" else contextlib.nullcontext():
+        if texts is not None:
+            filled = rehydrated(found, revision, _texts_folder(texts))
+            location = str(filled)
+            # datasets' own Arrow copy of the licensed texts stays inside the entry, so pruning it removes both
+            kwargs["cache_dir"] = str(filled / ".datasets")
+        elif found.kind == "hub":
+            kwargs["revision"] = revision
+        if texts is not None:
+            _check_release_config(Path(location), config)
+        with _asking_hub(found.location, revision) if found.kind == "hub" else contextlib.nullcontext():
+            result = _ready_made(location, split, kwargs)
     if tagset is not None:
         from peacetalks.loading.tokens import retag
 

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from peacetalks.errors import ReleaseError, ValidationFailed
 from peacetalks.ingest.splits import SplitSettings, assign, read_settings
 from peacetalks.loading import configs
+from peacetalks.loading.manifest import check_release
 from peacetalks.loading.standoff import (
     fill_block_columns,
     mask_text_fields,
@@ -437,7 +438,10 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     Each local copy must have the sha256 recorded for its article (else ValidationFailed with
     ``text-missing`` or ``text-sha256-mismatch``); the rehydrated tables are validated, and every
     config is rebuilt from them, so the result equals a release built with ``--include-text``.
+    The release is first checked against its SHA256SUMS, every file hashed (``missing-manifest``,
+    ``release-modified``).
     """
+    check_release(Path(release), ReleaseError, full=True)
     info = read_release(Path(release))
     target = check_path(out, "folder", "the output folder")
     if target.exists():

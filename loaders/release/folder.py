@@ -35,11 +35,37 @@ class ReleaseInfo:
 
 
 def release_version(folder: Path) -> Version:
-    """The version recorded in a release folder's croissant.json (ReleaseError ``not-a-release``)."""
+    """The version recorded in a release folder's croissant.json.
+
+    ReleaseError ``not-a-release`` without one; ``damaged-release`` when it is not UTF-8, not JSON,
+    or names no valid ``version`` (a damaged release is never silently skipped or rebuilt over).
+    """
     meta = folder / croissant.FILENAME
     if not meta.is_file():
         raise ReleaseError("not-a-release", f"no {croissant.FILENAME}: not a release folder", path=str(folder))
-    return parse_version(str(json.loads(meta.read_text(encoding="utf-8"))["version"]))
+    try:
+        doc = json.loads(meta.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        problem = f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        problem = f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    except (OSError, RecursionError) as exc:
+        problem = f"cannot be read ({type(exc).__name__}: {exc})"
+    else:
+        found = doc.get("version") if isinstance(doc, dict) else None
+        if isinstance(found, str):
+            try:
+                return parse_version(found)
+            except ReleaseError as exc:
+                problem = f"records a version that is not MAJOR.MINOR.PATCH ({exc.message})"
+        else:
+            problem = "records no version" if found is None else f"records a version that is not a string: {found!r}"
+    raise ReleaseError(
+        "damaged-release",
+        f"the release's {croissant.FILENAME} {problem}"[:500],
+        path=str(meta),
+        data={"folder": str(folder)},
+    )
 
 
 def read_release(folder: Path) -> ReleaseInfo:

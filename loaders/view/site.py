@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from peacetalks.errors import ViewError
+from peacetalks.schema.columns import status_column
 from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, Table
-from peacetalks.storage.layers import GOLD, read_layer
+from peacetalks.storage.layers import GOLD, layer_dir, read_layer
 from peacetalks.storage.parquet import atomic_folder, read_table
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import corpus_root
+from peacetalks.storage.status import KINDS, NO_STATUS, read_status, wide
 from peacetalks.view import charts
 from peacetalks.view.corpus_charts import agreement_scores, entity_names, layer_charts
 from peacetalks.view.spans import Span, nest, render
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from peacetalks.review.agreement import AgreementReport
 
 MARKER = ".peacetalks-view"
+STATUS_COLUMNS = tuple(status_column(kind) for kind in KINDS)  # an article's status per kind, in the index
 RELEASE_TABLES = "tables"
 RELEASE_DOCUMENTS = "data/documents"
 BLOCK_TAGS = {"headline": "h1", "subheading": "h2"}
@@ -125,7 +128,7 @@ def build_site(
                 body = _diff_body(article["text"], parts[BLOCKS], diffs.get((doc,), empty), compare)
                 html = env.get_template("compare.html.j2").render(**context, article=article, body=body)
                 (tmp / "compare" / f"{doc}.html").write_text(html, encoding="utf-8")
-        index = _index(corpus, tables, scheme, chart_list, report)
+        index = _index(corpus, layer, tables, scheme, chart_list, report)
         html = env.get_template("index.html.j2").render(**context, **index)
         (tmp / "index.html").write_text(html, encoding="utf-8")
     return Site(out, layer, doc_ids, [c.name for c in chart_list], compare)
@@ -322,6 +325,7 @@ def _counts(df: pl.DataFrame, column: str) -> list[dict[str, Any]]:
 
 def _index(
     corpus: _Corpus,
+    layer: str,
     tables: dict[Table, pl.DataFrame],
     scheme: Scheme,
     chart_list: list[charts.Chart],
@@ -335,6 +339,8 @@ def _index(
     for counts in per_doc:
         articles = articles.join(counts, on="doc_id", how="left")
     articles = articles.with_columns(pl.col("mentions", "events", "stances").fill_null(0))
+    status = wide(articles, read_status(corpus.root, layer_dir(layer)), missing=NO_STATUS)
+    articles = articles.join(status, on="doc_id", how="left", maintain_order="left")
     targets = {t.id: t.label_en for t in scheme.stance_targets}
     stances = tables[STANCES].with_columns(
         pl.col("target_id").replace_strict(targets, default=pl.col("target_id")).alias("target")
@@ -342,8 +348,9 @@ def _index(
     scores = agreement_scores(report).to_dicts() if report is not None else []
     return {
         "articles": articles.select(
-            "doc_id", "published", "headline", "split", "mentions", "events", "stances"
+            "doc_id", "published", "headline", "split", "mentions", "events", "stances", *STATUS_COLUMNS
         ).to_dicts(),
+        "status_columns": STATUS_COLUMNS,
         "tables": [
             ("Mentions per label", "label", _counts(tables[ENTITIES], "label")),
             (

@@ -13,6 +13,7 @@ import peacetalks
 from peacetalks.errors import LoadError
 from peacetalks.loading.configs import build_config, features
 from peacetalks.loading.load import cache_root, resolve_source
+from peacetalks.release.checksums import checksums, release_files, render_manifest
 from peacetalks.storage.roots import bundled_root, find_corpus_root
 
 
@@ -69,6 +70,11 @@ def test_release_folder_is_read_with_load_dataset(tmp_path: Path, corpus_dir: Pa
             pq.write_table(table, path)
             header += [f"  - split: {split}", f"    path: data/{config}/{split}-*.parquet"]
     (release / "README.md").write_text("\n".join([*header, "---", "# release"]) + "\n", encoding="utf-8")
+    with pytest.raises(LoadError) as exc:  # a release is checked against its manifest before use
+        peacetalks.load("entities", "train", source=release)
+    assert exc.value.code == "missing-manifest"
+    sums = checksums(release, release_files(release))
+    (release / "SHA256SUMS").write_text(render_manifest(sums), encoding="utf-8")
     ds = peacetalks.load("entities", "train", source=release)
     assert isinstance(ds, datasets.Dataset)
     assert ds.num_rows == 3

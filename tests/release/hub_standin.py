@@ -6,7 +6,14 @@ preupload (every file "regular", no LFS or Xet: run the client with ``HF_HUB_DIS
 NDJSON commit, tags, and ``resolve`` downloads (HEAD and GET). It does NOT cover authentication (any
 token or none is accepted), the Hub's own checks of cards and metadata, LFS, pull requests or
 anything else. It is strict where publishing depends on it: a commit whose ``parentCommit`` is not
-the branch head gets 412, a tag that exists gets 409, deleting a missing file gets 404.
+the branch head gets 412, a tag that exists gets 409, deleting a missing file gets 404, creating a
+repository that exists gets 409, and a route it does not implement gets 404 naming it.
+
+It can also misbehave on purpose (:meth:`HubStandIn.fail`), for the requests whose method and path
+match: ``reset`` (the connection is reset, TCP RST, before any answer), ``hang`` (the request is read
+and never answered, until the server stops), ``die`` (half of the request body is read, then the
+connection is dropped: a server dying mid-upload) and ``status`` (an error answer such as 503).
+A refused connection needs no server: :func:`refused_endpoint` is a port nobody listens on.
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import socket
+import struct
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +62,37 @@ class Repo:
         return found
 
 
+FAULTS = ("reset", "hang", "die", "status")
+
+
+@dataclass
+class Fault:
+    """How to misbehave on requests whose method is ``method`` (any if None) and path contains ``path``."""
+
+    mode: str
+    method: str | None
+    path: str
+    status: int
+    times: int | None  # None: every matching request
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and self.path in path and self.times != 0
+
+
+def refused_endpoint() -> str:
+    """An endpoint on 127.0.0.1 where nothing listens (a connection to it is refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], OSError):  # a connection it dropped on purpose is not an error
+            super().handle_error(request, client_address)
+
+
 class HubStandIn:
     """The state (repositories) and the HTTP server; use as a context manager."""
 
@@ -59,8 +100,28 @@ class HubStandIn:
         self.repos: dict[str, Repo] = {}
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.faults: list[Fault] = []
+        self.stopping = threading.Event()
+        self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def fail(
+        self, mode: str, *, method: str | None = None, path: str = "", status: int = 503, times: int | None = None
+    ) -> None:
+        """Misbehave (``reset``, ``hang``, ``die`` or ``status``) on matching requests, ``times`` times."""
+        if mode not in FAULTS:
+            raise ValueError(f"unknown fault {mode!r}; expected one of {', '.join(FAULTS)}")
+        with self.lock:
+            self.faults.append(Fault(mode, method, path, status, times))
+
+    def _fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.matches(method, path):
+                    if fault.times is not None:
+                        fault.times -= 1
+                    return fault
+        return None
 
     @property
     def endpoint(self) -> str:
@@ -72,6 +133,7 @@ class HubStandIn:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()  # releases hanging requests
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
@@ -128,9 +190,30 @@ def _handler(hub: HubStandIn) -> type[BaseHTTPRequestHandler]:
         def _json(self, status: int, data: Any) -> None:
             self._send(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
 
+        def _misbehave(self, fault: Fault) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if fault.mode == "status":
+                self._body()
+                headers = {"Content-Type": "application/json", "X-Error-Message": "stand-in fault"}
+                self._send(fault.status, json.dumps({"error": "stand-in fault"}).encode(), headers)
+                return
+            if fault.mode == "hang":
+                self._body()
+                hub.stopping.wait()
+            elif fault.mode == "die":
+                self.rfile.read(length // 2)
+            # reset, die, and a hang at shutdown: drop the connection with a TCP reset, no answer
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+
         def _dispatch(self, method: str) -> None:
             url = urlsplit(self.path)
             hub.requests.append((method, url.path))
+            fault = hub._fault(method, url.path)
+            if fault is not None:
+                self._misbehave(fault)
+                return
             body = self._body() if method == "POST" else b""
             try:
                 self._route(method, url.path, parse_qs(url.query), body)

@@ -8,7 +8,6 @@ when HF_TOKEN and PEACETALKS_HUB_SMOKE_REPO are set.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,16 +21,6 @@ from tests.release.hub_standin import HubStandIn
 from tests.release.test_release import load_in_fresh_process
 
 REPO = "peacetalks/PeaceTalks-DE"
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubStandIn]:
-    with HubStandIn() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
-        monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.delenv("HF_TOKEN", raising=False)
-        yield server
 
 
 def _tags(hub: HubStandIn) -> list[str]:

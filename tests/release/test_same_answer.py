@@ -31,7 +31,7 @@ from peacetalks.storage.roots import bundled_root
 from tests.conftest import DOC
 from tests.release._corpora import DOC2, write_v2
 from tests.release.hub_standin import HubStandIn
-from tests.release.test_publish_hub import REPO, hub  # noqa: F401 (hub: the stand-in fixture)
+from tests.release.test_publish_hub import REPO
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +127,7 @@ print(json.dumps({"names": ds["train"].features["ner_tags"].feature.names,
 """
 
 
-def test_tagset_on_the_hub_equals_tagging_the_corpus(hub: HubStandIn, tmp_path: Path) -> None:  # noqa: F811
+def test_tagset_on_the_hub_equals_tagging_the_corpus(hub: HubStandIn, tmp_path: Path) -> None:
     """A fresh process (huggingface_hub reads HF_ENDPOINT when imported) loads tokens from the stand-in."""
     release = build_release(bundled_root(), "0.1.0", tmp_path / "dist", repo=REPO).folder
     publish_hub(release, REPO)

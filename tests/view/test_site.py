@@ -13,7 +13,7 @@ from peacetalks.cli import main
 from peacetalks.errors import PathError, ViewError
 from peacetalks.release.build import build_release
 from peacetalks.review.agreement import ALL_LABELS, agreement
-from peacetalks.schema.tables import ARTICLES, ENTITIES, EVENTS, STANCES
+from peacetalks.schema.tables import ARTICLES, ENTITIES, EVENTS, STANCES, STATUS
 from peacetalks.storage.layers import read_layer
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.view.charts import svg_digest
@@ -71,6 +71,9 @@ def test_the_index_counts_equal_the_tables(site: Site) -> None:
     row = index.xpath(f'//tr[@data-doc="{_doc()}"]')[0]
     counts = {td.get("data-count"): int(td.text_content()) for td in row.xpath("td[@data-count]")}
     assert counts == {"mentions": GOLD[ENTITIES].height, "events": GOLD[EVENTS].height, "stances": GOLD[STANCES].height}
+    status = read_table(PROJECT, STATUS)
+    shown_status = {td.get("data-status"): td.text_content() for td in row.xpath("td[@data-status]")}
+    assert shown_status == {f"{k}_status": s for k, s in status.select("kind", "status").iter_rows()}
     labels = index.xpath('//table[@data-counts="label"]/tbody/tr')
     shown = {tr[0].text_content(): int(tr[1].text_content()) for tr in labels}
     assert shown == dict(GOLD[ENTITIES].group_by("label").len().iter_rows())
