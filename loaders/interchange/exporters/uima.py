@@ -87,7 +87,7 @@ def typesystem() -> Any:
             ts.create_feature(layer, feature, STRING)
         if layer in SLOTS:
             feature, link = SLOTS[layer]
-            ts.create_feature(layer, feature, "uima.cas.FSArray", elementType=link, multipleReferencesAllowed=True)
+            ts.create_feature(layer, feature, "uima.cas.FSArray", elementType=link)
     return ts
 
 
@@ -129,7 +129,8 @@ def build_cas(doc: Document, ts: Any, segs: Segments, skipped: list[str]) -> Any
             continue
         links.setdefault(a.event_id, []).append(new[EVENT_LINK](role=a.role, target=target))
     for event_id, fs in events.items():
-        fs.arguments = fs_array(elements=links.get(event_id, []))
+        if links.get(event_id):  # no arguments: the feature stays unset (cassis cannot read an empty array back)
+            fs.arguments = fs_array(elements=links[event_id])
         cas.add(fs)
     for st in doc.stances:
         holder = mentions.get(st.holder_mention_id)
