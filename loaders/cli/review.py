@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
@@ -190,7 +191,10 @@ def adjudicate_cmd(
     assert b is not None
     from peacetalks.review.adjudicate import adjudicate, describe
 
-    result = adjudicate(folder, a, b, into=target, force=force)
+    # the command line as given, for the review file to tell its reader to run again
+    where = [] if root is None else ["--root", str(root)]
+    command = shlex.join(["peacetalks", "adjudicate", a, b, *(["--into", into] if into else []), *where])
+    result = adjudicate(folder, a, b, into=target, force=force, command=command)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
