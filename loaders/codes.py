@@ -424,6 +424,7 @@ _ALL: list[Code] = [
             ("bad-target", "adjudicating into one of the layers being merged"),
             ("target-differs", "the target layer exists and differs from the merge; replacing it needs force"),
             ("merge-invalid", "the adjudicated merge does not validate; nothing was written"),
+            ("layer-invalid", "a layer to adjudicate does not validate; fix it (its problems are listed) first"),
             (
                 "stale-review-file",
                 "a review file written before either layer changed (or that records no fingerprints)",
