@@ -35,7 +35,8 @@ import polars as pl
 
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, STATUS, Table
-from peacetalks.storage.parquet import write_tables
+from peacetalks.storage.gold_versions import GOLD_VERSIONS, current_versions
+from peacetalks.storage.parquet import write_tables, write_text_atomic
 from peacetalks.storage.status import status_rows
 
 SLOTS = 10  # paragraphs per article
@@ -170,11 +171,14 @@ def _template(rng: np.random.Generator, scheme: Scheme, names: _Names, t: int) -
     category = scheme.event_categories[categories[t % len(categories)]]
     mentions = [_mention(rng, names, t, j, holder) for j in range(MENTIONS_PER_PARAGRAPH)]
     b = _Builder()
-    # Sentence 1: actor, trigger, filler, second mention, time phrase, filler.
+    # Sentence 1: actor, trigger, filler, second mention, time phrase, filler; in a paragraph with a
+    # stance (even t) a quotation, so that a stance of any attribution follows the quotation rule.
+    mark = '"' if t % 2 == 0 else ""
+    b.add(mark)
     first = mentions[0]["text"]
     first = first[0].upper() + first[1:]
     mentions[0]["text"] = first
-    mentions[0]["span"] = b.add(first)
+    mentions[0]["span"] = b.add(first, sep="")
     trigger = _word(rng, 2, 3) + "te"
     trig = b.add(trigger)
     for w in _filler(rng, int(rng.integers(1, 4))):
@@ -185,6 +189,7 @@ def _template(rng: np.random.Generator, scheme: Scheme, names: _Names, t: int) -
     for w in _filler(rng, int(rng.integers(1, 4))):
         b.add(w)
     b.add(".", sep="")
+    b.add(mark, sep="")
     evidence = (0, b.length)
     # Sentences 2-3: the remaining mentions between filler words.
     for j in range(2, MENTIONS_PER_PARAGRAPH):
@@ -735,6 +740,7 @@ def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 
     # Gold adjudicated for every article and kind, as for a finished corpus (no incomplete-gold warnings).
     status = status_rows(out[ARTICLES]["doc_id"], scheme.adjudicated_status, set_by="synth")
     write_tables(root, {**{t: out[t] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)}, STATUS: status})
+    write_text_atomic(root / GOLD_VERSIONS, current_versions(root, scheme).as_yaml())  # made under this scheme
     for mark, (kind, doc) in enumerate(planted):
         doc_id = f"syn-{doc:06d}"
         result.errors.append(PlantedError(kind, doc_id, tuple(expected.get(mark, ()))))

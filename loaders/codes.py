@@ -47,8 +47,10 @@ VALIDATION_GROUPS = (
     "event roles",
     "articles",
     "consistency",
+    "stance rules",
     "splits",
     "annotation status",
+    "gold versions",
 )
 # The other groups: issues of an import or a release check, and errors.
 OTHER_GROUPS = (
@@ -208,12 +210,47 @@ _ALL: list[Code] = [
             ("modality-mismatch", "realis OTHER without a modality, or a modality with another realis"),
         ],
     ),
+    *_group(
+        "stance rules",
+        ISSUE,
+        [
+            (
+                "quote-attribution",
+                "a DIRECT_QUOTE stance whose evidence has no quotation, or whose event is outside the quotation marks",
+            ),
+            (
+                "missing-agreement-holder",
+                "a party (ACTOR) of an agreement a stance links to holds no stance of that target and polarity",
+            ),
+            ("duplicate-stance", "two stances of one entity with the same target and polarity on overlapping evidence"),
+            ("stance-event-outside-evidence", "a stance's event whose trigger lies outside the stance's evidence"),
+        ],
+        warnings=["quote-attribution", "missing-agreement-holder", "duplicate-stance", "stance-event-outside-evidence"],
+    ),
     *_group("splits", ISSUE, [("split-leakage", "the same text (ignoring case and white space) in two splits")]),
     *_group(
         "annotation status",
         ISSUE,
         [("incomplete-gold", "an article of a split whose gold for a kind is not complete (or has no status)")],
         warnings=["incomplete-gold"],
+    ),
+    *_group(
+        "gold versions",
+        BOTH,
+        [("bad-gold-versions", "annotations/gold.yaml is not YAML, or lacks or malforms a version")],
+    ),
+    *_group(
+        "gold versions",
+        ISSUE,
+        [
+            ("gold-version-mismatch", "gold annotated under another major version of the scheme or codebook"),
+            (
+                "gold-version-stale",
+                "gold checked under another minor or patch version of the scheme or codebook, or other guidelines",
+            ),
+            ("unversioned-gold", "gold has annotations but annotations/gold.yaml records no versions"),
+        ],
+        warnings=["gold-version-stale", "unversioned-gold"],
     ),
     # --- importing a tool's export ----------------------------------------------------------
     *_group("import", BOTH, [("not-utf8", "a file is not UTF-8 text (another encoding, or a UTF-16 byte-order mark)")]),

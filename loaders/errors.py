@@ -142,6 +142,20 @@ class SchemeError(PeaceTalksError):
         super().__init__(code, message, path=path, line=line, data=data)
 
 
+class GoldVersionsError(PeaceTalksError):
+    """``annotations/gold.yaml``, the versions gold was annotated under, cannot be read (``bad-gold-versions``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "bad-gold-versions",
+        path: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(code, message, path=path, data=data)
+
+
 class TableReadError(PeaceTalksError):
     """A Parquet file is missing (``missing-file``), unreadable or truncated (``unreadable-file``)."""
 

@@ -70,6 +70,12 @@ class Scheme:
     import_status: str
     finished_status: str
     adjudicated_status: str
+    # The labels the stance checks rely on (validation/checks/stances.py), by what they are for.
+    quote_attribution: str
+    agreement_category: str
+    actual_realis: str
+    party_role: str
+    support_polarity: str
 
     @property
     def redistributable_licenses(self) -> tuple[str, ...]:
@@ -241,6 +247,13 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         import_status=_one_of(raw, "import_status", statuses, "the annotation_statuses"),
         finished_status=_one_of(raw, "finished_status", statuses, "the annotation_statuses"),
         adjudicated_status=_one_of(raw, "adjudicated_status", statuses, "the annotation_statuses"),
+        quote_attribution=_one_of(
+            raw, "quote_attribution", _keys(raw, "stance_attributions"), "the stance_attributions"
+        ),
+        agreement_category=_one_of(raw, "agreement_category", tuple(categories), "the event_categories"),
+        actual_realis=_one_of(raw, "actual_realis", realis, "the realis values"),
+        party_role=_one_of(raw, "party_role", roles, "the argument_roles"),
+        support_polarity=_one_of(raw, "support_polarity", _keys(raw, "stance_polarities"), "the stance_polarities"),
     )
 
 

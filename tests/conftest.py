@@ -9,7 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, STATUS, Table
+from peacetalks.storage.gold_versions import GOLD_VERSIONS, current_versions
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.status import status_rows
 
@@ -211,4 +213,12 @@ def corpus_dir(tmp_path: Path) -> Path:
     by_table = {ARTICLES: "articles", BLOCKS: "blocks"}
     write_tables(tmp_path, {t: tiny_frames()[n] for t, n in by_table.items()})
     write_tables(tmp_path, {t: tiny_frames()[t.name] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES, STATUS)})
+    write_gold_versions(tmp_path)
     return tmp_path
+
+
+def write_gold_versions(root: Path) -> None:
+    """Record that the gold at ``root`` was made under this package's scheme and codebook (annotations/gold.yaml)."""
+    path = root / GOLD_VERSIONS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(current_versions(root, load_scheme()).as_yaml(), encoding="utf-8")

@@ -41,7 +41,7 @@ from peacetalks.loading.standoff import (
     strip_texts,
 )
 from peacetalks.release import checksums, croissant, datacard
-from peacetalks.release.changelog import ReleaseDiff, diff_releases, render_changelog, render_entry
+from peacetalks.release.changelog import ReleaseDiff, diff_releases, part_versions, render_changelog, render_entry
 from peacetalks.release.coverage import coverage_counts
 from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
@@ -62,15 +62,17 @@ from peacetalks.release.semver import Version, check_newer, parse_version
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ARTICLES, BLOCKS, BY_NAME, SPLITS, STATUS, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, BY_NAME, SPLITS, STATUS, Table
 from peacetalks.storage.parquet import atomic_folder, write_parquet
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.status import without_status
 from peacetalks.storage.transaction import folder_lock, remove_strays
+from peacetalks.validation.checks.versions import gold_version_issues
 from peacetalks.validation.validate import read_tables, validate_frames
 
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
+_ANNOTATION_NAMES = frozenset(t.name for t in ANNOTATION_TABLES)
 Frames = dict[Table, pl.DataFrame]
 
 
@@ -101,6 +103,8 @@ def _read_valid_frames(root: Path) -> Frames:
     report = validate_frames(
         {name: df for name, (df, _) in read.items()}, read_issues={name: issues for name, (_, issues) in read.items()}
     )
+    has_gold = any(df is not None and df.height for name, (df, _) in read.items() if name in _ANNOTATION_NAMES)
+    report.add(gold_version_issues(root, load_scheme(), has_gold=has_gold))  # gold of another major is refused
     if not report.valid:
         raise ValidationFailed(report)
     frames = {BY_NAME[name]: df for name, (df, _) in read.items() if df is not None}
@@ -261,6 +265,7 @@ class _Meta:
     body: str
     changelog: str
     charts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # datacard/NAME.svg -> its SVG
+    versions: Mapping[str, str] = dataclasses.field(default_factory=dict)  # each part's, for the changelog
 
 
 def _write_metadata(folder: Path, meta: _Meta, configs_data: list[ConfigData], frames: Frames) -> None:
@@ -376,7 +381,8 @@ def build_release(
         remove_strays([out_dir], before=since)
         prev, same = _previous(out_dir, ver, Path(previous) if previous else None)
         target = out_dir / folder_name(ver)
-        meta = _Meta(ver, date or release_date(same), repo, include_text, body, "", charts)
+        versions = part_versions(source, str(ver))
+        meta = _Meta(ver, date or release_date(same), repo, include_text, body, "", charts, versions)
         return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
 
 
@@ -396,7 +402,7 @@ def _build(
     released = strip_texts(frames, stripped) if stripped else dict(frames)
     diff = diff_releases(prev.frames if prev else None, released, previous=str(prev.version) if prev else None)
     if not meta.changelog:
-        entry = render_entry(str(ver), diff, standoff=stripped)
+        entry = render_entry(str(ver), diff, standoff=stripped, versions=meta.versions)
         meta = dataclasses.replace(meta, changelog=render_changelog(entry, prev.changelog if prev else None))
 
     def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
 from peacetalks.release.coverage import coverage_counts, render_coverage
+from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, ENTITIES, EVENTS, SPLITS, STANCES, Table
+from peacetalks.storage.gold_versions import GOLD_VERSIONS, read_gold_versions
 
 # The records a changelog counts, by the name it uses for them.
 RECORDS: dict[str, Table] = {"articles": ARTICLES, "mentions": ENTITIES, "events": EVENTS, "stances": STANCES}
@@ -113,15 +116,42 @@ def diff_releases(old: Frames | None, new: Frames, *, previous: str | None = Non
     return ReleaseDiff(previous, records, labels, splits, moved, coverage_counts(after))
 
 
+def part_versions(root: Path, version: str) -> dict[str, str]:
+    """Which version each part of release ``version`` of the corpus at ``root`` has, by part.
+
+    The dataset itself, the annotation scheme and the stance codebook it is released under, and the
+    versions its gold records it was annotated and checked under (``annotations/gold.yaml``). Not the
+    version of the ``peacetalks`` that built it: the same data make the same release whichever built it.
+    """
+    scheme = load_scheme()
+    gold = read_gold_versions(root)
+    if gold is None:
+        recorded = f"not recorded (no {GOLD_VERSIONS})"
+    else:
+        recorded = f"scheme {gold.scheme}, codebook {gold.codebook}"
+        recorded += f", guidelines {gold.guidelines}" if gold.guidelines else ""
+    return {
+        "dataset": version,
+        "annotation scheme": scheme.version,
+        "stance codebook": scheme.codebook_version,
+        "gold annotated and checked under": recorded,
+    }
+
+
 def _listing(ids: list[str], limit: int = 20) -> str:
     shown = ", ".join(f"`{i}`" for i in ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def render_entry(version: str, diff: ReleaseDiff, *, standoff: list[str]) -> str:
-    """One Keep-a-Changelog entry (Markdown) for ``version``."""
+def render_entry(
+    version: str, diff: ReleaseDiff, *, standoff: list[str], versions: Mapping[str, str] | None = None
+) -> str:
+    """One Keep-a-Changelog entry (Markdown) for ``version``; ``versions``: each part's (:func:`part_versions`)."""
     lines = [f"## [{version}]", ""]
     lines.append(f"Compared with {diff.previous}." if diff.previous else "First release.")
+    if versions:
+        lines += ["", "### Versions", "", "| part | version |", "|---|---|"]
+        lines += [f"| {part} | {v} |" for part, v in versions.items()]
     lines += ["", "### Records", "", "| records | added | removed | changed |", "|---|---:|---:|---:|"]
     for name, ch in diff.records.items():
         lines.append(f"| {name} | {len(ch.added)} | {len(ch.removed)} | {len(ch.changed)} |")

@@ -17,6 +17,7 @@ from peacetalks.errors import ReleaseError
 from peacetalks.release.coverage import coverage_counts, render_coverage
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, STATUS, Table
+from peacetalks.storage.gold_versions import read_gold_versions
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.storage.transaction import folder_lock, transaction
@@ -110,6 +111,21 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
         "Annotation coverage (articles per kind):\n\n" + render_coverage(stats["coverage"]),
     ]
     return "\n".join(parts)
+
+
+def render_versions(root: Path) -> str:
+    """The versions of the scheme and codebook, and those gold records it was annotated and checked under."""
+    scheme = load_scheme()
+    gold = read_gold_versions(root)
+    if gold is None:
+        recorded = "Gold records no versions it was annotated under."
+    else:
+        guidelines = f" and the annotation guidelines {gold.guidelines}" if gold.guidelines else ""
+        recorded = f"Gold was annotated and checked under scheme {gold.scheme}, codebook {gold.codebook}{guidelines}."
+    return (
+        f"- **Versions:** annotation scheme {scheme.version}, stance codebook {scheme.codebook_version}. "
+        f"{recorded} Each release's changelog lists the version of every part.\n"
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -275,6 +291,7 @@ def generators(frames: Mapping[Table, pl.DataFrame] | None = None) -> dict[str, 
     the corpus folder; agreement and adjudication from the folder's annotator layers and review files.
     """
     return {
+        "versions": render_versions,
         "statistics": lambda root: render_statistics(corpus_statistics(root) if frames is None else statistics(frames)),
         "agreement": render_agreement,
         "adjudication": render_adjudication,

@@ -11,6 +11,8 @@ The merge also sets the target's annotation status, per article of either layer 
 ``adjudicated_status`` (gold; ``finished_status`` for a layer target) when both passes are complete
 for it, else ``import_status`` (in-progress: a merge of unfinished passes is unfinished). An article of
 neither layer has no annotations in the merge, so its status becomes ``initial_status`` (not-started).
+A merge into gold writes ``annotations/gold.yaml`` too: the scheme and codebook versions it was merged
+and validated under, and the corpus's guidelines version (:mod:`peacetalks.storage.gold_versions`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from peacetalks.schema.tables import (
     STATUS,
     Table,
 )
+from peacetalks.storage.gold_versions import GOLD_VERSIONS, current_versions
 from peacetalks.storage.layers import (
     GOLD,
     check_layer,
@@ -410,6 +413,8 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, comm
         kept = history.backup(folder, into, tx)
         result.backup = None if kept is None else kept.relative_to(folder).as_posix()
     paths = [tx.write_table(table, df, layer_dir(into)) for table, df in {**rebuilt.tables, STATUS: status}.items()]
+    if into == GOLD:  # the versions this gold was merged and validated under
+        paths.append(tx.write_text(folder / GOLD_VERSIONS, current_versions(folder, load_scheme()).as_yaml()))
     result.written = [p.relative_to(folder).as_posix() for p in paths]
     result.status = "written"
     return result

@@ -1,8 +1,9 @@
 """Backups of gold (or of a layer) before adjudication replaces it, and restoring them.
 
 Each backup is a folder ``annotations/history/<target>/<UTC timestamp>/`` holding the annotation
-tables the target had, its status table and ``backup.json``, its manifest (the sha256 of every table it holds);
-``<target>`` is ``gold`` or the layer name. Restoring first backs up the current tables, so a
+tables the target had, its status table (for gold also ``gold.yaml``, the versions it records) and
+``backup.json``, its manifest (the sha256 of every file it holds); ``<target>`` is ``gold`` or the
+layer name. Restoring first backs up the current tables, so a
 restore can itself be undone.
 
 A backup is complete or not used: it is staged whole and renamed into place in the transaction of
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from peacetalks.errors import ReviewError
 from peacetalks.schema.tables import ANNOTATION_TABLES, STATUS
-from peacetalks.storage.layers import check_layer, layer_dir
+from peacetalks.storage.gold_versions import GOLD_VERSIONS
+from peacetalks.storage.layers import GOLD, check_layer, layer_dir
 from peacetalks.storage.transaction import Transaction, transaction
 
 MANIFEST = "backup.json"
@@ -65,7 +67,12 @@ def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None 
     staged = tx.new_folder(folder)
     for table in present:
         shutil.copyfile(table.path(root, layer), staged / table.filename)
-    manifest = {"target": target, "tables": {t.filename: _sha256(staged / t.filename) for t in present}}
+    kept = [t.filename for t in present]
+    versions = root / GOLD_VERSIONS
+    if target == GOLD and versions.is_file():
+        shutil.copyfile(versions, staged / versions.name)
+        kept.append(versions.name)
+    manifest = {"target": target, "tables": {name: _sha256(staged / name) for name in kept}}
     (staged / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return folder
 
@@ -158,12 +165,15 @@ def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetim
             )
         saved = backup(root, target, tx, now=now)
         layer = layer_dir(target)
-        for table in (*ANNOTATION_TABLES, STATUS):
-            kept = source / table.filename
+        targets = [(table.filename, table.path(root, layer)) for table in (*ANNOTATION_TABLES, STATUS)]
+        if target == GOLD:  # the versions the restored gold records (none: a backup made before they were kept)
+            targets.append((Path(GOLD_VERSIONS).name, root / GOLD_VERSIONS))
+        for filename, path in targets:
+            kept = source / filename
             if kept.exists():
-                tx.copy_file(kept, table.path(root, layer))
+                tx.copy_file(kept, path)
             else:
-                tx.remove(table.path(root, layer))
+                tx.remove(path)
     return Restored(
         target=target,
         restored_from=f"{history_relpath(target)}/{chosen}",

@@ -13,8 +13,10 @@ from peacetalks.errors import TableReadError
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import (
     ALL_TABLES,
+    ANNOTATION_TABLES,
     ARGUMENTS,
     ARTICLES,
+    BLOCKS,
     BY_NAME,
     ENTITIES,
     EVENTS,
@@ -31,11 +33,13 @@ from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
+from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import with_row
 from peacetalks.validation.checks.leakage import leakage_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
+from peacetalks.validation.checks.versions import gold_version_issues
 from peacetalks.validation.report import Issue, Report
 
 # An absent status table is no status for any article (the incomplete-gold warnings say so), not a missing file.
@@ -51,12 +55,18 @@ _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
 def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
 
-    For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``.
+    For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``, and
+    the versions gold records (``annotations/gold.yaml``) are checked against the package's scheme.
     """
     folder = resolve_root(root)
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
-    return _validate(_present(folder, layer), read, files, today, status_check=layer is None)
+    report = _validate(_present(folder, layer), read, files, today, status_check=layer is None)
+    if layer is None:  # the versions gold records (annotations/gold.yaml); a layer is a pass, not gold
+        has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
+        report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
+        report = report.sorted()
+    return report
 
 
 def _present(folder: Path, layer: str | None) -> list[Table]:
@@ -221,6 +231,27 @@ def _mention_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], sc
     entities, stances = ok.get(ENTITIES.name), ok.get(STANCES.name)
     if entities is not None and stances is not None:
         issues += rules.holder_issues(stances, entities, scheme, files[STANCES.name])
+    if stances is not None:
+        issues += _stance_rule_checks(ok, stances, files[STANCES.name], scheme)
+    return issues
+
+
+def _stance_rule_checks(
+    ok: Mapping[str, pl.DataFrame], stances: pl.DataFrame, file: str, scheme: Scheme
+) -> list[Issue]:
+    """The guidelines' stance rules that can be checked mechanically (warnings; checks/stances.py)."""
+    issues: list[Issue] = []
+    entities, events, arguments = ok.get(ENTITIES.name), ok.get(EVENTS.name), ok.get(ARGUMENTS.name)
+    articles, blocks = ok.get(ARTICLES.name), ok.get(BLOCKS.name)
+    if articles is not None and blocks is not None:
+        issues += stance_checks.quote_attribution_issues(stances, events, articles, blocks, scheme, file)
+    if entities is not None:
+        held = stance_checks.holders(stances, entities)
+        issues += stance_checks.duplicate_stance_issues(held, file)
+        if events is not None and arguments is not None:
+            issues += stance_checks.missing_agreement_holder_issues(held, entities, events, arguments, scheme, file)
+    if events is not None:
+        issues += stance_checks.event_outside_evidence_issues(stances, events, file)
     return issues
 
 

@@ -47,6 +47,7 @@ def test_wheel_in_fresh_venv_validates_the_bundled_corpus(tmp_path: Path) -> Non
         "peacetalks/schema/scheme.yaml",
         "peacetalks/_data/corpus/articles.parquet",
         "peacetalks/_data/annotations/entities.parquet",
+        "peacetalks/_data/annotations/gold.yaml",
         "peacetalks/validation/checks/spans.py",
     ):
         assert member in names

@@ -218,8 +218,9 @@ def test_restore_backs_up_and_restores_in_one_change_with_a_manifest(corpus_dir:
     assert done.restored_from.endswith(first.name)
     assert [t.path(corpus_dir).exists() for t in ANNOTATION_TABLES] == [True, False, False, False]
     assert not STATUS.path(corpus_dir).exists()  # the backup held no status: none is put back
+    assert not (corpus_dir / "annotations" / "gold.yaml").exists()  # nor the versions gold records
     saved = corpus_dir / str(done.previous_saved_to)
     manifest = json.loads((saved / MANIFEST).read_text())
-    assert sorted(manifest["tables"]) == sorted(t.filename for t in (*ANNOTATION_TABLES, STATUS))
+    assert sorted(manifest["tables"]) == sorted([*(t.filename for t in (*ANNOTATION_TABLES, STATUS)), "gold.yaml"])
     assert backups(corpus_dir, "gold") == [first.name, saved.name]
     assert pl.read_parquet(saved / ENTITIES.filename).height == 3

@@ -101,6 +101,27 @@ def _chain(*mutations: Mutation) -> Mutation:
     return mutate
 
 
+def _quotation_before(words: str) -> Mutation:
+    """Open a quotation in the second sentence just before ``words`` (in place of the space before them).
+
+    The text keeps its length, so every span stays where it is; the stance's evidence text follows.
+    """
+
+    def mutate(frames: Frames) -> None:
+        text = str(frames["articles"]["text"][0])
+        at = text.index(words, 30) - 1
+        quoted = text[:at] + '"' + text[at + 1 :]
+        sha = hashlib.sha256(quoted.encode()).hexdigest()
+        _set("articles", 0, text=quoted, text_sha256=sha)(frames)
+        _set("stances", 0, evidence_text=quoted[30:65])(frames)
+
+    return mutate
+
+
+def _direct_quote() -> Mutation:
+    return _set("stances", 0, attribution="DIRECT_QUOTE")
+
+
 def _splits(assigned: dict[str, str]) -> Mutation:
     """Add a splits table assigning each doc_id to a split (each its own group)."""
 
@@ -332,6 +353,49 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
         [[EVT, 0, "modality", "modality-mismatch"]],
     ),
     ("NOM mention with a form", _set("entities", 0, mention_type="NOM"), [[ENT, 0, "form", "form-mismatch"]]),
+    # 9b. stance rules (warnings)
+    (
+        "a DIRECT_QUOTE without quotation marks",
+        _set("stances", 0, attribution="DIRECT_QUOTE"),
+        [[STA, 0, "attribution", "quote-attribution"]],
+    ),
+    (
+        "a DIRECT_QUOTE whose event is outside the quotation marks",
+        _chain(_quotation_before("das Telefonat"), _set("stances", 0, attribution="DIRECT_QUOTE")),
+        [[STA, 0, "attribution", "quote-attribution"]],
+    ),
+    ("a DIRECT_QUOTE whose event is quoted", _chain(_quotation_before("bestätigte"), _direct_quote()), []),
+    (
+        "a party to an agreement without the stance",
+        _chain(
+            _set("events", 0, category="AGREE", mode=None),
+            _set(
+                "stances",
+                0,
+                holder_mention_id="m1",
+                event_id="ev1",
+                evidence_start=0,
+                evidence_end=29,
+                evidence_text="Trump telefonierte mit Putin.",
+            ),
+        ),
+        [[STA, 0, "holder_mention_id", "missing-agreement-holder"]],
+    ),
+    (
+        "the same position twice",
+        _append("stances", 0, stance_id="s2"),
+        [[STA, 1, "holder_mention_id", "duplicate-stance"]],
+    ),
+    (
+        "the same position of two holders",
+        _append("stances", 0, stance_id="s2", holder_mention_id="m1"),
+        [],
+    ),
+    (
+        "a stance's event outside its evidence",
+        _set("stances", 0, event_id="ev1"),
+        [[STA, 0, "event_id", "stance-event-outside-evidence"]],
+    ),
     # 10. splits
     (
         "the same text in two splits",
@@ -373,6 +437,10 @@ ELSEWHERE = {
     "missing-file": "needs a corpus folder without the file: tests/validation/test_unreadable.py",
     "unreadable-file": "needs a damaged Parquet file: tests/validation/test_unreadable.py",
     "too-many-overlaps": "needs more stacked mentions than the pair limit: tests/interchange/hostile/test_limits.py",
+    **dict.fromkeys(
+        ("bad-gold-versions", "gold-version-mismatch", "gold-version-stale", "unversioned-gold"),
+        "needs annotations/gold.yaml in a corpus folder: tests/validation/test_gold_versions.py",
+    ),
 }
 
 
