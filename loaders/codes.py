@@ -276,12 +276,25 @@ _ALL: list[Code] = [
         [
             ("text-missing", "no local copy of an article text a stand-off release needs"),
             ("text-sha256-mismatch", "a local text whose sha256 is not the one the release records"),
+            ("url-unknown", "a stand-off article whose URL is not recorded, so its text cannot be fetched"),
+            ("page-not-found", "an article's page answered 404 or 410 (a dead link)"),
+            ("page-unreachable", "an article's page got no answer: DNS, refused, reset or timed out, after retries"),
+            ("page-http-error", "an article's page answered another error (403, 5xx after retries), or is too large"),
+            ("page-changed", "an article's page no longer has the released text and its annotations need a re-base"),
         ],
     ),
     *_group(
         "stand-off texts",
+        BOTH,
+        [("no-article-in-page", "an HTML page in which no article of the raw form (headline, image, text) is found")],
+    ),
+    *_group(
+        "stand-off texts",
         ERROR,
-        [("texts-missing", "a stand-off release used without the texts of its articles; rehydrate it first")],
+        [
+            ("texts-missing", "a stand-off release used without the texts of its articles; rehydrate it first"),
+            ("texts-not-fetched", "the texts of some stand-off articles could not be got; nothing was written"),
+        ],
     ),
     # --- releases ---------------------------------------------------------------------------
     *_group(
@@ -359,6 +372,20 @@ _ALL: list[Code] = [
             ("unknown-license", "a licence the scheme does not list"),
             ("rebase-required", "the article's text changed and annotations would move; ask for a re-base"),
         ],
+    ),
+    *_group(
+        "ingest",
+        ISSUE,
+        [
+            (
+                "standoff-without-url",
+                (
+                    "an article whose licence forbids redistributing its text was ingested without its URL, so a "
+                    "stand-off release cannot say where to get it"
+                ),
+            )
+        ],
+        warnings=["standoff-without-url"],
     ),
     *_group(
         "split settings",

@@ -37,6 +37,11 @@ def flag(exc: PeaceTalksError) -> str:
     return FLAGS.get(option, option)
 
 
+def _codes_in(exc: PeaceTalksError) -> set[str]:
+    """The issue codes of an error's report (none when it has no report)."""
+    return {i.code for i in exc.report.issues} if isinstance(exc, ValidationFailed) else set()
+
+
 def _fix_review_file(exc: PeaceTalksError) -> str:
     return f"fix the entry in {exc.path or 'the review file'} and run the command again"
 
@@ -64,6 +69,17 @@ _BY_CODE: dict[str, Hint] = {
         "get the texts with 'peacetalks rehydrate RELEASE --fetch --out DIR' (or --texts DIR for local copies) "
         "and use that folder"
     ),
+    "texts-not-fetched": lambda exc: (
+        "give local copies of those articles with --texts DIR (a .txt each, plain text or the raw form); "
+        + (
+            "a page that changed needs 'peacetalks rehydrate RELEASE --fetch --out DIR', which re-bases the "
+            "annotations and lists each one that moved or was dropped; "
+            if _codes_in(exc) & {"page-changed"}
+            else ""
+        )
+        + "try again later for page-unreachable and page-http-error (the pages got are kept in the cache)"
+    ),
+    "no-article-in-page": lambda _exc: "check that the file is an article page (it needs a headline, image and text)",
     # corpus folder
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",

@@ -113,3 +113,7 @@ def ingest_cmd(
         err.print(f"dropped from {escape(where)}: {escape(', '.join(ids))}")
     for cause, keys in result.dependents.items():
         err.print(f"  {escape(cause)} (its text changed) took with it: {escape(', '.join(keys))}")
+    for warning in result.warnings:
+        err.print(escape(warning.render()))
+        if warning.code == "standoff-without-url":
+            err.print("hint: give the article's address with --url URL when it is known")

@@ -22,6 +22,7 @@ from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import corpus_root
 from peacetalks.storage.status import kind_of, read_status, status_rows, upsert
 from peacetalks.storage.transaction import Transaction, transaction
+from peacetalks.validation.report import Issue
 
 DEFAULT_LICENSE = load_scheme().default_license
 SLUG_MAX = 60
@@ -65,6 +66,8 @@ class IngestResult:
     dependents: dict[str, list[str]] = field(default_factory=dict)
     # The doc_id the headline gives, when another article held it and this one got a suffix.
     collided_with: str | None = None
+    # What is worth knowing and did not stop the ingest (``standoff-without-url``).
+    warnings: list[Issue] = field(default_factory=list)
 
 
 def _layers(root: Path) -> list[str | None]:
@@ -112,14 +115,36 @@ def ingest(
         )
     article = read_raw_article(path, kicker=kicker)
     base_id = make_doc_id(source, published, article.headline)
+    if url is not None and not url.strip():
+        url = None
     # One transaction: the article, its blocks, every layer's re-based annotations and every layer's
     # status change together; what they depend on (the doc_id that is free) is read under its lock.
     with transaction(root, "ingest") as tx:
         articles = read_table(root, ARTICLES, missing_ok=True)
         doc_id = _doc_id_for(articles, base_id, article.headline, url)
-        return _ingest_locked(
+        result = _ingest_locked(
             tx, articles, article, doc_id, base_id, source, published, url, license, story_id, rebase_annotations, today
         )
+    result.warnings += _url_warnings(path, doc_id, url, license)
+    return result
+
+
+def _url_warnings(path: Path, doc_id: str, url: str | None, license: str) -> list[Issue]:  # noqa: A002
+    """``standoff-without-url`` when the article's text may not be redistributed and no url says where it is."""
+    if url is not None or license in load_scheme().redistributable_licenses:
+        return []
+    return [
+        Issue(
+            code="standoff-without-url",
+            file=str(path),
+            doc_id=doc_id,
+            column="url",
+            message=(
+                f"its licence {license} forbids redistributing the text, so a release has it stand-off, and "
+                "without a url nobody can fetch it; record the url when it is known (ingest it again with it)"
+            ),
+        )
+    ]
 
 
 def _ingest_locked(  # the options of ingest, passed on under the lock

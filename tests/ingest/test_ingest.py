@@ -189,3 +189,28 @@ def test_written_files_get_ordinary_permissions(seeded: Path) -> None:
     os.umask(mask)
     for path in (seeded / "corpus").glob("*.parquet"):
         assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_an_article_that_may_not_be_redistributed_without_url_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stand-off release could not say where to get its text: ingest says so, and still adds the article."""
+    from peacetalks.cli import main
+
+    result = ingest(SEED, root=tmp_path, source="tagesschau", published=DATE)
+    assert [(w.code, w.doc_id, w.column, w.is_error) for w in result.warnings] == [
+        ("standoff-without-url", DOC, "url", False)
+    ]
+    url = "https://www.tagesschau.de/ausland/amerika/trump-putin-telefonat-100.html"
+    with_url = ingest(SEED, root=tmp_path, source="tagesschau", published=DATE, url=url)
+    assert (with_url.status, with_url.warnings) == ("replaced", [])
+    assert read_table(tmp_path, ARTICLES)["url"].to_list() == [url]
+    (tmp_path / "open").mkdir()
+    assert ingest(SEED, root=tmp_path / "open", source="x", published=DATE, license="CC-BY-4.0").warnings == []
+
+    (tmp_path / "c").mkdir()
+    args = ["ingest", str(SEED), "--source", "tagesschau", "--published", "2025-02-12", "--root", str(tmp_path / "c")]
+    assert main(args) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2].startswith(f"{SEED} warning [standoff-without-url] doc={DOC} column=url: its licence")
+    assert err[-1] == "hint: give the article's address with --url URL when it is known"
