@@ -37,6 +37,17 @@ class _LazyConsole:
     def __exit__(self, *exc: Any) -> None:
         self._get().__exit__(*exc)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+        else:  # a Console setting such as ``width``
+            setattr(self._console_now(), name, value)
+
+    def _console_now(self) -> Console:
+        self.__getattr__("width")  # makes the console
+        assert self._console is not None
+        return self._console
+
 
 out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
 err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
