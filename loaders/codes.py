@@ -169,10 +169,12 @@ _ALL: list[Code] = [
             ("incomplete-span", "a span has a start without an end, or an end without a start"),
             ("span-text-mismatch", "the recorded text of a span is not the text at its offsets"),
             ("span-whitespace", "a span starts or ends with white space"),
+            ("span-inside-word", "a span starts or ends inside a word (a letter or digit on both sides)"),
             ("crossing-mentions", "two NAME mentions cross (overlap without nesting)"),
             ("too-many-overlaps", "so many mentions overlap in one document that not every crossing was checked"),
             ("duplicate-span", "the same span twice with the same label"),
         ],
+        warnings=["span-inside-word"],
     ),
     *_group(
         "event roles",
@@ -437,6 +439,7 @@ _ALL: list[Code] = [
             ("bad-target", "adjudicating into one of the layers being merged"),
             ("target-differs", "the target layer exists and differs from the merge; replacing it needs force"),
             ("merge-invalid", "the adjudicated merge does not validate; nothing was written"),
+            ("layer-invalid", "a layer to adjudicate does not validate; fix it (its problems are listed) first"),
             (
                 "stale-review-file",
                 "a review file written before either layer changed (or that records no fingerprints)",

@@ -170,3 +170,13 @@ STATUS_COLUMNS = (
     _opt("set_by"),  # the command that set the status ("import brat", "adjudicate a b", "status set"), if known
     Column("set_on", pl.Date(), nullable=True),  # the day it was set, if known
 )
+# The kinds of item an annotator's note is about, each named like the table of the item's id.
+NOTE_KINDS = ("entities", "events", "event_arguments", "stances")
+# An annotator layer's notes on its items (brat AnnotatorNotes), kept beside the layer's tables.
+NOTE_COLUMNS = (
+    _DOC_ID,
+    _str("note_id", pattern=ID_PATTERN),
+    _str("kind", values=NOTE_KINDS),
+    _str("item_id", pattern=ID_PATTERN),  # the mention_id, event_id, argument_id or stance_id of the item
+    _str("text"),
+)

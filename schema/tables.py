@@ -19,6 +19,7 @@ from peacetalks.schema.columns import (
     BLOCK_COLUMNS,
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
+    NOTE_COLUMNS,
     SPLIT_COLUMNS,
     STANCE_COLUMNS,
     STATUS_COLUMNS,
@@ -138,6 +139,10 @@ ARGUMENTS = Table(
 STANCES = Table("stances", "annotations", STANCE_COLUMNS, ("doc_id", "stance_id"), "stance_id")
 # The annotation status of each article and kind, beside the annotation tables of gold and of each layer.
 STATUS = Table("status", "annotations", STATUS_COLUMNS, ("doc_id", "kind"), "kind")
+
+# An annotator layer's notes on its items (brat AnnotatorNotes): a layer file only, never gold, never released,
+# so it is in none of the lists below; absent when the layer has no notes.
+NOTES = Table("notes", "annotations", NOTE_COLUMNS, ("doc_id", "note_id"), "note_id")
 
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES, STATUS)

@@ -53,6 +53,9 @@ def _target_differs(exc: PeaceTalksError) -> str:
 _BY_CODE: dict[str, Hint] = {
     "validation-failed": lambda _exc: "run 'peacetalks validate' to see every problem",
     "import-failed": lambda _exc: "fix the listed lines (or the mapping file) and run the import again",
+    "layer-invalid": lambda exc: (
+        f"run 'peacetalks validate --layer {exc.data.get('layer')}', fix the layer, and adjudicate again"
+    ),
     "merge-invalid": lambda exc: (
         f"change the decisions (or the kept versions) in {exc.data.get('review_file')} and run the command again"
     ),

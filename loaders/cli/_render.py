@@ -27,6 +27,17 @@ class _LazyConsole:
             self._console = Console(**self._settings)
         return getattr(self._console, name)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+        else:  # a Console setting such as ``width``
+            setattr(self._console_now(), name, value)
+
+    def _console_now(self) -> Console:
+        self.__getattr__("width")  # makes the console
+        assert self._console is not None
+        return self._console
+
 
 out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
 err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))

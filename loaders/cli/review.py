@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated
+import shlex
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,57 +15,112 @@ from peacetalks.cli._options import FormatOpt, KindOpt, OutputFormat, RootOpt, c
 from peacetalks.cli._render import err, escape, out, plural, plurals
 
 if TYPE_CHECKING:
-    from peacetalks.review.agreement import AgreementReport
+    from rich.table import Table
+
+    from peacetalks.review.agreement import AgreementReport, KindAgreement
+
+
+class AgreeFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
 
 
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def render_agreement(report: AgreementReport) -> None:
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], sections: Sequence[bool]) -> Table:
+    """A table whose cells are never cut or folded, headers on two lines where they have two words."""
+    from rich import box
     from rich.table import Table
 
-    for kind in report.kinds:
-        table = Table(title=f"{kind.kind}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)")
-        for column in (
-            "item",
-            "label",
-            "A",
-            "B",
-            "exact P",
-            "exact R",
-            "exact F1",
-            "partial P",
-            "partial R",
-            "partial F1",
-        ):
-            table.add_column(
-                column, justify="left" if column in ("item", "label") else "right", no_wrap=column in ("item", "label")
-            )
-        for s in kind.scores:
-            table.add_row(
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i < 2 else "right", no_wrap=True)
+    for row, end_section in zip(rows, sections, strict=True):
+        table.add_row(*row, end_section=end_section)
+    return table
+
+
+def _natural_width(table: Table) -> int:
+    from rich.measure import Measurement
+
+    return Measurement.get(out, out.options.update(width=10_000), table).maximum
+
+
+def _score_table(report: AgreementReport, kind: KindAgreement, rules: Sequence[str]) -> Table:
+    from peacetalks.review.agreement import ALL_LABELS, MEASURES
+
+    return _table(
+        f"{kind.kind}: {escape(report.a)} (A, reference) vs {escape(report.b)} (B)"
+        + ("" if len(rules) > 1 else f", {rules[0]} spans"),
+        ("item", "label", "A", "B", *(f"{rule if m == 'P' else ''}\n{m}" for rule in rules for m in ("P", "R", "F1"))),
+        [
+            (
                 s.item,
-                s.label,
+                escape(s.label),
                 str(s.n_a),
                 str(s.n_b),
-                *(_num(v) for v in (s.exact.precision, s.exact.recall, s.exact.f1)),
-                *(_num(v) for v in (s.partial.precision, s.partial.recall, s.partial.f1)),
-                end_section=s.label == "(all)",
+                *(_num(getattr(getattr(s, rule), m)) for rule in rules for m in MEASURES),
             )
+            for s in kind.scores
+        ],
+        [s.label == ALL_LABELS for s in kind.scores],
+    )
+
+
+def render_agreement(report: AgreementReport) -> None:
+    """The scores and attribute agreement of each kind as tables that fit the terminal, and are never cut.
+
+    Where the table of exact and partial scores is wider than the terminal, it is printed as two tables
+    (exact, then partial); where even one is too wide, at its own width (the terminal wraps the lines).
+    """
+    from peacetalks.review.agreement import RULES
+
+    for kind in report.kinds:
+        both = _score_table(report, kind, RULES)
+        tables = [both] if _natural_width(both) <= out.width else [_score_table(report, kind, (r,)) for r in RULES]
+        tables.append(
+            _table(
+                f"{kind.kind}: attributes of matched items",
+                ("item", "attribute", "pairs", "agreement", "Cohen's\nkappa", "Krippendorff's\nalpha"),
+                [
+                    (x.item, x.attribute, str(x.pairs), _num(x.observed), _num(x.kappa), _num(x.alpha))
+                    for x in kind.attributes
+                ],
+                [False for _ in kind.attributes],
+            )
+        )
+        for table in tables:
+            _print_whole(table)
+
+
+def _print_whole(table: Table) -> None:
+    """Print ``table``, wider than the terminal when it must be (rich would cut its cells to the width)."""
+    width, needed = out.width, _natural_width(table)
+    if needed <= width:
         out.print(table)
-        attrs = Table(title=f"{kind.kind}: attributes of matched items")
-        for column in ("item", "attribute", "pairs", "agreement", "Cohen's kappa", "Krippendorff's alpha"):
-            attrs.add_column(column, justify="left" if column in ("item", "attribute") else "right")
-        for x in kind.attributes:
-            attrs.add_row(x.item, x.attribute, str(x.pairs), _num(x.observed), _num(x.kappa), _num(x.alpha))
-        out.print(attrs)
+        return
+    out.width = needed
+    try:
+        out.print(table)
+    finally:
+        out.width = width
 
 
 def agree_cmd(
     a: Annotated[str, typer.Argument(metavar="A", help="Reference layer under annotations/layers/, or 'gold'.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Compared layer under annotations/layers/, or 'gold'.")],
     kind: KindOpt = None,
-    fmt: FormatOpt = OutputFormat.text,
+    fmt: Annotated[
+        AgreeFormat,
+        typer.Option(
+            "--format",
+            help="text for people; json, or csv (one row per label and attribute), for programs.",
+            metavar="[text|json|csv]",
+        ),
+    ] = AgreeFormat.text,
     root: RootOpt = None,
 ) -> None:
     """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes."""
@@ -70,10 +129,25 @@ def agree_cmd(
 
     kinds = [k.value for k in kind] if kind else list(KINDS)
     report = agreement(folder, a, b, kinds=kinds)
-    if fmt is OutputFormat.json:
+    if fmt is AgreeFormat.json:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif fmt is AgreeFormat.csv:
+        import polars as pl
+
+        from peacetalks.review.agreement import ROW_COLUMNS
+
+        frame = pl.DataFrame(report.rows(), schema=_row_schema(ROW_COLUMNS), orient="row")
+        sys.stdout.write(frame.write_csv(float_precision=6))
     else:
         render_agreement(report)
+
+
+def _row_schema(columns: Sequence[str]) -> dict[str, Any]:
+    import polars as pl
+
+    text = {"a", "b", "kind", "section", "item", "name"}
+    counts = {"n_a", "n_b", "pairs"}
+    return {c: pl.String if c in text else pl.Int64 if c in counts else pl.Float64 for c in columns}
 
 
 def adjudicate_cmd(
@@ -117,7 +191,10 @@ def adjudicate_cmd(
     assert b is not None
     from peacetalks.review.adjudicate import adjudicate, describe
 
-    result = adjudicate(folder, a, b, into=target, force=force)
+    # the command line as given, for the review file to tell its reader to run again
+    where = [] if root is None else ["--root", str(root)]
+    command = shlex.join(["peacetalks", "adjudicate", a, b, *(["--into", into] if into else []), *where])
+    result = adjudicate(folder, a, b, into=target, force=force, command=command)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

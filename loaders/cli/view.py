@@ -39,11 +39,11 @@ def view_cmd(
     from peacetalks.view.site import build_site
 
     site = build_site(root, out_dir, layer=layer or "gold", compare=compare)
-    pages = plural(len(site.articles), "article page")
+    pages = plural(len(site.articles), "article pages")
     extra = (
-        f", {plural(len(site.articles), 'comparison page')} ({site.compare[0]} vs {site.compare[1]})"
+        f", {plural(len(site.articles), 'comparison pages')} ({site.compare[0]} vs {site.compare[1]})"
         if site.compare
         else ""
     )
-    out.print(f"wrote {escape(str(site.out))}: index.html, {pages}, {plural(len(site.charts), 'chart')}{extra}")
+    out.print(f"wrote {escape(str(site.out))}: index.html, {pages}, {plural(len(site.charts), 'charts')}{extra}")
     out.print(f"open {escape(str(site.out / 'index.html'))}")

@@ -15,20 +15,32 @@ neither layer has no annotations in the merge, so its status becomes ``initial_s
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+import shlex
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
-from peacetalks.errors import MergeInvalid, ReviewError
+from peacetalks.errors import MergeInvalid, ReviewError, ValidationFailed
 from peacetalks.review import gold_history as history
 from peacetalks.review.items import CONTENT, DTYPES, KINDS, UNITS, tables_from_versions, versions
 from peacetalks.review.review_file import Conflict, read_review, review_relpath, write_review
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, STATUS, Table
+from peacetalks.schema.tables import (
+    ANNOTATION_TABLES,
+    ARTICLES,
+    BLOCKS,
+    ENTITIES,
+    EVENTS,
+    SPANS,
+    STANCES,
+    STATUS,
+    Table,
+)
 from peacetalks.storage.layers import (
     GOLD,
     check_layer,
@@ -43,6 +55,7 @@ from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.status import KINDS as STATUS_KINDS
 from peacetalks.storage.status import read_status, status_rows, upsert
 from peacetalks.storage.transaction import Transaction, transaction
+from peacetalks.text.tokenize import tokenize
 from peacetalks.validation.validate import validate_frames
 
 Status = Literal["pending", "written", "unchanged"]
@@ -95,7 +108,10 @@ def describe(conflict: Conflict) -> str:
 
     text = next((v.get(k) for v in (conflict.a, conflict.b) if v for k in ("text", "trigger_text") if k in v), None)
     about = f" {text!r}" if text else ""
-    return f"{conflict.id}{about}: A {side(conflict.a)}  B {side(conflict.b)}"
+    line = f"{conflict.id}{about}: A {side(conflict.a)}  B {side(conflict.b)}"
+    if conflict.differs:
+        line += f"  (differs: {', '.join(conflict.differs)})"
+    return line + (f"\n    in: {conflict.sentence}" if conflict.sentence else "")
 
 
 def _key(kind: str, row: dict[str, Any], k: int) -> str:
@@ -113,17 +129,151 @@ def _compare(va: pl.DataFrame, vb: pl.DataFrame, kind: str) -> tuple[pl.DataFram
     left = va.join(agreed, on=["doc_id", CONTENT, "__n"], how="anti").sort([*unit, CONTENT]).with_columns(rank)
     right = vb.join(agreed, on=["doc_id", CONTENT, "__n"], how="anti").sort([*unit, CONTENT]).with_columns(rank)
     pairs = left.join(right, on=[*unit, "__k"], how="full", coalesce=True, suffix="__b").sort([*unit, "__k"])
+    pairs = _pair_overlapping(pairs.with_row_index("__row"), kind)
     conflicts = [
         Conflict(
-            id=_key(kind, row, row["__k"]),
+            id=_key(kind, row, row["__k"]) + ("" if row["__with"] is None else f"~{row['__with']}"),
             kind=kind,
             doc_id=row["doc_id"],
             a=None if row[CONTENT] is None else _loads(row[CONTENT]),
             b=None if row[f"{CONTENT}__b"] is None else _loads(row[f"{CONTENT}__b"]),
+            parts=None if row["__with"] is None else (_key(kind, row, row["__k"]), row["__with_id"]),
         )
         for row in pairs.iter_rows(named=True)
     ]
-    return agreed.select("doc_id", CONTENT), conflicts
+    return agreed.select("doc_id", CONTENT), [_with_differences(c) for c in conflicts]
+
+
+# Where two one-sided items of a kind are about the same thing when they overlap: their span (entities, events),
+# or their evidence with the same holder (stances; a stance's pair is its holder and target).
+_OVERLAP: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
+    ENTITIES.name: (SPANS[ENTITIES.name].bounds, ()),
+    EVENTS.name: (SPANS[EVENTS.name].bounds, ()),
+    STANCES.name: (("evidence_start", "evidence_end"), ("holder_start", "holder_end")),
+}
+
+
+def _pair_overlapping(pairs: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """``pairs`` with each A-only item that overlaps exactly one B-only item (and it only that one) made one row.
+
+    "Putin " in A and "utin" in B are one conflict about one mention, not an A-only and a B-only one. The
+    merged row keeps A's unit; ``__with`` holds B's unit (it extends the conflict id) and ``__with_id`` the
+    id B's item had alone. Other rows get nulls there. Items overlapping several on the other side stay apart.
+    """
+    (lo, hi), same = _OVERLAP[kind]
+    b_content = f"{CONTENT}__b"
+
+    def one_sided(content: str, other: str, tag: str) -> pl.DataFrame:
+        fields = pl.col(content).str.json_decode(DTYPES[kind])
+        return pairs.filter(pl.col(other).is_null()).select(
+            "doc_id",
+            pl.col("__row").alias(f"__row{tag}"),
+            *(fields.struct.field(c).alias(c) for c in same),
+            fields.struct.field(lo).alias(f"__lo{tag}"),
+            fields.struct.field(hi).alias(f"__hi{tag}"),
+        )
+
+    a_only, b_only = one_sided(CONTENT, b_content, "a"), one_sided(b_content, CONTENT, "b")
+    overlaps = a_only.join(b_only, on=["doc_id", *same], how="inner", nulls_equal=True).filter(
+        (pl.col("__loa") < pl.col("__hib")) & (pl.col("__lob") < pl.col("__hia"))
+    )
+    one_to_one = overlaps.filter((pl.len().over("__rowa") == 1) & (pl.len().over("__rowb") == 1))
+    unit = UNITS[kind]
+    b_rows = pairs.join(one_to_one.select("__rowa", pl.col("__rowb").alias("__row")), on="__row").select(
+        "__rowa",
+        pl.col(b_content).alias("__b_content"),
+        pl.concat_str([pl.col(c).cast(pl.String) for c in unit], separator="-").alias("__with"),
+        pl.struct("doc_id", *unit, "__k").alias("__b_row"),
+    )
+    merged = pairs.join(b_rows, left_on="__row", right_on="__rowa", how="left").with_columns(
+        pl.coalesce("__b_content", b_content).alias(b_content)
+    )
+    merged = merged.filter(~pl.col("__row").is_in(one_to_one["__rowb"].implode()))
+    with_id = [None if r is None else _key(kind, r, r["__k"]) for r in merged["__b_row"].to_list()]
+    return merged.with_columns(pl.Series("__with_id", with_id, dtype=pl.String)).drop("__b_content", "__b_row")
+
+
+def _with_differences(conflict: Conflict) -> Conflict:
+    """``conflict`` with ``differs``, the fields whose values differ (arguments by role and text), if both exist."""
+    a, b = conflict.a, conflict.b
+    if a is None or b is None:
+        return conflict
+    differs = [k for k in a if k != "arguments" and a.get(k) != b.get(k)]
+    if a.get("arguments") != b.get("arguments"):
+        args_a = {_argument(x) for x in a.get("arguments") or []}
+        args_b = {_argument(x) for x in b.get("arguments") or []}
+        differs += [f"argument {x} only in A" for x in sorted(args_a - args_b)]
+        differs += [f"argument {x} only in B" for x in sorted(args_b - args_a)]
+    conflict.differs = differs
+    return conflict
+
+
+def _argument(arg: dict[str, Any]) -> str:
+    """An argument in a few words: role, text, span, and the label of the mention it points at."""
+    label = f" {arg['mention_label']}" if arg.get("mention_label") else ""
+    return f"{arg.get('role')} {arg.get('text')!r} {arg.get('start')}-{arg.get('end')}{label}"
+
+
+def _as_saved(fresh: Conflict, saved: dict[str, Conflict]) -> Conflict:
+    """``fresh`` with the decision and versions of the review file: its own entry, or those of its two parts.
+
+    A review file written before overlapping one-sided items were paired holds an A-only and a B-only
+    entry for what is now one conflict; their decisions together say which versions to keep.
+    """
+    found = saved.get(fresh.id)
+    if found is None and fresh.parts is not None and all(p in saved for p in fresh.parts):
+        part_a, part_b = (saved[p] for p in fresh.parts)
+        if part_a.decision is not None and part_b.decision is not None:
+            keep_a, keep_b = bool(part_a.chosen()), bool(part_b.chosen())
+            decision = {(True, True): "both", (True, False): "a", (False, True): "b"}.get((keep_a, keep_b), "neither")
+            found = replace(fresh, a=part_a.a, b=part_b.b, decision=decision)
+    if found is None:
+        return fresh
+    return replace(found, differs=fresh.differs, parts=fresh.parts)
+
+
+def in_sentences(conflicts: list[Conflict], articles: pl.DataFrame, blocks: pl.DataFrame) -> list[Conflict]:
+    """``conflicts`` with ``sentence``: the sentence(s) their span is in, the span itself in ``[...]``.
+
+    Only the articles with conflicts are tokenised (by the corpus's one tokenizer and sentence rules).
+    """
+    spans = [(c, *_span(c)) for c in conflicts]
+    docs = sorted({c.doc_id for c, _, _ in spans})
+    if not docs:
+        return conflicts
+    texts = articles.filter(pl.col("doc_id").is_in(docs)).select("doc_id", "text")
+    sentences = (
+        tokenize(texts, blocks.filter(pl.col("doc_id").is_in(docs)))
+        .group_by("doc_id", "sentence_id")
+        .agg(pl.col("start").min(), pl.col("end").max())
+    )
+    bounds = {
+        doc: (frame["start"].to_list(), frame["end"].to_list())
+        for (doc,), frame in sentences.sort("doc_id", "start").partition_by("doc_id", as_dict=True).items()
+    }
+    text_of = dict(texts.iter_rows())
+    done = []
+    for conflict, start, end in spans:
+        if conflict.doc_id not in bounds or start is None or end is None:
+            done.append(conflict)
+            continue
+        starts, ends = bounds[conflict.doc_id]
+        first = max(bisect.bisect_right(starts, start) - 1, 0)
+        last = max(bisect.bisect_left(ends, end), first)
+        text = text_of[conflict.doc_id]
+        lo, hi = starts[first], ends[min(last, len(ends) - 1)]
+        marked = f"{text[lo:start]}[{text[start:end]}]{text[end : max(hi, end)]}"
+        done.append(replace(conflict, sentence=" ".join(marked.split())))
+    return done
+
+
+def _span(conflict: Conflict) -> tuple[int | None, int | None]:
+    """The span a conflict is about: the union of both versions' spans (mention, trigger or evidence)."""
+    (lo, hi), _ = _OVERLAP[conflict.kind]
+    versions = [v for v in (conflict.a, conflict.b) if v is not None]
+    starts = [v[lo] for v in versions if isinstance(v.get(lo), int)]
+    ends = [v[hi] for v in versions if isinstance(v.get(hi), int)]
+    return (min(starts) if starts else None, max(ends) if ends else None)
 
 
 def _loads(content: str) -> dict[str, Any]:
@@ -155,26 +305,58 @@ def _same_content(root: Path, into: str, rebuilt: dict[Table, pl.DataFrame]) -> 
     )
 
 
-def adjudicate(root: Path | str | None, a: str, b: str, *, into: str = GOLD, force: bool = False) -> Adjudication:
+def adjudicate(
+    root: Path | str | None, a: str, b: str, *, into: str = GOLD, force: bool = False, command: str | None = None
+) -> Adjudication:
     """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring.
 
     One transaction under the corpus lock: the backup of the replaced target (with its status), its
-    new tables and its new status table appear together, or (killed, failing) none of them.
+    new tables and its new status table appear together, or (killed, failing) none of them. A layer
+    that does not validate is refused with its problems (ValidationFailed ``layer-invalid``): a merge
+    of it could only carry them into gold. ``command`` is the command line the review file tells its
+    reader to run again (default: ``peacetalks adjudicate A B --into INTO``, with ``--root`` when given).
     """
     folder = resolve_root(root)
     for name in (a, b, into):
         check_layer(name)
+    if command is None:
+        where = "" if root is None else f" --root {shlex.quote(str(root))}"
+        command = f"peacetalks adjudicate {shlex.quote(a)} {shlex.quote(b)} --into {shlex.quote(into)}{where}"
     with transaction(folder, "adjudicate") as tx:
-        return _adjudicate(tx, a, b, into=into, force=force)
+        return _adjudicate(tx, a, b, into=into, force=force, command=command)
 
 
-def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool) -> Adjudication:
+def fresh_conflicts(root: Path | str | None, a: str, b: str) -> list[Conflict]:
+    """The conflicts between layers ``a`` and ``b`` as they are now, before any review file is applied.
+
+    A review file's kept version that differs from its conflict here was edited by the adjudicator.
+    """
+    folder = resolve_root(root)
+    va, vb = versions(read_layer(folder, a)), versions(read_layer(folder, b))
+    return [c for kind in KINDS for c in _compare(va[kind], vb[kind], kind)[1]]
+
+
+def _checked_layer(folder: Path, name: str, articles: pl.DataFrame, blocks: pl.DataFrame) -> dict[Table, pl.DataFrame]:
+    """The tables of layer ``name``, or ValidationFailed ``layer-invalid`` listing every problem it has."""
+    tables = read_layer(folder, name)
+    frames: dict[str, pl.DataFrame | None] = {t.name: df for t, df in tables.items()}
+    frames |= {ARTICLES.name: articles, BLOCKS.name: blocks}
+    report = validate_frames(frames, files={t.name: t.relpath(layer_dir(name)) for t in tables}, status_check=False)
+    if not report.valid:
+        raise ValidationFailed(
+            report, f"layer {name}", code="layer-invalid", path=layer_relpath(name), data={"layer": name}
+        )
+    return tables
+
+
+def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, command: str) -> Adjudication:
     folder = tx.root
     if into in (a, b):
         raise ReviewError(
             "bad-target", "cannot adjudicate into one of the layers being merged", path=layer_relpath(into)
         )
-    layer_a, layer_b = read_layer(folder, a), read_layer(folder, b)
+    articles, blocks = read_table(folder, ARTICLES), read_table(folder, BLOCKS)
+    layer_a, layer_b = (_checked_layer(folder, name, articles, blocks) for name in (a, b))
     fingerprints = {"a": layer_fingerprint(layer_a), "b": layer_fingerprint(layer_b)}
     va, vb = versions(layer_a), versions(layer_b)
     review = review_relpath(a, b)
@@ -186,9 +368,10 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool) -> A
     saved = read_review(folder, a, b, {k: list(DTYPES[k].to_schema()) for k in KINDS}, fingerprints)
     if saved is not None:
         # A conflict keeps the decision and the (possibly edited) versions written in the file.
-        conflicts = [saved.get(c.id, c) for c in conflicts]
+        conflicts = [_as_saved(c, saved) for c in conflicts]
+    conflicts = in_sentences(conflicts, articles, blocks)
     if conflicts and (saved is None or set(saved) != {c.id for c in conflicts}):
-        write_review(folder, a, b, into, conflicts, fingerprints)
+        write_review(folder, a, b, into, conflicts, fingerprints, command=command)
     result = Adjudication(
         a=a,
         b=b,
@@ -204,8 +387,8 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool) -> A
     rebuilt = tables_from_versions(rows)
     result.notes = rebuilt.notes
     frames: dict[str, pl.DataFrame | None] = {t.name: df for t, df in rebuilt.tables.items()}
-    frames[ARTICLES.name] = read_table(folder, ARTICLES)
-    frames[BLOCKS.name] = read_table(folder, BLOCKS)
+    frames[ARTICLES.name] = articles
+    frames[BLOCKS.name] = blocks
     report = validate_frames(frames, files={t.name: t.relpath(layer_dir(into)) for t in rebuilt.tables})
     if not report.valid:
         raise MergeInvalid(report, f"the merge of {a} and {b}", review)

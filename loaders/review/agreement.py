@@ -93,6 +93,59 @@ class AgreementReport:
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "kinds": [asdict(k) for k in self.kinds]}
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The report as one flat table, a row per label score and per attribute (``agree --format csv``).
+
+        Every row has every column (:data:`ROW_COLUMNS`); a score row leaves the attribute columns
+        empty and the other way round, so the table loads as it is into a spreadsheet or a data frame.
+        """
+        empty = dict.fromkeys(ROW_COLUMNS)
+        rows: list[dict[str, Any]] = []
+        for k in self.kinds:
+            where = {"a": self.a, "b": self.b, "kind": k.kind}
+            rows.extend(
+                empty
+                | where
+                | {"section": "labels", "item": s.item, "name": s.label, "n_a": s.n_a, "n_b": s.n_b}
+                | {f"{rule}_{m}": getattr(getattr(s, rule), m) for rule in RULES for m in MEASURES}
+                for s in k.scores
+            )
+            rows.extend(
+                empty
+                | where
+                | {"section": "attributes", "item": x.item, "name": x.attribute, "pairs": x.pairs}
+                | {"agreement": x.observed, "kappa": x.kappa, "alpha": x.alpha}
+                for x in k.attributes
+            )
+        return rows
+
+
+RULES = ("exact", "partial")  # the match rules of a LabelScore, as its field names
+MEASURES = ("precision", "recall", "f1")  # the scores of a Match, as its field names
+
+# The columns of :meth:`AgreementReport.rows`, in order: which layers, where the row belongs, then the counts
+# and scores of a label (``section == "labels"``) or the agreement on an attribute (``"attributes"``).
+ROW_COLUMNS = (
+    "a",
+    "b",
+    "kind",
+    "section",
+    "item",
+    "name",
+    "n_a",
+    "n_b",
+    "exact_precision",
+    "exact_recall",
+    "exact_f1",
+    "partial_precision",
+    "partial_recall",
+    "partial_f1",
+    "pairs",
+    "agreement",
+    "kappa",
+    "alpha",
+)
+
 
 def agreement(root: Path | str | None, a: str, b: str, *, kinds: Sequence[str] = KINDS) -> AgreementReport:
     """Compare layer ``a`` (the reference) with layer ``b``; either may be ``gold``."""

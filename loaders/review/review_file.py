@@ -8,7 +8,7 @@ may be edited in place before re-running ``peacetalks adjudicate``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,9 @@ HEADER = """\
 #   b        keep the version of {b}
 #   both     keep both versions (two distinct items)
 #   neither  keep none
+# `sentence` shows where the item is (its span in [...]) and `differs` what the versions differ in.
 # You may edit the fields of the version you keep (an edited version is validated on merge).
-# Then run 'peacetalks adjudicate {a} {b} --into {into}' again to complete the merge.
+# Then run '{command}' again to complete the merge.
 """
 
 
@@ -51,6 +52,9 @@ class Conflict:
     a: dict[str, Any] | None
     b: dict[str, Any] | None
     decision: str | None = None
+    sentence: str | None = None  # where it is, the span in [...]; written for the reader, not read back
+    differs: list[str] = field(default_factory=list)  # the fields A and B differ in; also only for the reader
+    parts: tuple[str, str] | None = None  # the ids of the A-only and B-only items paired into this conflict
 
     def chosen(self) -> list[dict[str, Any]]:
         """The versions the decision keeps (empty for 'neither' or no decision)."""
@@ -62,6 +66,8 @@ class Conflict:
             "id": self.id,
             "kind": self.kind,
             "doc_id": self.doc_id,
+            **({"sentence": self.sentence} if self.sentence else {}),
+            **({"differs": self.differs} if self.differs else {}),
             "a": self.a,
             "b": self.b,
             "decision": self.decision,
@@ -69,9 +75,19 @@ class Conflict:
 
 
 def write_review(
-    root: Path, a: str, b: str, into: str, conflicts: list[Conflict], fingerprints: dict[str, str]
+    root: Path,
+    a: str,
+    b: str,
+    into: str,
+    conflicts: list[Conflict],
+    fingerprints: dict[str, str],
+    *,
+    command: str | None = None,
 ) -> Path:
-    """Write the review file; ``fingerprints`` (``a`` and ``b`` -> :func:`layer_fingerprint`) date it."""
+    """Write the review file; ``fingerprints`` (``a`` and ``b`` -> :func:`layer_fingerprint`) date it.
+
+    ``command`` is the command line the header tells the reader to run again.
+    """
     path = root / review_relpath(a, b)
     body = yaml.dump(
         {"a": a, "b": b, "fingerprints": fingerprints, "conflicts": [c.to_dict() for c in conflicts]},
@@ -80,7 +96,8 @@ def write_review(
         allow_unicode=True,
         width=110,
     )
-    write_text_atomic(path, HEADER.format(a=a, b=b, into=into) + body)
+    rerun = command or f"peacetalks adjudicate {a} {b} --into {into}"
+    write_text_atomic(path, HEADER.format(a=a, b=b, command=rerun) + body)
     return path
 
 

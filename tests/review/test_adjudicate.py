@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import ReviewError, ValidationFailed
-from peacetalks.review.adjudicate import adjudicate
+from peacetalks.review.adjudicate import adjudicate, describe
 from peacetalks.review.gold_history import backups, restore
 from peacetalks.schema.tables import ARGUMENTS, ENTITIES, STANCES
 from peacetalks.storage.parquet import read_table
@@ -220,3 +220,69 @@ def test_cli_adjudicate_json_lists_conflicts_with_both_versions(root: Path) -> N
 
 def test_cli_adjudicate_without_layers_is_a_usage_error(root: Path) -> None:
     assert CliRunner().invoke(app, ["adjudicate", "--root", str(root)]).exit_code == 2
+
+
+def _utin() -> dict[str, pl.DataFrame]:
+    """B marks 'utin' where A marks 'Putin' (23-28): one mention, two spans."""
+    return edit(tiny_frames(), "entities", pl.col("mention_id") == "m2", start=24, text="utin")
+
+
+def test_overlapping_one_sided_items_are_one_conflict_shown_in_their_sentence(root: Path) -> None:
+    write_layer(root, "ann-b", _utin())
+    result = adjudicate(root, "ann-a", "ann-b")
+    entities = [c for c in result.conflicts if c.kind == "entities"]
+    pairs = [(c.id.rsplit(":", 1)[1], c.a is not None, c.b is not None) for c in entities]
+    assert pairs == [("23-28~24-28", True, True)]
+    assert entities[0].differs == ["start", "text"]
+    assert entities[0].sentence == "Trump telefonierte mit [Putin]."
+    written = yaml.safe_load((root / REVIEW).read_text(encoding="utf-8"))["conflicts"]
+    assert written[0]["sentence"] == "Trump telefonierte mit [Putin]."
+    _decide(root, {"23-28~24-28": "b"})
+    _decide(root, {c.id.rsplit(":", 1)[1]: "b" for c in result.conflicts if c.kind != "entities"})
+    assert adjudicate(root, "ann-a", "ann-b").status == "written"
+    assert read_table(root, ENTITIES)["text"].to_list() == ["Trump", "utin", "Der Kreml"]
+
+
+def test_an_event_conflict_says_which_argument_or_attribute_differs(root: Path) -> None:
+    frames = edit(tiny_frames(), "events", pl.col("trigger_start") == 6, mode="visit")
+    write_layer(root, "ann-b", drop(frames, "event_arguments", pl.col("argument_id") == "a2"))
+    (conflict,) = [c for c in adjudicate(root, "ann-a", "ann-b").conflicts if c.kind == "events"]
+    assert conflict.differs == ["mode", "argument ACTOR 'Putin' 23-28 PER only in A"]
+    assert "(differs: mode, argument ACTOR 'Putin' 23-28 PER only in A)" in describe(conflict)
+
+
+def test_a_review_file_of_the_two_one_sided_entries_keeps_their_decisions(root: Path) -> None:
+    """A file written before overlapping items were paired: its A-only and B-only decisions decide the pair."""
+    write_layer(root, "ann-b", _utin())
+    first = adjudicate(root, "ann-a", "ann-b")
+    path = root / REVIEW
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (pair,) = [e for e in data["conflicts"] if e["kind"] == "entities"]
+    prefix = pair["id"].split("~")[0].rsplit(":", 1)[0]
+    old_a = pair | {"id": f"{prefix}:23-28", "b": None, "decision": "neither"}
+    old_b = pair | {"id": f"{prefix}:24-28", "a": None, "decision": "b"}
+    data["conflicts"] = [old_a, old_b, *(e for e in data["conflicts"] if e["kind"] != "entities")]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    again = adjudicate(root, "ann-a", "ann-b")
+    (merged,) = [c for c in again.conflicts if c.kind == "entities"]
+    assert (merged.id, merged.decision) == (first.conflicts[0].id, "b")
+    assert next(e["id"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))["conflicts"]) == merged.id
+
+
+def test_the_review_file_says_to_run_the_command_that_was_run(root: Path) -> None:
+    write_layer(root, "ann-b", _kreml_is_gpe())
+    result = CliRunner().invoke(app, ["adjudicate", "ann-a", "ann-b", "--root", str(root)])
+    assert result.exit_code == 1, result.output
+    header = (root / REVIEW).read_text(encoding="utf-8")
+    assert f"Then run 'peacetalks adjudicate ann-a ann-b --root {root}' again" in header
+
+
+def test_a_layer_that_does_not_validate_is_refused_with_its_problems(root: Path) -> None:
+    write_layer(root, "ann-b", edit(tiny_frames(), "entities", pl.col("mention_id") == "m2", text="Pution"))
+    with pytest.raises(ValidationFailed) as caught:
+        adjudicate(root, "ann-a", "ann-b")
+    assert (caught.value.code, caught.value.path) == ("layer-invalid", "annotations/layers/ann-b")
+    assert [(i.code, i.file) for i in caught.value.report.errors] == [
+        ("span-text-mismatch", "annotations/layers/ann-b/entities.parquet")
+    ]
+    assert not (root / REVIEW).exists()

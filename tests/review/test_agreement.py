@@ -131,3 +131,35 @@ def test_cli_agree_prints_one_table_per_layer_and_json(root: Path) -> None:
 def test_cli_agree_unknown_layer_exits_1_with_code(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agree", "ann-a", "nobody", "--root", str(root)]) == 1
     assert "error: annotations/layers/nobody [unknown-layer]" in capsys.readouterr().err
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("columns", ["200", "80", "50", "30"])
+def test_cli_agree_never_cuts_a_number_whatever_the_width(columns: str) -> None:
+    """At any terminal width (or piped), every score of the report is printed in full, and nothing is cut to '…'."""
+    runner = CliRunner()
+    args = ["agree", "annotator-a", "annotator-b", "-r", str(PROJECT)]
+    result = runner.invoke(app, args, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    numbers = [v for row in agreement(PROJECT, "annotator-a", "annotator-b").rows() for v in row.values()]
+    printed = result.output.split()
+    missing = [v for v in numbers if isinstance(v, float) and f"{v:.3f}" not in printed]
+    assert missing == []
+    # both rules in one table where it fits (80 columns), exact and partial apart where it does not
+    assert ("exact spans" in result.output) == (int(columns) < 80)
+
+
+def test_cli_agree_csv_is_one_row_per_label_and_attribute(root: Path) -> None:
+    write_layer(root, "ann-b", edit(tiny_frames(), "entities", pl.col("mention_id") == "m1", end=4, text="Trum"))
+    result = CliRunner().invoke(app, ["agree", "ann-a", "ann-b", "--root", str(root), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(result.stdout.encode())
+    rows = agreement(root, "ann-a", "ann-b").rows()
+    assert table.columns == list(rows[0])
+    assert table.height == len(rows)
+    per = table.filter((pl.col("kind") == "entities") & (pl.col("name") == "PER")).row(0, named=True)
+    assert (per["n_a"], per["n_b"], per["exact_recall"], per["partial_recall"]) == (2, 2, 0.5, 1.0)
+    assert table.filter(pl.col("section") == "attributes")["pairs"].null_count() == 0

@@ -54,7 +54,7 @@ def test_a_review_file_older_than_a_layer_change_is_refused(
     root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """ann-b changed after the decisions were taken: the same conflict ids, but another version of b."""
-    write_layer(root, "ann-b", edit(tiny_frames(), "entities", pl.col("mention_id") == "m3", label="LOC"))
+    write_layer(root, "ann-b", edit(tiny_frames(), "entities", pl.col("mention_id") == "m3", entity_id="moscow"))
     before = snapshot(tmp_path)
     code = main(["adjudicate", "ann-a", "ann-b", "-r", str(root)])
     err = capsys.readouterr().err

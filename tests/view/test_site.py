@@ -166,7 +166,9 @@ def test_a_stand_off_release_needs_its_texts_and_one_with_texts_works(tmp_path: 
 
 def test_cli_writes_the_site_and_refuses_a_foreign_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["view", "--root", str(PROJECT), "--out", str(tmp_path / "site")]) == 0
-    assert "1 article page" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "1 article page," in printed
+    assert "5 charts" in printed
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "a.txt").write_text("x")
     assert main(["view", "--root", str(PROJECT), "--out", str(tmp_path / "other")]) == 1

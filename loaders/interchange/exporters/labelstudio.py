@@ -15,7 +15,8 @@ interface to create the project with. Regions and their names (``from_name``):
   ``attribution`` choices, a ``holder`` relation to its holder's region and an ``about``
   relation to its event's trigger.
 
-Offsets are code points, as Label Studio uses since 2022. ``<OUT stem>.mapping.yaml`` maps the
+Offsets are code points, as Label Studio uses since 2022. Annotator notes are not exported (a warning
+says how many). ``<OUT stem>.mapping.yaml`` maps the
 reviewed export back (``peacetalks import label-studio EXPORT --mapping ...``).
 """
 
@@ -30,7 +31,7 @@ import yaml
 
 from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.brat import brat_mapping
-from peacetalks.interchange.exporters.common import ExportResult, counts
+from peacetalks.interchange.exporters.common import ExportResult, counts, not_carried, note_count
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.storage.parquet import write_text_atomic
 
@@ -175,4 +176,6 @@ def export_labelstudio(documents: list[Document], out: Path, *, layer: str = "go
     write_text_atomic(config, label_config())
     mapping = out.with_name(f"{out.stem}.mapping.yaml")
     write_text_atomic(mapping, yaml.safe_dump(labelstudio_mapping(), sort_keys=False, allow_unicode=True))
-    return ExportResult("label-studio", out, [out, config, mapping], len(documents), counts(documents), skipped)
+    warnings = not_carried("label-studio", {"annotator notes": note_count(documents)})
+    files = [out, config, mapping]
+    return ExportResult("label-studio", out, files, len(documents), counts(documents), skipped, warnings)
