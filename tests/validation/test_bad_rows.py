@@ -373,6 +373,7 @@ ELSEWHERE = {
     "missing-file": "needs a corpus folder without the file: tests/validation/test_unreadable.py",
     "unreadable-file": "needs a damaged Parquet file: tests/validation/test_unreadable.py",
     "too-many-overlaps": "needs more stacked mentions than the pair limit: tests/interchange/hostile/test_limits.py",
+    "near-duplicate-leakage": "needs texts long enough to shingle: tests/text/test_near_duplicates.py",
 }
 
 
