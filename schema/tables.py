@@ -19,6 +19,7 @@ from peacetalks.schema.columns import (
     BLOCK_COLUMNS,
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
+    SCORE_COLUMNS,
     SPLIT_COLUMNS,
     STANCE_COLUMNS,
     STATUS_COLUMNS,
@@ -138,6 +139,10 @@ ARGUMENTS = Table(
 STANCES = Table("stances", "annotations", STANCE_COLUMNS, ("doc_id", "stance_id"), "stance_id")
 # The annotation status of each article and kind, beside the annotation tables of gold and of each layer.
 STATUS = Table("status", "annotations", STATUS_COLUMNS, ("doc_id", "kind"), "kind")
+
+# The scores of a machine layer's suggestions (peacetalks suggest): only in a machine layer, never in gold,
+# so it is in none of the tuples below (validate reads it for a machine layer, beside its tables).
+SCORES = Table("suggestion_scores", "annotations", SCORE_COLUMNS, ("doc_id", "kind", "item_id"), "item_id")
 
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES, STATUS)
