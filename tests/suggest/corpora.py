@@ -32,7 +32,11 @@ NEW_TEXT = (
 
 
 def frame(table: Table, rows: list[dict[str, Any]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=table.polars_schema(), orient="row") if rows else pl.DataFrame(schema=table.polars_schema())
+    return (
+        pl.DataFrame(rows, schema=table.polars_schema(), orient="row")
+        if rows
+        else pl.DataFrame(schema=table.polars_schema())
+    )
 
 
 def article(doc_id: str, text: str) -> dict[str, Any]:
@@ -60,7 +64,9 @@ def blocks(doc_id: str, text: str) -> list[dict[str, Any]]:
     return rows
 
 
-def mention(doc_id: str, text: str, n: int, surface: str, label: str, form: str, entity: str, *, nth: int = 0) -> dict[str, Any]:
+def mention(
+    doc_id: str, text: str, n: int, surface: str, label: str, form: str, entity: str, *, nth: int = 0
+) -> dict[str, Any]:
     start = -1
     for _ in range(nth + 1):
         start = text.index(surface, start + 1)
@@ -77,7 +83,9 @@ def mention(doc_id: str, text: str, n: int, surface: str, label: str, form: str,
     }
 
 
-def event(doc_id: str, text: str, n: int, trigger: str, category: str, mode: str | None, *, nth: int = 0) -> dict[str, Any]:
+def event(
+    doc_id: str, text: str, n: int, trigger: str, category: str, mode: str | None, *, nth: int = 0
+) -> dict[str, Any]:
     start = -1
     for _ in range(nth + 1):
         start = text.index(trigger, start + 1)
@@ -139,7 +147,10 @@ def seed_with_copy(root: Path) -> tuple[Path, str, str]:
     """
     articles, block_rows = read_table(PROJECT, ARTICLES), read_table(PROJECT, BLOCKS)
     (seed,) = articles["doc_id"].to_list()
-    copy = lambda df: df.with_columns(pl.lit(SEED_COPY).alias("doc_id"))  # noqa: E731
+
+    def copy(df: pl.DataFrame) -> pl.DataFrame:
+        return df.with_columns(pl.lit(SEED_COPY).alias("doc_id"))
+
     gold = read_layer(PROJECT, "gold")
     write_tables(
         root,
@@ -148,7 +159,10 @@ def seed_with_copy(root: Path) -> tuple[Path, str, str]:
             BLOCKS: pl.concat([block_rows, copy(block_rows)]),
             **gold,
             STATUS: pl.concat(
-                [read_table(PROJECT, STATUS), status_rows([SEED_COPY], "not-started", set_by="test").select(STATUS.columns)]
+                [
+                    read_table(PROJECT, STATUS),
+                    status_rows([SEED_COPY], "not-started", set_by="test").select(STATUS.columns),
+                ]
             ),
         },
     )
@@ -187,7 +201,10 @@ def seed_halves(root: Path) -> tuple[Path, pl.DataFrame, pl.DataFrame]:
             ARGUMENTS: frame(ARGUMENTS, []),
             STANCES: frame(STANCES, []),
             STATUS: pl.concat(
-                [status_rows([SEED_FIRST], "adjudicated", set_by="test"), status_rows([SEED_SECOND], "not-started", set_by="test")]
+                [
+                    status_rows([SEED_FIRST], "adjudicated", set_by="test"),
+                    status_rows([SEED_SECOND], "not-started", set_by="test"),
+                ]
             ).select(STATUS.columns),
         },
     )
