@@ -57,14 +57,14 @@ def suggest_cmd(
     and event triggers by their gold stems, each with a score, into a machine layer (never gold).
     """
     folder = corpus_folder(root, write=True)
-    from peacetalks.suggest.suggest import DEFAULT_MENTION_TYPES, suggest
+    from peacetalks.suggest.suggest import suggest
 
     result = suggest(
         folder,
         layer=layer,
         doc_ids=doc,
         kinds=[k.value for k in kind] if kind else [k.value for k in SuggestKind],
-        mention_types=mention_type or DEFAULT_MENTION_TYPES,
+        mention_types=mention_type or None,
         min_score=min_score,
     )
     if fmt is OutputFormat.json:

@@ -100,7 +100,7 @@ def entity_lexicon(gold: pl.DataFrame, mention_types: tuple[str, ...]) -> Entity
         .select("text", *_READING)
         .cast({"label": pl.String, "form": pl.String, "mention_type": pl.String})
     )
-    is_part = (pl.col("mention_type") == name_type) & (pl.col("form") == "PART")
+    is_part = (pl.col("mention_type") == name_type) & (pl.col("form") == scheme.compound_form)
     names = mentions.filter((pl.col("mention_type") == name_type) & (pl.col("form") == name_form)).select(
         "entity_id", pl.col("text").alias("__name")
     )
@@ -127,7 +127,7 @@ def entity_lexicon(gold: pl.DataFrame, mention_types: tuple[str, ...]) -> Entity
     surfaces = _most_frequent(
         pl.concat([mentions.filter(~is_part), literal]), ["mention_type", "text"], ["label", "form", "entity_id"]
     )
-    phrases = _variants(surfaces.rename({"text": "surface"}), name_form)
+    phrases = _variants(surfaces.rename({"text": "surface"}), name_form, scheme.derived_form)
     return EntityLexicon(phrases=phrases, parts=parts)
 
 
@@ -174,10 +174,10 @@ def _compound_parts(compounds: pl.DataFrame, names: pl.DataFrame) -> tuple[pl.Da
     return parts, literal
 
 
-def _variants(surfaces: pl.DataFrame, name_form: str) -> pl.DataFrame:
+def _variants(surfaces: pl.DataFrame, name_form: str, derived_form: str) -> pl.DataFrame:
     """The patterns of each surface form: itself, a capitalised derived form, and inflections (module docstring)."""
     surface = pl.col("surface")
-    deriv = pl.col("form") == "DERIV"
+    deriv = pl.col("form") == derived_form
     lower_deriv = deriv & surface.str.contains(r"^\p{Ll}")
     adjective = lower_deriv & surface.str.contains(r"(?:e|en|er|es|em)$")
     inflected = (

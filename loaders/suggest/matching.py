@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ENTITIES, EVENTS
 from peacetalks.suggest.lexicon import GLUED_MIN_TAIL, HEAD_MIN_CHARS, EntityLexicon, TriggerLexicon, stems
 from peacetalks.text.tokenize import german_pipeline, token_texts, tokenize
@@ -178,6 +179,7 @@ def _alternation(values: pl.Series) -> str:
 def _compound_matches(tokens: pl.DataFrame, lexicon: EntityLexicon) -> pl.DataFrame:
     """The tokens that hold a name of the lexicon's parts inside them, each with the part's reading."""
     parts = lexicon.parts
+    scheme = load_scheme()
     if parts.is_empty():
         return pl.DataFrame(schema=_empty_entities().schema | {"doc_id": pl.String})
     hyphen = rf"(?:^|-)({_alternation(parts['part'])})(?:-|$)"
@@ -196,8 +198,8 @@ def _compound_matches(tokens: pl.DataFrame, lexicon: EntityLexicon) -> pl.DataFr
             "end",
             pl.col("token").alias("text"),
             "label",
-            pl.lit("PART").alias("form"),
-            pl.lit("NAM").alias("mention_type"),
+            pl.lit(scheme.compound_form).alias("form"),
+            pl.lit(scheme.name_mention_type).alias("mention_type"),
             "entity_id",
             pl.lit("compound").alias("rule"),
             pl.col("part").alias("pattern"),

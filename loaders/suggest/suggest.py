@@ -48,7 +48,6 @@ SUGGESTER = "peacetalks-lexicon"
 # Bumped whenever a rule of the lexicon or the matcher changes what is suggested.
 SUGGESTER_VERSION = "1.0.0"
 DEFAULT_LAYER = "suggestions"
-DEFAULT_MENTION_TYPES = ("NAM",)
 _ID_PREFIX = {"entities": "sm", "events": "se"}
 _SCORE_KEY = {
     "entities": ["rule", "pattern", "label", "form", "mention_type"],
@@ -171,11 +170,16 @@ def suggest(
     layer: str = DEFAULT_LAYER,
     doc_ids: Sequence[str] | None = None,
     kinds: Sequence[str] = SUGGESTED_KINDS,
-    mention_types: Sequence[str] = DEFAULT_MENTION_TYPES,
+    mention_types: Sequence[str] | None = None,
     min_score: float = 0.0,
     today: dt.date | None = None,
 ) -> SuggestResult:
-    """Write suggestions for the articles not yet annotated into machine layer ``layer``; see the module docstring."""
+    """Write suggestions for the articles not yet annotated into machine layer ``layer``; see the module docstring.
+
+    ``mention_types``: the gold mentions to learn (default: names, the scheme's ``name_mention_type``).
+    """
+    if mention_types is None:
+        mention_types = (load_scheme().name_mention_type,)
     _check_options(layer, kinds, mention_types, min_score)
     folder = resolve_root(root)
     with transaction(folder, "suggest") as tx:
