@@ -175,10 +175,12 @@ _ALL: list[Code] = [
             ("incomplete-span", "a span has a start without an end, or an end without a start"),
             ("span-text-mismatch", "the recorded text of a span is not the text at its offsets"),
             ("span-whitespace", "a span starts or ends with white space"),
+            ("span-inside-word", "a span starts or ends inside a word (a letter or digit on both sides)"),
             ("crossing-mentions", "two NAME mentions cross (overlap without nesting)"),
             ("too-many-overlaps", "so many mentions overlap in one document that not every crossing was checked"),
             ("duplicate-span", "the same span twice with the same label"),
         ],
+        warnings=["span-inside-word"],
     ),
     *_group(
         "event roles",

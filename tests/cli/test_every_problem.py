@@ -54,12 +54,12 @@ def test_an_error_with_a_report_prints_every_problem(root: Path, capsys: pytest.
 
 
 def test_format_json_gives_the_error_and_its_whole_report(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Two layers agreeing on invalid rows: the merge does not validate (merge-invalid), every issue in the JSON."""
+    """Two layers with the same invalid rows: refused before merging (layer-invalid), every issue in the JSON."""
     assert main(["adjudicate", "ann-a", "ann-b", "--into", "ann-c", "--format", "json", "-r", str(root)]) == 1
     captured = capsys.readouterr()
     data = json.loads(captured.out)
-    assert data["error"]["code"] == "merge-invalid"
+    assert data["error"]["code"] == "layer-invalid"
     codes = [issue["code"] for issue in data["report"]["issues"]]
     assert codes.count("span-out-of-bounds") == BAD_ROWS
     assert data["report"]["counts"]["span-out-of-bounds"] == BAD_ROWS
-    assert "[merge-invalid]" in captured.err
+    assert "[layer-invalid]" in captured.err

@@ -194,13 +194,38 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
         _set("entities", 1, start=22, text=" Putin"),
         [[ENT, 1, "start", "span-whitespace"]],
     ),
+    (
+        "span with white space at both ends",
+        _set("entities", 1, start=22, end=30, text=" Putin.\n"),
+        [[ENT, 1, "end", "span-whitespace"], [ENT, 1, "start", "span-whitespace"]],  # each end, its own column
+    ),
+    (
+        "span that starts inside a word",
+        _set("entities", 1, start=24, text="utin"),
+        [[ENT, 1, "start", "span-inside-word"]],
+    ),
+    (
+        "span that ends inside a word",
+        _set("entities", 1, end=27, text="Puti"),
+        [[ENT, 1, "end", "span-inside-word"]],
+    ),
+    (
+        "span that starts and ends inside a word: one issue, at its start",
+        _set("entities", 1, start=24, end=27, text="uti"),
+        [[ENT, 1, "start", "span-inside-word"]],
+    ),
+    (
+        "event trigger inside a word",
+        _set("events", 0, trigger_start=7, trigger_text="elefonierte"),
+        [[EVT, 0, "trigger_start", "span-inside-word"]],
+    ),
     ("block beyond the text", _set("blocks", 1, end=70), [[BLK, 1, "end", "span-out-of-bounds"]]),
     ("argument span without an end", _set("event_arguments", 2, end=None), [[ARG, 2, "end", "incomplete-span"]]),
     # 5. crossing names, duplicate spans
     (
         "crossing NAME mentions",
         _append("entities", 2, mention_id="m4", start=23, end=34, text="Putin.\nDer ", label="ORG", entity_id="x"),
-        [[ENT, 2, "start", "crossing-mentions"], [ENT, 3, "start", "span-whitespace"]],
+        [[ENT, 2, "start", "crossing-mentions"], [ENT, 3, "end", "span-whitespace"]],  # "Der " ends with one
     ),
     (
         "exact duplicate span with the same label",
@@ -439,3 +464,25 @@ def test_a_span_with_two_bound_problems_gets_both() -> None:
         ["annotations/entities.parquet", 0, "end", "empty-span"],
         ["annotations/entities.parquet", 0, "end", "span-out-of-bounds"],
     ]
+
+
+def test_one_wrong_label_is_one_line_naming_the_label_of_the_others() -> None:
+    """One of Putin's mentions in the seed's gold relabelled ORG: one issue on it, not one per mention of Putin."""
+    from peacetalks.schema.tables import ALL_TABLES
+    from peacetalks.storage.parquet import read_table
+    from tests.conftest import PROJECT
+
+    frames: dict[str, pl.DataFrame | None] = {
+        t.name: read_table(PROJECT, t) for t in ALL_TABLES if t.path(PROJECT).exists()
+    }
+    entities = frames["entities"]
+    assert entities is not None
+    putin = entities.filter(pl.col("entity_id") == "wladimir-putin")
+    assert putin.height > 10
+    wrong = putin["mention_id"][3]
+    frames["entities"] = entities.with_columns(
+        pl.when(pl.col("mention_id") == wrong).then(pl.lit("ORG")).otherwise(pl.col("label")).alias("label")
+    )
+    found = [i for i in validate_frames(frames).issues if i.code == "entity-label-conflict"]
+    assert [(i.record_id, i.value) for i in found] == [(wrong, "ORG")]
+    assert f"has {putin.height - 1} other mentions labelled PER" in found[0].message

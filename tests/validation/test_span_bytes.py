@@ -43,12 +43,22 @@ def _expected(articles: pl.DataFrame, spans: pl.DataFrame, spec: SpanSpec) -> se
     texts = dict(zip(articles["doc_id"], articles["text"], strict=True))
     white = {chr(cp) for cp in WHITE_SPACE}  # polars' \s, checked above
     out = set()
+
+    def word(c: str) -> bool:  # a letter or digit of the Basic Multilingual Plane
+        return c.isalnum() and ord(c) < 0x10000
+
     for row in spans.iter_rows(named=True):
-        covered = texts[row["doc_id"]][row["start"] : row["end"]]
-        if covered[0] in white or covered[-1] in white:
-            out.add((row[ROW], "span-whitespace"))
+        text, start, end = texts[row["doc_id"]], row["start"], row["end"]
+        covered = text[start:end]
+        failed = {"span-whitespace"} if covered[0] in white or covered[-1] in white else set()
         if spec.text and row["text"] != covered:
-            out.add((row[ROW], "span-text-mismatch"))
+            failed.add("span-text-mismatch")
+        cuts = (start > 0 and word(text[start - 1]) and word(text[start])) or (
+            end < len(text) and word(text[end - 1]) and word(text[end])
+        )
+        if cuts and not failed:  # a span already failing is not also told it cuts a word
+            failed.add("span-inside-word")
+        out |= {(row[ROW], code) for code in failed}
     return out
 
 

@@ -8,6 +8,8 @@ bytes are found by a lookup, and stored texts are compared with the article byte
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -37,6 +39,16 @@ _IS_WS = np.zeros(_WS_LIMIT + 1, dtype=bool)  # the last entry stands for every 
 _IS_WS[list(WHITE_SPACE)] = True
 
 
+_BMP = 0x10000
+
+
+@functools.cache
+def _word_chars() -> npt.NDArray[np.bool_]:
+    """Letters and digits of the Basic Multilingual Plane (``str.isalnum``); the last entry stands above it."""
+    table = np.fromiter((chr(c).isalnum() for c in range(_BMP)), dtype=bool, count=_BMP)
+    return np.append(table, False)
+
+
 def utf8_buffers(texts: pl.Series) -> tuple[Ints, Bytes, npt.NDArray[np.bool_]]:
     """Offsets (len + 1, from 0), UTF-8 bytes and validity of a String column, without Python strings.
 
@@ -64,6 +76,7 @@ class ByteMap:
 
     def __init__(self, texts: pl.Series) -> None:
         offsets, self.data, _ = utf8_buffers(texts)
+        self._offsets = offsets
         # Continuation bytes are 0x80..0xBF: as signed bytes, exactly those below -64.
         continuation = np.flatnonzero(self.data.view(np.int8) < -64)
         # Continuation byte j belongs to code point ``continuation[j] - j - 1``: code point k starts
@@ -90,8 +103,16 @@ class ByteMap:
 
     def white_space_at(self, pos: Ints) -> npt.NDArray[np.bool_]:
         """Is the code point that starts at byte ``pos`` white space?"""
+        return self._is(pos, _IS_WS, _WS_LIMIT)
+
+    def word_char_at(self, pos: Ints) -> npt.NDArray[np.bool_]:
+        """Is the code point that starts at byte ``pos`` a letter or digit (``str.isalnum``; BMP only)?"""
+        return self._is(pos, _word_chars(), _BMP)
+
+    def _is(self, pos: Ints, table: npt.NDArray[np.bool_], limit: int) -> npt.NDArray[np.bool_]:
+        """``table[code point at byte pos]``, every code point at or above ``limit`` looked up as ``limit``."""
         b0 = np.take(self.data, pos, mode="clip")
-        out: npt.NDArray[np.bool_] = _IS_WS[b0]  # right for ASCII; the other lead bytes are decoded
+        out: npt.NDArray[np.bool_] = table[b0]  # right for ASCII; the other lead bytes are decoded
         wide = np.flatnonzero(b0 >= 0x80)
         if wide.size:
             at = pos[wide]
@@ -103,9 +124,13 @@ class ByteMap:
                 ((lead & 0x1F) << 6) | b1,
                 np.where(lead < 0xF0, ((lead & 0x0F) << 12) | (b1 << 6) | b2, -1),
             )
-            code = np.where((code < 0) | (code > _WS_LIMIT), _WS_LIMIT, code)  # four-byte code points: never
-            out[wide] = _IS_WS[code]
+            code = np.where((code < 0) | (code > limit), limit, code)  # four-byte code points: the last entry
+            out[wide] = table[code]
         return out
+
+    def text_bounds(self, doc: Ints) -> tuple[Ints, Ints]:
+        """Byte positions (in ``data``) where each text ``doc`` begins and ends."""
+        return self._offsets[doc], self._offsets[doc + 1]
 
     def holds_at(self, begin: Ints, stored: pl.Series) -> tuple[npt.NDArray[np.bool_], Ints]:
         """Do the bytes from ``begin[i]`` on spell ``stored[i]``? Also the byte end of each stored text.

@@ -208,7 +208,17 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
         )
         .filter(pl.col("__n") > 1)
     )
+    # One root cause, one line: where most of an entity's mentions share a label, only the others are
+    # reported (naming that label), not every mention of the entity; a tie reports all of them.
     conflicting = suspects.join(labels, on=["doc_id", "entity_id"], how="inner")
+    per_label = conflicting.group_by("doc_id", "entity_id", "label").agg(pl.len().alias("__count"))
+    top = per_label.filter(pl.col("__count") == pl.col("__count").max().over("doc_id", "entity_id"))
+    majority = top.filter(pl.len().over("doc_id", "entity_id") == 1).select(
+        "doc_id", "entity_id", pl.col("label").cast(pl.String).alias("__majority"), pl.col("__count").alias("__most")
+    )
+    conflicting = conflicting.join(majority, on=["doc_id", "entity_id"], how="left", maintain_order="left").filter(
+        pl.col("__majority").is_null() | (pl.col("label").cast(pl.String) != pl.col("__majority"))
+    )
     issues += issues_from(
         conflicting,
         code="entity-label-conflict",
@@ -216,8 +226,20 @@ def entity_issues(entities: pl.DataFrame, scheme: Scheme, file: str) -> list[Iss
         id_column="mention_id",
         column="label",
         value="label",
-        message=pl.format(
-            "entity {} has mentions labelled {}; one entity has one label", pl.col("entity_id"), pl.col("__labels")
+        message=pl.when(pl.col("__majority").is_null())
+        .then(
+            pl.format(
+                "entity {} has mentions labelled {}; one entity has one label", pl.col("entity_id"), pl.col("__labels")
+            )
+        )
+        .otherwise(
+            pl.format(
+                "entity {} has {} other mentions labelled {}; one entity has one label (labels: {})",
+                pl.col("entity_id"),
+                pl.col("__most"),
+                pl.col("__majority"),
+                pl.col("__labels"),
+            )
         ),
     )
     span_key = ["doc_id", "start", "end", "label"]

@@ -94,11 +94,12 @@ class _Spans:
         edges = np.arange(0, n_articles + BATCH_DOCS, BATCH_DOCS)
         return cls(df, spec, pos, doc, start, end, np.searchsorted(doc, edges).astype(np.int64))
 
-    def failing(self, batch: int, first: int, texts: ByteMap) -> Ints:
-        """Rows (in ``df``) of this batch whose text differs or has white space at an end."""
+    def failing(self, batch: int, first: int, texts: ByteMap) -> tuple[Ints, Ints, Ints]:
+        """Rows (in ``df``) of this batch whose text differs or has white space at an end; whose start
+        and whose end falls inside a word (a letter or digit on both sides of the boundary)."""
         part = slice(int(self.bounds[batch]), int(self.bounds[batch + 1]))
         if part.start == part.stop:
-            return np.zeros(0, dtype=np.int64)
+            return _NONE, _NONE, _NONE
         doc = self.doc[part].astype(np.int64) - first
         start, stop = self.start[part].astype(np.int64), self.end[part].astype(np.int64)
         begin = texts.byte(doc, start)
@@ -116,29 +117,44 @@ class _Spans:
             chars = stored.str.len_chars().fill_null(0).to_numpy()
             fits = holds & (missing | (chars == stop - start))
             bad = ~fits | texts.white_space_at(begin) | texts.white_space_at(texts.last_start(end))
-        return self.pos[part][bad].astype(np.int64)
+        rows = self.pos[part].astype(np.int64)
+        text_begin, text_end = texts.text_bounds(doc)
+        inside_start = (begin > text_begin) & texts.word_char_at(begin) & texts.word_char_at(texts.last_start(begin))
+        inside_end = (end < text_end) & texts.word_char_at(end) & texts.word_char_at(texts.last_start(end))
+        return rows[bad], rows[inside_start & ~bad], rows[inside_end & ~bad]
 
 
-def _failing_rows(articles: pl.DataFrame, tables: Sequence[_Spans]) -> list[Ints]:
-    """For each table, the rows of its valid spans whose covered text fails.
+_NONE: Ints = np.zeros(0, dtype=np.int64)
+
+
+def _failing_rows(articles: pl.DataFrame, tables: Sequence[_Spans]) -> list[tuple[Ints, Ints, Ints]]:
+    """For each table, the rows of its valid spans whose covered text fails, and those with a boundary
+    inside a word (start, end): see :meth:`_Spans.failing`.
 
     Batch by batch of articles, on a thread pool: numpy and polars release the GIL, and a batch
     holds only its own texts' byte map, so the memory in use is a few batches'.
     """
 
-    def one_batch(batch: int) -> list[Ints]:
+    def one_batch(batch: int) -> list[tuple[Ints, Ints, Ints]]:
         first = batch * BATCH_DOCS
         if not any(t.bounds[batch] < t.bounds[batch + 1] for t in tables):
-            return [np.zeros(0, dtype=np.int64) for _ in tables]  # no span here: no byte map needed
+            return [(_NONE, _NONE, _NONE) for _ in tables]  # no span here: no byte map needed
         texts = ByteMap(articles["text"].slice(first, BATCH_DOCS))
         return [table.failing(batch, first, texts) for table in tables]
 
-    found: list[list[Ints]] = [[] for _ in tables]
+    found: list[list[tuple[Ints, Ints, Ints]]] = [[] for _ in tables]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         for rows in pool.map(one_batch, range(-(-articles.height // BATCH_DOCS))):
             for kept, part in zip(found, rows, strict=True):
                 kept.append(part)
-    return [np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64) for rows in found]
+    return [
+        (
+            np.concatenate([r[0] for r in rows]) if rows else _NONE,
+            np.concatenate([r[1] for r in rows]) if rows else _NONE,
+            np.concatenate([r[2] for r in rows]) if rows else _NONE,
+        )
+        for rows in found
+    ]
 
 
 def _with_strings(failing: pl.DataFrame, df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -277,16 +293,25 @@ def _text_issues(
             ),
             **common,
         )
-    issues += issues_from(
-        checked.filter(pl.col(_COVERED).str.contains(r"^\s|\s$")),
-        code="span-whitespace",
-        column=spec.start,
-        message=pl.format(
-            "span {}..{} ({}) starts or ends with white space; trim it", s, e, pl.col(_COVERED).str.slice(0, 60)
-        ),
-        **common,
-    )
+    visible = _visible(pl.col(_COVERED))
+    for side, pattern, column in (("starts", r"^\s", spec.start), ("ends", r"\s$", spec.end)):
+        issues += issues_from(
+            checked.filter(pl.col(_COVERED).str.contains(pattern)),
+            code="span-whitespace",
+            column=column,
+            value=column,
+            message=pl.format("span {}..{} {} with white space: {}; trim it", s, e, pl.lit(side), visible),
+            **common,
+        )
     return issues
+
+
+def _visible(text: pl.Expr) -> pl.Expr:
+    """``'Putin␣'``: the text quoted (60 characters at most), with the white space at its ends shown."""
+    shown = text.str.slice(0, 60)
+    for char, sign in ((" ", "␣"), ("\n", "⏎"), ("\t", "⇥"), ("\u00a0", "⍽")):
+        shown = shown.str.replace_all(char, sign, literal=True)
+    return pl.concat_str(pl.lit("'"), shown, pl.lit("'"))
 
 
 def span_issues(
@@ -299,6 +324,57 @@ def span_issues(
         found, valid = _bounds(df, spec, index)
         issues += found
         prepared.append(_Spans.of(df, spec, valid, articles.height))
-    for table, rows in zip(prepared, _failing_rows(articles, prepared), strict=True):
+    for table, (rows, inside_start, inside_end) in zip(prepared, _failing_rows(articles, prepared), strict=True):
         issues += _text_issues(table.df, table.spec, articles, index, np.sort(rows))
+        both = np.intersect1d(inside_start, inside_end)  # one issue a span: at its start when both ends cut
+        issues += _inside_word_issues(table.df, table.spec, articles, index, np.setdiff1d(inside_start, both), "start")
+        issues += _inside_word_issues(table.df, table.spec, articles, index, np.setdiff1d(inside_end, both), "end")
+        issues += _inside_word_issues(table.df, table.spec, articles, index, both, "both")
     return issues
+
+
+_CONTEXT = 12  # characters shown on each side of a span that cuts a word
+
+
+def _inside_word_issues(
+    df: pl.DataFrame, spec: SpanSpec, articles: pl.DataFrame, index: pl.DataFrame, rows: Ints, side: str
+) -> list[Issue]:
+    """Warnings ``span-inside-word`` for the (few) spans whose ``side`` (start or end) cuts a word."""
+    if rows.size == 0:
+        return []
+    s, e = pl.col(spec.start), pl.col(spec.end)
+    picked = df[rows].select(ROW, pl.Series(_POS, rows, dtype=pl.UInt32), "doc_id", spec.start, spec.end)
+    picked = picked.with_columns(
+        pl.max_horizontal(s - _CONTEXT, pl.lit(0)).alias("__from"), (e + _CONTEXT).alias("__to")
+    )
+    pieces = [
+        covered_text(articles, index, picked, lo, hi).rename({_COVERED: name})
+        for lo, hi, name in (
+            ("__from", spec.start, "__before"),
+            (spec.start, spec.end, _COVERED),
+            (spec.end, "__to", "__after"),
+        )
+    ]
+    checked = picked
+    for piece in pieces:
+        checked = checked.join(piece, on=ROW, how="inner", maintain_order="left")
+    checked = _with_strings(checked, df, _strings(spec))
+    column = spec.end if side == "end" else spec.start
+    says = {"start": "starts", "end": "ends", "both": "starts and ends"}[side]
+    return issues_from(
+        checked,
+        code="span-inside-word",
+        file=spec.file,
+        id_column=spec.id_column,
+        column=column,
+        value=column,
+        message=pl.format(
+            "span {}..{} {} inside a word: …{}[{}]{}…; a span covers whole words (a compound: the whole token)",
+            s,
+            e,
+            pl.lit(says),
+            pl.col("__before"),
+            pl.col(_COVERED).str.slice(0, 60),
+            pl.col("__after"),
+        ),
+    )
