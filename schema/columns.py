@@ -192,3 +192,13 @@ SCORE_COLUMNS = (
     _str("suggester", min_length=1),
     _str("version", min_length=1),
 )
+# The kinds of item an annotator's note is about, each named like the table of the item's id.
+NOTE_KINDS = ("entities", "events", "event_arguments", "stances")
+# An annotator layer's notes on its items (brat AnnotatorNotes), kept beside the layer's tables.
+NOTE_COLUMNS = (
+    _DOC_ID,
+    _str("note_id", pattern=ID_PATTERN),
+    _str("kind", values=NOTE_KINDS),
+    _str("item_id", pattern=ID_PATTERN),  # the mention_id, event_id, argument_id or stance_id of the item
+    _str("text"),
+)

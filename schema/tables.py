@@ -19,6 +19,7 @@ from peacetalks.schema.columns import (
     BLOCK_COLUMNS,
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
+    NOTE_COLUMNS,
     SCORE_COLUMNS,
     SPLIT_COLUMNS,
     STANCE_COLUMNS,
@@ -143,6 +144,9 @@ STATUS = Table("status", "annotations", STATUS_COLUMNS, ("doc_id", "kind"), "kin
 # The scores of a machine layer's suggestions (peacetalks suggest): only in a machine layer, never in gold,
 # so it is in none of the tuples below (validate reads it for a machine layer, beside its tables).
 SCORES = Table("suggestion_scores", "annotations", SCORE_COLUMNS, ("doc_id", "kind", "item_id"), "item_id")
+# An annotator layer's notes on its items (brat AnnotatorNotes): a layer file only, never gold, never released,
+# so it is in none of the lists below; absent when the layer has no notes.
+NOTES = Table("notes", "annotations", NOTE_COLUMNS, ("doc_id", "note_id"), "note_id")
 
 ANNOTATION_TABLES = (ENTITIES, EVENTS, ARGUMENTS, STANCES)
 ALL_TABLES = (ARTICLES, BLOCKS, SPLITS, *ANNOTATION_TABLES, STATUS)

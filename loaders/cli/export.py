@@ -29,11 +29,17 @@ class ExportFormat(StrEnum):
     spacy = "spacy"
     label_studio = "label-studio"
     jsonl = "jsonl"
+    uima_xmi = "uima-xmi"
+    uima_json = "uima-json"
+    webanno_tsv = "webanno-tsv"
+    doccano = "doccano"
 
 
 def export_cmd(
     fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="Output format.")],
-    target: Annotated[Path, typer.Argument(metavar="OUT", help="Output file (a folder for brat).")],
+    target: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Output file (a folder for brat, uima-xmi, uima-json, webanno-tsv).")
+    ],
     root: RootOpt = None,
     layer: LayerOpt = None,
     doc: Annotated[
@@ -62,10 +68,11 @@ def export_cmd(
         ),
     ] = None,
 ) -> None:
-    """Write the annotations as brat, CoNLL-2003, GermEval 2014, spaCy DocBin, Label Studio tasks or JSONL.
+    """Write the annotations for a tool (brat, Label Studio, INCEpTION, doccano) or for training.
 
     The token formats (conll2003, germeval2014, spacy) hold the tokens, sentences and tags of
-    load("tokens"); the other formats keep every annotation as it is and take no --tagset.
+    load("tokens"); the other formats keep every annotation as it is and take no --tagset. A tool
+    format comes with the mapping file that imports it back; what it cannot carry is a warning.
     """
     if fmt.value not in TOKEN_FORMATS:
         for flag, value in (("--tagset", tagset), ("--mention-type", mention_type)):
@@ -98,6 +105,8 @@ def export_cmd(
     )
     for note in result.skipped:
         err.print(f"left out: {escape(note)}")
+    for warning in result.warnings:
+        err.print(f"warning: {escape(warning)}")
     err.print(f"{result.format}: {plural(result.documents, 'documents')} ({plurals(result.counts)})")
     for path in result.files:
         out.print(escape(str(path)))

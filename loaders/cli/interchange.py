@@ -26,7 +26,11 @@ class ImportFormat(StrEnum):
 def import_cmd(
     fmt: Annotated[ImportFormat, typer.Argument(metavar="FORMAT", help="The tool's export format.")],
     path: Annotated[
-        Path, typer.Argument(metavar="PATH", help="The export: a file, or a folder of brat .txt/.ann pairs.")
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The export: a file, or a folder (of brat .txt/.ann pairs; of INCEpTION .xmi, .json or .tsv files).",
+        ),
     ],
     annotator: Annotated[
         str, typer.Option(help="Annotator layer to write (annotations/layers/NAME/).", metavar="NAME")

@@ -8,8 +8,9 @@ Two levels:
   corpus or the scheme; the conformance tests check this level directly.
 * :class:`Document` holds one article's annotations in the scheme's vocabulary, as the rows
   of the four annotation tables (:class:`Mention`, :class:`Event`, :class:`Argument`,
-  :class:`Stance`). :func:`to_frames` and :func:`from_frames` convert between a list of
-  documents and the four polars frames of the data model.
+  :class:`Stance`), and an annotator's notes on them (:class:`Note`, the layer's
+  ``notes.parquet``). :func:`to_frames` and :func:`from_frames` convert between a list of
+  documents and the polars frames of the data model.
 
 Offsets everywhere are Python string indices (Unicode code points), ``end`` exclusive.
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, fields
 
 import polars as pl
 
-from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, STANCES, Table
+from peacetalks.schema.tables import ARGUMENTS, ENTITIES, EVENTS, NOTES, STANCES, Table
 
 # --- the tool's vocabulary ------------------------------------------------------------------
 
@@ -186,8 +187,22 @@ class Stance:
 
 
 @dataclass
+class Note:
+    """A row of an annotator layer's notes.parquet (without doc_id): free text on one item.
+
+    ``kind`` names the item's table (entities, events, event_arguments, stances) and ``item_id`` its
+    id there (mention_id, event_id, argument_id, stance_id).
+    """
+
+    note_id: str
+    kind: str
+    item_id: str
+    text: str
+
+
+@dataclass
 class Document:
-    """One article's annotations in the scheme's vocabulary."""
+    """One article's annotations in the scheme's vocabulary, and the annotator's notes on them."""
 
     doc_id: str
     text: str
@@ -195,6 +210,7 @@ class Document:
     events: list[Event] = field(default_factory=list)
     arguments: list[Argument] = field(default_factory=list)
     stances: list[Stance] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 _ROW_TYPES: tuple[tuple[Table, str, type], ...] = (
@@ -202,6 +218,7 @@ _ROW_TYPES: tuple[tuple[Table, str, type], ...] = (
     (EVENTS, "events", Event),
     (ARGUMENTS, "arguments", Argument),
     (STANCES, "stances", Stance),
+    (NOTES, "notes", Note),
 )
 
 
@@ -213,7 +230,7 @@ def _frame(table: Table, rows: list[dict[str, object]]) -> pl.DataFrame:
 
 
 def to_frames(documents: Iterable[Document]) -> dict[Table, pl.DataFrame]:
-    """The four annotation tables holding every document's rows (keyed by :class:`Table`)."""
+    """The four annotation tables and the notes table holding every document's rows (keyed by :class:`Table`)."""
     docs = list(documents)
     out: dict[Table, pl.DataFrame] = {}
     for table, attr, _ in _ROW_TYPES:
@@ -223,7 +240,7 @@ def to_frames(documents: Iterable[Document]) -> dict[Table, pl.DataFrame]:
 
 
 def from_frames(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) -> list[Document]:
-    """Documents from the four annotation tables; ``texts`` maps doc_id to article text.
+    """Documents from the four annotation tables (and the notes table, if given); ``texts`` maps doc_id to text.
 
     Every doc_id in ``texts`` gets a document (possibly empty); a doc_id that has rows but no
     text gets an empty text. Documents come sorted by doc_id.

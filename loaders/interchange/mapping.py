@@ -8,6 +8,7 @@ mapped, or the import fails with one ``unmapped-name`` issue per name, all at on
       Telefonat: {event: CONSULT, mode: phone}   # a PLOVER category: the span is an event trigger
       Zeitangabe: span      # a plain span, usable as an event argument (not a mention)
       Haltung: stance       # the span is a stance's evidence (attributes give polarity etc.)
+      Ablehnung: {stance: AGAINST}   # a stance of that polarity (its slots/links: holder, about)
       Token: ignore         # dropped
     roles:                  # event argument roles (brat E arguments, UIMA/TSV slot roles)
       Giver-Arg: ACTOR      # a trailing number (Org-Arg2) is dropped when only the stem is mapped
@@ -19,7 +20,7 @@ mapped, or the import fails with one ``unmapped-name`` issue per name, all at on
       Family: ignore
     attributes:             # attribute / feature names onto a column, values optionally mapped
       Mention: {column: mention_type, values: {Name: NAM, Nominal: NOM}}
-      Confidence: ignore
+      Confidence: ignore    # a trailing number (context2) is dropped when only the stem is mapped
     defaults:               # values for required columns the tool does not provide
       mention_type: NAM
       realis: ACTUAL
@@ -117,6 +118,11 @@ class Mapping:
             return self.labels[name]
         return _identity_label(name, load_scheme())
 
+    def is_stance(self, name: str) -> bool:
+        """Whether label ``name`` maps to a stance (whose slots, if any, are its holder and about links)."""
+        target = self.label(name)
+        return target is not None and target.kind == "stance"
+
     def role(self, name: str) -> str | None:
         """The scheme role of a tool role; raises KeyError when unmapped. None means ignored."""
         for key in (name, _stem(name)):
@@ -135,10 +141,12 @@ class Mapping:
         return None
 
     def attribute(self, name: str) -> AttributeTarget | None:
-        if name in self.attributes:
-            return self.attributes[name]
-        if name in COLUMNS:
-            return AttributeTarget(name)
+        """The column of a tool attribute; a trailing number (context2) is dropped when only the stem maps."""
+        for key in dict.fromkeys((name, _stem(name))):
+            if key in self.attributes:
+                return self.attributes[key]
+            if key in COLUMNS:
+                return AttributeTarget(key)
         return None
 
 
@@ -233,21 +241,26 @@ def _parse_label(value: Any, scheme: Scheme) -> LabelTarget | str:
         target = _identity_label(value, scheme)
         return target or f"{shown(value)} is not an entity label, a PLOVER category, span, stance or ignore"
     if isinstance(value, dict):
-        kinds = [k for k in ("entity", "event") if k in value]
+        kinds = [k for k in ("entity", "event", "stance") if k in value]
         if len(kinds) != 1:
-            return "a mapping needs exactly one of 'entity:' or 'event:'"
+            return "a mapping needs exactly one of 'entity:', 'event:' or 'stance:'"
         kind = kinds[0]
         label = str(value[kind])
-        allowed = scheme.entity_labels if kind == "entity" else scheme.category_names
+        allowed, what, columns = {
+            "entity": (scheme.entity_labels, "entity label", MENTION_COLUMNS),
+            "event": (scheme.category_names, "category", EVENT_COLUMNS),
+            "stance": (scheme.stance_polarities, "stance polarity", STANCE_COLUMNS),
+        }[kind]
         if label not in allowed:
-            return f"{shown(label)} is not a scheme {'entity label' if kind == 'entity' else 'category'}"
-        columns = MENTION_COLUMNS if kind == "entity" else EVENT_COLUMNS
+            return f"{shown(label)} is not a scheme {what}"
         fixed = {k: str(v) for k, v in value.items() if k != kind}
         wrong = sorted(set(fixed) - set(columns))
         if wrong:
-            return f"{', '.join(wrong)} cannot be set on an {kind} (allowed: {', '.join(columns)})"
+            return f"{', '.join(wrong)} cannot be set on a {kind} (allowed: {', '.join(columns)})"
+        if kind == "stance":  # a stance's class is its polarity: {stance: FAVOR} is a stance with polarity FAVOR
+            return LabelTarget(kind, None, tuple(sorted({**fixed, "polarity": label}.items())))
         return LabelTarget(kind, label, tuple(sorted(fixed.items())))
-    return "expected a scheme label, a PLOVER category, span, stance, ignore or {entity:|event: ...}"
+    return "expected a scheme label, a PLOVER category, span, stance, ignore or {entity:|event:|stance: ...}"
 
 
 def _parse_attribute(value: Any) -> AttributeTarget | str:
@@ -279,6 +292,10 @@ def _names_missing(doc: ToolDocument, mapping: Mapping) -> Iterator[tuple[str, s
         if mapping.label(ev.label) is None:
             yield "label", ev.label, ev.line
         for role, _ in ev.arguments:
+            if mapping.is_stance(ev.label):  # the slots of a stance are its links: holder, about
+                if mapping.relation(role) is None:
+                    yield "relation", role, ev.line
+                continue
             try:
                 mapping.role(role)
             except KeyError:

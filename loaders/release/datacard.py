@@ -150,6 +150,18 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
                 f"| {kind.kind} | {x.item} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
                 f"{_fmt(x.alpha)} |"
             )
+    perfect = sum(1 for kind in report.kinds for x in kind.attributes if x.kappa == 1.0)
+    shared, own = _shared_entity_ids(root, a, b)
+    lines += [
+        "",
+        (
+            f"What these figures measure: {perfect} of the attributes above have kappa 1.000, and `{b}` "
+            f"names {shared} of `{a}`'s {own} entities with the very same id, although ids are free slugs "
+            "each pass makes up. The two passes were made by two runs of similar annotators from the same "
+            "material, so the figures measure the consistency of such runs, not the agreement of "
+            "independent annotators."
+        ),
+    ]
     return "\n".join(lines) + "\n" + render_suggestion_changes(root)
 
 
@@ -204,22 +216,54 @@ def render_suggestion_changes(root: Path) -> str:
     return intro + "\n" + "\n".join(head + rows) + "\n"
 
 
+def _shared_entity_ids(root: Path, a: str, b: str) -> tuple[int, int]:
+    """How many of layer ``a``'s entity ids (per article) layer ``b`` uses too, and how many ``a`` has."""
+
+    from peacetalks.schema.tables import ENTITIES
+    from peacetalks.storage.layers import layer_dir
+    from peacetalks.storage.parquet import read_table
+
+    ids_a, ids_b = (read_table(root, ENTITIES, layer_dir(x)).select("doc_id", "entity_id").unique() for x in (a, b))
+    return ids_a.join(ids_b, on=["doc_id", "entity_id"], how="semi").height, ids_a.height
+
+
 def render_adjudication(root: Path) -> str:
-    """Decisions taken in the review files under annotations/review/, per kind of item."""
+    """Decisions taken in the review files under annotations/review/, per kind of item.
+
+    ``edited`` counts the kept versions the adjudicator changed in the review file: the version kept
+    differs from that layer's own version of the conflict (:func:`~peacetalks.review.adjudicate.fresh_conflicts`),
+    so such a decision is not a plain choice between the two passes.
+    """
     import yaml
+
+    from peacetalks.review.adjudicate import fresh_conflicts
 
     rows = []
     for path in sorted((root / "annotations" / "review").glob("*.yaml")):
         review = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        decided: dict[tuple[str, str], int] = {}
+        a, b = str(review.get("a")), str(review.get("b"))
+        fresh = {c.id: c for c in fresh_conflicts(root, a, b)} if _layers_exist(root, a, b) else {}
+        decided: dict[tuple[str, str], list[int]] = {}
         for conflict in review.get("conflicts") or []:
             key = (str(conflict.get("kind")), str(conflict.get("decision")))
-            decided[key] = decided.get(key, 0) + 1
-        for (kind, decision), n in sorted(decided.items()):
-            rows.append(f"| {path.name} | {kind} | {decision} | {n} |")
+            counts = decided.setdefault(key, [0, 0])
+            counts[0] += 1
+            now = fresh.get(str(conflict.get("id")))
+            sides = {"a": ("a",), "b": ("b",), "both": ("a", "b")}.get(str(conflict.get("decision")), ())
+            if now is not None and any(conflict.get(side) != getattr(now, side) for side in sides):
+                counts[1] += 1
+        for (kind, decision), (n, edited) in sorted(decided.items()):
+            rows.append(f"| {path.name} | {kind} | {decision} | {n} | {edited if fresh else '-'} |")
     if not rows:
         return "No review files.\n"
-    return "| review file | kind | decision | conflicts |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    header = "| review file | kind | decision | conflicts | kept version edited |\n|---|---|---|---|---|\n"
+    return header + "\n".join(rows) + "\n"
+
+
+def _layers_exist(root: Path, *names: str) -> bool:
+    from peacetalks.storage.layers import layer_exists
+
+    return all(layer_exists(root, name) for name in names)
 
 
 Generator = Callable[[Path], str]

@@ -329,6 +329,16 @@ def adjudicate(
         return _adjudicate(tx, a, b, into=into, force=force, command=command)
 
 
+def fresh_conflicts(root: Path | str | None, a: str, b: str) -> list[Conflict]:
+    """The conflicts between layers ``a`` and ``b`` as they are now, before any review file is applied.
+
+    A review file's kept version that differs from its conflict here was edited by the adjudicator.
+    """
+    folder = resolve_root(root)
+    va, vb = versions(read_layer(folder, a)), versions(read_layer(folder, b))
+    return [c for kind in KINDS for c in _compare(va[kind], vb[kind], kind)[1]]
+
+
 def _checked_layer(folder: Path, name: str, articles: pl.DataFrame, blocks: pl.DataFrame) -> dict[Table, pl.DataFrame]:
     """The tables of layer ``name``, or ValidationFailed ``layer-invalid`` listing every problem it has."""
     tables = read_layer(folder, name)

@@ -16,7 +16,8 @@ from peacetalks.interchange.document import Argument, Document, Event, Mention, 
 from peacetalks.interchange.exporters.brat import brat_ann
 from peacetalks.interchange.exporters.common import load_documents
 from peacetalks.interchange.exporters.export import export
-from tests.conftest import DOC
+from peacetalks.interchange.importers.import_layer import import_layer
+from tests.conftest import DOC, tiny_frames
 from tests.interchange.helpers import write_corpus, write_layer
 from tests.loading.corpora import Doc
 from tests.loading.corpora import write_corpus as write_token_corpus
@@ -259,3 +260,87 @@ def test_articles_without_annotations_are_left_out_unless_asked_for(root: Path, 
     with pytest.raises(InterchangeError, match="no article nope") as unknown:
         export(root, "jsonl", tmp_path / "d.jsonl", doc_ids=["nope"])
     assert unknown.value.code == "export-failed"
+
+
+def test_brat_annotation_conf_declares_every_attribute_and_value_the_ann_files_use(root: Path, tmp_path: Path) -> None:
+    """entity_id (with the export's ids) and each context code are declared, with the argument kind they sit on."""
+    from tests.interchange._brat_conf import attributes
+
+    frames = tiny_frames()
+    contexts = frames["events"]["context"].to_list()
+    frames["events"] = frames["events"].with_columns(
+        pl.Series("context", [["diplomatic", "executive"], *contexts[1:]], dtype=frames["events"].schema["context"])
+    )
+    write_layer(root, None, frames)
+    export(root, "brat", tmp_path / "out")
+    declared = attributes((tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8"))
+    ann = (tmp_path / "out" / f"{DOC}.ann").read_text(encoding="utf-8").splitlines()
+    kinds = {line.split("\t")[0]: line.split("\t")[1].split()[0] for line in ann if line[:1] in "TE"}
+    used = [line.split("\t")[1].split() for line in ann if line.startswith("A")]
+    assert {name for name, _, _ in used} >= {"entity_id", "context", "context2", "form", "mode", "polarity"}
+    for name, target, value in used:
+        assert name in declared, name
+        arg, values = declared[name]
+        assert values is not None, name
+        assert value in values, (name, value)
+        expected = "<EVENT>" if target.startswith("E") else ("Stance" if kinds[target] == "Stance" else "<ENTITY>")
+        assert arg == expected, (name, arg, target)
+
+
+def test_brat_entity_id_brat_cannot_declare_is_a_warning(tmp_path: Path) -> None:
+    """A value with a character brat's configuration syntax reserves ('|') cannot be listed: the export says so."""
+    from peacetalks.interchange.exporters.brat import annotation_conf
+
+    doc = Document("d", "Trump", mentions=[Mention("m1", 0, 5, "Trump", "PER", "NAME", "NAM", "a|b")])
+    warnings: list[str] = []
+    conf = annotation_conf([doc], warnings)
+    assert warnings == ["annotation.conf cannot declare entity_id value(s) 'a|b'"]
+    assert "entity_id\t" not in conf
+
+
+def test_brat_notes_are_written_on_their_annotation_and_read_back(tmp_path: Path) -> None:
+    """A note on a mention goes on its T, one on an event on its E; a note on a mention argument has no place."""
+    from peacetalks.interchange.document import Note
+    from peacetalks.interchange.importers.brat import parse_brat_text
+
+    text = "Trump telefonierte"
+    doc = Document(
+        "d",
+        text,
+        mentions=[_mention("m1", 0, 5, "Trump", "PER", "NAME")],
+        events=[Event("e1", 6, 18, "telefonierte", "CONSULT", None, [], "ACTUAL", None)],
+        arguments=[Argument("e1", "a1", "ACTOR", "m1", None, None, None)],
+        notes=[
+            Note("n1", "entities", "m1", "wer\tgenau?"),
+            Note("n2", "events", "e1", "Telefonat"),
+            Note("n3", "event_arguments", "a1", "nirgends"),
+        ],
+    )
+    skipped: list[str] = []
+    ann = brat_ann(doc, skipped)
+    assert "#1\tAnnotatorNotes T1\twer genau?" in ann.splitlines()
+    assert "#2\tAnnotatorNotes E1\tTelefonat" in ann.splitlines()
+    assert skipped == ["d: note n3 on event_arguments a1, which brat does not show"]
+    tool, issues = parse_brat_text(ann, text, doc_id="d")
+    assert issues == []
+    assert [(n.target, n.value) for n in tool.notes] == [("T1", "wer genau?"), ("E1", "Telefonat")]
+
+
+def test_notes_of_a_layer_are_exported_and_other_formats_warn(root: Path, tmp_path: Path) -> None:
+    """An imported layer's notes go back out in brat; the INCEpTION and doccano exports say they lose them."""
+    from tests.interchange._brat import write_brat
+
+    import_layer("brat", write_brat(tmp_path / "in"), annotator="anna", root=root, complete=("entities", "events"))
+    result = export(root, "brat", tmp_path / "out", layer="anna")
+    assert result.counts["notes"] == 1
+    assert "AnnotatorNotes T3\tder Kreml als Akteur" in (tmp_path / "out" / f"{DOC}.ann").read_text(encoding="utf-8")
+    for fmt, out in (("uima-xmi", "x"), ("webanno-tsv", "t"), ("doccano", "d.jsonl"), ("label-studio", "l.json")):
+        warnings = export(root, fmt, tmp_path / out, layer="anna").warnings
+        assert f"{fmt} cannot carry annotator notes: 1 not exported" in warnings, fmt
+
+
+def test_cli_export_prints_what_the_format_cannot_carry(root: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["export", "doccano", str(tmp_path / "d.jsonl"), "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "warning: doccano cannot carry stances: 1 not exported" in result.stderr

@@ -97,3 +97,28 @@ def test_webanno_tsv_gap_between_sentences_takes_the_articles_whitespace(tmp_pat
     )
     (doc,) = parse_export("webanno-tsv", path)
     assert (doc.text, doc.gaps) == ("Trump telefonierte mit", [(18, 19)])
+
+
+def test_webanno_tsv_slots_of_a_multi_token_host_are_read_once(tmp_path: Path) -> None:
+    """INCEpTION repeats a host's slots on every row it covers; a host without slots writes `_[n]` and `*`."""
+    path = tmp_path / "x.tsv"
+    head = (
+        "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|\n"
+        "#T_SP=webanno.custom.Host|ROLE_webanno.custom.Host:links_webanno.custom.HostLinksLink|uima.tcas.Annotation\n"
+        "\n\n#Text=Trump telefonierte mit Putin\n"
+    )
+    rows = [
+        "1-1\t0-5\tTrump\t*[1]\t_[3]\t*\t",
+        "1-2\t6-18\ttelefonierte\t_\tp1[2]\t1-4[4]\t",
+        "1-3\t19-22\tmit\t_\tp1[2]\t1-4[4]\t",
+        "1-4\t23-28\tPutin\t*[4]\t_\t_\t",
+    ]
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    (doc,) = parse_export("webanno-tsv", path)
+    assert [(e.id, e.arguments) for e in doc.events] == [("1:2", [("p1", "0:4")])]
+    assert sorted((s.label, s.start, s.end) for s in doc.spans) == [
+        ("Host", 0, 5),
+        ("Host", 6, 22),
+        ("Span", 0, 5),
+        ("Span", 23, 28),
+    ]

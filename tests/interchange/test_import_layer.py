@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from peacetalks.cli import app
 from peacetalks.errors import ImportFailed, InterchangeError
 from peacetalks.interchange.importers.import_layer import import_layer
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, NOTES
 from peacetalks.storage.parquet import read_table
 from tests.conftest import DOC, TEXT
 from tests.interchange._brat import ANN, write_brat
@@ -27,8 +27,11 @@ def test_brat_import_writes_a_valid_layer_and_leaves_gold_alone(corpus_dir: Path
     result = import_layer("brat", ann, annotator="anna", root=corpus_dir)
     assert result.report.valid, [i.render() for i in result.report.issues]
     assert result.documents == [DOC]
-    assert result.counts == {"entities": 3, "events": 1, "event_arguments": 2, "stances": 0}
+    assert result.counts == {"entities": 3, "events": 1, "event_arguments": 2, "stances": 0, "notes": 1}
     assert _gold_bytes(corpus_dir) == gold
+    assert read_table(corpus_dir, NOTES, "anna").select("note_id", "kind", "item_id", "text").rows() == [
+        ("#1", "entities", "T4", "der Kreml als Akteur")
+    ]
     events = read_table(corpus_dir, EVENTS, "anna")
     assert events.select("event_id", "trigger_text", "category", "mode", "context", "realis").rows() == [
         ("E1", "telefonierte", "CONSULT", "phone", ["diplomatic"], "ACTUAL")

@@ -6,20 +6,29 @@ How the scheme is written (and read back by ``peacetalks import brat OUT --mappi
   ``entity_id`` are ``A`` lines on it;
 * an event is a ``T`` line for its trigger labelled with its category and an ``E`` line
   ``CATEGORY:Tn ROLE:Tm ...`` (a repeated role is numbered: ``ACTOR``, ``ACTOR2``); ``mode``,
-  ``realis``, ``modality`` and ``context`` (comma-separated) are ``A`` lines on the ``E``;
+  ``realis`` and ``modality`` are ``A`` lines on the ``E``, and so is each context code, numbered
+  like roles (``context``, ``context2``, ...: a brat attribute holds one value);
   an argument that is a mention points at the mention's ``T``, a span argument at a ``T``
   labelled ``Argument``;
 * a stance is a ``T`` labelled ``Stance`` over its evidence with ``target_id``, ``polarity``
   and ``attribution`` as ``A`` lines, an ``R`` line ``holder`` to its holder mention and, when
   it has one, an ``R`` line ``about`` to its event's trigger;
 * a span that crosses a line break is written as fragments split at the break (brat's own
-  convention); the importer joins fragments separated by whitespace only.
+  convention); the importer joins fragments separated by whitespace only;
+* an annotator's note is an ``AnnotatorNotes`` line (``#1``) on the ``T`` or ``E`` of its item
+  (one line: tabs and line breaks become spaces; a note on an argument that is a mention has no
+  annotation of its own to sit on and is left out, listed).
+
+``annotation.conf`` declares every type and every attribute the ``.ann`` files use, with the
+values they use (brat offers only declared values: an ``entity_id`` not in the export needs a
+line added there).
 
 Ids are not kept: brat numbers its own (``T1``, ``E1``, ...).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +62,25 @@ def brat_mapping() -> dict[str, Any]:
     }
 
 
-def annotation_conf() -> str:
-    """A brat ``annotation.conf`` declaring the scheme's types, so brat can display and edit the export."""
+def _declarable(value: str) -> bool:
+    """Whether brat's annotation.conf can list ``value`` (its ``Value:a|b`` syntax has no escapes)."""
+    return bool(value) and not any(ch.isspace() or ch in ",|" for ch in value)
+
+
+def context_names(n: int) -> list[str]:
+    """The attribute names of an event's first ``n`` context codes: context, context2, context3, ..."""
+    return ["context" if i == 1 else f"context{i}" for i in range(1, n + 1)]
+
+
+def annotation_conf(documents: Sequence[Document] = (), warnings: list[str] | None = None) -> str:
+    """A brat ``annotation.conf`` declaring the scheme's types and every attribute the ``.ann`` files use.
+
+    brat attributes take values from a declared list: ``entity_id`` lists the entity ids of
+    ``documents``, each context code is an attribute of its own (``context``, ``context2``, ...; at
+    least three, so an annotator can add codes); the other attributes list the scheme's values and
+    any other value the documents use. A value brat cannot declare (white space, ``,`` or ``|``) is
+    added to ``warnings``.
+    """
     scheme = load_scheme()
     lines = ["[entities]", *scheme.entity_labels, ARGUMENT_LABEL, STANCE_LABEL, "", "[relations]"]
     holders = "|".join(scheme.stance_holder_labels)
@@ -68,19 +94,36 @@ def annotation_conf() -> str:
     targets = "|".join([*scheme.entity_labels, ARGUMENT_LABEL])
     for cat in scheme.event_categories.values():
         lines.append(f"{cat.name}\t" + ", ".join(f"{role}*:{targets}" for role in cat.roles))
+    mentions = [m for d in documents for m in d.mentions]
+    events = [e for d in documents for e in d.events]
+    stances = [st for d in documents for st in d.stances]
+    contexts = max((len(e.context or []) for e in events), default=0)
+    declared: list[tuple[str, str, list[str]]] = [
+        ("form", "<ENTITY>", [*scheme.entity_forms, *(m.form for m in mentions if m.form)]),
+        ("mention_type", "<ENTITY>", [*scheme.mention_types, *(m.mention_type for m in mentions)]),
+        ("entity_id", "<ENTITY>", sorted(m.entity_id for m in mentions)),
+        ("mode", "<EVENT>", [*scheme.all_modes, *(e.mode for e in events if e.mode)]),
+        ("realis", "<EVENT>", [*scheme.realis, *(e.realis for e in events)]),
+        ("modality", "<EVENT>", [*scheme.modalities, *(e.modality for e in events if e.modality)]),
+        *[
+            (name, "<EVENT>", [*scheme.event_contexts, *(c for e in events for c in e.context or [])])
+            for name in context_names(max(contexts, 3))
+        ],
+        ("target_id", STANCE_LABEL, [*scheme.target_ids, *(st.target_id for st in stances)]),
+        ("polarity", STANCE_LABEL, [*scheme.stance_polarities, *(st.polarity for st in stances)]),
+        ("attribution", STANCE_LABEL, [*scheme.stance_attributions, *(st.attribution for st in stances)]),
+    ]
     lines += ["", "[attributes]"]
-    for name, values in (
-        ("form", scheme.entity_forms),
-        ("mention_type", scheme.mention_types),
-    ):
-        lines.append(f"{name}\tArg:<ENTITY>, Value:{'|'.join(values)}")
-    lines.append(f"mode\tArg:<EVENT>, Value:{'|'.join(scheme.all_modes)}")
-    lines.append(f"realis\tArg:<EVENT>, Value:{'|'.join(scheme.realis)}")
-    lines.append(f"modality\tArg:<EVENT>, Value:{'|'.join(scheme.modalities)}")
-    lines.append(f"target_id\tArg:{STANCE_LABEL}, Value:{'|'.join(scheme.target_ids)}")
-    lines.append(f"polarity\tArg:{STANCE_LABEL}, Value:{'|'.join(scheme.stance_polarities)}")
-    lines.append(f"attribution\tArg:{STANCE_LABEL}, Value:{'|'.join(scheme.stance_attributions)}")
-    # entity_id and context take free values, which brat's configuration cannot declare
+    for name, arg, values in declared:
+        unique = list(dict.fromkeys(values))
+        bad = [v for v in unique if not _declarable(v)]
+        if bad and warnings is not None:
+            warnings.append(f"annotation.conf cannot declare {name} value(s) {', '.join(map(repr, bad))}")
+        good = [v for v in unique if _declarable(v)]
+        if good:
+            lines.append(f"{name}\tArg:{arg}, Value:{'|'.join(good)}")
+        else:  # brat's attribute without a value list is binary; an empty list is no declaration
+            lines.append(f"# {name}: no value brat can declare")
     return "\n".join(lines) + "\n"
 
 
@@ -88,7 +131,7 @@ class _Ann:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: list[str] = []
-        self.n = {"T": 0, "E": 0, "R": 0, "A": 0}
+        self.n = {"T": 0, "E": 0, "R": 0, "A": 0, "#": 0}
 
     def next_id(self, kind: str) -> str:
         self.n[kind] += 1
@@ -115,12 +158,18 @@ class _Ann:
     def relation(self, label: str, source: str, target: str) -> None:
         self.lines.append(f"{self.next_id('R')}\t{label} Arg1:{source} Arg2:{target}")
 
+    def note(self, target: str, text: str) -> None:
+        """An ``AnnotatorNotes`` line; brat notes are one line, so tabs and line breaks become spaces."""
+        flat = " ".join(text.replace("\t", " ").splitlines()) if text else ""
+        self.lines.append(f"{self.next_id('#')}\tAnnotatorNotes {target}\t{flat}")
+
 
 def brat_ann(doc: Document, skipped: list[str] | None = None) -> str:
     """The ``.ann`` text of one document."""
     skipped = skipped if skipped is not None else []
     ann = _Ann(doc.text)
     mention_t: dict[str, str] = {}
+    written: dict[tuple[str, str], str] = {}  # (table, id) -> the brat id it became, for the notes
     for m in sorted(doc.mentions, key=lambda m: (m.start, m.end, m.label, m.mention_id)):
         tid = ann.span(m.label, m.start, m.end)
         mention_t.setdefault(m.mention_id, tid)
@@ -137,6 +186,7 @@ def brat_ann(doc: Document, skipped: list[str] | None = None) -> str:
                 continue
         elif arg.start is not None and arg.end is not None:
             target = ann.span(ARGUMENT_LABEL, arg.start, arg.end)
+            written[("event_arguments", arg.argument_id)] = target
         else:
             skipped.append(f"{doc.doc_id}: argument {arg.argument_id} has neither a mention nor a span")
             continue
@@ -154,19 +204,30 @@ def brat_ann(doc: Document, skipped: list[str] | None = None) -> str:
         ann.attribute("mode", eid, ev.mode)
         ann.attribute("realis", eid, ev.realis)
         ann.attribute("modality", eid, ev.modality)
-        ann.attribute("context", eid, ",".join(ev.context or []))
+        codes = list(ev.context or [])
+        for name, code in zip(context_names(len(codes)), codes, strict=True):
+            ann.attribute(name, eid, code)
+        written[("events", ev.event_id)] = eid
     for st in sorted(doc.stances, key=lambda s: (s.evidence_start, s.evidence_end, s.stance_id)):
         holder = mention_t.get(st.holder_mention_id)
         if holder is None:
             skipped.append(f"{doc.doc_id}: stance {st.stance_id} names unknown holder {st.holder_mention_id}")
             continue
         tid = ann.span(STANCE_LABEL, st.evidence_start, st.evidence_end)
+        written[("stances", st.stance_id)] = tid
         ann.attribute("target_id", tid, st.target_id)
         ann.attribute("polarity", tid, st.polarity)
         ann.attribute("attribution", tid, st.attribution)
         ann.relation(HOLDER_RELATION, tid, holder)
         if st.event_id is not None and st.event_id in trigger_t:
             ann.relation(ABOUT_RELATION, tid, trigger_t[st.event_id])
+    written |= {("entities", mid): tid for mid, tid in mention_t.items()}
+    for note in sorted(doc.notes, key=lambda n: n.note_id):
+        target = written.get((note.kind, note.item_id))
+        if target is None:
+            skipped.append(f"{doc.doc_id}: note {note.note_id} on {note.kind} {note.item_id}, which brat does not show")
+        else:
+            ann.note(target, note.text)
     return "".join(line + "\n" for line in ann.lines)
 
 
@@ -182,6 +243,7 @@ def export_brat(documents: list[Document], out: Path) -> ExportResult:
             files.append(path)
     mapping = yaml.safe_dump(brat_mapping(), sort_keys=False, allow_unicode=True)
     write_text_atomic(out / "mapping.yaml", "# Maps this brat export back onto the PeaceTalks-DE scheme.\n" + mapping)
-    write_text_atomic(out / "annotation.conf", annotation_conf())
+    warnings: list[str] = []
+    write_text_atomic(out / "annotation.conf", annotation_conf(documents, warnings))
     files += [out / "mapping.yaml", out / "annotation.conf"]
-    return ExportResult("brat", out, files, len(documents), counts(documents), skipped)
+    return ExportResult("brat", out, files, len(documents), counts(documents), skipped, warnings)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from peacetalks.errors import InterchangeError
 from peacetalks.interchange.document import Document, from_frames
-from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, ENTITIES, NOTES, Table
 from peacetalks.storage.layers import GOLD, layer_dir, read_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
@@ -21,7 +21,11 @@ from peacetalks.text.tokenize import token_texts, tokenize
 
 @dataclass(frozen=True)
 class ExportResult:
-    """What an export wrote: the files (relative to the output folder or the file itself) and counts."""
+    """What an export wrote: the files (relative to the output folder or the file itself) and counts.
+
+    ``skipped`` lists annotations left out one by one; ``warnings`` what the format cannot carry
+    (one line per kind of loss, with counts), so that a round trip through the tool loses nothing unsaid.
+    """
 
     format: str
     out: Path
@@ -29,6 +33,7 @@ class ExportResult:
     documents: int
     counts: dict[str, int]
     skipped: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,10 @@ class Selection:
     folder: Path
     articles: pl.DataFrame
     tables: dict[Table, pl.DataFrame]
+    notes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NOTES.polars_schema()))
 
     def documents(self) -> list[Document]:
-        return from_frames(self.tables, dict(self.articles.iter_rows()))
+        return from_frames({**self.tables, NOTES: self.notes}, dict(self.articles.iter_rows()))
 
     def counts(self) -> dict[str, int]:
         """Rows per annotation table, as :func:`counts` gives them for the documents."""
@@ -75,14 +81,23 @@ def select(
             raise InterchangeError(f"no article {', '.join(unknown)}", path=ARTICLES.relpath())
         articles = articles.filter(pl.col("doc_id").is_in(doc_ids))
     tables = read_layer(folder, layer)
+    notes = read_table(folder, NOTES, layer_dir(layer), missing_ok=True)
     if not all_articles:
         status = read_status(folder, layer_dir(layer))
         tables = {t: keep_complete(df, status, kind_of(t)) for t, df in tables.items()}
+        notes = pl.concat(
+            [keep_complete(notes.filter(pl.col("kind") == t.name), status, kind_of(t)) for t in ANNOTATION_TABLES]
+        )
         annotated = pl.concat([complete_doc_ids(status, kind) for kind in kinds])
         articles = articles.filter(pl.col("doc_id").is_in(annotated.implode()))
     articles = articles.sort("doc_id")
     kept = articles.get_column("doc_id").implode()
-    return Selection(folder, articles, {t: df.filter(pl.col("doc_id").is_in(kept)) for t, df in tables.items()})
+    return Selection(
+        folder,
+        articles,
+        {t: df.filter(pl.col("doc_id").is_in(kept)) for t, df in tables.items()},
+        notes.filter(pl.col("doc_id").is_in(kept)),
+    )
 
 
 def load_documents(
@@ -97,12 +112,24 @@ def load_documents(
 
 
 def counts(documents: list[Document]) -> dict[str, int]:
-    return {
+    """Rows per annotation table of ``documents`` (and notes, when there are any)."""
+    found = {
         "entities": sum(len(d.mentions) for d in documents),
         "events": sum(len(d.events) for d in documents),
         "event_arguments": sum(len(d.arguments) for d in documents),
         "stances": sum(len(d.stances) for d in documents),
     }
+    notes = sum(len(d.notes) for d in documents)
+    return found | ({"notes": notes} if notes else {})
+
+
+def not_carried(fmt: str, losses: dict[str, int]) -> list[str]:
+    """One warning per kind of information ``fmt`` cannot carry, with how many items lose it (zero: none)."""
+    return [f"{fmt} cannot carry {what}: {n} not exported" for what, n in losses.items() if n]
+
+
+def note_count(documents: list[Document]) -> int:
+    return sum(len(d.notes) for d in documents)
 
 
 def tagged_tokens(

@@ -1,4 +1,9 @@
-"""``peacetalks export``: one layer (gold by default) of the corpus in a training or annotation tool's format."""
+"""``peacetalks export``: one layer (gold by default) of the corpus in a training or annotation tool's format.
+
+Every annotation tool we import from has an export (brat, Label Studio, INCEpTION's UIMA CAS XMI and
+JSON and WebAnno TSV, doccano), written with the mapping file that imports it back, so export ->
+import gives back the same layer, up to what the format can hold (the result's ``warnings``).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,12 @@ from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.brat import export_brat
 from peacetalks.interchange.exporters.common import ExportResult, Selection, select
 from peacetalks.interchange.exporters.conll import export_conll
+from peacetalks.interchange.exporters.doccano import export_doccano
 from peacetalks.interchange.exporters.jsonl import export_jsonl
 from peacetalks.interchange.exporters.labelstudio import Predictions, export_labelstudio
 from peacetalks.interchange.exporters.spacy_docbin import export_spacy
+from peacetalks.interchange.exporters.uima import export_uima
+from peacetalks.interchange.exporters.webanno_tsv import export_webanno_tsv
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.machine import is_machine_layer, read_manifest, read_scores
 from peacetalks.storage.paths import check_path
@@ -29,6 +37,10 @@ DOCUMENT_EXPORTERS: dict[str, DocumentExporter] = {
     "brat": lambda docs, out, _layer: export_brat(docs, out),
     "label-studio": lambda docs, out, layer: export_labelstudio(docs, out, layer=layer),
     "jsonl": lambda docs, out, _layer: export_jsonl(docs, out),
+    "uima-xmi": lambda docs, out, _layer: export_uima(docs, out),
+    "uima-json": lambda docs, out, _layer: export_uima(docs, out, json=True),
+    "webanno-tsv": lambda docs, out, _layer: export_webanno_tsv(docs, out),
+    "doccano": lambda docs, out, _layer: export_doccano(docs, out),
 }
 # Token formats: tokens, sentences and BIO tags of the `tokens` config; the tag set is an option.
 TOKEN_EXPORTERS: dict[str, TokenExporter] = {
@@ -42,10 +54,21 @@ TOKEN_EXPORTERS: dict[str, TokenExporter] = {
 }
 # The tag set a token format writes unless another is asked for.
 DEFAULT_TAGSETS = {"conll2003": "conll2003", "germeval2014": "germeval2014", "spacy": "peacetalks"}
-FORMATS = ("brat", "conll2003", "germeval2014", "spacy", "label-studio", "jsonl")
+FORMATS = (
+    "brat",
+    "conll2003",
+    "germeval2014",
+    "spacy",
+    "label-studio",
+    "jsonl",
+    "uima-xmi",
+    "uima-json",
+    "webanno-tsv",
+    "doccano",
+)
 
-# brat writes a folder; every other format one file.
-FOLDER_FORMATS = frozenset({"brat"})
+# These write a folder (a file per article and the files to read it back); every other format one file.
+FOLDER_FORMATS = frozenset({"brat", "uima-xmi", "uima-json", "webanno-tsv"})
 
 
 def export(

@@ -19,7 +19,8 @@ A machine layer (``peacetalks suggest``) is written as the predictions of its su
 is the suggester and its version (``peacetalks-lexicon-1.0.0``), each mention and trigger region carries
 its ``score`` (the suggestion's precision on gold) and the prediction the mean of them, which Label
 Studio's data manager sorts tasks by. Offsets are code points, as Label Studio uses since 2022.
-``<OUT stem>.mapping.yaml`` maps the reviewed export back (``peacetalks import label-studio EXPORT --mapping ...``).
+Annotator notes are not exported (a warning says how many). ``<OUT stem>.mapping.yaml`` maps the
+reviewed export back (``peacetalks import label-studio EXPORT --mapping ...``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import yaml
 
 from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.brat import brat_mapping
-from peacetalks.interchange.exporters.common import ExportResult, counts
+from peacetalks.interchange.exporters.common import ExportResult, counts, not_carried, note_count
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.storage.parquet import write_text_atomic
 
@@ -204,4 +205,6 @@ def export_labelstudio(
     write_text_atomic(config, label_config())
     mapping = out.with_name(f"{out.stem}.mapping.yaml")
     write_text_atomic(mapping, yaml.safe_dump(labelstudio_mapping(), sort_keys=False, allow_unicode=True))
-    return ExportResult("label-studio", out, [out, config, mapping], len(documents), counts(documents), skipped)
+    warnings = not_carried("label-studio", {"annotator notes": note_count(documents)})
+    files = [out, config, mapping]
+    return ExportResult("label-studio", out, files, len(documents), counts(documents), skipped, warnings)

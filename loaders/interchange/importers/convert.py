@@ -17,6 +17,12 @@ Rules (documented in the README's import section):
   it, or is the mention's own id.
 * Required columns missing from the tool come from the mapping's ``defaults`` (built in:
   ``mention_type: NAM``, ``realis: ACTUAL``); a stance without a holder is an error.
+* A stance span with slots (UIMA link features, WebAnno TSV slot columns) reads them as its
+  links: each slot's role is a relation name (``holder``, ``about`` -> stance-event).
+* Notes (brat ``AnnotatorNotes``) become :class:`Note` rows on the item their annotation became
+  (a mention, an event, from its ``E`` or its trigger, an argument's span, a stance, from its
+  span or its holder/about relation); a note on something the import does not keep is dropped and
+  listed in ``dropped``.
 
 ``shift`` converts the tool's offsets onto the article text (see :mod:`.matching`).
 """
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peacetalks.errors import shown
 from peacetalks.interchange._problems import problem
@@ -35,8 +41,11 @@ from peacetalks.interchange.document import (
     Document,
     Event,
     Mention,
+    Note,
     Stance,
     ToolDocument,
+    ToolEvent,
+    ToolRelation,
     ToolSpan,
 )
 from peacetalks.interchange.mapping import EVENT_COLUMNS, MENTION_COLUMNS, STANCE_COLUMNS, LabelTarget, Mapping
@@ -54,6 +63,9 @@ class _Ctx:
     text: str
     shift: Callable[[int], int]
     issues: list[Issue]
+    events: list[ToolEvent] = field(default_factory=list)  # the tool's events, stance slot hosts left out
+    relations: list[ToolRelation] = field(default_factory=list)  # the tool's relations and the stances' slots
+    items: dict[str, tuple[str, str]] = field(default_factory=dict)  # tool id -> (table, id) of what it became
 
     def issue(self, code: str, line: int | None, message: str, record_id: str | None = None) -> None:
         self.issues.append(problem(code, self.tool.source, line, message, record_id=record_id, doc_id=self.tool.doc_id))
@@ -112,9 +124,22 @@ def to_document(
     doc_id: str,
     text: str,
     shift: Callable[[int], int] = _same,
+    dropped: list[str] | None = None,
 ) -> tuple[Document, list[Issue]]:
-    """The scheme document of ``tool`` on article ``doc_id`` (whose text is ``text``)."""
+    """The scheme document of ``tool`` on article ``doc_id`` (whose text is ``text``).
+
+    A note on an annotation the import does not keep is added to ``dropped`` (when given) as one line.
+    """
     ctx = _Ctx(tool, mapping, text, shift, [])
+    for ev in tool.events:
+        if mapping.is_stance(ev.label):
+            ctx.relations += [
+                ToolRelation(f"{ev.id}:{i}", role, ev.trigger, ref, line=ev.line)
+                for i, (role, ref) in enumerate(ev.arguments, start=1)
+            ]
+        else:
+            ctx.events.append(ev)
+    ctx.relations += tool.relations
     doc = Document(doc_id=doc_id, text=text)
     spans = {s.id: s for s in tool.spans}
     targets: dict[str, LabelTarget] = {}
@@ -125,7 +150,20 @@ def to_document(
     mentions = _mentions(ctx, doc, targets)
     trigger_events = _events(ctx, doc, spans, targets, mentions)
     _relations(ctx, doc, spans, targets, mentions, trigger_events)
+    _notes(ctx, doc, dropped if dropped is not None else [])
     return doc, ctx.issues
+
+
+def _notes(ctx: _Ctx, doc: Document, dropped: list[str]) -> None:
+    for note in ctx.tool.notes:
+        if note.kind != "note":
+            continue  # normalisations (brat N lines) are not notes
+        item = ctx.items.get(note.target)
+        if item is None:
+            where = f"{ctx.tool.source}:{note.line}" if note.line is not None else ctx.tool.source
+            dropped.append(f"{where}: note {note.id} dropped: {note.target} is not imported as an annotation")
+            continue
+        doc.notes.append(Note(note.id, item[0], item[1], note.value))
 
 
 def _mentions(ctx: _Ctx, doc: Document, targets: dict[str, LabelTarget]) -> dict[str, Mention]:
@@ -150,6 +188,7 @@ def _mentions(ctx: _Ctx, doc: Document, targets: dict[str, LabelTarget]) -> dict
             entity_id=_str(cols, "entity_id", groups.get(span.id, span.id)) or span.id,
         )
         out[span.id] = mention
+        ctx.items.setdefault(span.id, ("entities", span.id))
         doc.mentions.append(mention)
     return out
 
@@ -162,7 +201,7 @@ def _coref_groups(ctx: _Ctx, targets: dict[str, LabelTarget]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for rel in ctx.tool.relations:
+    for rel in ctx.relations:
         if ctx.mapping.relation(rel.label) == "coref":
             a, b = find(rel.source), find(rel.target)
             if a != b:
@@ -200,9 +239,9 @@ def _events(
 ) -> dict[str, str]:
     """Add events and their E-line arguments; return trigger span id -> event id."""
     by_trigger: dict[str, str] = {}
-    event_trigger: dict[str, str] = {e.id: e.trigger for e in ctx.tool.events}
+    event_trigger: dict[str, str] = {e.id: e.trigger for e in ctx.events}
     used = set(event_trigger.values())
-    for ev in ctx.tool.events:
+    for ev in ctx.events:
         target = ctx.mapping.label(ev.label)
         trigger = spans.get(ev.trigger)
         if target is None or target.kind == "ignore" or trigger is None:
@@ -221,6 +260,8 @@ def _events(
             continue
         doc.events.append(row)
         by_trigger.setdefault(ev.trigger, ev.id)
+        ctx.items.setdefault(ev.id, ("events", ev.id))
+        ctx.items.setdefault(ev.trigger, ("events", ev.id))
         for role_name, ref in ev.arguments:
             role = ctx.mapping.role(role_name)
             if role is None:
@@ -237,21 +278,26 @@ def _events(
         if row is not None:
             doc.events.append(row)
             by_trigger[span.id] = span.id
+            ctx.items.setdefault(span.id, ("events", span.id))
     return by_trigger
 
 
 def _add_argument(
     ctx: _Ctx, doc: Document, event_id: str, role: str, span: ToolSpan, mentions: dict[str, Mention]
-) -> None:
+) -> str | None:
+    """Add the argument; return its id (None: its span could not be read)."""
     n = sum(1 for a in doc.arguments if a.event_id == event_id) + 1
     arg_id = f"{event_id}.{n}"
     mention = mentions.get(span.id)
     if mention is not None:
         doc.arguments.append(Argument(event_id, arg_id, role, mention.mention_id, None, None, None))
-        return
+        return arg_id
     rng = ctx.span_range(span)
-    if rng is not None:
-        doc.arguments.append(Argument(event_id, arg_id, role, None, rng[0], rng[1], ctx.text[rng[0] : rng[1]]))
+    if rng is None:
+        return None
+    doc.arguments.append(Argument(event_id, arg_id, role, None, rng[0], rng[1], ctx.text[rng[0] : rng[1]]))
+    ctx.items.setdefault(span.id, ("event_arguments", arg_id))
+    return arg_id
 
 
 def _relations(
@@ -264,7 +310,8 @@ def _relations(
 ) -> None:
     holders: dict[str, str] = {}
     stance_events: dict[str, str] = {}
-    for rel in ctx.tool.relations:
+    stance_links: dict[str, list[str]] = {}  # stance span id -> ids of its holder/about relations
+    for rel in ctx.relations:
         kind = ctx.mapping.relation(rel.label)
         if kind is None or kind in ("ignore", "coref"):
             continue
@@ -273,11 +320,13 @@ def _relations(
                 ctx.issue("holder-not-mention", rel.line, f"{rel.id}: holder {rel.target} is not a mention", rel.id)
             else:
                 holders[rel.source] = rel.target
+                stance_links.setdefault(rel.source, []).append(rel.id)
         elif kind == "stance-event":
             if rel.target not in by_trigger:
                 ctx.issue("stance-event-not-event", rel.line, f"{rel.id}: {rel.target} is not an event", rel.id)
             else:
                 stance_events[rel.source] = by_trigger[rel.target]
+                stance_links.setdefault(rel.source, []).append(rel.id)
         else:
             event_id = by_trigger.get(rel.source)
             arg = spans.get(rel.target)
@@ -290,7 +339,9 @@ def _relations(
                     rel.id,
                 )
                 continue
-            _add_argument(ctx, doc, event_id, kind, arg, mentions)
+            arg_id = _add_argument(ctx, doc, event_id, kind, arg, mentions)
+            if arg_id is not None:
+                ctx.items.setdefault(rel.id, ("event_arguments", arg_id))
     for span in ctx.tool.spans:
         target = targets.get(span.id)
         if target is None or target.kind != "stance":
@@ -298,7 +349,7 @@ def _relations(
         rng = ctx.span_range(span)
         if rng is None:
             continue
-        cols = ctx.columns(span.attributes, STANCE_COLUMNS, span.id, span.line)
+        cols = dict(target.fixed) | ctx.columns(span.attributes, STANCE_COLUMNS, span.id, span.line)
         values = {c: _str(cols, c, ctx.mapping.defaults.get(c)) for c in STANCE_COLUMNS}
         missing = [c for c, v in values.items() if v is None]
         if span.id not in holders:
@@ -324,3 +375,5 @@ def _relations(
                 event_id=stance_events.get(span.id),
             )
         )
+        for ident in (span.id, *stance_links.get(span.id, [])):
+            ctx.items.setdefault(ident, ("stances", span.id))

@@ -13,7 +13,8 @@ well). Per record:
 * plain string labels and ``cats`` are document labels (kept, not imported as annotations).
 
 Offsets are code points. Exact duplicate spans (same start, end and label) are kept once.
-The document's name is the record's ``id``, else ``meta.doc_id``, else ``<file stem>-<line>``.
+The document's name is the record's ``doc_id`` (what ``peacetalks export doccano`` writes, and
+doccano keeps as metadata), else its ``id``, else ``meta.doc_id``, else ``<file stem>-<line>``.
 Problems: ``doccano-malformed-line``, ``doccano-missing-text``, ``span-out-of-bounds``.
 """
 
@@ -79,6 +80,7 @@ _SpanItem = Annotated[
 
 
 class _Record(TypedDict, total=False):
+    doc_id: Id
     id: Id
     meta: dict[str, Any]
     label: list[_SpanItem]
@@ -181,7 +183,7 @@ def _record(
         return None
     raw_meta = rec.get("meta")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-    doc_id = str(rec.get("id", meta.get("doc_id", f"{path.stem}-{lineno}")))
+    doc_id = str(rec.get("doc_id", rec.get("id", meta.get("doc_id", f"{path.stem}-{lineno}"))))
     doc = ToolDocument(doc_id=doc_id, text=text, source=file, meta={"line": str(lineno)})
     keys = (label_key,) if label_key else SPAN_KEYS
     seen: set[tuple[int, int, str]] = set()

@@ -3,9 +3,10 @@
 Steps: parse the export into :class:`ToolDocument` (format modules, independent of the
 corpus) -> check every name against the mapping -> match documents to articles and compare
 texts -> convert to scheme rows -> write ``annotations/layers/NAME/*.parquet`` (all four
-tables and the layer's status in one transaction under the corpus lock; rows of articles not in this
-import are kept) -> validate the layer. An imported article's status in the layer is ``import_status``
-(in-progress) for every kind, or ``finished_status`` (complete) for the kinds named as complete.
+tables, the annotator's notes (``notes.parquet``, when there are any) and the layer's status in one
+transaction under the corpus lock; rows of articles not in this import are kept) -> validate the
+layer. An imported article's status in the layer is ``import_status`` (in-progress) for every kind,
+or ``finished_status`` (complete) for the kinds named as complete.
 Any problem before the write raises :class:`~peacetalks.errors.ImportFailed` and writes nothing.
 An import that yields no annotation at all (an empty file, a ``user`` who annotated nothing,
 only cancelled annotations) raises ``import-empty`` and writes nothing, unless ``allow_empty``.
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import InterchangeError, shown
+from peacetalks.errors import ImportFailed, InterchangeError, shown
 from peacetalks.interchange._problems import fail_on, problem
 from peacetalks.interchange.document import Document, ToolDocument, to_frames
 from peacetalks.interchange.importers import brat, doccano, labelstudio, uima, webanno_tsv
@@ -31,7 +32,7 @@ from peacetalks.interchange.importers.matching import match_documents
 from peacetalks.interchange.mapping import load_mapping, unmapped_names
 from peacetalks.schema.names import RULE, check_name, is_name
 from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, STATUS
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, NOTES, STATUS
 from peacetalks.storage.layers import GOLD
 from peacetalks.storage.machine import refuse_machine
 from peacetalks.storage.parquet import read_table
@@ -51,6 +52,10 @@ FORMATS: dict[str, Parser] = {
     "label-studio": labelstudio.parse_label_studio,
     "doccano": doccano.parse_doccano,
 }
+
+
+# Formats of one document per file whose import also takes a folder: every file with the suffix in it.
+FOLDER_SUFFIXES = {"uima-xmi": ".xmi", "uima-json": ".json", "webanno-tsv": ".tsv"}
 
 
 @dataclass
@@ -96,11 +101,26 @@ def parse_export(
         tools = doccano.parse_doccano(path, user=user)
     elif fmt == "label-studio":
         tools = labelstudio.parse_label_studio(path, user=user)
+    elif fmt in FOLDER_SUFFIXES and path.is_dir():
+        tools = _each_file(fmt, path, typesystem)
     elif fmt == "uima-xmi":
         tools = uima.parse_xmi(path, typesystem=typesystem)
     else:
         tools = FORMATS[fmt](path)
     fail_on(_name_issues(tools), f"the import of {path}")
+    return tools
+
+
+def _each_file(fmt: str, folder: Path, typesystem: Path | None) -> list[ToolDocument]:
+    """Every file of ``folder`` in format ``fmt`` (by its suffix), parsed; every problem of every file at once."""
+    tools: list[ToolDocument] = []
+    issues: list[Issue] = []
+    for file in sorted(p for p in folder.iterdir() if p.suffix == FOLDER_SUFFIXES[fmt] and p.is_file()):
+        try:
+            tools += uima.parse_xmi(file, typesystem=typesystem) if fmt == "uima-xmi" else FORMATS[fmt](file)
+        except ImportFailed as exc:
+            issues += exc.report.issues
+    fail_on(issues, f"the import of {folder}")
     return tools
 
 
@@ -149,7 +169,7 @@ def convert_documents(
     docs: list[Document] = []
     notes: list[str] = []
     for m in matches:
-        converted, found = to_document(m.tool, mapping, doc_id=m.doc_id, text=m.text, shift=m.shift)
+        converted, found = to_document(m.tool, mapping, doc_id=m.doc_id, text=m.text, shift=m.shift, dropped=notes)
         issues.extend(found)
         docs.append(converted)
         if m.converted_line_ends:
@@ -203,10 +223,12 @@ def import_layer(
             )
         imported = [d.doc_id for d in docs]
         written = []
-        for table in ANNOTATION_TABLES:
+        for table in (*ANNOTATION_TABLES, NOTES):
             old = read_table(folder, table, annotator, missing_ok=True)
             kept = old.filter(~pl.col("doc_id").is_in(imported))
             merged = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
+            if table is NOTES and merged.is_empty() and not table.path(folder, annotator).exists():
+                continue  # a layer without notes has no notes file
             written.append(tx.write_table(table, merged, annotator))
         by = f"import {fmt}"
         day = today or dt.date.today()
@@ -221,7 +243,9 @@ def import_layer(
         )
         written.append(tx.write_table(STATUS, upsert(read_status(folder, annotator), new_status), annotator))
     report = validate(folder, layer=annotator)
-    counts = {t.name: new[t].height for t in ANNOTATION_TABLES}
+    counts = {t.name: new[t].height for t in ANNOTATION_TABLES} | (
+        {"notes": new[NOTES].height} if new[NOTES].height else {}
+    )
     return ImportResult(
         annotator=annotator,
         layer_dir=folder / LAYERS_FOLDER / annotator,

@@ -372,11 +372,15 @@ def _span_cells(
                 continue
             raw = stack[k][0]
             if slot_cell is not None:
+                # A host's slots are repeated on every row it covers (INCEpTION writes them so):
+                # each row sets them, as INCEpTION's reader does, so a multi-row host has them once.
                 targets = _split(slot_cell, "|")
                 target_cell = targets[k] if k < len(targets) else "_"
-                for role, target in zip(_split(raw, ";"), _split(target_cell, ";"), strict=False):
-                    if target and target != "_":
-                        ann.links.append(("" if role == "*" else unescape(role), target))
+                ann.links = [
+                    ("" if role == "*" else unescape(role), target)
+                    for role, target in zip(_split(raw, ";"), _split(target_cell, ";"), strict=False)
+                    if raw != "_" and target not in ("", "_", "*")
+                ]
             elif raw != "*" and feature:
                 ann.values.setdefault(feature, unescape(raw))
 
