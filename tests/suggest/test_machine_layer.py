@@ -17,7 +17,7 @@ from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.release.datacard import render_agreement, render_suggestion_changes
 from peacetalks.review.adjudicate import adjudicate
 from peacetalks.review.agreement import agreement
-from peacetalks.schema.tables import EVENTS, SCORES, STATUS
+from peacetalks.schema.tables import ENTITIES, EVENTS, SCORES, STATUS
 from peacetalks.storage.layers import read_layer
 from peacetalks.storage.machine import manifest_path
 from peacetalks.storage.parquet import read_table, write_tables
@@ -133,3 +133,21 @@ def test_the_cli_refuses_a_person_layer_in_one_line(root: Path, capsys: pytest.C
     ok = CliRunner().invoke(app, ["suggest", "-r", str(root)])
     assert ok.exit_code == 0, ok.output
     assert ok.stdout.splitlines()[0] == "entities: 5 suggestions for 1 article"
+
+
+@pytest.mark.parametrize("fmt", ["uima-xmi", "webanno-tsv"])
+def test_inception_gets_the_suggestions_as_annotations_and_they_come_back(root: Path, tmp_path: Path, fmt: str) -> None:
+    """Exported for INCEpTION and imported back as a person's starting layer: the same mentions and triggers."""
+    out = tmp_path / fmt
+    export(root, fmt, out, layer=LAYER)
+    result = import_layer(fmt, out, annotator="annotator-x", root=root, mapping_path=out / "mapping.yaml")
+    assert result.report.valid, [i.render() for i in result.report.issues]
+    report = agreement(root, "annotator-x", LAYER, kinds=["entities", "events"])
+    for kind, item in (("entities", "mention"), ("events", "trigger")):
+        score = report.score(kind, item, "(all)")
+        assert (score.n_a, score.exact.f1) == (score.n_b, 1.0)
+    attributes = {(x.item, x.attribute): x.observed for k in report.kinds for x in k.attributes}
+    assert attributes[("mention", "form")] == attributes[("trigger", "mode")] == 1.0
+    columns = ["doc_id", "start", "end", "label", "form", "mention_type", "entity_id"]
+    back, sent = (read_table(root, ENTITIES, name).select(columns).sort(columns) for name in ("annotator-x", LAYER))
+    assert back.equals(sent)
