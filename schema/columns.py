@@ -108,6 +108,9 @@ ARTICLE_COLUMNS = (
     _str("text_sha256", pattern=SHA256_PATTERN),
     _opt("story_id"),
     _opt("image_url"),
+    _opt("author"),  # the byline as the source gives it ("A, B" for several), if known
+    _opt("raw_file"),  # the source file kept under corpus/raw/ (its name there), null for articles not ingested
+    _str("raw_sha256", nullable=True, pattern=SHA256_PATTERN),  # the sha256 of that file's bytes
 )
 BLOCK_COLUMNS = (
     _DOC_ID,

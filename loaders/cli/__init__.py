@@ -58,7 +58,9 @@ def _options(
 
 
 app.command("validate")(corpus.validate_cmd)
+app.command("init")(corpus.init_cmd)
 app.command("ingest")(corpus.ingest_cmd)
+app.command("remove")(corpus.remove_cmd)
 app.command("split")(splits.split_cmd)
 app.command("import")(interchange.import_cmd)
 app.command("suggest")(suggest.suggest_cmd)

@@ -33,7 +33,7 @@ from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks._issues import with_row
-from peacetalks.validation.checks.leakage import leakage_issues
+from peacetalks.validation.checks.leakage import leakage_issues, near_duplicate_issues
 from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
@@ -181,11 +181,22 @@ def _cross_table(
     # one thread; the entity rules and the event checks on another. The mention references and
     # stance holders join all mentions, so they run after the spans, not beside them, which keeps
     # the peak memory down.
+    # The split leakage checks (the texts of all articles compared) are a third task, for the core the
+    # shorter lane leaves idle.
     with ThreadPoolExecutor(max_workers=2) as pool:
         text = pool.submit(_text_checks, ok, files, today)
         annotations = pool.submit(_entity_and_event_checks, ok, files, scheme, require_roles)
-        issues = text.result() + annotations.result()
+        leakage = pool.submit(_leakage_checks, ok, files)
+        issues = text.result() + annotations.result() + leakage.result()
     return issues + _mention_checks(ok, files, scheme)
+
+
+def _leakage_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str]) -> list[Issue]:
+    articles, splits = ok.get(ARTICLES.name), ok.get(SPLITS.name)
+    if articles is None or splits is None:
+        return []
+    file = files[SPLITS.name]
+    return leakage_issues(splits, articles, file) + near_duplicate_issues(splits, articles, file)
 
 
 def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today: dt.date | None) -> list[Issue]:
@@ -202,8 +213,6 @@ def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today
                 issues += references.unknown_doc_issues(
                     ok[ref.table.name], doc_ids, files[ref.table.name], ref.table.id_column
                 )
-        if SPLITS.name in ok:
-            issues += leakage_issues(ok[SPLITS.name], articles, files[SPLITS.name])
         spans = [(ok[t.name], _span_spec(t, files[t.name])) for t in SPANNED_TABLES if t.name in ok]
         issues += span_issues(spans, articles, index)
     return issues

@@ -1,4 +1,4 @@
-"""Split leakage: the same text (after normalising white space and case) in two splits."""
+"""Split leakage: the same text (after normalising white space and case), or near-duplicates, in two splits."""
 
 from __future__ import annotations
 
@@ -42,5 +42,58 @@ def leakage_issues(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> l
             pl.col("split"),
             pl.col("__other_doc"),
             pl.col("__other_split"),
+        ),
+    )
+
+
+def near_duplicate_issues(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> list[Issue]:
+    """One issue per pair of near-duplicate articles in two splits (:mod:`peacetalks.text.near_duplicates`).
+
+    The issue is on the splits row of the pair's second article (by doc_id) and names the first, its split
+    and the similarity. Pairs whose texts are equal after normalising are ``split-leakage`` already and are
+    not repeated.
+    """
+    from peacetalks.text.near_duplicates import near_duplicates
+
+    placed = splits.select(ROW, "doc_id", "split").join(articles.select("doc_id", "text"), on="doc_id", how="inner")
+    if placed.height < 2 or placed["split"].n_unique() < 2:
+        return []
+    pairs = near_duplicates(placed.select("doc_id", "text"))
+    if pairs.is_empty():
+        return []
+    in_pairs = pl.concat([pairs["doc_id"], pairs["other_doc_id"]]).unique()
+    where = placed.filter(pl.col("doc_id").is_in(in_pairs.implode())).select(
+        "doc_id", ROW, "split", leakage_key().hash().alias(_TEXT)
+    )
+    crossing = (
+        pairs.join(
+            where.rename({"doc_id": "other_doc_id", "split": "__other_split", ROW: "__other_row", _TEXT: "__key"}),
+            on="other_doc_id",
+        )
+        .join(where.rename({"split": "__first_split"}).drop(ROW), on="doc_id")
+        .filter((pl.col("__first_split") != pl.col("__other_split")) & (pl.col(_TEXT) != pl.col("__key")))
+        .select(
+            pl.col("__other_row").alias(ROW),
+            pl.col("other_doc_id").alias("doc_id"),
+            pl.col("__other_split").alias("split"),
+            pl.col("doc_id").alias("__other_doc"),
+            pl.col("__first_split").alias("__other_split"),
+            pl.col("similarity"),
+        )
+        .sort(ROW, "__other_doc")
+    )
+    return issues_from(
+        crossing,
+        code="near-duplicate-leakage",
+        file=file,
+        id_column="doc_id",
+        column="split",
+        value="split",
+        message=pl.format(
+            "this {} article is a near-duplicate of {} in {} (shingle similarity {}); put both into one split",
+            pl.col("split"),
+            pl.col("__other_doc"),
+            pl.col("__other_split"),
+            pl.col("similarity").round(2),
         ),
     )
