@@ -101,7 +101,7 @@ _SEPARATORS = ((0xC2, None, None), (0xE2, 0x80, None), (0xE2, 0x81, None), (0xE1
 
 def _word_bytes(raw: np.ndarray) -> np.ndarray:
     """Each byte of ``raw`` if it can be part of a word (ASCII lower-cased), else 0."""
-    low = _WORD_BYTE[raw]
+    low: np.ndarray = _WORD_BYTE[raw]
     padded = np.concatenate([raw, np.zeros(2, np.uint8)])
     for lead, second, third in _SEPARATORS:
         at = np.flatnonzero(raw == lead)
