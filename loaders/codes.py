@@ -67,6 +67,7 @@ OTHER_GROUPS = (
     "status",
     "names and paths",
     "view",
+    "suggestions",
 )
 
 
@@ -116,6 +117,10 @@ _ALL: list[Code] = [
         [
             ("missing-file", "a table's Parquet file is absent"),
             ("unreadable-file", "a table's file is not readable Parquet (truncated, corrupt)"),
+            (
+                "bad-layer-manifest",
+                "a machine layer's layer.yaml that cannot be read or lacks origin: machine, suggester or version",
+            ),
         ],
     ),
     *_group(
@@ -128,6 +133,7 @@ _ALL: list[Code] = [
             ("null-value", "a required value is null"),
             ("empty-value", "a value that must not be empty is the empty string"),
             ("malformed-value", "a value does not match its column's pattern"),
+            ("value-out-of-range", "a number outside its column's range (a suggestion's score outside 0..1)"),
         ],
     ),
     *_group(
@@ -484,6 +490,15 @@ _ALL: list[Code] = [
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
             ("os-error", "the system refused a file operation no check foresaw (permissions, a full disk)"),
+        ],
+    ),
+    *_group(
+        "suggestions",
+        ERROR,
+        [
+            ("human-layer", "suggest into a layer a person made (it has annotation tables and no layer.yaml)"),
+            ("machine-layer", "a machine-made layer (peacetalks suggest) given where a person's pass is needed"),
+            ("empty-lexicon", "no complete gold of the kinds asked for, so there is nothing to learn suggestions from"),
         ],
     ),
     *_group(

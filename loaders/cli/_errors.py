@@ -27,6 +27,7 @@ FLAGS = {
     "with_annotations": "--with-annotations",
     "status": "--status",
     "kinds": "--kind",
+    "layer": "--layer",
 }
 
 Hint = Callable[[PeaceTalksError], str]
@@ -120,6 +121,15 @@ _BY_CODE: dict[str, Hint] = {
     "backup-incomplete": lambda exc: (
         f"restore a complete one (--backup NAME): {', '.join(exc.data.get('available', [])) or 'there is none'}"
     ),
+    # suggestions
+    "human-layer": lambda _exc: "write the suggestions into a layer of their own: --layer NAME (default: suggestions)",
+    "machine-layer": lambda exc: (
+        f"compare a person's layer with it instead: peacetalks agree {exc.data.get('layer')} ANNOTATOR"
+    ),
+    "empty-lexicon": lambda _exc: (
+        "adjudicate (or set complete with 'peacetalks status set') the gold of some articles first"
+    ),
+    "bad-layer-manifest": lambda _exc: "run 'peacetalks suggest' again to rewrite the layer",
     # release and publish
     "version-not-greater": lambda exc: (
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"

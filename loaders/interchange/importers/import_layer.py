@@ -34,6 +34,7 @@ from peacetalks.schema.names import RULE, check_name, is_name
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, NOTES, STATUS
 from peacetalks.storage.layers import GOLD
+from peacetalks.storage.machine import refuse_machine
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
@@ -196,6 +197,7 @@ def import_layer(
     """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report.
 
     The imported articles' status in the layer: complete for the kinds in ``complete``, in-progress for the others.
+    A machine layer (``peacetalks suggest``) is never imported into (SuggestError ``machine-layer``).
     ``allow_empty`` writes the layer even when the export yields no annotation (which empties the
     imported articles' rows); without it such an import raises ``import-empty`` and writes nothing.
     """
@@ -205,6 +207,7 @@ def import_layer(
     scheme = load_scheme()
     check_status(scheme.finished_status, layer=annotator, kinds=complete)
     folder = resolve_root(root)
+    refuse_machine(folder, annotator, "an import is a person's pass: import it into a layer of its own")
     tools = parse_export(fmt, path, user=user, typesystem=typesystem)
     with transaction(folder, "import") as tx:  # the articles and the layer are read under the corpus lock
         docs, notes = convert_documents(tools, root=folder, mapping_path=mapping_path, doc=doc)
