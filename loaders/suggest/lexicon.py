@@ -23,7 +23,7 @@ one-word gold name is also looked for as an element of hyphenated compounds ("Uk
 reading (category, mode, context, realis, modality) of that stem. spaCy's blank German pipeline has no
 lemmatizer, and the lookup tables of ``spacy-lookups-data`` (98 MB for every language) miss words of
 this domain ("Telefonats", "vereinbart"); the stemmer is a small, well-kept library and conflates the
-inflections of nouns and of most verb forms.
+inflections of nouns and of most verb forms (PyStemmer: the Snowball algorithms in C).
 """
 
 from __future__ import annotations
@@ -224,9 +224,9 @@ def _variants(surfaces: pl.DataFrame, name_form: str, derived_form: str) -> pl.D
 
 @functools.cache
 def _stemmer() -> Any:
-    import snowballstemmer
+    import Stemmer  # PyStemmer: the Snowball algorithms in C
 
-    return snowballstemmer.stemmer("german")
+    return Stemmer.Stemmer("german")
 
 
 def stems(words: pl.Series) -> pl.DataFrame:

@@ -1,7 +1,8 @@
 """Finding a lexicon's entries in article texts, on the corpus's one tokenizer.
 
 * **Phrases** (surface forms, whole tokens or token sequences): spaCy's ``PhraseMatcher`` on the
-  ``ORTH`` of the tokens of :func:`peacetalks.text.tokenize.german_pipeline` (case as written; the
+  ``ORTH`` of the tokens of :func:`peacetalks.text.tokenize.german_pipeline`, on each Doc as
+  :func:`~peacetalks.text.tokenize.tokenize` makes it (the texts are tokenized once; case as written; the
   lexicon adds the capitalised and inflected forms it wants matched). Of the matches, one nested in a
   longer match of the same entity is dropped ("Putin" inside "Wladimir Putin"); of two that cross,
   the later-starting one. Nested matches of other entities stay, as in gold ("Münchener" inside
@@ -22,6 +23,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -60,18 +62,26 @@ def _empty_events() -> pl.DataFrame:
 
 
 def find(articles: pl.DataFrame, entities: EntityLexicon | None, triggers: TriggerLexicon | None) -> Candidates:
-    """The candidates of ``entities`` and ``triggers`` (either may be None: not looked for) in ``articles``."""
+    """The candidates of ``entities`` and ``triggers`` (either may be None: not looked for) in ``articles``.
+
+    The texts are tokenized once: the phrase matcher sees each Doc as :func:`tokenize` makes it.
+    """
     if articles.is_empty() or (entities is None and triggers is None):
         return Candidates(_empty_entities(), _empty_events())
-    tokens = tokenize(articles.select("doc_id", "text"))
+    phrases = None if entities is None else _PhraseMatches(entities)
+    tokens = tokenize(articles.select("doc_id", "text"), each_doc=None if phrases is None else phrases.add)
     tokens = tokens.with_columns(token_texts(articles, tokens)).filter(pl.col("token").str.contains(r"\p{L}"))
-    found_entities = _empty_entities() if entities is None else _entities(articles, tokens, entities)
+    found_entities = (
+        _empty_entities() if entities is None or phrases is None else _entities(articles, tokens, entities, phrases)
+    )
     found_events = _empty_events() if triggers is None else _events(tokens, triggers)
     return Candidates(found_entities, found_events)
 
 
-def _entities(articles: pl.DataFrame, tokens: pl.DataFrame, lexicon: EntityLexicon) -> pl.DataFrame:
-    phrases = _resolve(_phrase_matches(articles, lexicon))
+def _entities(
+    articles: pl.DataFrame, tokens: pl.DataFrame, lexicon: EntityLexicon, matched: _PhraseMatches
+) -> pl.DataFrame:
+    phrases = _resolve(matched.frame(articles))
     compounds = _compound_matches(tokens, lexicon).join(
         phrases.select("doc_id", "start", "end", "label"), on=["doc_id", "start", "end", "label"], how="anti"
     )
@@ -81,27 +91,43 @@ def _entities(articles: pl.DataFrame, tokens: pl.DataFrame, lexicon: EntityLexic
     )
 
 
-def _phrase_matches(articles: pl.DataFrame, lexicon: EntityLexicon) -> pl.DataFrame:
-    """Every PhraseMatcher match of the lexicon's patterns, with the entry's reading and token positions."""
-    from spacy.attrs import IDX, LENGTH
-    from spacy.matcher import PhraseMatcher
+_MATCH_SCHEMA = {
+    "__doc": pl.Int64,
+    "__hash": pl.UInt64,
+    "__t0": pl.Int64,
+    "__t1": pl.Int64,
+    "start": pl.Int64,
+    "end": pl.Int64,
+}
 
-    nlp = german_pipeline()
-    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    entries = lexicon.phrases.group_by("key", maintain_order=True).agg("pattern")
-    hashes = []
-    for key, patterns in entries.iter_rows():  # one call per lexicon entry: how spaCy takes patterns
-        matcher.add(key, list(nlp.tokenizer.pipe(patterns)))
-        hashes.append(nlp.vocab.strings[key])
-    parts: list[dict[str, np.ndarray]] = []
-    for index, doc in enumerate(nlp.tokenizer.pipe(articles["text"].to_list(), batch_size=64)):
-        found = matcher(doc)
+
+class _PhraseMatches:
+    """spaCy's PhraseMatcher over the lexicon's patterns, fed one Doc at a time (:meth:`add`)."""
+
+    def __init__(self, lexicon: EntityLexicon) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = german_pipeline()
+        self.lexicon = lexicon
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.entries = lexicon.phrases.group_by("key", maintain_order=True).agg("pattern")
+        self.hashes = []
+        for key, patterns in self.entries.iter_rows():  # one call per lexicon entry: how spaCy takes patterns
+            self.matcher.add(key, list(nlp.tokenizer.pipe(patterns)))
+            self.hashes.append(nlp.vocab.strings[key])
+        self.parts: list[dict[str, np.ndarray]] = []
+
+    def add(self, index: int, doc: Any) -> None:
+        """The matches in article ``index``'s Doc: token positions and code-point offsets."""
+        from spacy.attrs import IDX, LENGTH
+
+        found = self.matcher(doc)
         if not found:
-            continue
+            return
         matches = np.asarray(found, dtype=np.uint64)
         offsets = doc.to_array([IDX, LENGTH]).astype(np.int64)
         first, after = matches[:, 1].astype(np.int64), matches[:, 2].astype(np.int64)
-        parts.append(
+        self.parts.append(
             {
                 "__doc": np.full(len(matches), index, dtype=np.int64),
                 "__hash": matches[:, 0],
@@ -111,29 +137,29 @@ def _phrase_matches(articles: pl.DataFrame, lexicon: EntityLexicon) -> pl.DataFr
                 "end": offsets[after - 1, 0] + offsets[after - 1, 1],
             }
         )
-    schema = {
-        "__doc": pl.Int64,
-        "__hash": pl.UInt64,
-        "__t0": pl.Int64,
-        "__t1": pl.Int64,
-        "start": pl.Int64,
-        "end": pl.Int64,
-    }
-    frame = pl.concat([pl.DataFrame(p, schema=schema) for p in parts]) if parts else pl.DataFrame(schema=schema)
-    keys = pl.DataFrame({"__hash": pl.Series(hashes, dtype=pl.UInt64), "key": entries["key"]})
-    readings = lexicon.phrases.unique("key", keep="first", maintain_order=True).drop("pattern")
-    docs = articles.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__doc"), "doc_id", "text")
-    return (
-        frame.join(keys, on="__hash")
-        .join(readings, on="key")
-        .join(docs, on="__doc")
-        .with_columns(
-            pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
-            pl.lit("phrase").alias("rule"),
-            pl.col("surface").alias("pattern"),
+
+    def frame(self, articles: pl.DataFrame) -> pl.DataFrame:
+        """Every match so far with its entry's reading, its text and its token positions, sorted."""
+        schema = _MATCH_SCHEMA
+        frame = (
+            pl.concat([pl.DataFrame(p, schema=schema) for p in self.parts])
+            if self.parts
+            else pl.DataFrame(schema=schema)
         )
-        .sort("__doc", "start", "end", "key")
-    )
+        keys = pl.DataFrame({"__hash": pl.Series(self.hashes, dtype=pl.UInt64), "key": self.entries["key"]})
+        readings = self.lexicon.phrases.unique("key", keep="first", maintain_order=True).drop("pattern")
+        docs = articles.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__doc"), "doc_id", "text")
+        return (
+            frame.join(keys, on="__hash")
+            .join(readings, on="key")
+            .join(docs, on="__doc")
+            .with_columns(
+                pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+                pl.lit("phrase").alias("rule"),
+                pl.col("surface").alias("pattern"),
+            )
+            .sort("__doc", "start", "end", "key")
+        )
 
 
 def _resolve(matches: pl.DataFrame) -> pl.DataFrame:
