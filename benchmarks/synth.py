@@ -730,17 +730,22 @@ def _plant(frames: _Frames, k: int, scheme: Scheme, rng: np.random.Generator) ->
         frames[t] = frames[t].with_columns(pl.lit(None, pl.Int32).alias(MARK))
     order = rng.permutation(n)
     used: set[int] = set()
-    planted: list[tuple[str, int]] = []
-    for mark in range(k):
-        kind = KINDS[mark % len(KINDS)]
-        allowed = set(kind.needs(frames).to_list()) if kind.needs else None
-        doc = next((int(d) for d in order if int(d) not in used and (allowed is None or int(d) in allowed)), None)
+    planted: dict[int, tuple[str, int]] = {}
+    allowed = {
+        mark: set(kind.needs(frames).to_list()) if kind.needs else None
+        for mark, kind in ((m, KINDS[m % len(KINDS)]) for m in range(k))
+    }
+    # The kinds that only some articles can carry choose first, the rarest first (a near-duplicate
+    # needs one of the few re-run articles), so that no earlier kind takes the only article one can use.
+    for mark in sorted(range(k), key=lambda m: (len(allowed[m] or ()) if allowed[m] is not None else n + 1, m)):
+        kind, can = KINDS[mark % len(KINDS)], allowed[mark]
+        doc = next((int(d) for d in order if int(d) not in used and (can is None or int(d) in can)), None)
         if doc is None:
             raise ValueError(f"no article left that can carry the planted error '{kind.kind}'")
         used.add(doc)
         kind.plant(frames, doc, mark, scheme, rng)
-        planted.append((kind.kind, doc))
-    return planted
+        planted[mark] = (kind.kind, doc)
+    return [planted[m] for m in range(k)]
 
 
 def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 0) -> PlantedErrors:

@@ -4,9 +4,9 @@ Two articles are near-duplicates when the Jaccard similarity of their shingle se
 :data:`THRESHOLD`. The steps, each over all articles at once (numpy on the UTF-8 bytes of the texts,
 in batches of :data:`BATCH_BYTES`), never over all pairs:
 
-1. **Shingles.** A word is a run of ASCII letters and digits and of non-ASCII letters (typographic
-   quotes, dashes and the Latin-1 signs are not letters), ASCII lower-cased; a word is keyed by its
-   first 8 bytes and its length. A shingle is three words in a row. Of these, the ones whose 64-bit
+1. **Shingles.** In the lower-cased text, a word is a run of ASCII letters and digits and of non-ASCII
+   characters (white space, typographic quotes, dashes and the Latin-1 signs end a word); a word is
+   keyed by its first 8 bytes and its length. A shingle is three words in a row. Of these, the ones whose 64-bit
    hash is 0 modulo :data:`SAMPLE` are kept (Broder's MOD-m sample: the same shingle is kept in every
    article, so the Jaccard similarity of the samples estimates that of the whole sets).
 2. **MinHash.** Each article's signature is datasketch's MinHash of its sample
@@ -31,6 +31,7 @@ duplicates are the leakage key's business (:func:`peacetalks.text.normalise.leak
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -92,18 +93,32 @@ def _buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     return offs - offs[0], raw[offs[0] : offs[-1]]
 
 
-def _batch_shingles(raw: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sampled shingle hashes as uint32, their article's index in the batch) of the texts ``raw`` at ``offs``."""
-    low = _WORD_BYTE[raw]
-    for lead in (0xE2, 0xC2):  # general punctuation (E2 80 xx, E2 81 xx) and the Latin-1 signs (C2 A0-BF)
-        at = np.flatnonzero(raw[:-2] == lead) if raw.size > 2 else np.zeros(0, np.int64)
-        if lead == 0xE2:
-            at = at[(raw[at + 1] == 0x80) | (raw[at + 1] == 0x81)]
-            low[at + 2] = 0
-        else:
-            at = at[raw[at + 1] >= 0xA0]
-        low[at] = 0
-        low[at + 1] = 0
+# Characters that end a word, beyond ASCII's: (lead byte, second byte or None for any, third byte or None).
+# U+0080-U+00BF (C1 controls, NEL, no-break space, the Latin-1 signs), U+2000-U+206F (spaces, dashes, quotes),
+# U+1680 and U+3000 (the other Unicode white space): so white space never joins two words.
+_SEPARATORS = ((0xC2, None, None), (0xE2, 0x80, None), (0xE2, 0x81, None), (0xE1, 0x9A, 0x80), (0xE3, 0x80, 0x80))
+
+
+def _word_bytes(raw: np.ndarray) -> np.ndarray:
+    """Each byte of ``raw`` if it can be part of a word (ASCII lower-cased), else 0."""
+    low: np.ndarray = _WORD_BYTE[raw]
+    padded = np.concatenate([raw, np.zeros(2, np.uint8)])
+    for lead, second, third in _SEPARATORS:
+        at = np.flatnonzero(raw == lead)
+        if second is not None:
+            at = at[padded[at + 1] == second]
+        if third is not None:
+            at = at[padded[at + 2] == third]
+        width = 2 if lead == 0xC2 else 3
+        for k in range(width):
+            low[np.minimum(at + k, raw.size - 1)] = 0
+    return low
+
+
+def _batch_shingles(raw: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of the texts ``raw`` at ``offs``: the sampled shingle hashes (uint32), their text's index in the batch, and
+    each text's word hash (uint64: of the sequence of all its words, 0 for a text without words)."""
+    low = _word_bytes(raw)
     # A zero byte before every article (so no word runs from one into the next) and 8 after the last.
     low = np.concatenate([np.insert(low, offs[:-1], 0), np.zeros(8, np.uint8)])
     offs = offs + np.arange(offs.size)
@@ -116,6 +131,12 @@ def _batch_shingles(raw: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.n
     key = prefix ^ (length << _U64(56))
     per_text = np.diff(np.searchsorted(starts, offs))  # words of each text
     doc = np.repeat(np.arange(per_text.size), per_text)
+    firsts = np.concatenate([[0], np.cumsum(per_text)[:-1]])
+    position = (np.arange(key.size) - np.repeat(firsts, per_text)).astype(np.uint64)
+    words = np.zeros(per_text.size, dtype=np.uint64)
+    has = per_text > 0
+    if key.size:
+        words[has] = np.add.reduceat(_mix64(key ^ (position * _M2)), firsts[has])
     n = SHINGLE_WORDS
     same = doc[: -n + 1] == doc[n - 1 :] if key.size >= n else np.zeros(0, bool)
     h = key[: key.size - n + 1].copy()
@@ -123,25 +144,44 @@ def _batch_shingles(raw: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.n
         h = h * _M1 ^ key[i : key.size - n + 1 + i]
     h = _mix64(h)[same]
     keep = (h & _U64(SAMPLE - 1)) == 0
-    return (h[keep] >> _U64(32)).astype(np.uint32), doc[: key.size - n + 1][same][keep]
+    return (h[keep] >> _U64(32)).astype(np.uint32), doc[: key.size - n + 1][same][keep], words
 
 
-def shingles(texts: pl.Series) -> pl.DataFrame:
-    """The sampled shingles of each text: ``doc`` (the text's index, UInt32) and ``h`` (UInt32), each pair once."""
-    offs, raw = _buffers(texts)
-    parts_h, parts_d = [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)]
+@dataclass(frozen=True)
+class Profile:
+    """What the comparisons need of each text (by its index): its sampled shingles and its word hash.
+
+    ``words`` is equal for two texts whose leakage keys are equal (the texts are lower-cased as the key
+    lower-cases them, and every white-space character ends a word), so only texts sharing it can be exact
+    duplicates: the exact check computes the leakage key of those alone.
+    """
+
+    sampled: pl.DataFrame  # doc (UInt32), h (UInt32): each pair once, sorted by doc
+    words: np.ndarray  # uint64 per text
+
+
+def profile(texts: pl.Series) -> Profile:
+    """The :class:`Profile` of ``texts``, read in batches of about :data:`BATCH_BYTES`."""
+    offs, raw = _buffers(texts.fill_null("").str.to_lowercase())
+    parts_h, parts_d, parts_w = [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
     n, i = offs.size - 1, 0
     while i < n:
         j = min(max(int(np.searchsorted(offs, offs[i] + BATCH_BYTES, side="right")) - 1, i + 1), n)
-        h, d = _batch_shingles(raw[offs[i] : offs[j]], offs[i : j + 1] - offs[i])
+        h, d, w = _batch_shingles(raw[offs[i] : offs[j]], offs[i : j + 1] - offs[i])
         parts_h.append(h)
         parts_d.append(d + i)
+        parts_w.append(w)
         i = j
     frame = pl.DataFrame(
         {"doc": np.concatenate(parts_d).astype(np.uint32), "h": np.concatenate(parts_h)},
         schema={"doc": pl.UInt32, "h": pl.UInt32},
     )
-    return frame.unique(maintain_order=True)
+    return Profile(frame.unique(maintain_order=True), np.concatenate(parts_w))
+
+
+def shingles(texts: pl.Series) -> pl.DataFrame:
+    """The sampled shingles of each text: ``doc`` (the text's index, UInt32) and ``h`` (UInt32), each pair once."""
+    return profile(texts).sampled
 
 
 def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
@@ -236,16 +276,21 @@ def _jaccard(pairs: pl.DataFrame, sampled: pl.DataFrame) -> pl.DataFrame:
 
 
 def near_duplicates(
-    texts: pl.DataFrame, *, among: Iterable[str] | None = None, threshold: float = THRESHOLD
+    texts: pl.DataFrame,
+    *,
+    among: Iterable[str] | None = None,
+    threshold: float = THRESHOLD,
+    prof: Profile | None = None,
 ) -> pl.DataFrame:
     """The near-duplicate pairs of ``texts`` (columns ``doc_id``, ``text``): ``doc_id`` < ``other_doc_id``,
     ``similarity`` (at least ``threshold``), most similar first.
 
     ``among``: only the pairs with at least one of these doc_ids (every text is still compared with them).
+    ``prof``: the profile of ``texts["text"]``, when the caller has it already.
     """
     if texts.height < 2:
         return pl.DataFrame(schema=PAIRS_SCHEMA)
-    sampled = shingles(texts["text"])
+    sampled = (prof or profile(texts["text"])).sampled
     sig = signatures(sampled, texts.height)
     present = np.zeros(texts.height, dtype=bool)
     present[sampled["doc"].unique().to_numpy()] = True

@@ -33,7 +33,7 @@ from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks._issues import with_row
-from peacetalks.validation.checks.leakage import leakage_issues, near_duplicate_issues
+from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
@@ -195,8 +195,7 @@ def _leakage_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str]) ->
     articles, splits = ok.get(ARTICLES.name), ok.get(SPLITS.name)
     if articles is None or splits is None:
         return []
-    file = files[SPLITS.name]
-    return leakage_issues(splits, articles, file) + near_duplicate_issues(splits, articles, file)
+    return split_leakage(splits, articles, files[SPLITS.name])
 
 
 def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today: dt.date | None) -> list[Issue]:

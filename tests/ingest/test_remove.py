@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
+import signal
 from pathlib import Path
 
 import polars as pl
@@ -117,3 +119,38 @@ def test_cli_remove_says_what_it_removed_and_the_hint_names_the_flag(
     captured = capsys.readouterr()
     assert captured.out.strip() == f"removed 1 article: {OTHER}"
     assert "backup: corpus/removed/" in captured.err
+
+
+def _without_stamp(tree: dict[str, bytes | str]) -> dict[str, bytes | str]:
+    """A snapshot with the backup folder's timestamp taken out of its paths."""
+    out = {}
+    for rel, content in tree.items():
+        parts = rel.split("/")
+        if parts[:2] == ["corpus", "removed"] and len(parts) > 2:
+            parts[2] = "STAMP"
+        out["/".join(parts)] = content
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 9])
+def test_a_removal_killed_before_a_rename_is_finished_or_undone(corpus: Path, tmp_path: Path, n: int) -> None:
+    """SIGKILL before the journal (0) changes nothing; after it, the next command finishes the removal."""
+    from peacetalks.storage.roots import resolve_root
+    from peacetalks.storage.transaction import KILL_ENV
+    from tests.storage._cases import run_cli
+
+    before = snapshot(corpus)
+    done = tmp_path / "done"
+    shutil.copytree(corpus, done)
+    remove_articles(done, [DOC], with_annotations=True)
+    after = _without_stamp(snapshot(done))
+    run = run_cli(["remove", DOC, "--with-annotations", "-r", str(corpus)], cwd=tmp_path, env={KILL_ENV: str(n)})
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    resolve_root(corpus)  # what every command does first
+    state = _without_stamp(snapshot(corpus))
+    state = {k: v for k, v in state.items() if not k.startswith(".peacetalks")}
+    expected = {
+        k: v for k, v in (_without_stamp(before) if n == 0 else after).items() if not k.startswith(".peacetalks")
+    }
+    assert state == expected
+    assert validate(corpus).valid

@@ -9,6 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given
+from hypothesis import strategies as st
 
 from peacetalks.cli import main
 from peacetalks.ingest.ingest import IngestOptions, ingest_many
@@ -17,6 +19,7 @@ from peacetalks.ingest.splits import SplitSettings, assign
 from peacetalks.schema.tables import ARTICLES, SPLITS
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.text import near_duplicates as nd
+from peacetalks.text.normalise import leakage_key
 from peacetalks.validation.validate import validate
 from tests.conftest import SEED
 
@@ -149,3 +152,23 @@ def test_validate_reports_near_duplicates_in_two_splits_with_the_pair_and_simila
     assert not report.valid
     write_tables(pair, {SPLITS: splits.with_columns(pl.lit("train").alias("split"))})
     assert validate(pair).valid
+
+
+_WHITE = [" ", "\t", "\n", "\u00a0", "\u0085", "\u2003", "\u202f", "\u3000", "\u1680", "  "]
+
+
+@given(
+    words=st.lists(st.text(alphabet="aÄöÜßkKΩДжłŁ„“,.!€0123456789\u212a\u0130", min_size=1, max_size=6), max_size=12),
+    spaces=st.lists(st.sampled_from(_WHITE), min_size=13, max_size=13),
+    upper=st.booleans(),
+)
+def test_texts_with_equal_leakage_keys_have_equal_word_hashes(words: list[str], spaces: list[str], upper: bool) -> None:
+    """The exact check only compares texts that share a word hash: it must never miss an equal pair."""
+    one = " ".join(words)
+    other = "".join(w + s for w, s in zip(words, spaces, strict=False))
+    other = other.upper() if upper else other
+    frame = pl.DataFrame({"text": [one, other]})
+    keys = frame.select(leakage_key())["text"].to_list()
+    words_hash = nd.profile(frame["text"]).words
+    if keys[0] == keys[1]:
+        assert words_hash[0] == words_hash[1]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from peacetalks.text.normalise import leakage_key
+
+if TYPE_CHECKING:
+    from peacetalks.text.near_duplicates import Profile
 from peacetalks.validation.checks._issues import ROW, issues_from
 from peacetalks.validation.report import Issue
 
@@ -46,19 +51,35 @@ def leakage_issues(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> l
     )
 
 
-def near_duplicate_issues(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> list[Issue]:
+def split_leakage(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> list[Issue]:
+    """``split-leakage`` and ``near-duplicate-leakage`` of the articles of ``splits`` (with its ``__row``).
+
+    Every text is read once (:func:`peacetalks.text.near_duplicates.profile`); only texts that share their
+    word hash can be equal, so the leakage key is computed for those alone.
+    """
+    from peacetalks.text.near_duplicates import profile
+
+    texts = articles.select("doc_id", "text").unique("doc_id", keep="first")
+    placed = splits.select(ROW, "doc_id", "split").join(texts, on="doc_id", how="inner")
+    if placed.height < 2 or placed["split"].n_unique() < 2:
+        return []
+    prof = profile(placed["text"])
+    shared = placed.with_columns(pl.Series("__words", prof.words)).filter(pl.len().over("__words") > 1)
+    exact = leakage_issues(shared.select(ROW, "doc_id", "split"), shared.select("doc_id", "text"), file)
+    return exact + _near_duplicate_issues(placed, prof, file)
+
+
+def _near_duplicate_issues(placed: pl.DataFrame, prof: Profile, file: str) -> list[Issue]:
     """One issue per pair of near-duplicate articles in two splits (:mod:`peacetalks.text.near_duplicates`).
 
+    ``placed``: the splits rows (``__row``, doc_id, split) with their texts; ``prof`` the profile of the texts.
     The issue is on the splits row of the pair's second article (by doc_id) and names the first, its split
     and the similarity. Pairs whose texts are equal after normalising are ``split-leakage`` already and are
     not repeated.
     """
     from peacetalks.text.near_duplicates import near_duplicates
 
-    placed = splits.select(ROW, "doc_id", "split").join(articles.select("doc_id", "text"), on="doc_id", how="inner")
-    if placed.height < 2 or placed["split"].n_unique() < 2:
-        return []
-    pairs = near_duplicates(placed.select("doc_id", "text"))
+    pairs = near_duplicates(placed.select("doc_id", "text"), prof=prof)
     if pairs.is_empty():
         return []
     in_pairs = pl.concat([pairs["doc_id"], pairs["other_doc_id"]]).unique()
