@@ -118,6 +118,11 @@ class ToolDocument:
     meta: dict[str, str] = field(default_factory=dict)
     gaps: list[tuple[int, int]] = field(default_factory=list)
     """Ranges of ``text`` the file does not record (WebAnno TSV between sentences), filled with spaces."""
+    attribute_lines: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    """Attributes given on a line of their own (brat ``A``): (annotation id, name) -> (line, the line's id)."""
+    reported: set[str] = field(default_factory=set)
+    """Ids of annotations whose problems the parser reported (malformed, out of the text, a wrong reference):
+    conversion does not report again what follows from them (a relation to one of them, say)."""
 
     def span(self, span_id: str) -> ToolSpan | None:
         for s in self.spans:
