@@ -21,9 +21,9 @@ Every problem in a file is collected (code, file, line) and returned with what c
 so the import reports them together with the mapping's and the matching's:
 ``brat-malformed-line``, ``brat-duplicate-id``, ``brat-unknown-reference``,
 ``brat-span-out-of-bounds``, ``brat-text-mismatch``, ``brat-missing-text``. A reference to an
-ID whose own line is malformed is not reported again; the IDs of reported annotations are
-kept in ``ToolDocument.reported``. A file that cannot be read (not UTF-8, too large) is one
-issue, and the other files are read on.
+ID whose own line is malformed is not reported again; the IDs of malformed lines and of
+annotations naming what does not exist are kept in ``ToolDocument.broken``. A file that
+cannot be read (not UTF-8, too large) is one issue, and the other files are read on.
 
 A ``.txt`` without an ``.ann`` is a document without annotations.
 """
@@ -126,7 +126,8 @@ def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") ->
             issues.append(problem("brat-malformed-line", file, lineno, f"{exc}: {shown(line)}", record_id=ann_id))
     issues.extend(_resolve(doc, attributes, file, broken))
     issues.extend(_check_spans(doc, file))
-    doc.reported |= broken | {i.record_id for i in issues if i.record_id is not None}
+    named_nothing = {i.record_id for i in issues if i.code == "brat-unknown-reference" and i.record_id is not None}
+    doc.broken |= broken | named_nothing
     return doc, issues
 
 

@@ -23,10 +23,11 @@ Rules (documented in the README's import section):
   (a mention, an event, from its ``E`` or its trigger, an argument's span, a stance, from its
   span or its holder/about relation); a note on something the import does not keep is dropped and
   listed in ``dropped``.
-* One root cause, one issue: an annotation the parser reported (``ToolDocument.reported``) or
-  one using a name the mapping lacks (reported as ``unmapped-name``) is converted as far as it
-  goes, and a problem that follows from it (a holder link to it that is not a mention, a stance
-  that has no holder because of it) is not reported again.
+* One root cause, one issue: an annotation the parser could not read (``ToolDocument.broken``),
+  one whose label or relation the mapping lacks (reported as ``unmapped-name``) and a
+  discontinuous span are not converted, and a problem that follows from that (a holder link to it
+  that is not a mention, a stance that has no holder because of it, a stance lacking the column an
+  unmapped attribute would give) is not reported again.
 
 ``shift`` converts the tool's offsets onto the article text (see :mod:`.matching`).
 """
@@ -77,7 +78,7 @@ class _Ctx:
     events: list[ToolEvent] = field(default_factory=list)  # the tool's events, stance slot hosts left out
     relations: list[ToolRelation] = field(default_factory=list)  # the tool's relations and the stances' slots
     items: dict[str, tuple[str, str]] = field(default_factory=dict)  # tool id -> (table, id) of what it became
-    reported: set[str] = field(default_factory=set)  # tool ids reported already: what cannot be read or mapped
+    reported: set[str] = field(default_factory=set)  # tool ids reported as not read, not mapped or not converted
     unset: set[str] = field(default_factory=set)  # tool ids with an unmapped attribute: columns may lack a value
 
     def issue(
@@ -148,7 +149,7 @@ def to_document(
     """The scheme document of ``tool`` on article ``doc_id`` (whose text is ``text``).
 
     A note on an annotation the import does not keep is added to ``dropped`` (when given) as one line.
-    Problems that follow from an annotation in ``tool.reported`` or using an unmapped name are left out.
+    Problems that follow from an annotation in ``tool.broken`` or using an unmapped name are left out.
     """
     ctx = _Ctx(
         tool,
@@ -156,7 +157,7 @@ def to_document(
         text,
         shift,
         [],
-        reported=tool.reported | unmapped_ids(tool, mapping, ("label", "relation")),
+        reported=tool.broken | unmapped_ids(tool, mapping, ("label", "relation")),
         unset=unmapped_ids(tool, mapping, ("attribute", "attribute value")),
     )
     for ev in tool.events:
@@ -370,7 +371,7 @@ def _relations(
                     f"{rel.id} ({rel.label} -> role {kind}) must run from an event trigger to its argument; "
                     f"{rel.source} is not an event trigger",
                     rel.id,
-                    about=(rel.id, rel.source, rel.target),
+                    about=(rel.id, rel.source),  # a missing target is reported on rel.id
                 )
                 continue
             arg_id = _add_argument(ctx, doc, event_id, kind, arg, mentions)

@@ -184,9 +184,7 @@ def read_doccano(
         reader = _Reader(path, records, rec, (lineno, number), issues)
         doc = reader.document(user, text_key, label_key)
         if doc is not None:
-            found = check_span_texts(doc)
-            doc.reported |= {i.record_id for i in found if i.record_id is not None}
-            issues.extend(found)
+            issues.extend(check_span_texts(doc))
             docs.append(doc)
     return docs, issues
 
@@ -231,7 +229,7 @@ class _Reader:
         """Add one span of the record to ``doc`` once (doccano repeats a span per user); a problem if incomplete."""
         if start is None or end is None or label is None:
             self.malformed(item, f"span {ident}: expected start, end and label", ident)
-            doc.reported.add(ident)
+            doc.broken.add(ident)
             return
         key = (start, end, str(label))
         if key in self.seen:

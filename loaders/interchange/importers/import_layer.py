@@ -93,7 +93,7 @@ def read_export(
     """The tool documents of an export that could be read, and every problem of every file.
 
     A file that cannot be read at all is one problem and the other files are read on; an
-    annotation that cannot be read is reported and left out (its id in ``ToolDocument.reported``).
+    annotation that cannot be read is reported and left out (its id in ``ToolDocument.broken``).
     Wrong options (an unknown format, a missing path, an option of another format) raise
     :class:`~peacetalks.errors.InterchangeError`.
     """

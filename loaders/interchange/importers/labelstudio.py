@@ -114,9 +114,7 @@ def read_label_studio(path: Path, *, user: str | None = None) -> tuple[list[Tool
             issues.extend(wrong)
             continue
         for doc in reader.documents(user):
-            found = check_span_texts(doc)
-            doc.reported |= {i.record_id for i in found if i.record_id is not None}
-            issues.extend(found)
+            issues.extend(check_span_texts(doc))
             docs.append(doc)
     return docs, issues
 
@@ -173,7 +171,7 @@ class _Reader:
         start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
         if start is None or end is None or not labels:
             self.malformed(res, f"result {rid}: expected start, end and labels", rid)
-            doc.reported.add(rid)
+            doc.broken.add(rid)
             return
         line = self.lines.line(res)
         for k, label in enumerate(labels):
@@ -201,7 +199,7 @@ class _Reader:
             rid = str(res.get("id", f"r{i}"))
             if wrong:
                 self.issues.extend(wrong)
-                doc.reported.add(rid)
+                doc.broken.add(rid)
                 continue
             kind = res.get("type")
             value = res.get("value") or {}
@@ -221,11 +219,16 @@ class _Reader:
             elif kind in ("choices", "textarea"):
                 per_region.append(res)
         _region_attributes(doc, per_region, spans)
+        for res in per_region:  # an attribute's problem is on the line of its own result
+            line, name = self.lines.line(res), str(res.get("from_name", "choice"))
+            for span in spans.get(str(res.get("id")), []):
+                if line is not None and name in span.attributes:
+                    doc.attribute_lines[(span.id, name)] = (line, span.id)
         self.references(doc)
 
     def references(self, doc: ToolDocument) -> None:
         """A relation naming a region that does not exist (one that is malformed was reported already)."""
-        known = {s.id for s in doc.spans} | doc.reported
+        known = {s.id for s in doc.spans} | doc.broken
         for rel in doc.relations:
             for ref in (rel.source, rel.target):
                 if ref not in known:
@@ -233,7 +236,7 @@ class _Reader:
                     self.issues.append(
                         problem("label-studio-unknown-reference", self.file, rel.line, message, record_id=ref)
                     )
-                    doc.reported.add(rel.id)
+                    doc.broken.add(rel.id)
 
 
 def _region_attributes(doc: ToolDocument, per_region: list[dict[str, Any]], spans: dict[str, list[ToolSpan]]) -> None:

@@ -23,7 +23,7 @@ file stem. Problems: ``uima-unreadable`` (with the parser's message: the file is
 ``uima-missing-typesystem``, ``uima-malformed`` and ``span-out-of-bounds``, returned with what
 could be read. In CAS JSON each issue's row is the line where the feature structure's object
 starts and its record id the structure's ``%ID`` (the id the annotation keeps); a structure
-whose begin or end has the wrong type is read as the empty span 0-0 and marked reported, so
+whose begin or end has the wrong type is read as the empty span 0-0 and marked broken, so
 the file's other annotations are still read and checked.
 """
 
@@ -176,7 +176,7 @@ def read_json(path: Path) -> tuple[list[ToolDocument], list[Issue]]:
     if cas is None:
         return [], issues
     doc, found = _document(cas, path, lines=_structure_lines(raw, lines))
-    doc.reported |= reported
+    doc.broken |= reported
     return [doc], issues + [i for i in found if i.record_id not in reported]
 
 
@@ -262,7 +262,7 @@ def _document(cas: Any, path: Path, *, lines: dict[str, int] | None = None) -> t
         )
         if wrong:
             issues.extend(wrong)
-            doc.reported.add(ident)
+            doc.broken.add(ident)
             continue
         label, attrs, links, governor, dependent = _features(fs)
         line = where.get(ident)
@@ -273,9 +273,7 @@ def _document(cas: Any, path: Path, *, lines: dict[str, int] | None = None) -> t
         doc.spans.append(ToolSpan(ident, label, ((fs.begin, fs.end),), attributes=attrs, line=line))
         if links:
             doc.events.append(ToolEvent(ident, label, ident, arguments=links, line=line))
-    found = check_span_texts(doc)
-    doc.reported |= {i.record_id for i in found if i.record_id is not None}
-    return doc, issues + found
+    return doc, issues + check_span_texts(doc)
 
 
 def _link_targets(array: Any) -> list[tuple[str, str]]:

@@ -226,6 +226,7 @@ def _parse_row(line: str, lineno: int, layers: list[_Layer], file: str, issues: 
                 lineno,
                 f"expected 'S-T<TAB>BEGIN-END<TAB>form' and {width - 3} annotation column(s), "
                 f"found {len(fields)} field(s)",
+                record_id=m["addr"] if m is not None else None,
             )
         )
         return None
@@ -289,6 +290,7 @@ def _build(
                     r.line,
                     f"token {r.addr} at {r.begin}-{r.end} covers {shown(text[r.begin : r.end])} "
                     f"but the row says {shown(r.form)}",
+                    record_id=r.addr,
                 )
             )
     _annotations(doc, layers, rows, issues, broken)
