@@ -67,6 +67,7 @@ OTHER_GROUPS = (
     "status",
     "names and paths",
     "view",
+    "suggestions",
 )
 
 
@@ -116,6 +117,10 @@ _ALL: list[Code] = [
         [
             ("missing-file", "a table's Parquet file is absent"),
             ("unreadable-file", "a table's file is not readable Parquet (truncated, corrupt)"),
+            (
+                "bad-layer-manifest",
+                "a machine layer's layer.yaml that cannot be read or lacks origin: machine, suggester or version",
+            ),
         ],
     ),
     *_group(
@@ -128,6 +133,7 @@ _ALL: list[Code] = [
             ("null-value", "a required value is null"),
             ("empty-value", "a value that must not be empty is the empty string"),
             ("malformed-value", "a value does not match its column's pattern"),
+            ("value-out-of-range", "a number outside its column's range (a suggestion's score outside 0..1)"),
         ],
     ),
     *_group(
@@ -194,7 +200,7 @@ _ALL: list[Code] = [
             ("sha256-mismatch", "text_sha256 does not match the article text"),
             ("malformed-doc-id", "a doc_id that is not lower-case letters and digits joined by '-'"),
             ("malformed-language", "a language that is not a two- or three-letter lower-case code"),
-            ("malformed-sha256", "a text_sha256 is not 64 lower-case hex digits"),
+            ("malformed-sha256", "a text_sha256 (or raw_sha256) is not 64 lower-case hex digits"),
         ],
     ),
     *_group("articles", BOTH, [("future-date", "a publication date after today")]),
@@ -208,7 +214,14 @@ _ALL: list[Code] = [
             ("modality-mismatch", "realis OTHER without a modality, or a modality with another realis"),
         ],
     ),
-    *_group("splits", ISSUE, [("split-leakage", "the same text (ignoring case and white space) in two splits")]),
+    *_group(
+        "splits",
+        ISSUE,
+        [
+            ("split-leakage", "the same text (ignoring case and white space) in two splits"),
+            ("near-duplicate-leakage", "two near-duplicate articles (shingle similarity >= 0.7) in two splits"),
+        ],
+    ),
     *_group(
         "annotation status",
         ISSUE,
@@ -360,6 +373,11 @@ _ALL: list[Code] = [
             ("no-kicker-split", "kicker and headline cannot be told apart; give the kicker"),
             ("unknown-license", "a licence the scheme does not list"),
             ("rebase-required", "the article's text changed and annotations would move; ask for a re-base"),
+            ("missing-metadata", "an input gives no source or publication date, and no option gives it"),
+            ("duplicate-article", "an article whose text (ignoring case and white space) the corpus has already"),
+            ("bad-record", "a JSONL line that is not a record of the documented fields (README, 'Adding articles')"),
+            ("unknown-input-form", "a file whose form ingest cannot tell (by its suffix or its first bytes)"),
+            ("has-annotations", "removing an article that has annotations (gold or a layer), without saying so"),
         ],
     ),
     *_group(
@@ -404,6 +422,7 @@ _ALL: list[Code] = [
         [
             ("not-a-corpus", "a folder named as the corpus that does not hold corpus/articles.parquet"),
             ("no-corpus-found", "no corpus folder at or above the current directory, for a command that writes"),
+            ("corpus-exists", "peacetalks init on a folder that is a corpus already"),
             ("bundled-read-only", "a write aimed at the corpus bundled with an installed package"),
             ("no-data-card", "the corpus folder has no DATACARD.md to check or update"),
         ],
@@ -471,6 +490,15 @@ _ALL: list[Code] = [
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
             ("os-error", "the system refused a file operation no check foresaw (permissions, a full disk)"),
+        ],
+    ),
+    *_group(
+        "suggestions",
+        ERROR,
+        [
+            ("human-layer", "suggest into a layer a person made (it has annotation tables and no layer.yaml)"),
+            ("machine-layer", "a machine-made layer (peacetalks suggest) given where a person's pass is needed"),
+            ("empty-lexicon", "no complete gold of the kinds asked for, so there is nothing to learn suggestions from"),
         ],
     ),
     *_group(

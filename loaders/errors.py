@@ -288,3 +288,12 @@ class MergeInvalid(ValidationFailed):
 
     def __init__(self, report: Report, what: str, review_file: str) -> None:
         super().__init__(report, what, code="merge-invalid", path=review_file, data={"review_file": review_file})
+
+
+class SuggestError(PeaceTalksError):
+    """Machine suggestions that cannot be made or written, or a machine layer used as a person's pass.
+
+    ``code`` is ``human-layer`` (suggest would write into a layer a person made), ``machine-layer``
+    (a machine-made layer given where a person's pass is needed), ``empty-lexicon`` (no complete
+    gold to learn from) or ``bad-layer-manifest`` (a machine layer's ``layer.yaml`` cannot be read).
+    """

@@ -36,3 +36,35 @@ def test_changed_data_makes_the_card_stale_and_update_fixes_it(corpus_dir: Path,
     assert stale_sections(card, corpus_dir) == ["charts", "statistics"]  # a mention fewer: the mentions chart too
     assert update_card(card, corpus_dir) == ["charts", "statistics"]
     assert "| mentions | 2 |" in card.read_text(encoding="utf-8")
+
+
+def test_the_adjudication_table_counts_kept_versions_the_adjudicator_edited(tmp_path: Path) -> None:
+    """A kept version changed in the review file is counted as edited; a plain choice of one pass is not."""
+    import yaml
+
+    from peacetalks.release.datacard import render_adjudication
+    from peacetalks.review.adjudicate import adjudicate
+    from tests.conftest import tiny_frames
+    from tests.interchange.helpers import edit, write_corpus, write_layer
+
+    write_corpus(tmp_path)
+    write_layer(tmp_path, "ann-a")
+    write_layer(
+        tmp_path,
+        "ann-b",
+        edit(
+            edit(tiny_frames(), "entities", pl.col("mention_id") == "m2", entity_id="y"),
+            "entities",
+            pl.col("mention_id") == "m3",
+            entity_id="x",
+        ),
+    )
+    review = tmp_path / adjudicate(tmp_path, "ann-a", "ann-b").review_file
+    data = yaml.safe_load(review.read_text(encoding="utf-8"))
+    first, second = data["conflicts"]
+    first["decision"], second["decision"] = "a", "b"
+    second["b"]["entity_id"] = "kremlin"  # the adjudicator's own version
+    review.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    table = render_adjudication(tmp_path)
+    assert "| ann-a--ann-b.yaml | entities | a | 1 | 0 |" in table
+    assert "| ann-a--ann-b.yaml | entities | b | 1 | 1 |" in table

@@ -24,8 +24,10 @@ FLAGS = {
     "user": "--user",
     "typesystem": "--typesystem",
     "allow_empty": "--allow-empty",
+    "with_annotations": "--with-annotations",
     "status": "--status",
     "kinds": "--kind",
+    "layer": "--layer",
 }
 
 Hint = Callable[[PeaceTalksError], str]
@@ -68,6 +70,12 @@ _BY_CODE: dict[str, Hint] = {
         "and use that folder"
     ),
     # corpus folder
+    "not-a-corpus": lambda exc: (
+        f"make it a corpus with 'peacetalks init {exc.path}' (or name a corpus folder with --root PATH)"
+        if exc.data.get("next") == "init"
+        else ""
+    ),
+    "corpus-exists": lambda _exc: "add articles to it with 'peacetalks ingest FILE...'",
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "folder-locked": lambda exc: (
@@ -82,6 +90,13 @@ _BY_CODE: dict[str, Hint] = {
     "bad-kicker": lambda exc: f"give with {flag(exc)} the words the headline line starts with",
     "unknown-license": lambda exc: f"pass {flag(exc)} with one of: {', '.join(exc.data.get('allowed', []))}",
     "future-date": lambda exc: f"check the date given with {flag(exc)}" if exc.data.get("option") else "",
+    "missing-metadata": lambda exc: f"pass {flag(exc)} (it applies to every input without its own)",
+    "duplicate-article": lambda exc: (
+        f"leave the input out, or remove the other first with 'peacetalks remove {exc.data.get('doc_id')}'"
+    ),
+    "has-annotations": lambda exc: f"pass {flag(exc)} to remove the annotations too (they are backed up)",
+    "bad-record": lambda _exc: "fix the record (the README lists the fields of a JSONL record)",
+    "unknown-input-form": lambda _exc: "give the file a suffix: .txt for the raw form, .jsonl for JSONL records",
     # splits
     "split-settings-changed": lambda exc: (
         f"pass {flag(exc)} to reassign every article (the change is logged in corpus/splits.yaml)"
@@ -106,6 +121,15 @@ _BY_CODE: dict[str, Hint] = {
     "backup-incomplete": lambda exc: (
         f"restore a complete one (--backup NAME): {', '.join(exc.data.get('available', [])) or 'there is none'}"
     ),
+    # suggestions
+    "human-layer": lambda _exc: "write the suggestions into a layer of their own: --layer NAME (default: suggestions)",
+    "machine-layer": lambda exc: (
+        f"compare a person's layer with it instead: peacetalks agree {exc.data.get('layer')} ANNOTATOR"
+    ),
+    "empty-lexicon": lambda _exc: (
+        "adjudicate (or set complete with 'peacetalks status set') the gold of some articles first"
+    ),
+    "bad-layer-manifest": lambda _exc: "run 'peacetalks suggest' again to rewrite the layer",
     # release and publish
     "version-not-greater": lambda exc: (
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"
@@ -164,6 +188,7 @@ _BY_ISSUE = {
     "duplicate-document": "keep one annotator's work with --user NAME",
     "uima-missing-typesystem": "give the type system with --typesystem PATH",
     "split-leakage": "run 'peacetalks split --reassign' to put articles with the same text into one split",
+    "near-duplicate-leakage": "run 'peacetalks split --reassign' to put near-duplicate articles into one split",
 }
 
 

@@ -122,7 +122,7 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
     from peacetalks.storage.layers import layer_exists
 
     if not (layer_exists(root, a) and layer_exists(root, b)):
-        return f"No agreement figures: the layers {a} and {b} are not both present.\n"
+        return f"No agreement figures: the layers {a} and {b} are not both present.\n" + render_suggestion_changes(root)
     report = agreement(root, a, b)
     lines = [
         (
@@ -150,25 +150,120 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
                 f"| {kind.kind} | {x.item} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
                 f"{_fmt(x.alpha)} |"
             )
-    return "\n".join(lines) + "\n"
+    perfect = sum(1 for kind in report.kinds for x in kind.attributes if x.kappa == 1.0)
+    shared, own = _shared_entity_ids(root, a, b)
+    lines += [
+        "",
+        (
+            f"What these figures measure: {perfect} of the attributes above have kappa 1.000, and `{b}` "
+            f"names {shared} of `{a}`'s {own} entities with the very same id, although ids are free slugs "
+            "each pass makes up. The two passes were made by two runs of similar annotators from the same "
+            "material, so the figures measure the consistency of such runs, not the agreement of "
+            "independent annotators."
+        ),
+    ]
+    return "\n".join(lines) + "\n" + render_suggestion_changes(root)
+
+
+# The item whose scores say how much a person changed the suggestions of a kind.
+_SUGGESTED_ITEMS = {"entities": "mention", "events": "trigger"}
+
+
+def render_suggestion_changes(root: Path) -> str:
+    """How much the people changed the machine suggestions they started from; empty without a machine layer.
+
+    For each machine layer and each person's layer, per kind, on the articles both have complete: the
+    suggestions the person kept as they were (exact span and label), and the items the person has that
+    were not suggested (``peacetalks agree PASS MACHINE``, the pass as the reference).
+    """
+    from peacetalks.review.agreement import ALL_LABELS, agreement
+    from peacetalks.storage.layers import layer_names
+    from peacetalks.storage.machine import machine_layers
+    from peacetalks.storage.status import complete_doc_ids, read_status
+
+    machines = machine_layers(root)
+    if not machines:
+        return ""
+    people = [name for name in layer_names(root) if name not in machines]
+    rows = []
+    for machine in machines:
+        for person in people:
+            for kind, item in _SUGGESTED_ITEMS.items():
+                shared = set(complete_doc_ids(read_status(root, machine), kind).to_list()) & set(
+                    complete_doc_ids(read_status(root, person), kind).to_list()
+                )
+                if not shared:
+                    continue
+                report = agreement(root, person, machine, kinds=[kind], doc_ids=sorted(shared))
+                score = report.score(kind, item, ALL_LABELS)
+                kept, added = score.exact.matched_b, score.n_a - score.exact.matched_a
+                rows.append(
+                    f"| {machine} | {person} | {kind} | {len(shared)} | {score.n_b} | {kept} "
+                    f"({_fmt(score.exact.precision)}) | {score.n_a} | {added} |"
+                )
+    intro = (
+        f"\nMachine suggestions ({', '.join(f'`{m}`' for m in machines)}, `peacetalks suggest`) and the passes "
+        "made from them, on the articles both have complete: the suggestions a person kept as they were (exact "
+        "span and label; the share is the suggestions' precision against the pass) and the items the person has "
+        "that were not suggested (`peacetalks agree PASS MACHINE`).\n"
+    )
+    if not rows:
+        return intro + "\nNo pass has complete articles in common with the suggestions yet.\n"
+    head = [
+        "| machine layer | pass | kind | articles | suggested | kept as suggested | in the pass | added by the pass |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    return intro + "\n" + "\n".join(head + rows) + "\n"
+
+
+def _shared_entity_ids(root: Path, a: str, b: str) -> tuple[int, int]:
+    """How many of layer ``a``'s entity ids (per article) layer ``b`` uses too, and how many ``a`` has."""
+
+    from peacetalks.schema.tables import ENTITIES
+    from peacetalks.storage.layers import layer_dir
+    from peacetalks.storage.parquet import read_table
+
+    ids_a, ids_b = (read_table(root, ENTITIES, layer_dir(x)).select("doc_id", "entity_id").unique() for x in (a, b))
+    return ids_a.join(ids_b, on=["doc_id", "entity_id"], how="semi").height, ids_a.height
 
 
 def render_adjudication(root: Path) -> str:
-    """Decisions taken in the review files under annotations/review/, per kind of item."""
+    """Decisions taken in the review files under annotations/review/, per kind of item.
+
+    ``edited`` counts the kept versions the adjudicator changed in the review file: the version kept
+    differs from that layer's own version of the conflict (:func:`~peacetalks.review.adjudicate.fresh_conflicts`),
+    so such a decision is not a plain choice between the two passes.
+    """
     import yaml
+
+    from peacetalks.review.adjudicate import fresh_conflicts
 
     rows = []
     for path in sorted((root / "annotations" / "review").glob("*.yaml")):
         review = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        decided: dict[tuple[str, str], int] = {}
+        a, b = str(review.get("a")), str(review.get("b"))
+        fresh = {c.id: c for c in fresh_conflicts(root, a, b)} if _layers_exist(root, a, b) else {}
+        decided: dict[tuple[str, str], list[int]] = {}
         for conflict in review.get("conflicts") or []:
             key = (str(conflict.get("kind")), str(conflict.get("decision")))
-            decided[key] = decided.get(key, 0) + 1
-        for (kind, decision), n in sorted(decided.items()):
-            rows.append(f"| {path.name} | {kind} | {decision} | {n} |")
+            counts = decided.setdefault(key, [0, 0])
+            counts[0] += 1
+            now = fresh.get(str(conflict.get("id")))
+            sides = {"a": ("a",), "b": ("b",), "both": ("a", "b")}.get(str(conflict.get("decision")), ())
+            if now is not None and any(conflict.get(side) != getattr(now, side) for side in sides):
+                counts[1] += 1
+        for (kind, decision), (n, edited) in sorted(decided.items()):
+            rows.append(f"| {path.name} | {kind} | {decision} | {n} | {edited if fresh else '-'} |")
     if not rows:
         return "No review files.\n"
-    return "| review file | kind | decision | conflicts |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    header = "| review file | kind | decision | conflicts | kept version edited |\n|---|---|---|---|---|\n"
+    return header + "\n".join(rows) + "\n"
+
+
+def _layers_exist(root: Path, *names: str) -> bool:
+    from peacetalks.storage.layers import layer_exists
+
+    return all(layer_exists(root, name) for name in names)
 
 
 Generator = Callable[[Path], str]

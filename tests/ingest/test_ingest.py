@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from peacetalks.cli import app
 from peacetalks.errors import IngestError, RebaseRequired
 from peacetalks.ingest.ingest import ingest
+from peacetalks.ingest.init import init_corpus
 from peacetalks.ingest.raw_article import parse_raw_article, split_kicker
 from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES
 from peacetalks.storage.parquet import read_table, write_tables
@@ -30,6 +31,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Path:
+    init_corpus(tmp_path)
     ingest(SEED, root=tmp_path, source="tagesschau", published=DATE)
     return tmp_path
 
@@ -71,8 +73,8 @@ def test_ingest_writes_a_valid_article(seeded: Path) -> None:
     assert articles["text_sha256"][0] == hashlib.sha256(text.encode()).hexdigest()
     blocks = read_table(seeded, BLOCKS)
     assert [text[s:e] for s, e in blocks.select("start", "end").iter_rows()][3] == articles["headline"][0]
-    # no annotations yet, and gold not started for any kind (a warning each)
-    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4 + [["incomplete-gold"]] * 3
+    # no annotations yet (init made the tables empty), and gold not started for any kind (a warning each)
+    assert validate(seeded).flatten(["code"]) == [["incomplete-gold"]] * 3
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(seeded: Path) -> None:
@@ -106,6 +108,7 @@ def test_malformed_article_is_refused_and_corpus_untouched(
 def test_non_utf8_file_is_reported_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes(SEED.read_bytes().replace(b"Kremlchef", "Kreml\xe4chef".encode("latin-1")))
+    init_corpus(tmp_path)
     with pytest.raises(IngestError) as info:
         ingest(bad, root=tmp_path, source="tagesschau", published=DATE)
     assert info.value.code == "not-utf8"
@@ -169,6 +172,7 @@ def test_rebase_moves_offsets_and_drops_what_changed(seeded: Path, tmp_path: Pat
 
 def test_cli_ingest_reports_and_exits_nonzero_on_bad_input(tmp_path: Path) -> None:
     runner = CliRunner()
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
     ok = runner.invoke(
         app, ["ingest", str(SEED), "--source", "tagesschau", "--published", "2025-02-12", "--root", str(tmp_path)]
     )

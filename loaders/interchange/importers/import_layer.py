@@ -37,6 +37,7 @@ from peacetalks.schema.names import RULE, check_name, is_name
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, LAYERS_FOLDER, NOTES, STATUS
 from peacetalks.storage.layers import GOLD
+from peacetalks.storage.machine import refuse_machine
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import is_corpus_root, resolve_root
 from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
@@ -238,6 +239,7 @@ def import_layer(
     """Import a tool's export as annotator layer ``annotator``; validate the layer and return the report.
 
     The imported articles' status in the layer: complete for the kinds in ``complete``, in-progress for the others.
+    A machine layer (``peacetalks suggest``) is never imported into (SuggestError ``machine-layer``).
     ``allow_empty`` writes the layer even when the export yields no annotation (which empties the
     imported articles' rows); without it such an import raises ``import-empty`` and writes nothing.
     """
@@ -247,6 +249,7 @@ def import_layer(
     scheme = load_scheme()
     check_status(scheme.finished_status, layer=annotator, kinds=complete)
     folder = resolve_root(root)
+    refuse_machine(folder, annotator, "an import is a person's pass: import it into a layer of its own")
     what = f"the import of {path}"
     tools, found = read_export(fmt, path, user=user, typesystem=typesystem)
     if found and not is_corpus_root(folder):  # nothing to match against: what the export and mapping show
