@@ -87,8 +87,8 @@ def ingest_cmd(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="Files, folders or glob patterns: articles in the raw tagesschau form (.txt) or JSONL records "
-            "(.jsonl, one article a line; fields in the README).",
+            help="Files, folders or glob patterns: articles in the raw tagesschau form (.txt), JSONL records "
+            "(.jsonl, one article a line; fields in the README) or saved HTML pages (.html).",
             show_default=False,
         ),
     ],

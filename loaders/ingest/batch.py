@@ -136,11 +136,11 @@ class Batch:
 
     def _meta(self, src: Source) -> _Meta:
         opts, record = self.options, src.record
-        source = (record.source if record else None) or opts.source
+        source = (record.source if record else None) or opts.source or src.site
         published = (record.published if record else None) or opts.published
         missing = [name for name, value in (("source", source), ("published", published)) if value is None]
         if missing or source is None or published is None:
-            what = "a record field" if record else "an option"
+            what = {"jsonl": "a record field", "html": "the page"}.get(src.form, "an option")
             raise IngestError(
                 "missing-metadata",
                 f"no {' and no '.join(missing)}: the input does not give it ({what}); pass it for every input",

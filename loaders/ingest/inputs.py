@@ -2,8 +2,13 @@
 
 The one place that decides a file's form (:func:`form_of`): by its suffix, else by its first bytes.
 A folder is walked recursively and gives the files whose suffix names a form (other files, such as the
-images and scripts a browser saves beside a page, are left alone); a file named itself, or matched by a
-pattern, is read whatever its suffix, its form told from its content. Hidden files and folders are skipped.
+images and scripts a browser saves beside a page, are left alone, and so is the folder of them a browser
+names ``PAGE_files`` or ``PAGE-Dateien``); a file named itself, or matched by a pattern, is read whatever
+its suffix, its form told from its content. Hidden files and folders are skipped.
+
+The forms: the raw form of the seed (:mod:`peacetalks.ingest.raw_article`), JSONL records
+(:mod:`peacetalks.ingest.jsonl_article`) and saved HTML pages of news sites
+(:mod:`peacetalks.ingest.html_article`, through trafilatura).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import glob
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from peacetalks.errors import IngestError, PeaceTalksError
 from peacetalks.ingest.jsonl_article import RecordArticle, read_records
@@ -22,9 +28,10 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The largest file ingest reads (64 MiB): a JSONL file of a few thousand articles."""
 
 # Suffix -> form. The raw form is the seed's (loaders/ingest/raw_article.py), one article a file.
-SUFFIXES = {".txt": "raw", ".md": "raw", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-FORMS = ("raw", "jsonl")
-RAW_SUFFIX = {"raw": ".txt", "jsonl": ".jsonl"}  # the suffix of the copy kept under corpus/raw/
+SUFFIXES = {".txt": "raw", ".md": "raw", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
+FORMS = ("raw", "jsonl", "html")
+RAW_SUFFIX = {"raw": ".txt", "jsonl": ".jsonl", "html": ".html"}  # the suffix of the copy kept under corpus/raw/
+_ASSET_FOLDERS = ("_files", "-Dateien")  # what browsers call the folder of a saved page's images and scripts
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,8 @@ class Source:
     form: str
     article: RawArticle
     raw: bytes  # the bytes kept under corpus/raw/ and hashed
-    record: RecordArticle | None = None
+    record: RecordArticle | None = None  # the metadata the input carries itself (a JSONL record's, a page's)
+    site: str | None = None  # a page's site (from its url): its source when neither record nor option gives one
 
     @property
     def where(self) -> str:
@@ -56,7 +64,9 @@ def _is_pattern(text: str) -> bool:
 
 
 def _hidden(path: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(base).parts)
+    """A hidden file or folder, or the folder of a saved page's images and scripts."""
+    parts = path.relative_to(base).parts
+    return any(part.startswith(".") for part in parts) or any(part.endswith(_ASSET_FOLDERS) for part in parts[:-1])
 
 
 def expand(inputs: Sequence[Path | str]) -> list[Path | Refused]:
@@ -102,6 +112,8 @@ def form_of(path: Path, head: bytes) -> str | None:
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if start.startswith(b"{"):
         return "jsonl"
+    if start.startswith(b"<"):
+        return "html"
     if start.startswith(b"!["):
         return "raw"
     return None
@@ -130,8 +142,35 @@ def _decode(data: bytes, path: str) -> str:
         raise IngestError("not-utf8", f"not UTF-8 text: {exc.reason}", path=path, line=line) from None
 
 
+def _site(url: str | None) -> str | None:
+    """``tagesschau`` of ``https://www.tagesschau.de/...``: the first label of the host after ``www.``."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.").split(".")[0] if host else None
+
+
+def _page(data: bytes, where: str, kicker: str | None) -> Source:
+    """A saved page as an article: its text by :mod:`peacetalks.ingest.html_article`, its date, authors and url."""
+    from peacetalks.ingest.html_article import read_html_article  # lxml and trafilatura: only for pages
+
+    page = read_html_article(data, where=where)
+    article = parse_raw_article(page.raw_form(), where, kicker=kicker or page.kicker or None)
+    meta = RecordArticle(
+        line=0,
+        article=article,
+        raw=data,
+        published=page.published,
+        url=page.url,
+        author=", ".join(page.authors) or None,
+        license=None,
+        source=None,
+        story_id=None,
+    )
+    return Source(where, None, "html", article, data, meta, site=_site(page.url))
+
+
 def read_input(path: Path, *, kicker: str | None = None) -> Iterator[Source | Refused]:
-    """The articles of one file: one for the raw form, one per line of JSONL; a refusal for each that fails."""
+    """The articles of one file: one for the raw form and a page, one per line of JSONL; a refusal for each that
+    fails."""
     where = str(path)
     try:
         data = _read(path)
@@ -140,13 +179,16 @@ def read_input(path: Path, *, kicker: str | None = None) -> Iterator[Source | Re
             raise IngestError(
                 "unknown-input-form",
                 f"cannot tell the form of this file: expected {', '.join(sorted(SUFFIXES))} or content starting "
-                "with '{' (JSONL) or '![' (the raw form)",
+                "with '{' (JSONL), '<' (an HTML page) or '![' (the raw form)",
                 path=where,
                 data={"forms": list(FORMS)},
             )
         if form == "raw":
             article = parse_raw_article(_decode(data, where), where, kicker=kicker)
             yield Source(where, None, form, article, data)
+            return
+        if form == "html":
+            yield _page(data, where, kicker)
             return
     except PeaceTalksError as exc:
         yield Refused(where, exc)
