@@ -1,7 +1,8 @@
 """``peacetalks remove``: take articles out of the corpus, with every row that belongs to them, backed up.
 
 An article's rows are in the articles, blocks and splits tables, in gold's annotation and status tables
-and in every annotator layer's (and its notes); its source file is under ``corpus/raw/``. All of them go in one
+and in every annotator layer's (its notes, a machine layer's scores too); its source file is under
+``corpus/raw/``. All of them go in one
 transaction, together with a backup ``corpus/removed/<UTC timestamp>/`` of everything removed: the
 removed rows of each table (at the table's path inside the backup), the source files under ``raw/`` and
 ``backup.json``, its manifest (doc_ids, and the sha256 of every file it holds), written last in the
@@ -27,7 +28,7 @@ import polars as pl
 from peacetalks.errors import IngestError
 from peacetalks.ingest.batch import RAW_FOLDER
 from peacetalks.schema.names import check_inside
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, NOTES, SPLITS, STATUS, Table
+from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, NOTES, SCORES, SPLITS, STATUS, Table
 from peacetalks.storage.layers import layer_names
 from peacetalks.storage.parquet import read_table, write_parquet
 from peacetalks.storage.roots import corpus_root
@@ -79,12 +80,13 @@ def remove_articles(
             targets += [(table, layer) for table in (*ANNOTATION_TABLES, STATUS)]
             if layer is not None:
                 targets.append((NOTES, layer))  # an annotator's notes on its items (brat AnnotatorNotes)
+                targets.append((SCORES, layer))  # a machine layer's scores of its suggestions
         frames = {(t, layer): read_table(folder, t, layer) for t, layer in targets if t.path(folder, layer).exists()}
         mine = {key: df.filter(pl.col("doc_id").is_in(wanted)) for key, df in frames.items()}
         annotated = {
             f"{layer or 'gold'}/{t.name}": df.height
             for (t, layer), df in mine.items()
-            if t in (*ANNOTATION_TABLES, NOTES) and df.height
+            if t in (*ANNOTATION_TABLES, NOTES, SCORES) and df.height
         }
         if annotated and not with_annotations:
             listed = ", ".join(f"{name}: {n}" for name, n in annotated.items())

@@ -18,7 +18,7 @@ from peacetalks.ingest.ingest import IngestOptions, ingest_many
 from peacetalks.ingest.init import init_corpus
 from peacetalks.ingest.remove import remove_articles
 from peacetalks.ingest.splits import split_corpus
-from peacetalks.schema.tables import ALL_TABLES, ANNOTATION_TABLES, ARTICLES, ENTITIES, NOTES, STATUS
+from peacetalks.schema.tables import ALL_TABLES, ANNOTATION_TABLES, ARTICLES, ENTITIES, NOTES, SCORES, STATUS
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.storage.status import status_rows
 from peacetalks.validation.validate import validate
@@ -61,6 +61,19 @@ def corpus(tmp_path: Path) -> Path:
         write_tables(folder, tables, layer)
     note = {"doc_id": DOC, "note_id": "n1", "kind": "entities", "item_id": "m1", "text": "Außenministerin"}
     write_tables(folder, {NOTES: pl.DataFrame([note], schema=NOTES.polars_schema())}, "ann-a")
+    score = {
+        "doc_id": DOC,
+        "kind": "entities",
+        "item_id": "m1",
+        "rule": SCORES.spec[3].values[0],
+        "pattern": "Baerbock",
+        "score": 1.0,
+        "annotated": 1,
+        "matched": 1,
+        "suggester": "test",
+        "version": "1",
+    }
+    write_tables(folder, {SCORES: pl.DataFrame([score], schema=SCORES.polars_schema())}, "ann-a")
     return folder
 
 
@@ -71,7 +84,7 @@ def test_remove_refuses_an_article_with_annotations_and_changes_nothing(corpus: 
     assert exc.value.code == "has-annotations"
     assert exc.value.data == {
         "option": "with_annotations",
-        "annotations": {"gold/entities": 1, "ann-a/entities": 1, "ann-a/notes": 1},
+        "annotations": {"gold/entities": 1, "ann-a/entities": 1, "ann-a/notes": 1, "ann-a/suggestion_scores": 1},
     }
     assert snapshot(corpus) == before
 
@@ -84,6 +97,7 @@ def test_remove_takes_every_row_and_the_source_and_backs_them_up(corpus: Path) -
         for layer in (None, "ann-a") if table in (*ANNOTATION_TABLES, STATUS) else (None,):
             assert read_table(corpus, table, layer).filter(pl.col("doc_id") == DOC).is_empty(), (table, layer)
     assert read_table(corpus, NOTES, "ann-a").is_empty()
+    assert read_table(corpus, SCORES, "ann-a").is_empty()
     assert read_table(corpus, ARTICLES)["doc_id"].to_list() == [OTHER]
     assert not (corpus / "corpus" / "raw" / raw_file).exists()
     assert result.rows["annotations/layers/ann-a/entities.parquet"] == 1
