@@ -83,15 +83,16 @@ ONE_ARTICLE = "Only with a single input: it describes one article."
 
 
 def ingest_cmd(
+    # Not a required list[str]: typer would coerce it through pydantic (0.3 s) even for --help.
     inputs: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            metavar="INPUT...",
+            metavar="INPUT",
             help="Files, folders or glob patterns: articles in the raw tagesschau form (.txt), JSONL records "
             "(.jsonl, one article a line; fields in the README) or saved HTML pages (.html).",
             show_default=False,
         ),
-    ],
+    ] = None,
     source: Annotated[
         str | None, typer.Option(help="Outlet, e.g. tagesschau (a JSONL record's 'source' wins).", metavar="NAME")
     ] = None,
@@ -120,6 +121,8 @@ def ingest_cmd(
 
     Every input is added or refused on its own; exit 1 when any was refused.
     """
+    if not inputs:
+        raise typer.BadParameter("name at least one file, folder or pattern", param_hint="INPUT")
     single = len(inputs) == 1 and Path(inputs[0]).is_file()
     for name, value in (("--url", url), ("--kicker", kicker), ("--story", story)):
         if value is not None and not single:
@@ -232,14 +235,19 @@ def _summary_json(summary: IngestSummary) -> dict[str, Any]:
 
 
 def remove_cmd(
-    doc_ids: Annotated[list[str], typer.Argument(metavar="DOC_ID...", help="The articles to remove.")],
     root: RootOpt = None,
+    # Not a required list[str]: typer would coerce it through pydantic (0.3 s) even for --help.
+    doc_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="DOC_ID", help="The articles to remove.", show_default=False)
+    ] = None,
     with_annotations: Annotated[
         bool,
         typer.Option("--with-annotations", help="Remove their annotations too (gold and every layer)."),
     ] = False,
 ) -> None:
     """Remove articles with all their rows and source files; what is removed is backed up under corpus/removed/."""
+    if not doc_ids:
+        raise typer.BadParameter("name at least one article", param_hint="DOC_ID")
     folder = corpus_folder(root, write=True)
     from peacetalks.ingest.remove import remove_articles
 
