@@ -8,7 +8,7 @@ Usage (from the checkout, with the project's virtual environment)::
 It generates the corpus under ``benchmarks/out/`` (git-ignored; reused when the same size, seed
 and number of planted errors was generated before), then runs, each in a fresh child process:
 
-* ``read``: ``pyarrow.parquet.read_table`` of the same six Parquet files (the baseline);
+* ``read``: ``pyarrow.parquet.read_table`` of the same seven Parquet files (the baseline);
 * ``validate``: the library call ``peacetalks.validate(root)``;
 * ``cli``: ``peacetalks validate ROOT`` as a subprocess (unless ``--no-cli``).
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 FILES = (
     "corpus/articles.parquet",
     "corpus/blocks.parquet",
+    "corpus/splits.parquet",
     "annotations/entities.parquet",
     "annotations/events.parquet",
     "annotations/event_arguments.parquet",
@@ -194,7 +195,7 @@ def _check(planted: PlantedErrors, issues: list[list[Any]]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=100_000, help="articles in the synthetic corpus")
-    parser.add_argument("--plant-errors", type=int, default=51, help="errors to plant (default: 3 of each kind)")
+    parser.add_argument("--plant-errors", type=int, default=54, help="errors to plant (default: 3 of each kind)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where corpora are generated")
     parser.add_argument("--regenerate", action="store_true", help="generate even if the corpus exists")

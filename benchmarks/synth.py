@@ -1,7 +1,8 @@
 """A synthetic PeaceTalks-DE corpus in the real data model, with a known set of planted errors.
 
-``generate(root, n_articles)`` writes ``corpus/articles.parquet``, ``corpus/blocks.parquet`` and
-``annotations/{entities,events,event_arguments,stances}.parquet`` under ``root`` with
+``generate(root, n_articles)`` writes ``corpus/articles.parquet``, ``corpus/blocks.parquet``,
+``corpus/splits.parquet`` (assigned as ``peacetalks split`` assigns them) and
+``annotations/{entities,events,event_arguments,stances,status}.parquet`` under ``root`` with
 :func:`peacetalks.storage.parquet.write_tables` (zstd, sorted by keys), in the proportions of the issue's
 benchmark: per 100,000 articles of ~4,000 characters, 5,000,000 mentions, 1,000,000 events,
 2,000,000 arguments and ~500,000 stances.
@@ -10,7 +11,9 @@ How it stays fast: a few thousand paragraph *templates* are built in Python (Ger
 pseudo-words with umlauts, each template with 5 mentions, 1 event, 2 arguments and, for half of
 them, 1 stance, all with offsets relative to the paragraph). Every article is a kicker, a headline
 and 10 template paragraphs joined by ``\\n``; the big tables are joins of the (article, slot)
-frame with the template frames plus the slot's offset, all in polars. Every label comes from
+frame with the template frames plus the slot's offset, all in polars. One article in
+:data:`RERUN_EVERY` is a rerun of the one before it (another headline, one paragraph changed): a
+near-duplicate, as agency texts run in several outlets. Every label comes from
 :func:`peacetalks.schema.scheme.load_scheme`, so the clean corpus is valid by construction.
 
 ``plant_errors=k`` then plants k errors, each in its own article, cycling through the kinds in
@@ -33,13 +36,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from peacetalks.ingest.splits import SplitSettings, assign
+from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme, load_scheme
-from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, STANCES, STATUS, Table
+from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, STATUS, Table
 from peacetalks.storage.gold_versions import GOLD_VERSIONS, current_versions
 from peacetalks.storage.parquet import write_tables, write_text_atomic
 from peacetalks.storage.status import status_rows
 
 SLOTS = 10  # paragraphs per article
+RERUN_EVERY = 200  # one article in this many is a near-duplicate of the one before it
 MENTIONS_PER_PARAGRAPH = 5
 N_TEMPLATES = 4_000  # paragraph templates for a large corpus; a small one uses fewer (faster)
 N_NAMES = 3_000
@@ -347,6 +353,16 @@ def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.D
     choice[:, 0] = rng.choice(required, size=n)  # every article has an event that requires a role
     kicker_i = rng.integers(0, len(tpl.kickers), n)
     headline_i = rng.integers(0, len(tpl.headlines), n)
+    # Reruns: every RERUN_EVERY-th article is the one before it under another headline, one paragraph changed,
+    # as agencies' texts run in several outlets (near-duplicates, which the splits keep together).
+    reruns = np.arange(1, n, RERUN_EVERY)
+    if reruns.size:
+        extra = rng.spawn(1)[0]  # its own stream: the other articles are drawn as without reruns
+        choice[reruns] = choice[reruns - 1]
+        slot = extra.integers(1, SLOTS, reruns.size)
+        choice[reruns, slot] = (choice[reruns, slot] + 1 + extra.integers(0, count - 1, reruns.size)) % count
+        kicker_i[reruns] = kicker_i[reruns - 1]
+        headline_i[reruns] = (headline_i[reruns - 1] + 1) % len(tpl.headlines)
     kickers = pl.Series(tpl.kickers, dtype=pl.String).gather(kicker_i)
     headlines = pl.Series(tpl.headlines, dtype=pl.String).gather(headline_i)
     plen = tpl.paragraphs["plen"].to_numpy()[choice]  # (n, SLOTS)
@@ -384,6 +400,9 @@ def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.D
         pl.format("https://example.org/synthetic/{}", _doc_id()).alias("url"),
         pl.lit(None, pl.String).alias("story_id"),
         pl.lit(None, pl.String).alias("image_url"),
+        pl.lit(None, pl.String).alias("author"),
+        pl.lit(None, pl.String).alias("raw_file"),  # made here, not ingested: no source file is kept
+        pl.lit(None, pl.String).alias("raw_sha256"),
     )
 
     slots = pl.DataFrame(
@@ -445,9 +464,14 @@ def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.D
         pl.col("evidence_end") + pl.col("offset"),
         pl.when(pl.col("with_event")).then(_id("e", pl.col("slot"), 2)).alias("event_id"),
     )
+    # The splits as `peacetalks split` assigns them (near-duplicates together).
+    splits = assign(articles.select("doc_id", "story_id", "text"), SplitSettings()).join(
+        articles.select("doc_id", "doc"), on="doc_id"
+    )
     frames = {
         ARTICLES: articles,
         BLOCKS: blocks,
+        SPLITS: splits,
         ENTITIES: entities,
         EVENTS: events,
         ARGUMENTS: arguments,
@@ -649,6 +673,17 @@ def _p_whitespace(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Gen
     f[BLOCKS] = _edit(f[BLOCKS], where, mark, end=blk["end"] + 1)
 
 
+def _p_near_duplicate(f: _Frames, doc: int, mark: int, s: Scheme, rng: np.random.Generator) -> None:
+    """A rerun put into another split than the article it reruns."""
+    partner = _first(f[SPLITS], doc - 1)["split"]
+    other = next(name for name in SPLIT_NAMES if name != partner)
+    f[SPLITS] = _edit(f[SPLITS], pl.col("doc") == doc, mark, split=other)
+
+
+def _reruns(f: _Frames) -> pl.Series:
+    return f[ARTICLES].filter(pl.col("doc") % RERUN_EVERY == 1)["doc"]
+
+
 def _docs(df: pl.DataFrame) -> pl.Series:
     return df["doc"].unique()
 
@@ -687,6 +722,7 @@ KINDS: tuple[_Plant, ...] = (
     ),
     _Plant("modality missing", EVENTS, "modality-mismatch", _p_modality),
     _Plant("span with white space", BLOCKS, "span-whitespace", _p_whitespace),
+    _Plant("near-duplicate in another split", SPLITS, "near-duplicate-leakage", _p_near_duplicate, _reruns),
 )
 
 
@@ -699,17 +735,22 @@ def _plant(frames: _Frames, k: int, scheme: Scheme, rng: np.random.Generator) ->
         frames[t] = frames[t].with_columns(pl.lit(None, pl.Int32).alias(MARK))
     order = rng.permutation(n)
     used: set[int] = set()
-    planted: list[tuple[str, int]] = []
-    for mark in range(k):
-        kind = KINDS[mark % len(KINDS)]
-        allowed = set(kind.needs(frames).to_list()) if kind.needs else None
-        doc = next((int(d) for d in order if int(d) not in used and (allowed is None or int(d) in allowed)), None)
+    planted: dict[int, tuple[str, int]] = {}
+    allowed = {
+        mark: set(kind.needs(frames).to_list()) if kind.needs else None
+        for mark, kind in ((m, KINDS[m % len(KINDS)]) for m in range(k))
+    }
+    # The kinds that only some articles can carry choose first, the rarest first (a near-duplicate
+    # needs one of the few re-run articles), so that no earlier kind takes the only article one can use.
+    for mark in sorted(range(k), key=lambda m: (len(allowed[m] or ()) if allowed[m] is not None else n + 1, m)):
+        kind, can = KINDS[mark % len(KINDS)], allowed[mark]
+        doc = next((int(d) for d in order if int(d) not in used and (can is None or int(d) in can)), None)
         if doc is None:
             raise ValueError(f"no article left that can carry the planted error '{kind.kind}'")
         used.add(doc)
         kind.plant(frames, doc, mark, scheme, rng)
-        planted.append((kind.kind, doc))
-    return planted
+        planted[mark] = (kind.kind, doc)
+    return [planted[m] for m in range(k)]
 
 
 def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 0) -> PlantedErrors:
@@ -736,7 +777,7 @@ def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 
         out[table] = ordered.select(table.columns)
         result.counts[table.name] = ordered.height
     del frames
-    write_tables(root, {t: out[t] for t in (ARTICLES, BLOCKS)})
+    write_tables(root, {t: out[t] for t in (ARTICLES, BLOCKS, SPLITS)})
     # Gold adjudicated for every article and kind, as for a finished corpus (no incomplete-gold warnings).
     status = status_rows(out[ARTICLES]["doc_id"], scheme.adjudicated_status, set_by="synth")
     write_tables(root, {**{t: out[t] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)}, STATUS: status})

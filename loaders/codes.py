@@ -69,6 +69,7 @@ OTHER_GROUPS = (
     "status",
     "names and paths",
     "view",
+    "suggestions",
 )
 
 
@@ -118,6 +119,10 @@ _ALL: list[Code] = [
         [
             ("missing-file", "a table's Parquet file is absent"),
             ("unreadable-file", "a table's file is not readable Parquet (truncated, corrupt)"),
+            (
+                "bad-layer-manifest",
+                "a machine layer's layer.yaml that cannot be read or lacks origin: machine, suggester or version",
+            ),
         ],
     ),
     *_group(
@@ -130,6 +135,7 @@ _ALL: list[Code] = [
             ("null-value", "a required value is null"),
             ("empty-value", "a value that must not be empty is the empty string"),
             ("malformed-value", "a value does not match its column's pattern"),
+            ("value-out-of-range", "a number outside its column's range (a suggestion's score outside 0..1)"),
         ],
     ),
     *_group(
@@ -196,7 +202,7 @@ _ALL: list[Code] = [
             ("sha256-mismatch", "text_sha256 does not match the article text"),
             ("malformed-doc-id", "a doc_id that is not lower-case letters and digits joined by '-'"),
             ("malformed-language", "a language that is not a two- or three-letter lower-case code"),
-            ("malformed-sha256", "a text_sha256 is not 64 lower-case hex digits"),
+            ("malformed-sha256", "a text_sha256 (or raw_sha256) is not 64 lower-case hex digits"),
         ],
     ),
     *_group("articles", BOTH, [("future-date", "a publication date after today")]),
@@ -227,7 +233,14 @@ _ALL: list[Code] = [
         ],
         warnings=["quote-attribution", "missing-agreement-holder", "duplicate-stance", "stance-event-outside-evidence"],
     ),
-    *_group("splits", ISSUE, [("split-leakage", "the same text (ignoring case and white space) in two splits")]),
+    *_group(
+        "splits",
+        ISSUE,
+        [
+            ("split-leakage", "the same text (ignoring case and white space) in two splits"),
+            ("near-duplicate-leakage", "two near-duplicate articles (shingle similarity >= 0.7) in two splits"),
+        ],
+    ),
     *_group(
         "annotation status",
         ISSUE,
@@ -315,12 +328,25 @@ _ALL: list[Code] = [
         [
             ("text-missing", "no local copy of an article text a stand-off release needs"),
             ("text-sha256-mismatch", "a local text whose sha256 is not the one the release records"),
+            ("url-unknown", "a stand-off article whose URL is not recorded, so its text cannot be fetched"),
+            ("page-not-found", "an article's page answered 404 or 410 (a dead link)"),
+            ("page-unreachable", "an article's page got no answer: DNS, refused, reset or timed out, after retries"),
+            ("page-http-error", "an article's page answered another error (403, 5xx after retries), or is too large"),
+            ("page-changed", "an article's page no longer has the released text and its annotations need a re-base"),
         ],
     ),
     *_group(
         "stand-off texts",
+        BOTH,
+        [("no-article-in-page", "an HTML page in which no article of the raw form (headline, image, text) is found")],
+    ),
+    *_group(
+        "stand-off texts",
         ERROR,
-        [("texts-missing", "a stand-off release used without the texts of its articles; rehydrate it first")],
+        [
+            ("texts-missing", "a stand-off release used without the texts of its articles; rehydrate it first"),
+            ("texts-not-fetched", "the texts of some stand-off articles could not be got; nothing was written"),
+        ],
     ),
     # --- releases ---------------------------------------------------------------------------
     *_group(
@@ -397,7 +423,26 @@ _ALL: list[Code] = [
             ("no-kicker-split", "kicker and headline cannot be told apart; give the kicker"),
             ("unknown-license", "a licence the scheme does not list"),
             ("rebase-required", "the article's text changed and annotations would move; ask for a re-base"),
+            ("missing-metadata", "an input gives no source or publication date, and no option gives it"),
+            ("duplicate-article", "an article whose text (ignoring case and white space) the corpus has already"),
+            ("bad-record", "a JSONL line that is not a record of the documented fields (README, 'Adding articles')"),
+            ("unknown-input-form", "a file whose form ingest cannot tell (by its suffix or its first bytes)"),
+            ("has-annotations", "removing an article that has annotations (gold or a layer), without saying so"),
         ],
+    ),
+    *_group(
+        "ingest",
+        ISSUE,
+        [
+            (
+                "standoff-without-url",
+                (
+                    "an article whose licence forbids redistributing its text was ingested without its URL, so a "
+                    "stand-off release cannot say where to get it"
+                ),
+            )
+        ],
+        warnings=["standoff-without-url"],
     ),
     *_group(
         "split settings",
@@ -441,6 +486,7 @@ _ALL: list[Code] = [
         [
             ("not-a-corpus", "a folder named as the corpus that does not hold corpus/articles.parquet"),
             ("no-corpus-found", "no corpus folder at or above the current directory, for a command that writes"),
+            ("corpus-exists", "peacetalks init on a folder that is a corpus already"),
             ("bundled-read-only", "a write aimed at the corpus bundled with an installed package"),
             ("no-data-card", "the corpus folder has no DATACARD.md to check or update"),
         ],
@@ -508,6 +554,15 @@ _ALL: list[Code] = [
             ("not-a-folder", "a path given for a folder that is a file (or neither)"),
             ("broken-symlink", "a path that is a symbolic link to nothing"),
             ("os-error", "the system refused a file operation no check foresaw (permissions, a full disk)"),
+        ],
+    ),
+    *_group(
+        "suggestions",
+        ERROR,
+        [
+            ("human-layer", "suggest into a layer a person made (it has annotation tables and no layer.yaml)"),
+            ("machine-layer", "a machine-made layer (peacetalks suggest) given where a person's pass is needed"),
+            ("empty-lexicon", "no complete gold of the kinds asked for, so there is nothing to learn suggestions from"),
         ],
     ),
     *_group(

@@ -243,6 +243,28 @@ def bad_argument(parameter: str, value: object, expected: str) -> LoadError:
     )
 
 
+class FetchFailed(LoadError, ValidationFailed):
+    """The texts of some stand-off articles could not be got; ``report`` has one issue per article and why.
+
+    Raised before anything is written. ``data``: ``doc_ids`` (the articles concerned), ``articles``
+    (how many stand-off articles there are), ``issues`` (how many could not be got).
+    """
+
+    def __init__(self, report: Report, *, total: int, path: str | None = None, code: str = "texts-not-fetched") -> None:
+        self.report = report
+        failed = report.errors
+        doc_ids = [i.doc_id for i in failed if i.doc_id is not None]
+        listed = ", ".join(doc_ids[:10]) + (f" and {len(doc_ids) - 10} more" if len(doc_ids) > 10 else "")
+        PeaceTalksError.__init__(
+            self,
+            code,
+            f"the text of {len(failed)} of {total} stand-off article(s) could not be got ({listed}); "
+            "nothing was written",
+            path=path,
+            data={"what": "the texts", "issues": len(failed), "articles": total, "doc_ids": doc_ids},
+        )
+
+
 class CacheWarning(UserWarning):
     """The Arrow cache of ``peacetalks.load()`` could not be used as it was: an entry was damaged and
     rebuilt, or the cache folder could not be written and the config was built elsewhere."""
@@ -302,3 +324,12 @@ class MergeInvalid(ValidationFailed):
 
     def __init__(self, report: Report, what: str, review_file: str) -> None:
         super().__init__(report, what, code="merge-invalid", path=review_file, data={"review_file": review_file})
+
+
+class SuggestError(PeaceTalksError):
+    """Machine suggestions that cannot be made or written, or a machine layer used as a person's pass.
+
+    ``code`` is ``human-layer`` (suggest would write into a layer a person made), ``machine-layer``
+    (a machine-made layer given where a person's pass is needed), ``empty-lexicon`` (no complete
+    gold to learn from) or ``bad-layer-manifest`` (a machine layer's ``layer.yaml`` cannot be read).
+    """

@@ -53,6 +53,7 @@ class Column:
     values: tuple[str, ...] = ()  # fixed allowed values, for a column whose set is not in the scheme
     pattern: str | None = None  # a regular expression every value matches (anchored with ^...$)
     min_length: int | None = None  # the least number of characters of a value
+    value_range: tuple[float, float] | None = None  # a number's least and greatest value (inclusive)
 
     @property
     def is_list(self) -> bool:
@@ -87,6 +88,11 @@ def _int(name: str, *, nullable: bool = False) -> Column:
     return Column(name, pl.Int64(), nullable=nullable)
 
 
+def _fraction(name: str) -> Column:
+    """A number from 0 to 1 (a score, a precision)."""
+    return Column(name, pl.Float64(), value_range=(0.0, 1.0))
+
+
 _DOC_ID = _str("doc_id", pattern=DOC_ID_PATTERN)
 
 ARTICLE_COLUMNS = (
@@ -102,6 +108,9 @@ ARTICLE_COLUMNS = (
     _str("text_sha256", pattern=SHA256_PATTERN),
     _opt("story_id"),
     _opt("image_url"),
+    _opt("author"),  # the byline as the source gives it ("A, B" for several), if known
+    _opt("raw_file"),  # the source file kept under corpus/raw/ (its name there), null for articles not ingested
+    _str("raw_sha256", nullable=True, pattern=SHA256_PATTERN),  # the sha256 of that file's bytes
 )
 BLOCK_COLUMNS = (
     _DOC_ID,
@@ -166,6 +175,25 @@ STATUS_COLUMNS = (
     _str("status", labels="annotation_statuses"),
     _opt("set_by"),  # the command that set the status ("import brat", "adjudicate a b", "status set"), if known
     Column("set_on", pl.Date(), nullable=True),  # the day it was set, if known
+)
+# The kinds of annotation a machine layer suggests (its scores name the item of one of them).
+SUGGESTED_KINDS = ("entities", "events")
+# How a suggestion was found (peacetalks/suggest/): a gold surface form as a token sequence, a gold name
+# inside a compound token, a gold trigger's stem, or a gold trigger's stem as the head of a compound.
+SUGGESTION_RULES = ("phrase", "compound", "stem", "compound-head")
+# The scores of a machine layer (annotations/layers/NAME/suggestion_scores.parquet): one row per suggested
+# mention or event, with the lexicon entry that made it and that entry's precision on gold.
+SCORE_COLUMNS = (
+    _DOC_ID,
+    _str("kind", values=SUGGESTED_KINDS),
+    _str("item_id", pattern=ID_PATTERN),  # the mention_id (entities) or event_id (events) in the layer
+    _str("rule", values=SUGGESTION_RULES),
+    _str("pattern", min_length=1),  # the lexicon entry: a surface form, a name part or a stem
+    _fraction("score"),  # annotated / matched: the entry's precision on the complete gold it was built from
+    _int("annotated"),  # the entry's matches in gold texts that gold annotates with the suggested label
+    _int("matched"),  # the entry's matches in gold texts
+    _str("suggester", min_length=1),
+    _str("version", min_length=1),
 )
 # The kinds of item an annotator's note is about, each named like the table of the item's id.
 NOTE_KINDS = ("entities", "events", "event_arguments", "stances")

@@ -25,6 +25,7 @@ from peacetalks.schema.columns import (
     EVENT_COLUMNS,
     ID_PATTERN,
     LANGUAGE_PATTERN,
+    SCORE_COLUMNS,
     SHA256_PATTERN,
     SPLIT_COLUMNS,
     SPLIT_NAMES,
@@ -49,6 +50,7 @@ __all__ = [
     "SplitModel",
     "StanceModel",
     "StatusModel",
+    "SuggestionScoreModel",
 ]
 
 
@@ -67,6 +69,8 @@ def _field(column: Column) -> Any:
         checks["str_matches"] = column.pattern
     if column.min_length is not None:
         checks["str_length"] = {"min_value": column.min_length}
+    if column.value_range is not None:
+        checks["in_range"] = {"min_value": column.value_range[0], "max_value": column.value_range[1]}
     # Every column is required, nullable or not: a nullable column holds nulls, it is not optional.
     return pa.Field(nullable=column.nullable, **checks)
 
@@ -101,6 +105,11 @@ SplitModel = _model("SplitModel", "corpus/splits.parquet: the split each article
 StatusModel = _model(
     "StatusModel", "annotations/status.parquet: the annotation status of each article and kind.", STATUS_COLUMNS
 )
+SuggestionScoreModel = _model(
+    "SuggestionScoreModel",
+    "annotations/layers/NAME/suggestion_scores.parquet: the score of each suggestion of a machine layer.",
+    SCORE_COLUMNS,
+)
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "articles": ArticleModel,
@@ -111,4 +120,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "stances": StanceModel,
     "splits": SplitModel,
     "status": StatusModel,
+    "suggestion_scores": SuggestionScoreModel,
 }

@@ -58,6 +58,8 @@ class Scheme:
     # these, never a label, so renaming a label in scheme.yaml renames it in every rule.
     name_mention_type: str
     plain_name_form: str
+    derived_form: str  # the form of a word derived from a name ("russische")
+    compound_form: str  # the form of a name inside a compound token ("US-Präsident")
     modal_realis: str
     default_license: str
     import_defaults: dict[str, str]
@@ -237,6 +239,8 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         descriptions=descriptions,
         name_mention_type=_one_of(raw, "name_mention_type", mention_types, "the mention_types"),
         plain_name_form=_one_of(raw, "plain_name_form", entity_forms, "the entity_forms"),
+        derived_form=_one_of(raw, "derived_form", entity_forms, "the entity_forms"),
+        compound_form=_one_of(raw, "compound_form", entity_forms, "the entity_forms"),
         modal_realis=_one_of(raw, "modal_realis", realis, "the realis values"),
         default_license=_one_of(raw, "default_license", tuple(licenses), "the licenses"),
         import_defaults=_import_defaults(raw, {"mention_type": mention_types, "realis": realis}),

@@ -20,6 +20,7 @@ from peacetalks.schema.columns import (
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
     NOTE_COLUMNS,
+    SCORE_COLUMNS,
     SPLIT_COLUMNS,
     STANCE_COLUMNS,
     STATUS_COLUMNS,
@@ -140,6 +141,9 @@ STANCES = Table("stances", "annotations", STANCE_COLUMNS, ("doc_id", "stance_id"
 # The annotation status of each article and kind, beside the annotation tables of gold and of each layer.
 STATUS = Table("status", "annotations", STATUS_COLUMNS, ("doc_id", "kind"), "kind")
 
+# The scores of a machine layer's suggestions (peacetalks suggest): only in a machine layer, never in gold,
+# so it is in none of the tuples below (validate reads it for a machine layer, beside its tables).
+SCORES = Table("suggestion_scores", "annotations", SCORE_COLUMNS, ("doc_id", "kind", "item_id"), "item_id")
 # An annotator layer's notes on its items (brat AnnotatorNotes): a layer file only, never gold, never released,
 # so it is in none of the lists below; absent when the layer has no notes.
 NOTES = Table("notes", "annotations", NOTE_COLUMNS, ("doc_id", "note_id"), "note_id")

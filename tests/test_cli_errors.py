@@ -19,6 +19,8 @@ from peacetalks.cli import app, main
 from peacetalks.cli._errors import _BY_ISSUE, FLAGS, error_lines, hint_for
 from peacetalks.errors import ImportFailed, LoadError, RebaseRequired, ReviewError, SplitError, ValidationFailed
 from peacetalks.ingest.ingest import ingest
+from peacetalks.ingest.init import init_corpus
+from peacetalks.ingest.remove import remove_articles
 from peacetalks.ingest.splits import split_corpus
 from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.release.build import build_release
@@ -26,7 +28,15 @@ from peacetalks.review.adjudicate import adjudicate
 from peacetalks.storage.status import set_status
 from peacetalks.validation.report import Issue, Report
 
-LIBRARY: list[Callable[..., object]] = [ingest, split_corpus, import_layer, build_release, adjudicate, set_status]
+LIBRARY: list[Callable[..., object]] = [
+    ingest,
+    split_corpus,
+    import_layer,
+    build_release,
+    adjudicate,
+    set_status,
+    remove_articles,
+]
 
 
 def _cli_flags() -> set[str]:
@@ -99,6 +109,7 @@ def test_a_validation_failure_lists_every_issue_first() -> None:
 def test_main_prints_the_error_and_the_hint_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "raw.txt"
     bad.write_text("![A | B A](http://x)\nalles klein hier\nTeaser.\nBody.\n", encoding="utf-8")
+    init_corpus(tmp_path)
     args = ["ingest", str(bad), "--source", "t", "--published", "2025-02-12", "--root", str(tmp_path)]
     assert main(args) == 1
     err = capsys.readouterr().err.splitlines()

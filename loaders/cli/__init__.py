@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from peacetalks.cli import cache, card, corpus, interchange, release, review, splits, status, view
+from peacetalks.cli import cache, card, corpus, interchange, release, review, splits, status, suggest, view
 from peacetalks.cli import export as export_commands
 from peacetalks.cli._errors import error_json, error_lines
 from peacetalks.cli._options import Group
@@ -58,9 +58,12 @@ def _options(
 
 
 app.command("validate")(corpus.validate_cmd)
+app.command("init")(corpus.init_cmd)
 app.command("ingest")(corpus.ingest_cmd)
+app.command("remove")(corpus.remove_cmd)
 app.command("split")(splits.split_cmd)
 app.command("import")(interchange.import_cmd)
+app.command("suggest")(suggest.suggest_cmd)
 app.command("export")(export_commands.export_cmd)
 app.command("agree")(review.agree_cmd)
 app.command("adjudicate")(review.adjudicate_cmd)

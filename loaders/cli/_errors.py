@@ -24,8 +24,10 @@ FLAGS = {
     "user": "--user",
     "typesystem": "--typesystem",
     "allow_empty": "--allow-empty",
+    "with_annotations": "--with-annotations",
     "status": "--status",
     "kinds": "--kind",
+    "layer": "--layer",
 }
 
 Hint = Callable[[PeaceTalksError], str]
@@ -35,6 +37,11 @@ def flag(exc: PeaceTalksError) -> str:
     """The CLI flag for the error's ``data["option"]`` (the option itself when the CLI has no such flag)."""
     option = str(exc.data.get("option", ""))
     return FLAGS.get(option, option)
+
+
+def _codes_in(exc: PeaceTalksError) -> set[str]:
+    """The issue codes of an error's report (none when it has no report)."""
+    return {i.code for i in exc.report.issues} if isinstance(exc, ValidationFailed) else set()
 
 
 def _fix_review_file(exc: PeaceTalksError) -> str:
@@ -67,7 +74,24 @@ _BY_CODE: dict[str, Hint] = {
         "get the texts with 'peacetalks rehydrate RELEASE --fetch --out DIR' (or --texts DIR for local copies) "
         "and use that folder"
     ),
+    "texts-not-fetched": lambda exc: (
+        "give local copies of those articles with --texts DIR (a .txt each, plain text or the raw form); "
+        + (
+            "a page that changed needs 'peacetalks rehydrate RELEASE --fetch --out DIR', which re-bases the "
+            "annotations and lists each one that moved or was dropped; "
+            if _codes_in(exc) & {"page-changed"}
+            else ""
+        )
+        + "try again later for page-unreachable and page-http-error (the pages got are kept in the cache)"
+    ),
+    "no-article-in-page": lambda _exc: "check that the file is an article page (it needs a headline, image and text)",
     # corpus folder
+    "not-a-corpus": lambda exc: (
+        f"make it a corpus with 'peacetalks init {exc.path}' (or name a corpus folder with --root PATH)"
+        if exc.data.get("next") == "init"
+        else ""
+    ),
+    "corpus-exists": lambda _exc: "add articles to it with 'peacetalks ingest FILE...'",
     "no-corpus-found": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "bundled-read-only": lambda _exc: "run the command inside a corpus folder, or name one with --root PATH",
     "folder-locked": lambda exc: (
@@ -82,6 +106,13 @@ _BY_CODE: dict[str, Hint] = {
     "bad-kicker": lambda exc: f"give with {flag(exc)} the words the headline line starts with",
     "unknown-license": lambda exc: f"pass {flag(exc)} with one of: {', '.join(exc.data.get('allowed', []))}",
     "future-date": lambda exc: f"check the date given with {flag(exc)}" if exc.data.get("option") else "",
+    "missing-metadata": lambda exc: f"pass {flag(exc)} (it applies to every input without its own)",
+    "duplicate-article": lambda exc: (
+        f"leave the input out, or remove the other first with 'peacetalks remove {exc.data.get('doc_id')}'"
+    ),
+    "has-annotations": lambda exc: f"pass {flag(exc)} to remove the annotations too (they are backed up)",
+    "bad-record": lambda _exc: "fix the record (the README lists the fields of a JSONL record)",
+    "unknown-input-form": lambda _exc: "give the file a suffix: .txt for the raw form, .jsonl for JSONL records",
     # splits
     "split-settings-changed": lambda exc: (
         f"pass {flag(exc)} to reassign every article (the change is logged in corpus/splits.yaml)"
@@ -106,6 +137,15 @@ _BY_CODE: dict[str, Hint] = {
     "backup-incomplete": lambda exc: (
         f"restore a complete one (--backup NAME): {', '.join(exc.data.get('available', [])) or 'there is none'}"
     ),
+    # suggestions
+    "human-layer": lambda _exc: "write the suggestions into a layer of their own: --layer NAME (default: suggestions)",
+    "machine-layer": lambda exc: (
+        f"compare a person's layer with it instead: peacetalks agree {exc.data.get('layer')} ANNOTATOR"
+    ),
+    "empty-lexicon": lambda _exc: (
+        "adjudicate (or set complete with 'peacetalks status set') the gold of some articles first"
+    ),
+    "bad-layer-manifest": lambda _exc: "run 'peacetalks suggest' again to rewrite the layer",
     # release and publish
     "version-not-greater": lambda exc: (
         f"choose a version above {exc.data.get('last')}, e.g. --version {exc.data.get('next')}"
@@ -164,6 +204,7 @@ _BY_ISSUE = {
     "duplicate-document": "keep one annotator's work with --user NAME",
     "uima-missing-typesystem": "give the type system with --typesystem PATH",
     "split-leakage": "run 'peacetalks split --reassign' to put articles with the same text into one split",
+    "near-duplicate-leakage": "run 'peacetalks split --reassign' to put near-duplicate articles into one split",
 }
 
 

@@ -76,8 +76,8 @@ class Group(TyperGroup):
         return option
 
 
-def corpus_folder(root: Path | None, *, write: bool = False, new: bool = False) -> Path:
+def corpus_folder(root: Path | None, *, write: bool = False) -> Path:
     """The corpus folder a command works on (see ``peacetalks.storage.roots.corpus_root``)."""
     from peacetalks.storage.roots import corpus_root
 
-    return corpus_root(root, write=write, new=new)
+    return corpus_root(root, write=write)

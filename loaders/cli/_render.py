@@ -20,12 +20,22 @@ class _LazyConsole:
         self._settings = settings
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _get(self) -> Console:
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._settings)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    # ``with console:`` (rich's Live display, of a progress bar) looks these up on the type, not the instance
+    def __enter__(self) -> Console:
+        return self._get().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._get().__exit__(*exc)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):

@@ -36,7 +36,8 @@ def _line(entry: CacheEntry) -> str:
 def list_cmd(fmt: FormatOpt = OutputFormat.text) -> None:
     """List the cache entries: current, stale (never read again), incomplete or damaged.
 
-    Rehydrated releases (load(texts=DIR)) are listed as config "rehydrated" with "licensed" texts.
+    Rehydrated releases (load(texts=...)) are listed as config "rehydrated", the article pages fetched
+    (rehydrate --fetch, load(texts="fetch")) as config "pages", both with "licensed" texts.
     """
     from peacetalks.loading.cache import cache_entries
     from peacetalks.loading.load import cache_root
@@ -56,7 +57,7 @@ def prune_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Remove stale and damaged entries, rehydrated copies of licensed texts, and incomplete ones older than a day."""
+    """Remove stale and damaged entries, copies of licensed texts (rehydrated, fetched pages), old incomplete ones."""
     from peacetalks.loading.cache import prune_cache
 
     removed = prune_cache(dry_run=dry_run)

@@ -1,15 +1,21 @@
-"""Commands that read or change the corpus: validate, ingest."""
+"""Commands that read or change the corpus: validate, init, ingest, remove."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from peacetalks.cli._options import FormatOpt, LayerOpt, OutputFormat, RootOpt, corpus_folder
 from peacetalks.cli._render import err, escape, out, plural, plurals
+
+if TYPE_CHECKING:
+    from peacetalks.ingest.ingest import IngestSummary
 
 # Each command imports the library when it runs, so that building the command line (and --help) does not.
 
@@ -59,57 +65,193 @@ def validate_cmd(
         raise typer.Exit(1)
 
 
+def init_cmd(
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="PATH", help="The folder to make a corpus of (created if absent).", file_okay=False),
+    ] = Path(),
+) -> None:
+    """Make an empty corpus folder (every table, no rows; split settings; corpus/raw/) that validates."""
+    from peacetalks.ingest.init import init_corpus
+
+    result = init_corpus(path)
+    out.print(f"initialised {escape(str(result.root))}: {plural(len(result.written), 'files')}")
+    err.print(f"next: peacetalks ingest FILE... --source NAME --published YYYY-MM-DD -r {escape(str(result.root))}")
+
+
+ONE_ARTICLE = "Only with a single input: it describes one article."
+
+
 def ingest_cmd(
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="Article in the raw tagesschau form.", dir_okay=False)],
-    source: Annotated[str, typer.Option(help="Outlet, e.g. tagesschau.", metavar="NAME")],
+    # Not a required list[str]: typer would coerce it through pydantic (0.3 s) even for --help.
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="INPUT",
+            help="Files, folders or glob patterns: articles in the raw tagesschau form (.txt), JSONL records "
+            "(.jsonl, one article a line; fields in the README) or saved HTML pages (.html).",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Outlet, e.g. tagesschau (a JSONL record's 'source' wins).", metavar="NAME")
+    ] = None,
     published: Annotated[
-        dt.datetime, typer.Option(help="Publication date.", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")
-    ],
+        dt.datetime | None,
+        typer.Option(
+            help="Publication date (a JSONL record's 'date' wins).", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD"
+        ),
+    ] = None,
     root: RootOpt = None,
-    url: Annotated[str | None, typer.Option(help="The article's URL, if known.", metavar="URL")] = None,
+    url: Annotated[str | None, typer.Option(help=f"The article's URL. {ONE_ARTICLE}", metavar="URL")] = None,
     license: Annotated[  # noqa: A002  # the articles table's column is called license
         str | None,
         typer.Option("--license", help="Licence id from schema/scheme.yaml (default: tagesschau-terms).", metavar="ID"),
     ] = None,
     kicker: Annotated[
-        str | None, typer.Option(help="The kicker, if the automatic split is wrong.", metavar="TEXT")
+        str | None, typer.Option(help=f"The kicker, if the automatic split is wrong. {ONE_ARTICLE}", metavar="TEXT")
     ] = None,
     story: Annotated[
-        str | None, typer.Option(help="Story id grouping articles on one event (for splits).", metavar="ID")
+        str | None, typer.Option(help=f"Story id grouping articles on one event. {ONE_ARTICLE}", metavar="ID")
     ] = None,
     rebase: Annotated[bool, typer.Option("--rebase", help="Move annotations onto a changed text.")] = False,
+    fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Add an article to corpus/ (articles.parquet and blocks.parquet). Idempotent."""
-    folder = corpus_folder(root, write=True, new=True)  # the first article starts a corpus
-    from peacetalks.ingest.ingest import DEFAULT_LICENSE, ingest
+    """Add articles to corpus/ (articles, blocks, status; the source under corpus/raw/). Idempotent.
 
-    result = ingest(
-        path,
-        root=folder,
+    Every input is added or refused on its own; exit 1 when any was refused.
+    """
+    if not inputs:
+        raise typer.BadParameter("name at least one file, folder or pattern", param_hint="INPUT")
+    single = len(inputs) == 1 and Path(inputs[0]).is_file()
+    for name, value in (("--url", url), ("--kicker", kicker), ("--story", story)):
+        if value is not None and not single:
+            raise typer.BadParameter(f"{name} describes one article: give a single file with it", param_hint=name)
+    folder = corpus_folder(root, write=True)
+    from peacetalks.ingest.ingest import IngestOptions, ingest_many
+
+    options = IngestOptions(
         source=source,
-        published=published.date(),
+        published=None if published is None else published.date(),
         url=url,
-        license=license or DEFAULT_LICENSE,
+        license=license,
         kicker=kicker,
         story_id=story,
         rebase_annotations=rebase,
     )
-    kinds = [b.kind for b in result.article.blocks]
-    shape = plurals(
-        {
-            "characters": len(result.article.text),
-            "paragraphs": kinds.count("paragraph"),
-            "subheadings": kinds.count("subheading"),
-        }
-    )
-    out.print(f"{result.status}: {result.doc_id} ({shape})")
-    if result.collided_with:
-        err.print(
-            f"note: {result.collided_with} is another article (its headline or url differs), so this one is "
-            f"{result.doc_id}"
+    with _progress() as progress:
+        summary = ingest_many(inputs, root=folder, options=options, progress=progress)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(_summary_json(summary), ensure_ascii=False, default=str))
+    else:
+        _print_summary(summary, many=not single)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on stderr while inputs are read (none when stderr is not a terminal)."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, where: str) -> None:
+            bar.update(task, completed=done, total=total, description=escape(Path(where).name if where else ""))
+
+        yield update
+
+
+def _print_summary(summary: IngestSummary, *, many: bool) -> None:
+    from peacetalks.cli._errors import error_lines
+
+    for result in summary.results:
+        kinds = [b.kind for b in result.article.blocks]
+        shape = plurals(
+            {
+                "characters": len(result.article.text),
+                "paragraphs": kinds.count("paragraph"),
+                "subheadings": kinds.count("subheading"),
+            }
         )
-    out.print(f"kicker: {escape(result.article.kicker)!s}\nheadline: {escape(result.article.headline)}")
-    for where, ids in result.dropped.items():
-        err.print(f"dropped from {escape(where)}: {escape(', '.join(ids))}")
-    for cause, keys in result.dependents.items():
-        err.print(f"  {escape(cause)} (its text changed) took with it: {escape(', '.join(keys))}")
+        origin = f" from {escape(result.where)}" if many else ""
+        out.print(f"{result.status}: {result.doc_id} ({shape}){origin}")
+        if result.collided_with:
+            err.print(
+                f"note: {result.collided_with} is another article (its headline or url differs), so this one is "
+                f"{result.doc_id}"
+            )
+        if result.status != "unchanged":
+            out.print(f"kicker: {escape(result.article.kicker)!s}\nheadline: {escape(result.article.headline)}")
+        for other, similarity in result.near_duplicates:
+            err.print(f"note: {result.doc_id} is a near-duplicate of {other} (similarity {similarity:.2f})")
+        for where, ids in result.dropped.items():
+            err.print(f"dropped from {escape(where)}: {escape(', '.join(ids))}")
+        for cause, keys in result.dependents.items():
+            err.print(f"  {escape(cause)} (its text changed) took with it: {escape(', '.join(keys))}")
+        for warning in result.warnings:
+            err.print(escape(warning.render()))
+            if warning.code == "standoff-without-url":
+                err.print("hint: give the article's address with --url URL when it is known")
+    for refused in summary.refused:
+        for line in error_lines(refused.error):
+            err.print(escape(line))
+    counts = summary.counts()
+    inputs = len(summary.results) + len(summary.refused)
+    err.print(f"{plural(inputs, 'articles')} read: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+
+
+def _summary_json(summary: IngestSummary) -> dict[str, Any]:
+    from peacetalks.cli._errors import error_json
+
+    return {
+        "counts": summary.counts(),
+        "results": [
+            {
+                "where": r.where,
+                "doc_id": r.doc_id,
+                "status": r.status,
+                "raw_file": r.raw_file,
+                "collided_with": r.collided_with,
+                "near_duplicates": [{"doc_id": d, "similarity": round(s, 4)} for d, s in r.near_duplicates],
+                "dropped": r.dropped,
+                "warnings": [w.to_dict() for w in r.warnings],
+            }
+            for r in summary.results
+        ],
+        "refused": [{"where": r.where, **error_json(r.error)} for r in summary.refused],
+    }
+
+
+def remove_cmd(
+    root: RootOpt = None,
+    # Not a required list[str]: typer would coerce it through pydantic (0.3 s) even for --help.
+    doc_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="DOC_ID", help="The articles to remove.", show_default=False)
+    ] = None,
+    with_annotations: Annotated[
+        bool,
+        typer.Option("--with-annotations", help="Remove their annotations too (gold and every layer)."),
+    ] = False,
+) -> None:
+    """Remove articles with all their rows and source files; what is removed is backed up under corpus/removed/."""
+    if not doc_ids:
+        raise typer.BadParameter("name at least one article", param_hint="DOC_ID")
+    folder = corpus_folder(root, write=True)
+    from peacetalks.ingest.remove import remove_articles
+
+    result = remove_articles(folder, doc_ids, with_annotations=with_annotations)
+    out.print(f"removed {plural(len(result.doc_ids), 'articles')}: {', '.join(result.doc_ids)}")
+    rows = ", ".join(f"{escape(name)} {n}" for name, n in result.rows.items())
+    err.print(f"rows removed: {rows}; source files: {len(result.raw_files)}; backup: {result.backup}/")

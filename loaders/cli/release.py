@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peacetalks.cli._options import RootOpt, corpus_folder
+from peacetalks.cli._options import FormatOpt, OutputFormat, RootOpt, corpus_folder
 from peacetalks.cli._render import err, escape, out, plural
 
 if TYPE_CHECKING:
@@ -68,16 +69,36 @@ def release_cmd(
 
 def rehydrate_cmd(
     release: Annotated[Path, typer.Argument(metavar="RELEASE", help="A stand-off release folder.", file_okay=False)],
-    texts: Annotated[
-        Path, typer.Option("--texts", help="Folder with local copies of the texts (*.txt).", metavar="PATH")
-    ],
     out_dir: Annotated[Path, typer.Option("--out", help="New folder for the release with texts.", metavar="PATH")],
+    texts: Annotated[
+        Path | None, typer.Option("--texts", help="Folder with local copies of the texts (*.txt).", metavar="PATH")
+    ] = None,
+    fetch: Annotated[
+        bool,
+        typer.Option("--fetch", help="Fetch each article from its url (after the local copies of --texts, if given)."),
+    ] = False,
+    fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Fill the texts of a stand-off release in from local copies whose sha256 matches."""
+    """Fill the texts of a stand-off release in: from local copies whose sha256 matches, or fetched.
+
+    With --fetch a page that changed since the release is taken as the article's text, and its
+    annotations are re-based onto it: each one that moved or was dropped is listed.
+    """
+    if texts is None and not fetch:
+        raise typer.BadParameter("give --texts PATH (local copies), --fetch (each article's url), or both")
+    from peacetalks.cli._fetch import progress_bar, render_texts
     from peacetalks.release.build import rehydrate_release
 
-    result = rehydrate_release(release, texts, out_dir)
-    out.print(f"rehydrated: {result.folder}")
+    with progress_bar(enabled=fetch and fmt is OutputFormat.text) as progress:
+        result = rehydrate_release(release, texts, out_dir, fetch=fetch, progress=progress)
+    if fmt is OutputFormat.json:
+        got = result.texts
+        articles = [a.to_dict() for a in got.articles] if got is not None else []
+        out.print_json(json.dumps({"folder": str(result.folder), "articles": articles}, ensure_ascii=False))
+        return
+    if result.texts is not None:
+        render_texts(result.texts)
+    out.print(f"rehydrated: {escape(str(result.folder))}")
 
 
 def _render(result: PublishResult) -> None:

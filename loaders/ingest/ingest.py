@@ -1,78 +1,97 @@
-"""Add an article in the raw tagesschau form to ``corpus/``."""
+"""Add articles to ``corpus/``: many inputs in one run, each refused or added on its own, written together.
+
+:func:`ingest_many` reads every input (:mod:`peacetalks.ingest.inputs`: files, folders, patterns; the raw
+form and JSONL), decides each article under the corpus lock (:class:`peacetalks.ingest.batch.Batch`) and
+writes all that were accepted in **one transaction**: an input that is refused (not parseable, an exact
+duplicate, a changed text that would move annotations) is reported and skipped, and the others go in
+(a curator adding a folder expects the good articles added); a run that is killed adds none of them,
+and running it again gives the same corpus (re-ingesting is idempotent). One transaction rather than one
+per input also keeps a run of hundreds of articles to one rewrite of each table.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
-
-from peacetalks.errors import IngestError, RebaseRequired, shown
-from peacetalks.ingest.raw_article import RawArticle, read_raw_article
-from peacetalks.ingest.rebase import rebase
-from peacetalks.schema.names import check_name
-from peacetalks.schema.scheme import load_scheme
-from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, BY_NAME, STATUS, Table
-from peacetalks.storage.layers import layer_names
-from peacetalks.storage.parquet import read_table
+from peacetalks.errors import PeaceTalksError
+from peacetalks.ingest.batch import DEFAULT_LICENSE, Batch, IngestOptions, IngestResult
+from peacetalks.ingest.doc_ids import make_doc_id
+from peacetalks.ingest.inputs import Refused, Source, expand, read_input
 from peacetalks.storage.roots import corpus_root
-from peacetalks.storage.status import kind_of, read_status, status_rows, upsert
-from peacetalks.storage.transaction import Transaction, transaction
+from peacetalks.storage.transaction import transaction
 
-DEFAULT_LICENSE = load_scheme().default_license
-SLUG_MAX = 60
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-
-
-def slugify(text: str, max_len: int = SLUG_MAX) -> str:
-    """Lower-case ASCII letters and digits of ``text`` joined by '-' (umlauts spelt out); may be empty."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower(), flags=re.ASCII).strip("-")
-    if len(slug) > max_len:
-        slug = slug[:max_len].rsplit("-", 1)[0]
-    return slug
-
-
-def headline_slug(headline: str) -> str:
-    """The headline's slug; for a headline with no Latin letter or digit (Cyrillic, only punctuation), ``h`` and
-    the first 12 hex digits of its sha256, so every doc_id names its article and a re-ingest finds it again."""
-    return slugify(headline) or "h" + hashlib.sha256(headline.encode("utf-8")).hexdigest()[:12]
-
-
-def make_doc_id(source: str, published: dt.date, headline: str) -> str:
-    """``<source>-<date>-<headline slug>``; IngestError ``bad-source`` for a source with nothing to slug."""
-    source_slug = slugify(source, 20)
-    if not source_slug:
-        raise IngestError(
-            "bad-source",
-            f"source {source!r} has no letter or digit to name the article by",
-            data={"option": "source"},
-        )
-    return check_name(f"{source_slug}-{published.isoformat()}-{headline_slug(headline)}", "doc_id")
+STATUSES = ("added", "unchanged", "replaced", "rebased")
+__all__ = ["DEFAULT_LICENSE", "IngestOptions", "IngestResult", "IngestSummary", "ingest", "ingest_many", "make_doc_id"]
 
 
 @dataclass
-class IngestResult:
-    doc_id: str
-    status: str  # "added", "unchanged", "replaced" or "rebased"
-    article: RawArticle
-    dropped: dict[str, list[str]] = field(default_factory=dict)
-    # ``layer/table/id`` of a dropped annotation whose text changed -> ``layer/table/id`` of those dropped with it.
-    dependents: dict[str, list[str]] = field(default_factory=dict)
-    # The doc_id the headline gives, when another article held it and this one got a suffix.
-    collided_with: str | None = None
+class IngestSummary:
+    """What one run did: every input that was ingested (or found unchanged), and every one refused, in order."""
+
+    results: list[IngestResult] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def counts(self) -> dict[str, int]:
+        """``added``, ``unchanged``, ``replaced``, ``rebased`` and ``refused``: how many of each."""
+        counts = dict.fromkeys((*STATUSES, "refused"), 0)
+        for result in self.results:
+            counts[result.status] += 1
+        counts["refused"] = len(self.refused)
+        return counts
 
 
-def _layers(root: Path) -> list[str | None]:
-    return [None, *layer_names(root)]
+Progress = Callable[[int, int, str], None]
+"""Called before each input file: (files done, files in all, the file)."""
 
 
-def _annotations(root: Path, layer: str | None) -> dict[Table, pl.DataFrame]:
-    return {t: read_table(root, t, layer, missing_ok=True) for t in ANNOTATION_TABLES}
+def ingest_many(
+    inputs: Sequence[Path | str],
+    *,
+    root: Path | str,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Ingest every article of ``inputs`` into the corpus at ``root``; see the module docstring.
+
+    ``root`` must be a corpus (``peacetalks init`` makes one): a folder that is not is refused
+    (``not-a-corpus``), never silently started.
+    """
+    folder = corpus_root(root, write=True)
+    opts = options or IngestOptions()
+    summary = IngestSummary()
+    files = expand(inputs)
+    with transaction(folder, "ingest") as tx:
+        batch = Batch(folder, opts)
+        for done, item in enumerate(files):
+            if progress is not None:
+                progress(done, len(files), item.where if isinstance(item, Refused) else str(item))
+            if isinstance(item, Refused):
+                summary.refused.append(item)
+                continue
+            for found in read_input(item, kicker=opts.kicker):
+                _take(batch, found, summary)
+        if progress is not None:
+            progress(len(files), len(files), "")
+        batch.find_near_duplicates(summary.results)
+        batch.write(tx)
+    return summary
+
+
+def _take(batch: Batch, found: Source | Refused, summary: IngestSummary) -> None:
+    if isinstance(found, Refused):
+        summary.refused.append(found)
+        return
+    try:
+        summary.results.append(batch.add(found))
+    except PeaceTalksError as exc:
+        summary.refused.append(Refused(found.where, exc))
 
 
 def ingest(
@@ -88,193 +107,17 @@ def ingest(
     rebase_annotations: bool = False,
     today: dt.date | None = None,
 ) -> IngestResult:
-    """Parse ``path`` and add it to ``root/corpus``; idempotent for an unchanged file.
+    """Parse the one article of ``path`` and add it to ``root/corpus``; idempotent for an unchanged file.
 
     A new article gets the status ``initial_status`` (not-started) for every kind, in gold and in
     every annotator layer. A changed text for a doc_id with annotations raises RebaseRequired unless
     ``rebase_annotations`` is set; then offsets are moved by a character diff and every
     annotation whose text changed is dropped and listed in the result (a kind that lost annotations
-    is no longer complete: its status becomes ``import_status``, in-progress).
+    is no longer complete: its status becomes ``import_status``, in-progress). Any refusal is raised.
+    A JSONL file of several records ingests them all (:func:`ingest_many`) and gives the first one's result.
     """
-    root = corpus_root(root, write=True, new=True)  # an existing folder; a typo never starts a corpus
-    path = Path(path)
-    if license not in load_scheme().licenses:
-        allowed = load_scheme().licenses
-        raise IngestError(
-            "unknown-license",
-            f"license {shown(license)} is not one of {', '.join(allowed)}",
-            path=str(path),
-            data={"option": "license", "allowed": list(allowed)},
-        )
-    if published > (today or dt.date.today()):
-        raise IngestError(
-            "future-date", f"published {published} is in the future", path=str(path), data={"option": "published"}
-        )
-    article = read_raw_article(path, kicker=kicker)
-    base_id = make_doc_id(source, published, article.headline)
-    # One transaction: the article, its blocks, every layer's re-based annotations and every layer's
-    # status change together; what they depend on (the doc_id that is free) is read under its lock.
-    with transaction(root, "ingest") as tx:
-        articles = read_table(root, ARTICLES, missing_ok=True)
-        doc_id = _doc_id_for(articles, base_id, article.headline, url)
-        return _ingest_locked(
-            tx, articles, article, doc_id, base_id, source, published, url, license, story_id, rebase_annotations, today
-        )
-
-
-def _ingest_locked(  # the options of ingest, passed on under the lock
-    tx: Transaction,
-    articles: pl.DataFrame,
-    article: RawArticle,
-    doc_id: str,
-    base_id: str,
-    source: str,
-    published: dt.date,
-    url: str | None,
-    license: str,  # noqa: A002  # the articles table's column is called license
-    story_id: str | None,
-    rebase_annotations: bool,
-    today: dt.date | None,
-) -> IngestResult:
-    root = tx.root
-    row = {
-        "doc_id": doc_id,
-        "source": source,
-        "url": url,
-        "language": "de",
-        "published": published,
-        "kicker": article.kicker,
-        "headline": article.headline,
-        "text": article.text,
-        "license": license,
-        "text_sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
-        "story_id": story_id,
-        "image_url": article.image_url,
-    }
-    new_article = pl.DataFrame([row], schema=ARTICLES.polars_schema())
-    new_blocks = pl.DataFrame(
-        {
-            "doc_id": [doc_id] * len(article.blocks),
-            "block_id": list(range(len(article.blocks))),
-            "kind": [b.kind for b in article.blocks],
-            "start": [b.start for b in article.blocks],
-            "end": [b.end for b in article.blocks],
-        },
-        schema=BLOCKS.polars_schema(),
-    )
-    blocks = read_table(root, BLOCKS, missing_ok=True)
-    existing = articles.filter(pl.col("doc_id") == doc_id)
-    status = "added"
-    dropped: dict[str, list[str]] = {}
-    dependents: dict[str, list[str]] = {}
-    if existing.height:
-        if existing.select(ARTICLES.columns).equals(new_article.select(ARTICLES.columns)):
-            return IngestResult(doc_id, "unchanged", article, collided_with=_collided(base_id, doc_id))
-        old_text = existing["text"][0]
-        status = "replaced"
-        if old_text != article.text:
-            status = _move_annotations(tx, doc_id, old_text, article.text, rebase_annotations, dropped, dependents)
-    tx.write_table(ARTICLES, pl.concat([articles.filter(pl.col("doc_id") != doc_id), new_article]))
-    tx.write_table(BLOCKS, pl.concat([blocks.filter(pl.col("doc_id") != doc_id), new_blocks]))
-    statuses = _statuses(root, doc_id, added=status == "added", dropped=dropped, today=today or dt.date.today())
-    for layer, frame in statuses.items():
-        tx.write_table(STATUS, frame, layer)
-    return IngestResult(doc_id, status, article, dropped, dependents, collided_with=_collided(base_id, doc_id))
-
-
-def _statuses(
-    root: Path, doc_id: str, *, added: bool, dropped: dict[str, list[str]], today: dt.date
-) -> dict[str | None, pl.DataFrame]:
-    """The status tables that change, by layer (None: gold): a new article not started everywhere; a
-    kind that lost annotations in a re-base back to in-progress where it was further on."""
-    scheme = load_scheme()
-    changed: dict[str | None, pl.DataFrame] = {}
-    for layer in _layers(root):
-        current = read_status(root, layer)
-        if added:
-            new = status_rows([doc_id], scheme.initial_status, set_by="ingest", set_on=today)
-            new = new.join(current, on=["doc_id", "kind"], how="anti")  # a status of an earlier life stays
-        else:
-            tables = {
-                name.split("/", 1)[1]
-                for name, ids in dropped.items()
-                if ids and name.split("/", 1)[0] == (layer or "gold")
-            }
-            kinds = sorted({kind_of(BY_NAME[t]) for t in tables})
-            before = scheme.annotation_statuses.index(scheme.import_status)
-            further = current.filter(
-                (pl.col("doc_id") == doc_id)
-                & pl.col("kind").is_in(kinds)
-                & pl.col("status").is_in(scheme.annotation_statuses[before + 1 :])
-            )
-            new = status_rows(
-                [doc_id], scheme.import_status, kinds=further["kind"].to_list(), set_by="ingest --rebase", set_on=today
-            )
-        if new.height:
-            changed[layer] = upsert(current, new)
-    return changed
-
-
-def _collided(base_id: str, doc_id: str) -> str | None:
-    return None if doc_id == base_id else base_id
-
-
-def _doc_id_for(articles: pl.DataFrame, base_id: str, headline: str, url: str | None) -> str:
-    """``base_id``, or ``base_id-2``, ``-3``, ... when another article holds it: the first that is free or holds
-    this same article (same headline; same url where both are known), so a re-ingest finds its article again
-    and a different article whose headline slugs alike on the same day never replaces it."""
-    taken = articles.filter((pl.col("doc_id") == base_id) | pl.col("doc_id").str.starts_with(base_id + "-")).select(
-        "doc_id", "headline", "url"
-    )
-    by_id = {row[0]: row for row in taken.iter_rows()}  # a handful of rows: the articles whose id starts alike
-    for n in range(1, len(by_id) + 2):
-        candidate = base_id if n == 1 else f"{base_id}-{n}"
-        found = by_id.get(candidate)
-        if found is None:
-            return candidate
-        _, old_headline, old_url = found
-        if old_headline == headline and (old_url is None or url is None or old_url == url):
-            return candidate
-    raise AssertionError("unreachable: one of len(by_id) + 1 candidates is free")  # pragma: no cover
-
-
-def _move_annotations(
-    tx: Transaction,
-    doc_id: str,
-    old: str,
-    new: str,
-    allowed: bool,
-    dropped: dict[str, list[str]],
-    dependents: dict[str, list[str]],
-) -> str:
-    """Rebase (or refuse to) the annotations of every layer; returns the ingest status.
-
-    Fills ``dropped`` (``layer/table`` -> ids) and ``dependents`` (see :class:`IngestResult`).
-    The new tables are written in ``tx``.
-    """
-    root = tx.root
-    plans = []
-    affected: dict[str, list[str]] = {}
-    because: dict[str, list[str]] = {}
-    for layer in _layers(root):
-        tables = _annotations(root, layer)
-        if not any(df.filter(pl.col("doc_id") == doc_id).height for df in tables.values()):
-            continue
-        result = rebase({t.name: df for t, df in tables.items()}, doc_id, old, new)
-        plans.append((layer, tables, result))
-        for name, ids in result.dropped.items():
-            key = f"{layer or 'gold'}/{name}"
-            if ids:
-                affected[key] = ids
-        for root_key, keys in result.dependents.items():
-            because[f"{layer or 'gold'}/{root_key}"] = [f"{layer or 'gold'}/{k}" for k in keys]
-    if not plans:
-        return "replaced"
-    if not allowed:
-        raise RebaseRequired(doc_id, affected, dependents=because)
-    for layer, tables, result in plans:
-        for table in tables:
-            tx.write_table(table, result.frames[table.name], layer)
-    dropped.update(affected)
-    dependents.update(because)
-    return "rebased"
+    options = IngestOptions(source, published, url, license, kicker, story_id, rebase_annotations, today)
+    summary = ingest_many([path], root=root, options=options)
+    if summary.refused:
+        raise summary.refused[0].error
+    return summary.results[0]

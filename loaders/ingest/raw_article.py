@@ -200,6 +200,17 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
     for no, line in body:
         chunks.append(("subheading" if _is_subheading(line) else "paragraph", line, no))
 
+    return build_article(chunks, kicker=parts[0], headline=parts[1], image_url=match["url"])
+
+
+def build_article(
+    chunks: list[tuple[str, str, int]], *, kicker: str, headline: str, image_url: str | None = None
+) -> RawArticle:
+    """The article of ``chunks`` (block kind, its text, the line of the source it came from), in order.
+
+    The text is the chunks joined by ``\\n``; every block is a code-point span into it. Every input form
+    (the raw form, a JSONL record, a saved page) ends here, so all of them make the same structure.
+    """
     pieces: list[str] = []
     blocks: list[Block] = []
     offset = 0
@@ -207,13 +218,7 @@ def parse_raw_article(raw: str, path: Path | str, *, kicker: str | None = None) 
         blocks.append(Block(kind, offset, offset + len(content), no))
         pieces.append(content)
         offset += len(content) + 1
-    return RawArticle(
-        text="\n".join(pieces),
-        blocks=blocks,
-        kicker=parts[0],
-        headline=parts[1],
-        image_url=match["url"],
-    )
+    return RawArticle(text="\n".join(pieces), blocks=blocks, kicker=kicker, headline=headline, image_url=image_url)
 
 
 def read_raw_article(path: Path, *, kicker: str | None = None) -> RawArticle:

@@ -4,14 +4,15 @@ How an article gets its split (every step is a function of sets, so row order ne
 
 1. an article already in ``corpus/splits.parquet`` keeps its split (unless ``reassign``);
 2. a new article whose text equals an assigned article's text (after lower-casing and collapsing
-   white space) takes that article's split, so that no text leaks across splits;
+   white space), or is a near-duplicate of it (:mod:`peacetalks.text.near_duplicates`; chains of them
+   count), takes that article's split, so that no text leaks across splits;
 3. otherwise a new article whose group (its story, or the article itself when it has no story)
    already has a split takes the group's split;
 4. otherwise the group is hashed: blake2b with an 8-byte digest, keyed with the seed, read as a
    fraction ``u`` of 2**64, goes to train when ``u < r_train``, to validation when
    ``u < r_train + r_validation``, else to test;
-5. new articles that share a text among themselves all take the split of the one with the
-   smallest (group_id, doc_id).
+5. new articles that share a text (or are near-duplicates) among themselves all take the split of the
+   one with the smallest (group_id, doc_id).
 
 A group's hash depends only on the seed and the group id, so a corpus of any size, even of one
 article, gets a well-defined assignment; with few groups the shares can be far from the ratios
@@ -166,7 +167,7 @@ def assign(articles: pl.DataFrame, settings: SplitSettings, existing: pl.DataFra
     new = ids.join(kept, on="doc_id", how="anti")
     if new.is_empty():
         return kept.sort("doc_id")
-    texts = articles.select("doc_id", leakage_key().alias(_TEXT)).unique("doc_id", keep="first")
+    texts = text_clusters(articles.select("doc_id", "text").unique("doc_id", keep="first")).rename({"cluster": _TEXT})
     new = new.join(texts, on="doc_id", how="left")
     by_group = kept.group_by("group_id").agg(pl.col("split").sort().first().alias("__group_split"))
     by_text = kept.join(texts, on="doc_id").group_by(_TEXT).agg(pl.col("split").sort().first().alias("__text_split"))
@@ -182,6 +183,37 @@ def assign(articles: pl.DataFrame, settings: SplitSettings, existing: pl.DataFra
         .with_columns(pl.col("split").sort_by("group_id", "doc_id").first().over(_TEXT))
     )
     return pl.concat([kept, placed.select(SPLITS.columns)]).sort("doc_id")
+
+
+def text_clusters(texts: pl.DataFrame) -> pl.DataFrame:
+    """doc_id and ``cluster``: the least doc_id of the articles linked to it by an equal text (after lower-casing
+    and collapsing white space) or by being near-duplicates (:mod:`peacetalks.text.near_duplicates`), in chains.
+
+    The clusters are found by passing the least doc_id along the links until nothing changes (as many rounds as
+    the longest chain is long; the links are a handful per article), all as joins.
+    """
+    from peacetalks.text.near_duplicates import near_duplicates
+
+    keyed = texts.select("doc_id", leakage_key().alias("__key"))
+    star = keyed.with_columns(pl.col("doc_id").min().over("__key").alias("b")).select(pl.col("doc_id").alias("a"), "b")
+    pairs = near_duplicates(texts).select(pl.col("doc_id").alias("a"), pl.col("other_doc_id").alias("b"))
+    links = pl.concat([star, pairs, star.select(a="b", b="a"), pairs.select(a="b", b="a")]).filter(
+        pl.col("a") != pl.col("b")
+    )
+    label = keyed.select("doc_id", pl.col("doc_id").alias("cluster"))
+    for _ in range(texts.height):
+        passed = (
+            links.join(label.rename({"doc_id": "b", "cluster": "__via"}), on="b")
+            .group_by("a")
+            .agg(pl.col("__via").min())
+        )
+        new = label.join(passed, left_on="doc_id", right_on="a", how="left").select(
+            "doc_id", pl.min_horizontal("cluster", "__via").alias("cluster")
+        )
+        if new.sort("doc_id").equals(label.sort("doc_id")):
+            break
+        label = new
+    return label
 
 
 def read_settings(root: Path) -> tuple[SplitSettings | None, list[dict[str, Any]]]:
@@ -296,6 +328,12 @@ def _split(
     elif reassign:
         entry = {"date": day, "action": "reassigned", **settings.to_dict(), "moved": result.moved}
         changes.append(entry | {"previous": recorded.to_dict()})
-    header = yaml.safe_dump(settings.to_dict() | {"changes": changes}, sort_keys=False, allow_unicode=True)
-    result.written = [tx.write_table(SPLITS, assignment), tx.write_text(folder / SETTINGS_RELPATH, _HEADER + header)]
+    text = settings_text(settings, changes)
+    result.written = [tx.write_table(SPLITS, assignment), tx.write_text(folder / SETTINGS_RELPATH, text)]
     return result
+
+
+def settings_text(settings: SplitSettings, changes: list[dict[str, Any]]) -> str:
+    """``corpus/splits.yaml`` as written: the header, the settings and the change log."""
+    body = yaml.safe_dump(settings.to_dict() | {"changes": changes}, sort_keys=False, allow_unicode=True)
+    return _HEADER + body

@@ -22,6 +22,7 @@ traceback:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ import yaml
 from pydantic import Field, StrictBool, StrictInt, StrictStr, TypeAdapter, ValidationError
 
 from peacetalks.errors import shown
+from peacetalks.interchange._json_lines import JsonLines
 from peacetalks.interchange._problems import fail, problem
 from peacetalks.storage.paths import check_path
 from peacetalks.validation.report import Issue
@@ -99,10 +101,15 @@ def read_utf8(path: Path, *, code: str = "not-utf8", keep_bom: bool = False) -> 
     return data.decode("utf-8" if keep_bom else "utf-8-sig")
 
 
-def load_json(text: str, file: str, line: int | None, code: str) -> tuple[Any, Issue | None]:
-    """Parse one JSON value; on failure the value is None and the issue says why (``code`` for bad JSON)."""
+def load_json(
+    text: str, file: str, line: int | None, code: str, *, lines: JsonLines | None = None
+) -> tuple[Any, Issue | None]:
+    """Parse one JSON value; on failure the value is None and the issue says why (``code`` for bad JSON).
+
+    With ``lines``, the value is parsed through it, so it knows the line of each object.
+    """
     try:
-        return json.loads(text), None
+        return (json.loads(text) if lines is None else lines.loads(text)), None
     except json.JSONDecodeError as exc:
         where = line if line is not None else exc.lineno
         return None, problem(code, file, where, f"not JSON: {exc.msg} (column {exc.colno})")
@@ -155,7 +162,7 @@ def load_yaml(path: Path, *, code: str) -> Any:  # YAML holds any value
 _TAGS = {"name", "triple", "object", "str", "int", "float", "bool", "none", "constrained-int"}
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
+def _field_path(loc: Sequence[int | str]) -> str:
     """``annotations[0].result[2].value``: the keys and indexes of ``loc``, without pydantic's branch names."""
     out = ""
     for part in loc:
@@ -171,38 +178,58 @@ def _type_name(value: object) -> str:
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
+Where = Callable[[Sequence[int | str]], tuple[int | None, str | None]]
+"""The line and record id of the field at a path (e.g. :meth:`JsonLines.at` on the parsed file)."""
+
+
 def check_shape(
-    adapter: TypeAdapter[Any], value: object, *, file: str, line: int | None, code: str, record_id: str | None = None
+    adapter: TypeAdapter[Any],
+    value: object,
+    *,
+    file: str,
+    line: int | None,
+    code: str,
+    record_id: str | None = None,
+    prefix: Sequence[int | str] = (),
+    where: Where | None = None,
 ) -> list[Issue]:
     """One issue per field of ``value`` that does not fit the typed shape ``adapter`` describes.
 
-    Each issue's ``column`` is the field's path (``annotations[0].result[2].value.start``) and its
-    message says what was expected and what was found.
+    Each issue's ``column`` is the field's path (``annotations[0].result[2].value.start``; ``value``
+    sits at ``prefix`` in its file) and its message says what was expected and what was found.
+    ``where`` gives each field's line and record id from its path; without it (or where it
+    knows none) they are ``line`` and ``record_id``.
     """
     try:
         adapter.validate_python(value)
     except ValidationError as exc:
         expected: dict[str, list[str]] = {}  # a field path -> what its type allows (each branch of a union)
         found: dict[str, object] = {}
+        locs: dict[str, tuple[int | str, ...]] = {}
         for err in exc.errors(include_url=False):
-            path = _field_path(tuple(err["loc"]))
+            loc = (*prefix, *err["loc"])
+            path = _field_path(loc)
             allowed = err["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
             expected.setdefault(path, [])
             if allowed not in expected[path]:
                 expected[path].append(allowed)
             found.setdefault(path, err.get("input"))
-        return [
-            Issue(
-                code=code,
-                file=file,
-                message=f"expected {' or '.join(allowed)}, found {_type_name(found[path])} {shown(found[path])}",
-                row=line,
-                record_id=record_id,
-                column=path,
-                value=shown(found[path], quote=False),
+            locs.setdefault(path, loc)
+        issues: list[Issue] = []
+        for path, kinds in expected.items():
+            at_line, at_id = where(locs[path]) if where is not None else (None, None)
+            issues.append(
+                Issue(
+                    code=code,
+                    file=file,
+                    message=f"expected {' or '.join(kinds)}, found {_type_name(found[path])} {shown(found[path])}",
+                    row=at_line if at_line is not None else line,
+                    record_id=at_id if at_id is not None else record_id,
+                    column=path,
+                    value=shown(found[path], quote=False),
+                )
             )
-            for path, allowed in expected.items()
-        ]
+        return issues
     return []
 
 

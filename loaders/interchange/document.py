@@ -118,6 +118,11 @@ class ToolDocument:
     meta: dict[str, str] = field(default_factory=dict)
     gaps: list[tuple[int, int]] = field(default_factory=list)
     """Ranges of ``text`` the file does not record (WebAnno TSV between sentences), filled with spaces."""
+    attribute_lines: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    """Attributes given on a line of their own (brat ``A``): (annotation id, name) -> (line, the line's id)."""
+    broken: set[str] = field(default_factory=set)
+    """Ids of annotations the parser reported as not (fully) read: malformed, of the wrong type, naming
+    what does not exist. Conversion does not report again what follows from that (a relation to one)."""
 
     def span(self, span_id: str) -> ToolSpan | None:
         for s in self.spans:

@@ -283,51 +283,80 @@ def _parse_attribute(value: Any) -> AttributeTarget | str:
     return AttributeTarget(str(value["column"]), pairs)
 
 
-def _names_missing(doc: ToolDocument, mapping: Mapping) -> Iterator[tuple[str, str, int | None]]:
-    """(kind, name, line) of every name in ``doc`` that the mapping does not cover, in document order."""
+def _names_missing(doc: ToolDocument, mapping: Mapping) -> Iterator[tuple[str, str, int | None, str, str]]:
+    """(kind, name, line, item id, id on that line) of every name in ``doc`` the mapping does not cover, in order.
+
+    The line and its id are the item's, or those of the attribute's own line (brat ``A``).
+    """
     for span in doc.spans:
         if mapping.label(span.label) is None:
-            yield "label", span.label, span.line
+            yield "label", span.label, span.line, span.id, span.id
     for ev in doc.events:
         if mapping.label(ev.label) is None:
-            yield "label", ev.label, ev.line
+            yield "label", ev.label, ev.line, ev.id, ev.id
         for role, _ in ev.arguments:
             if mapping.is_stance(ev.label):  # the slots of a stance are its links: holder, about
                 if mapping.relation(role) is None:
-                    yield "relation", role, ev.line
+                    yield "relation", role, ev.line, ev.id, ev.id
                 continue
             try:
                 mapping.role(role)
             except KeyError:
-                yield "role", _stem(role), ev.line
+                yield "role", _stem(role), ev.line, ev.id, ev.id
     for rel in doc.relations:
         if mapping.relation(rel.label) is None:
-            yield "relation", rel.label, rel.line
+            yield "relation", rel.label, rel.line, rel.id, rel.id
     items: list[ToolSpan | ToolEvent | ToolRelation] = [*doc.spans, *doc.events, *doc.relations]
     for item in items:
         for name, raw in item.attributes.items():
             attr = mapping.attribute(name)
+            line, line_id = doc.attribute_lines.get((item.id, name), (item.line, item.id))
             if attr is None:
-                yield "attribute", name, item.line
+                yield "attribute", name, line, item.id, line_id
             elif attr.column is not None:
                 yield from (
-                    ("attribute value", f"{name}={part}", item.line) for part, v in attr.values_of(raw) if v is None
+                    ("attribute value", f"{name}={part}", line, item.id, line_id)
+                    for part, v in attr.values_of(raw)
+                    if v is None
                 )
+
+
+def unmapped_ids(doc: ToolDocument, mapping: Mapping, kinds: tuple[str, ...]) -> set[str]:
+    """The ids of the annotations of ``doc`` that use a name of one of ``kinds`` the mapping does not cover.
+
+    ``kinds``: label, role, relation, attribute, attribute value.
+    """
+    return {item_id for kind, _, _, item_id, _ in _names_missing(doc, mapping) if kind in kinds}
 
 
 def unmapped_names(docs: list[ToolDocument], mapping: Mapping) -> list[Issue]:
-    """One ``unmapped-name`` issue per tool name that the mapping does not cover (first occurrence)."""
-    found: dict[tuple[str, str], Issue] = {}
+    """One ``unmapped-name`` issue per tool name that the mapping does not cover, at its first use.
+
+    The issue's row is the line of the first annotation using the name (of its attribute line, in
+    brat), its record id the id on that line, its column the kind of name (label, role, relation, attribute, attribute
+    value) and its value the name; the message says how many annotations use it.
+    """
+    first: dict[tuple[str, str], tuple[str, int | None, str]] = {}
+    uses: dict[tuple[str, str], int] = {}
     for doc in docs:
-        for kind, name, line in _names_missing(doc, mapping):
-            if (kind, name) not in found:
-                found[(kind, name)] = problem(
-                    "unmapped-name",
-                    doc.source,
-                    line,
-                    f"{kind} {shown(name)} is not in the mapping ({mapping.source or 'identity mapping'}); "
-                    f"add it under '{kind}s:' (or map it to ignore)",
-                    record_id=name,
-                    value=kind,
-                )
-    return sorted(found.values(), key=lambda i: (i.value or "", i.record_id or ""))
+        for kind, name, line, _, line_id in _names_missing(doc, mapping):
+            first.setdefault((kind, name), (doc.source, line, line_id))
+            uses[(kind, name)] = uses.get((kind, name), 0) + 1
+    issues = []
+    for (kind, name), (source, line, item_id) in first.items():
+        n = uses[(kind, name)]
+        used = "" if n == 1 else f" (used {n} times, first here)"
+        where = "to the attribute's values under 'attributes:'" if kind == "attribute value" else f"under '{kind}s:'"
+        issues.append(
+            problem(
+                "unmapped-name",
+                source,
+                line,
+                f"{kind} {shown(name)} is not in the mapping ({mapping.source or 'identity mapping'}){used}; "
+                f"add it {where} (or map it to ignore)",
+                record_id=item_id,
+                value=name,
+                column=kind,
+            )
+        )
+    return issues

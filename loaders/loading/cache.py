@@ -18,6 +18,10 @@ removes them, current or not: the next ``load(texts=DIR)`` makes one again from 
 in a few seconds, and a copy of licensed text should not outlive the need for it in a cache
 nobody looks at.
 
+``<cache root>/pages/<key>/`` holds the article pages ``rehydrate --fetch`` and ``load(texts="fetch")``
+fetched (config ``pages``, :mod:`peacetalks.loading.pages`), keyed by URL: licensed text too,
+listed with ``licensed_texts`` and removed by ``cache prune`` (the next fetch asks the site again).
+
 Nothing else is removed behind the user's back: a ``Dataset`` opened from an entry keeps using its
 folder (``Dataset.map`` writes its own cache files there), so removing stale entries is an
 explicit step, ``peacetalks cache prune``, as ``cleanup_cache_files`` is in ``datasets``. The Hub
@@ -36,6 +40,7 @@ from typing import Any, Literal
 
 from peacetalks.loading.configs import CONFIG_NAMES
 from peacetalks.loading.load import REHYDRATED, cache_key, cache_root, entry_damage, read_marker, sha256_bytes
+from peacetalks.loading.pages import ABOUT_FILE, PAGES
 from peacetalks.loading.rehydrate import ABOUT
 
 State = Literal["current", "stale", "incomplete", "damaged"]
@@ -50,7 +55,7 @@ class CacheEntry:
     state: State
     size_bytes: int
     modified: float  # seconds since the epoch, the newest file of the entry
-    root: str | None  # the corpus folder (or release) it was built from (unknown while incomplete)
+    root: str | None  # the corpus folder (or release, or a page's url) it was built from (unknown while incomplete)
     licensed_texts: bool = False  # a rehydrated release: it holds texts that may not be redistributed
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,9 +88,9 @@ def _rehydrated_state(about: dict[str, Any] | None) -> State:
     return "current" if sums.is_file() and sha256_bytes(sums) == about.get("sha256sums") else "stale"
 
 
-def _read_about(folder: Path) -> dict[str, Any] | None:
+def _read_about(folder: Path, name: str = ABOUT) -> dict[str, Any] | None:
     try:
-        data = json.loads((folder / ABOUT).read_text(encoding="utf-8"))
+        data = json.loads((folder / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -105,7 +110,8 @@ def _entry(folder: Path, config: str, state: State, root: Any, *, licensed: bool
 
 
 def cache_entries() -> list[CacheEntry]:
-    """Every entry of every config in the cache, by config and then path; then the rehydrated releases."""
+    """Every entry of every config in the cache, by config and then path; then the rehydrated releases and
+    the fetched pages."""
     entries = []
     for config in CONFIG_NAMES:
         base = cache_root() / config
@@ -121,6 +127,12 @@ def cache_entries() -> list[CacheEntry]:
             about = _read_about(folder)
             release = None if about is None else about.get("release")
             entries.append(_entry(folder, REHYDRATED, _rehydrated_state(about), release, licensed=True))
+    base = cache_root() / PAGES
+    if base.is_dir():
+        for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            page = _read_about(folder, ABOUT_FILE)
+            state: State = "incomplete" if page is None else "current"
+            entries.append(_entry(folder, PAGES, state, None if page is None else page.get("url"), licensed=True))
     return entries
 
 

@@ -20,11 +20,25 @@ present, none unlisted, no symbolic links, sizes as ``croissant.json`` records t
 :mod:`peacetalks.loading.manifest`), and in full (every file hashed) when ``texts=`` fills it into
 the cache; a Hub repo is checked in full when ``texts=`` downloads it.
 
-With ``texts=DIR`` the config files of a stand-off release (folder or Hub repo) are first filled
-in from the local copies in DIR (each must match its article's ``text_sha256``; see
-:mod:`peacetalks.loading.rehydrate`) into the cache, then loaded. That copy is keyed by the
-release's ``SHA256SUMS`` and the sha256 of the texts used, so another folder of texts is read
-again, and it holds licensed text: ``peacetalks cache prune`` removes it.
+A stand-off release (folder or Hub repo) lacks the texts of the articles whose licence forbids
+redistributing them (their text is null in its ``tables/``). Loading it without ``texts=`` is
+``texts-missing``, naming those articles and how to get their texts. ``texts=`` says what to do:
+
+- ``texts=DIR``: the config files are first filled in from the local copies in DIR (each must
+  match its article's ``text_sha256``; see :mod:`peacetalks.loading.rehydrate`) into the cache;
+- ``texts="fetch"``: the same, with each article fetched from its ``url`` (the pages are kept in
+  the cache; see :mod:`peacetalks.loading.fetch`). A page that holds the released text, or every
+  released block, fills it in; one that changed since is ``page-changed`` (``peacetalks rehydrate
+  --fetch`` re-bases its annotations and reports each one that moved or was dropped), and every
+  article that cannot be got is listed in one ``texts-not-fetched``;
+- ``texts="skip"``: loaded without them: every row of a stand-off article is left out of every
+  config (each config holds some of its text: ``text``, ``tokens``, ``trigger_text``, ...).
+
+A filled-in copy is keyed by the release's ``SHA256SUMS`` and the sha256 of the texts used, so
+another folder of texts is read again, and it holds licensed text: ``peacetalks cache prune``
+removes it. ``"fetch"`` and ``"skip"`` are these modes only as a str; a folder of that name is
+``Path("fetch")``. A release without stand-off articles (built with ``--include-text``, or
+rehydrated) and a corpus folder load as they are; ``texts="skip"`` changes nothing there.
 
 A corpus folder is built into Arrow files once, in a cache keyed by the config, its options and,
 for every input file, its size, modification and change times and a fingerprint of its content
@@ -57,6 +71,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import polars as pl
 import pyarrow as pa
 
 from peacetalks._version import __version__
@@ -65,9 +80,17 @@ from peacetalks.ingest.splits import SETTINGS_RELPATH
 from peacetalks.loading.configs import DEFAULT_CONFIG, check_config, config_pieces
 from peacetalks.loading.hub import hub_timeout
 from peacetalks.loading.manifest import MANIFEST, check_release
-from peacetalks.loading.rehydrate import ABOUT, rehydrate_configs, standoff_texts, texts_digest
+from peacetalks.loading.rehydrate import (
+    ABOUT,
+    TABLES_DIR,
+    read_release_tables,
+    rehydrate_configs,
+    standoff_texts,
+    texts_digest,
+)
+from peacetalks.loading.standoff import FETCH, SKIP, missing_texts
 from peacetalks.schema.columns import SPLIT_NAMES
-from peacetalks.schema.tables import ALL_TABLES
+from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import find_corpus_root, resolve_root
@@ -102,7 +125,7 @@ def check_arguments(**arguments: Any) -> None:
         "split": ((str,), "the name of a split (a str) or None"),
         "source": ((str, os.PathLike), f"{_PATHLIKE}, a Hub repo id or None"),
         "revision": ((str,), "a tag, branch or commit (a str) or None"),
-        "texts": ((str, os.PathLike), f"{_PATHLIKE} of local texts or None"),
+        "texts": ((str, os.PathLike), f"{_PATHLIKE} of local texts, {FETCH!r}, {SKIP!r} or None"),
     }
     for name, value in arguments.items():
         types, what = expected[name]
@@ -224,11 +247,15 @@ def _asking_hub(repo_id: str, revision: str | None) -> Iterator[None]:
         ) from exc
 
 
-def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
-    """A release's card and configs with its stand-off texts filled in from ``texts``, made once in the cache.
+Texts = Path | Literal["fetch"]
 
-    The copy is keyed by the release's ``SHA256SUMS`` and the sha256 of the texts used, so the
-    texts are read (and checked) on every call; a texts folder that does not exist is an error.
+
+def rehydrated(found: Source, revision: str | None, texts: Texts) -> Path:
+    """A release's card and configs with its stand-off texts filled in, made once in the cache.
+
+    ``texts``: a folder of local copies, or ``"fetch"`` (each article from its url). The copy is
+    keyed by the release's ``SHA256SUMS`` and the sha256 of the texts used, so the texts are read
+    (and checked) on every call; a texts folder that does not exist is an error.
     """
     if found.kind == "corpus":
         raise LoadError("texts-need-release", "texts= fills in a stand-off release; a corpus folder has its texts")
@@ -245,15 +272,18 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     sums = folder / MANIFEST
     if not sums.is_file():
         check_release(folder, LoadError, full=False)  # raises missing-manifest
+    source: Path | dict[str, str] = _fetched(folder) if texts == FETCH else Path(texts)
     try:
-        filled = standoff_texts(folder, texts)
-    except LoadError:
-        check_release(folder, LoadError, full=True)  # a table that cannot be read: say which file changed
+        filled = standoff_texts(folder, source)
+    except LoadError as exc:
+        if exc.code != "texts-not-fetched":
+            check_release(folder, LoadError, full=True)  # a table that cannot be read: say which file changed
         raise
     digest = hashlib.sha256(sums.read_bytes())
     digest.update(texts_digest(filled).encode())
     key = digest.hexdigest()[:24]
-    about = {"release": str(folder.resolve()), "sha256sums": sha256_bytes(sums), "texts": str(texts.resolve())}
+    used = FETCH if texts == FETCH else str(Path(texts).resolve())
+    about = {"release": str(folder.resolve()), "sha256sums": sha256_bytes(sums), "texts": used}
     base = cache_root() / REHYDRATED
     target = base / key
     if (target / ABOUT).is_file():
@@ -262,7 +292,7 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
     try:
         if target.is_dir():  # a copy from before copies recorded ABOUT, or a damaged one: made again
             shutil.rmtree(target)
-        rehydrate_configs(folder, texts, target, found=filled, about=about)
+        rehydrate_configs(folder, source, target, found=filled, about=about)
     except FileExistsError:
         if not (target / ABOUT).is_file():
             raise
@@ -273,8 +303,91 @@ def rehydrated(found: Source, revision: str | None, texts: Path) -> Path:
         scratch = Path(tempfile.mkdtemp(prefix="peacetalks-rehydrated-"))
         atexit.register(shutil.rmtree, scratch, True)  # licensed text does not outlive the process
         _warn_no_room(base, exc, f"the filled-in release is in {scratch}, removed when this process ends")
-        target = rehydrate_configs(folder, texts, scratch / key, found=filled, about=about)
+        target = rehydrate_configs(folder, source, scratch / key, found=filled, about=about)
     return target
+
+
+def _fetched(folder: Path) -> dict[str, str]:
+    """doc_id -> text of every stand-off article of a release, fetched from its url (FetchFailed when any
+    cannot be got, or its page changed: re-basing its annotations is ``peacetalks rehydrate``'s)."""
+    from peacetalks.loading.fetch import get_texts
+    from peacetalks.loading.pages import PAGES, PageGetter
+    from peacetalks.loading.standoff import read_block_hashes
+
+    frames = read_release_tables(folder, (ARTICLES, BLOCKS))
+    with PageGetter(cache_root() / PAGES) as getter:
+        got = get_texts(frames, read_block_hashes(folder / TABLES_DIR), getter=getter)
+    return got.check(str(folder)).texts
+
+
+def standoff_articles(found: Source, revision: str | None) -> pl.DataFrame:
+    """doc_id and url of the stand-off articles of a release (those whose text its ``tables/`` lacks), by doc_id.
+
+    Empty for a release without ``tables/`` (not built by peacetalks). A Hub repo is asked for that one file.
+    """
+    rel = f"{TABLES_DIR}/{ARTICLES.relpath()}"
+    if found.kind == "hub":
+        from huggingface_hub import hf_hub_download
+        from huggingface_hub.errors import EntryNotFoundError
+
+        with _asking_hub(found.location, revision):
+            try:
+                path = Path(hf_hub_download(found.location, rel, repo_type="dataset", revision=revision))
+            except EntryNotFoundError:
+                return pl.DataFrame(schema={"doc_id": pl.String, "url": pl.String})
+        try:  # a file of huggingface_hub's cache (a link into its blobs), read as it is
+            articles = pl.read_parquet(path, columns=["doc_id", "url", "text"])
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            message = f"cannot read Parquet file: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            raise LoadError("unreadable-release", message, path=f"{found.location}/{rel}") from None
+    else:
+        if not (found.path / rel).is_file():
+            return pl.DataFrame(schema={"doc_id": pl.String, "url": pl.String})
+        articles = read_release_tables(found.path, (ARTICLES,))[ARTICLES]
+    return missing_texts(articles).select("doc_id", "url").sort("doc_id")
+
+
+def _texts_missing(found: Source, standoff: pl.DataFrame) -> LoadError:
+    doc_ids = standoff["doc_id"].to_list()
+    no_url = standoff.filter(pl.col("url").is_null() | (pl.col("url") == ""))["doc_id"].to_list()
+    listed = ", ".join(doc_ids[:10]) + (f" and {len(doc_ids) - 10} more" if len(doc_ids) > 10 else "")
+    unknown = (
+        f"; {len(no_url)} of them have no known url ({', '.join(no_url[:10])}), so only a local copy gives their text"
+        if no_url
+        else ""
+    )
+    return LoadError(
+        "texts-missing",
+        f"this release holds {len(doc_ids)} article(s) stand-off, without their text (its licence forbids "
+        f"redistributing it): {listed}{unknown}. Get the texts with texts={FETCH!r} (each article from its url) or "
+        f"texts=DIR (local copies whose sha256 matches), or load without these articles with texts={SKIP!r}",
+        path=found.location,
+        data={
+            "doc_ids": doc_ids,
+            "count": len(doc_ids),
+            "no_url": no_url,
+            "parameter": "texts",
+            "commands": [f"peacetalks.load(..., texts={FETCH!r})", "peacetalks.load(..., texts=DIR)"],
+        },
+    )
+
+
+def _without(loaded: DatasetDict | Dataset, doc_ids: list[str]) -> DatasetDict | Dataset:
+    """``loaded`` without the rows of ``doc_ids`` (an index mapping: the files stay memory-mapped)."""
+    import datasets
+    import numpy as np
+    import pyarrow.compute as pc
+
+    def drop(ds: Dataset) -> Dataset:
+        if "doc_id" not in ds.column_names or ds.num_rows == 0:
+            return ds
+        hit = pc.is_in(ds.data.column("doc_id"), value_set=pa.array(doc_ids, pa.string()))
+        keep = np.flatnonzero(~np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool))
+        return ds if len(keep) == ds.num_rows else ds.select(keep, keep_in_memory=True)
+
+    if isinstance(loaded, datasets.DatasetDict):
+        return datasets.DatasetDict({name: drop(ds) for name, ds in loaded.items()})
+    return drop(loaded)
 
 
 def sha256_bytes(path: Path) -> str:
@@ -492,7 +605,10 @@ def load(
     if split is not None and split not in SPLIT_NAMES:
         raise LoadError("unknown-split", f"split {split!r} does not exist; expected one of {', '.join(SPLIT_NAMES)}")
     found = resolve_source(source, revision)
+    mode = _texts_mode(texts)
     if found.kind == "corpus":
+        if mode is not None and mode != SKIP:
+            raise LoadError("texts-need-release", "texts= fills in a stand-off release; a corpus folder has its texts")
         wanted = [split] if split is not None else list(SPLIT_NAMES)
         loaded = _from_corpus(config, found.path, wanted, options)
         return loaded[split] if split is not None else datasets.DatasetDict(loaded)
@@ -508,19 +624,26 @@ def load(
         check_release(found.path, LoadError, full=False)  # present, listed, sizes as recorded: no hashing
     kwargs: dict[str, Any] = {"name": config}
     location = found.location
+    skipped: list[str] = []
     # every request to the Hub with a timeout (huggingface_hub's client has none)
     with hub_timeout() if found.kind == "hub" else contextlib.nullcontext():
-        if texts is not None:
-            filled = rehydrated(found, revision, _texts_folder(texts))
+        if isinstance(mode, Path) or mode == FETCH:
+            filled = rehydrated(found, revision, mode)
             location = str(filled)
             # datasets' own Arrow copy of the licensed texts stays inside the entry, so pruning it removes both
             kwargs["cache_dir"] = str(filled / ".datasets")
-        elif found.kind == "hub":
-            kwargs["revision"] = revision
-        if texts is not None:
             _check_release_config(Path(location), config)
+        else:
+            standoff = standoff_articles(found, revision)
+            if standoff.height and mode is None:
+                raise _texts_missing(found, standoff)
+            skipped = standoff["doc_id"].to_list()
+            if found.kind == "hub":
+                kwargs["revision"] = revision
         with _asking_hub(found.location, revision) if found.kind == "hub" else contextlib.nullcontext():
             result = _ready_made(location, split, kwargs)
+    if skipped:
+        result = _without(result, skipped)
     if tagset is not None:
         from peacetalks.loading.tokens import retag
 
@@ -561,6 +684,17 @@ def _empty(features: Features, split: str) -> Dataset:
     return datasets.Dataset.from_dict(
         {name: [] for name in features}, features=features, split=datasets.NamedSplit(split)
     )
+
+
+def _texts_mode(texts: str | os.PathLike[str] | None) -> Texts | Literal["skip"] | None:
+    """None, ``"skip"``, ``"fetch"`` (as a str only), or the folder of local texts (checked)."""
+    if texts is None:
+        return None
+    if texts == FETCH:
+        return FETCH
+    if texts == SKIP:
+        return SKIP
+    return _texts_folder(texts)
 
 
 def _texts_folder(texts: str | os.PathLike[str]) -> Path:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +33,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from peacetalks.errors import LoadError, TableReadError
-from peacetalks.loading.standoff import TEXT_FIELD_NAMES, fill_block_columns, missing_texts, rehydrate_frames
-from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES
+from peacetalks.loading.standoff import (
+    TEXT_FIELD_NAMES,
+    fill_block_columns,
+    fill_texts,
+    missing_texts,
+    rehydrate_frames,
+)
+from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES, Table
 from peacetalks.storage.parquet import atomic_folder, read_table
 
 # The source tables (corpus/, annotations/) sit under this folder of a release, so that a release
@@ -64,20 +70,26 @@ class StandoffTexts:
         return index.to_arrow()
 
 
-def standoff_texts(release: Path, texts: Path) -> StandoffTexts:
-    """The texts of the release's stand-off articles, from the local copies in ``texts``.
+def read_release_tables(release: Path, tables: Sequence[Table]) -> dict[Table, pl.DataFrame]:
+    """Tables of a release's ``tables/`` (the articles must be there); ``unreadable-release`` for a damaged one."""
+    folder = release / TABLES_DIR
+    try:
+        return {t: read_table(folder, t, missing_ok=t is not ARTICLES) for t in tables}
+    except TableReadError as exc:
+        where = folder / (exc.path or "")
+        message = f"{exc.message} (a stand-off release holds its tables under {TABLES_DIR}/)"
+        raise LoadError("unreadable-release", message, path=str(where), data={"table_code": exc.code}) from None
+
+
+def standoff_texts(release: Path, texts: Path | Mapping[str, str]) -> StandoffTexts:
+    """The texts of the release's stand-off articles: from the local copies in the folder ``texts``, or
+    given (doc_id -> text, as fetched).
 
     Raises ValidationFailed (``text-missing``, ``text-sha256-mismatch``) as ``rehydrate_frames`` does.
     """
-    tables = release / TABLES_DIR
-    try:
-        frames = {t: read_table(tables, t, missing_ok=t is not ARTICLES) for t in (ARTICLES, BLOCKS, ENTITIES)}
-    except TableReadError as exc:
-        where = tables / (exc.path or "")
-        message = f"{exc.message} (a stand-off release holds its tables under {TABLES_DIR}/)"
-        raise LoadError("unreadable-release", message, path=str(where), data={"table_code": exc.code}) from None
+    frames = read_release_tables(release, (ARTICLES, BLOCKS, ENTITIES))
     wanted = missing_texts(frames[ARTICLES]).select("doc_id")
-    filled = rehydrate_frames(frames, texts)
+    filled = rehydrate_frames(frames, texts) if isinstance(texts, Path) else fill_texts(frames, texts)
     articles = fill_block_columns(filled[ARTICLES].join(wanted, on="doc_id", how="semi"), frames[BLOCKS])
     articles = articles.select("doc_id", "text", "kicker", "headline")
     mentions = (
@@ -189,7 +201,7 @@ def _slice(texts: StandoffTexts, doc: pa.Array, start: pa.Array, end: pa.Array) 
 
 def rehydrate_configs(
     release: Path,
-    texts: Path,
+    texts: Path | Mapping[str, str],
     out: Path,
     *,
     found: StandoffTexts | None = None,

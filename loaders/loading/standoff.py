@@ -3,6 +3,12 @@
 A stand-off article keeps its url, ``text_sha256``, structure (block spans) and every annotation
 offset; every string that is (part of) the text is null. :func:`rehydrate_frames` fills the text
 in from a local copy whose sha256 matches, and re-derives every span text from the offsets.
+
+Beside the tables, a stand-off release records the sha256 of each block of each stand-off article
+(:data:`BLOCK_HASHES`), as it records the text's: a page fetched later whose text differs can
+then be told apart block by block (:mod:`peacetalks.loading.recover`). A block is a paragraph, a
+subheading, the teaser, kicker, headline, caption or credit; the short ones can be guessed from
+their hash, as the length of every block can be read from its offsets.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import polars as pl
 import pyarrow as pa
@@ -23,6 +30,12 @@ from peacetalks.schema.tables import ALL_TABLES, ARTICLES, Table
 from peacetalks.storage.paths import check_path
 from peacetalks.validation.report import Issue, Report
 
+# The values of ``peacetalks.load(texts=...)`` that name no folder (one definition, for every layer):
+FETCH: Final = "fetch"  # get each stand-off article from its url
+SKIP: Final = "skip"  # load without the stand-off articles
+# Under a release's tables/: doc_id, block_id and the sha256 of the block's text, for the stand-off articles.
+BLOCK_HASHES = "block_sha256.parquet"
+BLOCK_HASHES_SCHEMA = {"doc_id": pl.String, "block_id": pl.Int64, "sha256": pl.String}
 # Blocks whose text is kept in an article column of the same name.
 _BLOCK_COLUMNS = ("kicker", "headline")
 # Field names that hold article text in the configs built from the tables (see mask_text_fields):
@@ -34,6 +47,24 @@ def standoff_doc_ids(articles: pl.DataFrame, scheme: Scheme | None = None) -> li
     """The articles whose licence does not allow redistributing the text, sorted."""
     allowed = (scheme or load_scheme()).redistributable_licenses
     return sorted(articles.filter(~pl.col("license").is_in(allowed))["doc_id"].to_list())
+
+
+def block_hashes(articles: pl.DataFrame, blocks: pl.DataFrame, doc_ids: list[str]) -> pl.DataFrame:
+    """doc_id, block_id and sha256 of the text of each block of ``doc_ids``, sorted."""
+    spans = blocks.filter(pl.col("doc_id").is_in(doc_ids)).join(articles.select("doc_id", "text"), on="doc_id")
+    texts = spans.select(pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))["text"]
+    # hashlib per block (polars has no sha256): a stand-off article has a few dozen blocks
+    digests = [_sha(t) for t in texts.fill_null("").to_list()]
+    frame = spans.select("doc_id", "block_id").with_columns(pl.Series("sha256", digests, dtype=pl.String))
+    return frame.cast(BLOCK_HASHES_SCHEMA).sort("doc_id", "block_id")  # type: ignore[arg-type]
+
+
+def read_block_hashes(tables: Path) -> pl.DataFrame | None:
+    """The block hashes of a release's ``tables/`` folder; None when it records none (a release made before them)."""
+    path = tables / BLOCK_HASHES
+    if not path.is_file():
+        return None
+    return pl.read_parquet(path).cast(BLOCK_HASHES_SCHEMA)  # type: ignore[arg-type]
 
 
 def strip_texts(frames: Mapping[Table, pl.DataFrame], doc_ids: list[str]) -> dict[Table, pl.DataFrame]:
@@ -146,7 +177,7 @@ def rehydrate_frames(frames: Mapping[Table, pl.DataFrame], texts_dir: Path) -> d
             )
     if not report.valid:
         raise ValidationFailed(report.sorted(), what="the local texts")
-    return _fill(frames, found)
+    return fill_texts(frames, found)
 
 
 def _mismatch(folder: Path, doc_id: str, expected: str, actual: str) -> Issue:
@@ -160,7 +191,8 @@ def _mismatch(folder: Path, doc_id: str, expected: str, actual: str) -> Issue:
     )
 
 
-def _fill(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) -> dict[Table, pl.DataFrame]:
+def fill_texts(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) -> dict[Table, pl.DataFrame]:
+    """The frames with the null text of each article in ``texts`` (doc_id -> text) filled in, and its span texts."""
     filled = dict(frames)
     if not texts:
         return filled
@@ -172,12 +204,15 @@ def _fill(frames: Mapping[Table, pl.DataFrame], texts: Mapping[str, str]) -> dic
     for table in frames:
         span = table.span
         if span is not None and span.text is not None:
-            filled[table] = _fill_spans(frames[table], texts, span.text, span.start, span.end)
+            filled[table] = fill_span_texts(frames[table], texts, span.text, span.start, span.end)
     return filled
 
 
-def _fill_spans(df: pl.DataFrame, texts: Mapping[str, str], column: str, start: str, end: str) -> pl.DataFrame:
-    """Slice span texts per document: the text is a literal per group, never joined onto each row."""
+def fill_span_texts(df: pl.DataFrame, texts: Mapping[str, str], column: str, start: str, end: str) -> pl.DataFrame:
+    """The null span texts (``column``) of the rows of each doc_id in ``texts``, sliced from its text.
+
+    The text is a literal per document, never joined onto each row.
+    """
     indexed = df.with_row_index("__i")
     todo = indexed.filter(pl.col("doc_id").is_in(list(texts)) & pl.col(column).is_null() & pl.col(start).is_not_null())
     if todo.is_empty():

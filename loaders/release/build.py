@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import datasets
 import polars as pl
@@ -34,8 +35,11 @@ from peacetalks.ingest.splits import SplitSettings, assign, read_settings
 from peacetalks.loading import configs
 from peacetalks.loading.manifest import check_release
 from peacetalks.loading.standoff import (
+    BLOCK_HASHES,
+    block_hashes,
     fill_block_columns,
     mask_text_fields,
+    read_block_hashes,
     rehydrate_frames,
     standoff_doc_ids,
     strip_texts,
@@ -71,6 +75,10 @@ from peacetalks.storage.transaction import folder_lock, remove_strays
 from peacetalks.validation.checks.versions import gold_version_issues
 from peacetalks.validation.validate import read_tables, validate_frames
 
+if TYPE_CHECKING:
+    from peacetalks.loading.fetch import Progress, TextsResult
+    from peacetalks.loading.pages import FetchSettings
+
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
 _ANNOTATION_NAMES = frozenset(t.name for t in ANNOTATION_TABLES)
 Frames = dict[Table, pl.DataFrame]
@@ -87,6 +95,7 @@ class ReleaseResult:
     diff: ReleaseDiff
     unchanged: bool = False
     skipped_splits: dict[str, list[str]] = field(default_factory=dict)
+    texts: TextsResult | None = None  # rehydrate --fetch: how each stand-off article's text was got
 
 
 def folder_name(version: Version) -> str:
@@ -407,6 +416,9 @@ def _build(
 
     def write(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, list[str]]]:
         _write_tables(folder / TABLES_DIR, released)
+        if stripped:  # the stand-off articles' block hashes, by which a changed page is re-based
+            hashes = block_hashes(frames[ARTICLES], frames[BLOCKS], stripped)
+            pq.write_table(hashes.to_arrow(), folder / TABLES_DIR / BLOCK_HASHES, compression="zstd")
         configs_data, skipped = _write_configs(folder, frames, stripped, max_shard_bytes)
         _write_metadata(folder, meta, configs_data, frames)
         files = checksums.parse_manifest((folder / checksums.MANIFEST).read_text(encoding="utf-8"))
@@ -438,21 +450,49 @@ def _build(
     )
 
 
-def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -> ReleaseResult:
-    """Write a copy of a stand-off release to ``out`` with every text filled in from ``texts``.
+def rehydrate_release(
+    release: Path | str,
+    texts: Path | str | None,
+    out: Path | str,
+    *,
+    fetch: bool = False,
+    progress: Progress | None = None,
+    settings: FetchSettings | None = None,
+) -> ReleaseResult:
+    """Write a copy of a stand-off release to ``out`` with every text filled in.
 
-    Each local copy must have the sha256 recorded for its article (else ValidationFailed with
-    ``text-missing`` or ``text-sha256-mismatch``); the rehydrated tables are validated, and every
-    config is rebuilt from them, so the result equals a release built with ``--include-text``.
-    The release is first checked against its SHA256SUMS, every file hashed (``missing-manifest``,
-    ``release-modified``).
+    The texts come from the local copies in ``texts`` (each must have the sha256 recorded for its
+    article, else ValidationFailed with ``text-missing`` or ``text-sha256-mismatch``), or, with
+    ``fetch``, from each article's page (:mod:`peacetalks.loading.fetch`; local copies in ``texts``
+    first, when given): a page whose text changed since is taken as the article's text and its
+    annotations are re-based onto it; ``ReleaseResult.texts`` says for every article how its text
+    was got, and which annotations moved or were dropped. An article whose text cannot be got at all
+    is FetchFailed (``texts-not-fetched``, one issue per article), and nothing is written.
+    ``progress`` is called after each article (doc_id, done, total); ``settings`` says how pages are
+    requested. The rehydrated tables are validated, and every config is rebuilt from them, so the
+    result equals a release built with ``--include-text``. The release is first checked against its
+    SHA256SUMS, every file hashed (``missing-manifest``, ``release-modified``).
     """
+    from peacetalks.loading.fetch import get_texts
+    from peacetalks.loading.load import cache_root
+    from peacetalks.loading.pages import PAGES, PageGetter
+
     check_release(Path(release), ReleaseError, full=True)
     info = read_release(Path(release))
     target = check_path(out, "folder", "the output folder")
     if target.exists():
         raise ReleaseError("output-exists", "the output folder exists", path=str(target))
-    frames = rehydrate_frames(info.frames, Path(texts))
+    got = None
+    if fetch:
+        hashes = read_block_hashes(info.folder / TABLES_DIR)
+        local = Path(texts) if texts is not None else None
+        with PageGetter(cache_root() / PAGES, settings) as getter:
+            got = get_texts(info.frames, hashes, getter=getter, local=local, rebase_changed=True, progress=progress)
+        frames = got.check(str(info.folder)).frames
+    elif texts is not None:
+        frames = rehydrate_frames(info.frames, Path(texts))
+    else:
+        raise ReleaseError("texts-missing", "give a folder of local texts, or fetch the texts", path=str(release))
     frames[ARTICLES] = fill_block_columns(frames[ARTICLES], frames[BLOCKS])
     frames = _as_read(frames)
     report = validate_frames({table.name: df for table, df in frames.items()})
@@ -466,4 +506,4 @@ def rehydrate_release(release: Path | str, texts: Path | str, out: Path | str) -
     meta = _Meta(
         info.version, release_date(info.folder), _published_repo(info.folder), True, body, info.changelog, charts
     )
-    return _build(frames, meta, target, prev=None, same=None)
+    return dataclasses.replace(_build(frames, meta, target, prev=None, same=None), texts=got)

@@ -138,7 +138,7 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
     from peacetalks.storage.layers import layer_exists
 
     if not (layer_exists(root, a) and layer_exists(root, b)):
-        return f"No agreement figures: the layers {a} and {b} are not both present.\n"
+        return f"No agreement figures: the layers {a} and {b} are not both present.\n" + render_suggestion_changes(root)
     report = agreement(root, a, b)
     lines = [
         (
@@ -178,7 +178,58 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
             "independent annotators."
         ),
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + render_suggestion_changes(root)
+
+
+# The item whose scores say how much a person changed the suggestions of a kind.
+_SUGGESTED_ITEMS = {"entities": "mention", "events": "trigger"}
+
+
+def render_suggestion_changes(root: Path) -> str:
+    """How much the people changed the machine suggestions they started from; empty without a machine layer.
+
+    For each machine layer and each person's layer, per kind, on the articles both have complete: the
+    suggestions the person kept as they were (exact span and label), and the items the person has that
+    were not suggested (``peacetalks agree PASS MACHINE``, the pass as the reference).
+    """
+    from peacetalks.review.agreement import ALL_LABELS, agreement
+    from peacetalks.storage.layers import layer_names
+    from peacetalks.storage.machine import machine_layers
+    from peacetalks.storage.status import complete_doc_ids, read_status
+
+    machines = machine_layers(root)
+    if not machines:
+        return ""
+    people = [name for name in layer_names(root) if name not in machines]
+    rows = []
+    for machine in machines:
+        for person in people:
+            for kind, item in _SUGGESTED_ITEMS.items():
+                shared = set(complete_doc_ids(read_status(root, machine), kind).to_list()) & set(
+                    complete_doc_ids(read_status(root, person), kind).to_list()
+                )
+                if not shared:
+                    continue
+                report = agreement(root, person, machine, kinds=[kind], doc_ids=sorted(shared))
+                score = report.score(kind, item, ALL_LABELS)
+                kept, added = score.exact.matched_b, score.n_a - score.exact.matched_a
+                rows.append(
+                    f"| {machine} | {person} | {kind} | {len(shared)} | {score.n_b} | {kept} "
+                    f"({_fmt(score.exact.precision)}) | {score.n_a} | {added} |"
+                )
+    intro = (
+        f"\nMachine suggestions ({', '.join(f'`{m}`' for m in machines)}, `peacetalks suggest`) and the passes "
+        "made from them, on the articles both have complete: the suggestions a person kept as they were (exact "
+        "span and label; the share is the suggestions' precision against the pass) and the items the person has "
+        "that were not suggested (`peacetalks agree PASS MACHINE`).\n"
+    )
+    if not rows:
+        return intro + "\nNo pass has complete articles in common with the suggestions yet.\n"
+    head = [
+        "| machine layer | pass | kind | articles | suggested | kept as suggested | in the pass | added by the pass |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    return intro + "\n" + "\n".join(head + rows) + "\n"
 
 
 def _shared_entity_ids(root: Path, a: str, b: str) -> tuple[int, int]:

@@ -22,8 +22,8 @@ from typing import Any
 import datasets
 from huggingface_hub import DatasetCardData
 
-from peacetalks._version import __version__
-from peacetalks.loading.standoff import TEXT_FIELD_NAMES
+from peacetalks._version import PROJECT_URL, __version__
+from peacetalks.loading.standoff import FETCH, TEXT_FIELD_NAMES
 from peacetalks.release.coverage import render_coverage
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme
@@ -39,7 +39,7 @@ DATACARD_END = "<!-- END DATACARD -->"
 # Parts of DATACARD.md about the source checkout itself (how the card is kept up to date), left out of a release.
 _CHECKOUT_ONLY = re.compile(r"<!-- BEGIN CHECKOUT ONLY -->\n.*?<!-- END CHECKOUT ONLY -->\n?", re.DOTALL)
 PACKAGE = "peacetalks"
-PYPI_URL = f"https://pypi.org/project/{PACKAGE}/"
+PYPI_URL = PROJECT_URL
 REPO_PLACEHOLDER = "REPO"
 TEXTS_EXAMPLE_CONFIG = "tokens"  # the config the card's example of loading with the texts loads
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
@@ -268,7 +268,7 @@ def texts_section(facts: CardFacts) -> str:
         "",
         (
             f'ds = peacetalks.load("{TEXTS_EXAMPLE_CONFIG}", source="{facts.repo_id}", revision="{facts.tag}",'
-            ' texts="fetch")'
+            f' texts="{FETCH}")'
         ),
         "```",
         "",

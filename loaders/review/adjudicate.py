@@ -53,6 +53,7 @@ from peacetalks.storage.layers import (
     layer_relpath,
     read_layer,
 )
+from peacetalks.storage.machine import refuse_machine
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.status import KINDS as STATUS_KINDS
@@ -316,8 +317,10 @@ def adjudicate(
     One transaction under the corpus lock: the backup of the replaced target (with its status), its
     new tables and its new status table appear together, or (killed, failing) none of them. A layer
     that does not validate is refused with its problems (ValidationFailed ``layer-invalid``): a merge
-    of it could only carry them into gold. ``command`` is the command line the review file tells its
-    reader to run again (default: ``peacetalks adjudicate A B --into INTO``, with ``--root`` when given).
+    of it could only carry them into gold. A machine layer (``peacetalks suggest``) is no person's pass
+    and is refused as either pass or as the target (SuggestError ``machine-layer``). ``command`` is the
+    command line the review file tells its reader to run again (default: ``peacetalks adjudicate A B
+    --into INTO``, with ``--root`` when given).
     """
     folder = resolve_root(root)
     for name in (a, b, into):
@@ -358,6 +361,9 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, comm
         raise ReviewError(
             "bad-target", "cannot adjudicate into one of the layers being merged", path=layer_relpath(into)
         )
+    for name in (a, b):
+        refuse_machine(folder, name, "adjudicate merges two people's passes (compare it with one: peacetalks agree)")
+    refuse_machine(folder, into, "adjudicate never writes into it")
     articles, blocks = read_table(folder, ARTICLES), read_table(folder, BLOCKS)
     layer_a, layer_b = (_checked_layer(folder, name, articles, blocks) for name in (a, b))
     fingerprints = {"a": layer_fingerprint(layer_a), "b": layer_fingerprint(layer_b)}

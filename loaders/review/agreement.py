@@ -25,6 +25,7 @@ import polars as pl
 
 from peacetalks.review.items import KINDS as KINDS  # the kinds of annotation compared (``agree --kind``)
 from peacetalks.review.reliability import NONE_VALUE, cohen_kappa, krippendorff_alpha, observed_agreement
+from peacetalks.schema.tables import Table
 from peacetalks.storage.layers import SpanFrames, read_layer, span_frames
 from peacetalks.storage.roots import resolve_root
 
@@ -147,14 +148,27 @@ ROW_COLUMNS = (
 )
 
 
-def agreement(root: Path | str | None, a: str, b: str, *, kinds: Sequence[str] = KINDS) -> AgreementReport:
-    """Compare layer ``a`` (the reference) with layer ``b``; either may be ``gold``."""
+def agreement(
+    root: Path | str | None, a: str, b: str, *, kinds: Sequence[str] = KINDS, doc_ids: Sequence[str] | None = None
+) -> AgreementReport:
+    """Compare layer ``a`` (the reference) with layer ``b``; either may be ``gold``.
+
+    ``doc_ids`` compares only those articles (e.g. a person's pass with the suggestions it started from,
+    on the articles both cover); None: every article of either layer.
+    """
     folder = resolve_root(root)
     unknown = [name for name in kinds if name not in KINDS]
     if unknown:
         raise ValueError(f"unknown kind(s) {unknown}; expected some of {list(KINDS)}")
-    fa = span_frames(read_layer(folder, a))
-    fb = span_frames(read_layer(folder, b))
+
+    def tables(name: str) -> dict[Table, pl.DataFrame]:
+        layer = read_layer(folder, name)
+        if doc_ids is None:
+            return layer
+        return {t: df.filter(pl.col("doc_id").is_in(list(doc_ids))) for t, df in layer.items()}
+
+    fa = span_frames(tables(a))
+    fb = span_frames(tables(b))
     report = AgreementReport(a=a, b=b)
     for name in kinds:
         report.kinds.append(_BUILDERS[name](fa, fb))

@@ -56,22 +56,23 @@ def resolve_root(root: Path | str | None) -> Path:
     return folder
 
 
-def corpus_root(
-    root: Path | str | None = None, *, write: bool = False, start: Path | None = None, new: bool = False
-) -> Path:
+def corpus_root(root: Path | str | None = None, *, write: bool = False, start: Path | None = None) -> Path:
     """The corpus folder a command works on: ``root`` if given, else the one found from ``start`` upwards.
 
     Without either, reading falls back to the bundled corpus and writing is refused; so is writing into
-    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``, unless ``new``
-    (ingesting the first article starts a corpus): then it must be an existing folder.
+    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``: a corpus is made by
+    ``peacetalks init`` (:func:`peacetalks.ingest.init.init_corpus`), never by a write into another folder.
     """
     if root is not None:
         folder = check_path(root, "folder", "the corpus folder")
-        if new and not folder.is_dir():  # a new corpus goes into a folder made for it, never one made by a typo
-            raise CorpusRootError("not-a-corpus", "not a corpus folder: it does not exist", path=str(folder))
-        if not new and not is_corpus_root(folder):
+        if not is_corpus_root(folder):
             what = "does not exist" if not folder.exists() else f"holds no {MARKER.as_posix()}"
-            raise CorpusRootError("not-a-corpus", f"not a corpus folder: it {what}", path=str(folder))
+            raise CorpusRootError(
+                "not-a-corpus",
+                f"not a corpus folder: it {what}",
+                path=str(folder),
+                data={"next": "init"} if write else {},
+            )
     else:
         found = find_corpus_root(start)
         if found is None:

@@ -13,6 +13,7 @@ data card's token count) goes through this module, so they all see the same toke
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -70,17 +71,23 @@ def _segment_starts(articles: pl.DataFrame, blocks: pl.DataFrame | None) -> tupl
     return lines, starts
 
 
-def tokenize(articles: pl.DataFrame, blocks: pl.DataFrame | None = None) -> pl.DataFrame:
+def tokenize(
+    articles: pl.DataFrame, blocks: pl.DataFrame | None = None, *, each_doc: Callable[[int, Any], None] | None = None
+) -> pl.DataFrame:
     """Every non-space token of ``articles`` (doc_id, text), sorted by article (in frame order) and offset.
 
     Columns: ``doc_id``, ``__doc`` (article position), ``__key`` (global start), ``__i`` (spaCy's
     token index in the article's Doc, white space counted), ``sentence_id`` (0-based per article),
     ``start``, ``end``. ``blocks`` (doc_id, block_id, start) adds block starts as sentence starts.
+    ``each_doc(position, doc)`` is called with each article's spaCy ``Doc`` as it is made, so that a
+    caller that needs the Docs too (a matcher) does not tokenize the texts a second time.
     """
     from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 
     arrays, counts = [], []
-    for doc in german_pipeline().pipe(articles["text"].to_list(), batch_size=64):
+    for position, doc in enumerate(german_pipeline().pipe(articles["text"].to_list(), batch_size=64)):
+        if each_doc is not None:
+            each_doc(position, doc)
         arrays.append(doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE]).astype(np.int64))
         counts.append(len(doc))
     stacked = np.concatenate(arrays) if arrays else np.zeros((0, 4), dtype=np.int64)

@@ -29,13 +29,15 @@ from peacetalks.schema.tables import (
     Reference,
     Table,
 )
+from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import with_row
-from peacetalks.validation.checks.leakage import leakage_issues
+from peacetalks.validation.checks.leakage import split_leakage
+from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
@@ -56,12 +58,18 @@ def validate(root: Path | str | None = None, *, layer: str | None = None, today:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
 
     For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``, and
-    the versions gold records (``annotations/gold.yaml``) are checked against the package's scheme.
+    the versions gold records (``annotations/gold.yaml``) are checked against the package's scheme. A
+    machine layer (``peacetalks suggest``) is checked as every layer, but its events need not have the
+    roles their category requires (they are candidate triggers), and its manifest and scores are checked.
     """
     folder = resolve_root(root)
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
-    report = _validate(_present(folder, layer), read, files, today, status_check=layer is None)
+    machine = layer is not None and is_machine_layer(folder, layer)
+    report = _validate(_present(folder, layer), read, files, today, status_check=layer is None, machine=machine)
+    if machine and layer is not None:
+        report.add(machine_layer_issues(folder, layer))
+        report = report.sorted()
     if layer is None:  # the versions gold records (annotations/gold.yaml); a layer is a pass, not gold
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
         report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
@@ -121,10 +129,12 @@ def _validate(
     today: dt.date | None,
     *,
     status_check: bool,
+    machine: bool = False,
 ) -> Report:
     """Read and schema-check each table, then run the cross-table checks on the tables fit for them.
 
-    With ``status_check``, the articles' gold status is checked too (an absent status table: no status).
+    With ``status_check``, the articles' gold status is checked too (an absent status table: no status);
+    ``machine``: the tables are a machine layer's, whose events need not have their required roles.
     """
 
     def checked(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
@@ -151,7 +161,7 @@ def _validate(
         report.checked[table.name] = df.height
         if not _structural(found):
             ok[table.name] = df
-    report.add(_cross_table(ok, files, load_scheme(), today))
+    report.add(_cross_table(ok, files, load_scheme(), today, require_roles=not machine))
     absent = STATUS.name not in {t.name for t in tables}
     if status_check and ARTICLES.name in ok and (STATUS.name in ok or absent):
         status = ok.get(STATUS.name, pl.DataFrame(schema=STATUS.polars_schema()))
@@ -169,17 +179,32 @@ def _dup(df: pl.DataFrame, table: Table, file: str) -> list[Issue]:
 
 
 def _cross_table(
-    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme, today: dt.date | None
+    ok: Mapping[str, pl.DataFrame],
+    files: Mapping[str, str],
+    scheme: Scheme,
+    today: dt.date | None,
+    *,
+    require_roles: bool = True,
 ) -> list[Issue]:
     # Two lanes: the text checks (duplicate ids, articles, spans: most of the work and memory) on
     # one thread; the entity rules and the event checks on another. The mention references and
     # stance holders join all mentions, so they run after the spans, not beside them, which keeps
     # the peak memory down.
+    # The split leakage checks (the texts of all articles compared) are a third task, for the core the
+    # shorter lane leaves idle.
     with ThreadPoolExecutor(max_workers=2) as pool:
         text = pool.submit(_text_checks, ok, files, today)
-        annotations = pool.submit(_entity_and_event_checks, ok, files, scheme)
-        issues = text.result() + annotations.result()
+        annotations = pool.submit(_entity_and_event_checks, ok, files, scheme, require_roles)
+        leakage = pool.submit(_leakage_checks, ok, files)
+        issues = text.result() + annotations.result() + leakage.result()
     return issues + _mention_checks(ok, files, scheme)
+
+
+def _leakage_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str]) -> list[Issue]:
+    articles, splits = ok.get(ARTICLES.name), ok.get(SPLITS.name)
+    if articles is None or splits is None:
+        return []
+    return split_leakage(splits, articles, files[SPLITS.name])
 
 
 def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today: dt.date | None) -> list[Issue]:
@@ -196,8 +221,6 @@ def _text_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], today
                 issues += references.unknown_doc_issues(
                     ok[ref.table.name], doc_ids, files[ref.table.name], ref.table.id_column
                 )
-        if SPLITS.name in ok:
-            issues += leakage_issues(ok[SPLITS.name], articles, files[SPLITS.name])
         spans = [(ok[t.name], _span_spec(t, files[t.name])) for t in SPANNED_TABLES if t.name in ok]
         issues += span_issues(spans, articles, index)
     return issues
@@ -208,7 +231,9 @@ def _span_spec(table: Table, file: str) -> SpanSpec:
     return SpanSpec(file, table.id_column, span.start, span.end, span.text, optional=span.optional)
 
 
-def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme) -> list[Issue]:
+def _entity_and_event_checks(
+    ok: Mapping[str, pl.DataFrame], files: Mapping[str, str], scheme: Scheme, require_roles: bool = True
+) -> list[Issue]:
     issues: list[Issue] = []
     entities, events, arguments = ok.get(ENTITIES.name), ok.get(EVENTS.name), ok.get(ARGUMENTS.name)
     if entities is not None:
@@ -219,7 +244,9 @@ def _entity_and_event_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str,
         if ref.target is EVENTS:
             issues += _dangling(ok, files, ref)
     if arguments is not None and events is not None:
-        issues += rules.argument_issues(arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name])
+        issues += rules.argument_issues(
+            arguments, events, scheme, files[ARGUMENTS.name], files[EVENTS.name], require_roles=require_roles
+        )
     return issues
 
 

@@ -1,7 +1,8 @@
 """The package's import rule: layers import only layers below them, and only ``cli`` touches typer and rich.
 
-The layers, lowest first (README, "Layout"): ``_version``/``errors``/``codes`` → ``schema`` → ``text`` → ``storage`` →
-``validation`` → ``ingest`` → ``loading`` → ``review`` → ``interchange`` → ``view`` → ``release`` → ``cli``.
+The layers, lowest first (README, "Layout"): ``_version``/``errors``/``codes`` → ``schema`` → ``text`` →
+``storage`` → ``validation`` → ``ingest`` → ``suggest`` → ``loading`` → ``review`` → ``interchange`` → ``view`` →
+``release`` → ``cli``.
 A module may import its own layer and the layers before it, at module level or inside a function.
 Imports under ``if TYPE_CHECKING:`` are annotations only and are not counted.
 """
@@ -21,6 +22,7 @@ LAYERS = (
     ("storage",),
     ("validation",),
     ("ingest",),
+    ("suggest",),
     ("loading",),
     ("review",),
     ("interchange",),

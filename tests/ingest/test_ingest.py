@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from peacetalks.cli import app
 from peacetalks.errors import IngestError, RebaseRequired
 from peacetalks.ingest.ingest import ingest
+from peacetalks.ingest.init import init_corpus
 from peacetalks.ingest.raw_article import parse_raw_article, split_kicker
 from peacetalks.schema.tables import ARTICLES, BLOCKS, ENTITIES
 from peacetalks.storage.parquet import read_table, write_tables
@@ -30,6 +31,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Path:
+    init_corpus(tmp_path)
     ingest(SEED, root=tmp_path, source="tagesschau", published=DATE)
     return tmp_path
 
@@ -71,8 +73,8 @@ def test_ingest_writes_a_valid_article(seeded: Path) -> None:
     assert articles["text_sha256"][0] == hashlib.sha256(text.encode()).hexdigest()
     blocks = read_table(seeded, BLOCKS)
     assert [text[s:e] for s, e in blocks.select("start", "end").iter_rows()][3] == articles["headline"][0]
-    # no annotations yet, and gold not started for any kind (a warning each)
-    assert validate(seeded).flatten(["code"]) == [["missing-file"]] * 4 + [["incomplete-gold"]] * 3
+    # no annotations yet (init made the tables empty), and gold not started for any kind (a warning each)
+    assert validate(seeded).flatten(["code"]) == [["incomplete-gold"]] * 3
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(seeded: Path) -> None:
@@ -106,6 +108,7 @@ def test_malformed_article_is_refused_and_corpus_untouched(
 def test_non_utf8_file_is_reported_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes(SEED.read_bytes().replace(b"Kremlchef", "Kreml\xe4chef".encode("latin-1")))
+    init_corpus(tmp_path)
     with pytest.raises(IngestError) as info:
         ingest(bad, root=tmp_path, source="tagesschau", published=DATE)
     assert info.value.code == "not-utf8"
@@ -169,6 +172,7 @@ def test_rebase_moves_offsets_and_drops_what_changed(seeded: Path, tmp_path: Pat
 
 def test_cli_ingest_reports_and_exits_nonzero_on_bad_input(tmp_path: Path) -> None:
     runner = CliRunner()
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
     ok = runner.invoke(
         app, ["ingest", str(SEED), "--source", "tagesschau", "--published", "2025-02-12", "--root", str(tmp_path)]
     )
@@ -189,3 +193,29 @@ def test_written_files_get_ordinary_permissions(seeded: Path) -> None:
     os.umask(mask)
     for path in (seeded / "corpus").glob("*.parquet"):
         assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_an_article_that_may_not_be_redistributed_without_url_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stand-off release could not say where to get its text: ingest says so, and still adds the article."""
+    from peacetalks.cli import main
+
+    for name in ("gold", "open", "cli"):
+        init_corpus(tmp_path / name)
+    result = ingest(SEED, root=tmp_path / "gold", source="tagesschau", published=DATE)
+    assert [(w.code, w.doc_id, w.column, w.is_error) for w in result.warnings] == [
+        ("standoff-without-url", DOC, "url", False)
+    ]
+    url = "https://www.tagesschau.de/ausland/amerika/trump-putin-telefonat-100.html"
+    with_url = ingest(SEED, root=tmp_path / "gold", source="tagesschau", published=DATE, url=url)
+    assert (with_url.status, with_url.warnings) == ("replaced", [])
+    assert read_table(tmp_path / "gold", ARTICLES)["url"].to_list() == [url]
+    assert ingest(SEED, root=tmp_path / "open", source="x", published=DATE, license="CC-BY-4.0").warnings == []
+
+    args = ["ingest", str(SEED), "--source", "tagesschau", "--published", "2025-02-12", "--root", str(tmp_path / "cli")]
+    assert main(args) == 0
+    err = capsys.readouterr().err.splitlines()
+    at = next(i for i, line in enumerate(err) if "[standoff-without-url]" in line)
+    assert err[at].startswith(f"{SEED} warning [standoff-without-url] doc={DOC} column=url: its licence")
+    assert err[at + 1] == "hint: give the article's address with --url URL when it is known"

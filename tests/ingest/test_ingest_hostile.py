@@ -12,6 +12,7 @@ import pytest
 from peacetalks.cli import main
 from peacetalks.errors import CorpusRootError, IngestError, RebaseRequired
 from peacetalks.ingest.ingest import ingest, make_doc_id
+from peacetalks.ingest.init import init_corpus
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES
 from peacetalks.storage.parquet import read_table, write_tables
 from peacetalks.validation.validate import validate
@@ -37,7 +38,7 @@ def _raw(tmp_path: Path, name: str, *, headline: str | None = None, replace: tup
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus-root"
-    folder.mkdir()
+    init_corpus(folder)
     ingest(SEED, root=folder, source="tagesschau", published=DATE)
     _no_annotations(folder)
     return folder
@@ -71,11 +72,14 @@ def test_a_different_article_with_the_same_slug_gets_its_own_doc_id(root: Path, 
     assert validate(root).valid
 
 
-def test_the_same_headline_with_another_url_is_another_article(root: Path) -> None:
+def test_the_same_text_with_another_url_is_refused_as_a_duplicate(root: Path) -> None:
+    """Another url would make it another article (-2), but its text is the seed's: an exact duplicate."""
     ingest(SEED, root=root, source="tagesschau", published=DATE, url="https://example.org/a", rebase_annotations=True)
-    result = ingest(SEED, root=root, source="tagesschau", published=DATE, url="https://example.org/b")
-    assert result.doc_id == f"{DOC}-2"
-    assert read_table(root, ARTICLES)["url"].to_list() == ["https://example.org/a", "https://example.org/b"]
+    before = snapshot(root)
+    with pytest.raises(IngestError) as exc:
+        ingest(SEED, root=root, source="tagesschau", published=DATE, url="https://example.org/b")
+    assert (exc.value.code, exc.value.data) == ("duplicate-article", {"doc_id": DOC})
+    assert snapshot(root) == before
 
 
 def test_cli_says_which_doc_id_the_colliding_article_got(
@@ -147,7 +151,7 @@ def test_a_headline_without_latin_letters_still_names_its_article(headline: str)
 
 def test_a_cyrillic_headline_is_ingested_and_valid(tmp_path: Path) -> None:
     folder = tmp_path / "c"
-    folder.mkdir()
+    init_corpus(folder)
     raw = _raw(tmp_path, "ru.txt", headline="Телефонат Путин и Трамп говорят об Украине")
     result = ingest(raw, root=folder, source="tagesschau", published=DATE, kicker="Телефонат")
     assert result.doc_id.startswith("tagesschau-2025-02-12-h")

@@ -415,10 +415,13 @@ def test_doccano_wrong_offsets_are_taken_as_given() -> None:
 
 
 def test_label_studio_broken_offset_names_the_region() -> None:
-    """kiji sample_predictions ent-5 (68-90 in an 85-character text) is reported for task 1, region ent-5."""
+    """kiji sample_predictions ent-5 (68-90 in an 85-character text) is reported at the line its region starts."""
+    path = CONFORMANCE / f"{KIJI}/sample_predictions.json"
     with pytest.raises(ImportFailed) as exc:
-        parse_export("label-studio", CONFORMANCE / f"{KIJI}/sample_predictions.json")
-    assert exc.value.report.flatten(["row", "record_id", "code"]) == [[1, "ent-5", "span-out-of-bounds"]]
+        parse_export("label-studio", path)
+    assert exc.value.report.flatten(["row", "record_id", "code"]) == [[59, "ent-5", "span-out-of-bounds"]]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert (lines[58].strip(), lines[59].strip()) == ("{", '"id": "ent-5",')  # lines 59 and 60 of the file
 
 
 def test_label_studio_legacy_completions_keep_untrimmed_spans() -> None:

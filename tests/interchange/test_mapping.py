@@ -45,11 +45,11 @@ def test_every_unmapped_name_is_listed_at_once(corpus_dir: Path, tmp_path: Path)
     mapping.write_text("labels:\n  Person: PER\n", encoding="utf-8")
     with pytest.raises(ImportFailed) as exc:
         import_layer("brat", ann, annotator="anna", root=corpus_dir, mapping_path=mapping)
-    assert exc.value.report.flatten(["value", "record_id", "code"]) == [
-        ["label", "Anruf", "unmapped-name"],
-        ["attribute", "Sicherheit", "unmapped-name"],
-        ["role", "Agent", "unmapped-name"],
-        ["relation", "Verwandt", "unmapped-name"],
+    assert exc.value.report.flatten(["row", "column", "value", "record_id", "code"]) == [
+        [3, "label", "Anruf", "T3", "unmapped-name"],
+        [4, "role", "Agent", "E1", "unmapped-name"],
+        [5, "attribute", "Sicherheit", "A1", "unmapped-name"],
+        [6, "relation", "Verwandt", "R1", "unmapped-name"],
     ]
     assert not (corpus_dir / "annotations" / "layers").exists()
 
@@ -178,8 +178,8 @@ def test_attribute_value_missing_from_the_mapping_is_listed(corpus_dir: Path, tm
     mapping.write_text(FULL_MAPPING, encoding="utf-8")
     with pytest.raises(ImportFailed) as exc:
         import_layer("brat", ann, annotator="anna", root=corpus_dir, mapping_path=mapping)
-    assert exc.value.report.flatten(["value", "record_id", "code"]) == [
-        ["attribute value", "Form=Abgeleitet", "unmapped-name"]
+    assert exc.value.report.flatten(["row", "column", "value", "record_id", "code"]) == [
+        [8, "attribute value", "Form=Abgeleitet", "A3", "unmapped-name"]
     ]
     assert not (corpus_dir / "annotations" / "layers").exists()
 
@@ -203,4 +203,4 @@ def test_context_codes_are_mapped_one_by_one() -> None:
     assert issues == []
     assert [sorted(e.context) for e in doc.events] == [["diplomatic", "executive"]]
     unknown = parse_brat_text(ann.replace("Regierung", "Militär"), TEXT, doc_id="d")[0]
-    assert [i.record_id for i in unmapped_names([unknown], mapping)] == ["Kontext=Militär"]
+    assert [(i.record_id, i.value) for i in unmapped_names([unknown], mapping)] == [("A1", "Kontext=Militär")]

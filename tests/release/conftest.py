@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import peacetalks.loading.pages
+from peacetalks.loading.pages import FetchSettings
 from peacetalks.release.build import build_release
 from tests.release._corpora import write_v1, write_v2
 from tests.release.hub_standin import HubStandIn
+from tests.release.page_server import PageServer
 
 
 @pytest.fixture
@@ -31,3 +34,14 @@ def two_releases(tmp_path: Path) -> tuple[Path, Path]:
     write_v2(root)
     second = build_release(root, "0.2.0", tmp_path / "dist").folder
     return first, second
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[PageServer]:
+    """The news site on 127.0.0.1; pages are fetched from it without waiting between requests or retries,
+    and kept in a cache of this test's own."""
+    monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache"))
+    fast = FetchSettings(timeout=5.0, retries=2, backoff=0.01, interval=0.0)
+    monkeypatch.setattr(peacetalks.loading.pages, "DEFAULT_SETTINGS", fast)
+    with PageServer() as server:
+        yield server

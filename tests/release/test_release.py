@@ -270,13 +270,17 @@ def test_large_splits_are_sharded_and_still_load_whole(v2_root: Path, tmp_path: 
 def test_loader_fills_in_texts_of_a_standoff_release(
     v2_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """peacetalks.load(source=release, texts=DIR) rehydrates once into the cache; without texts they stay null."""
+    """peacetalks.load(source=release, texts=DIR) rehydrates once into the cache; without texts it is refused
+    (texts-missing), never null texts to train on."""
+    from peacetalks.errors import LoadError
     from peacetalks.loading.load import load
 
     monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache"))
     folder = build_release(v2_root, "0.1.0", tmp_path / "dist").folder
-    bare = load("entities", "train", source=folder)
-    assert bare.filter(lambda r: r["doc_id"] == DOC)["text"] == [None, None, None]
+    with pytest.raises(LoadError) as bare:
+        load("entities", "train", source=folder)
+    assert (bare.value.code, bare.value.data["doc_ids"]) == ("texts-missing", [DOC])
+    assert load("entities", "train", source=folder, texts="skip").num_rows == 0  # DOC is the only train article
     full = load("entities", "train", source=folder, texts=write_texts(tmp_path / "texts"))
     assert full.filter(lambda r: r["doc_id"] == DOC)["text"] == ["Trump", "Putin", "Der Kreml"]
     assert len(list((tmp_path / "cache" / "rehydrated").iterdir())) == 1

@@ -10,8 +10,9 @@ an import hook first on ``sys.meta_path`` that refuses ``peacetalks``: the edita
 checkout would otherwise be importable from the venv's site-packages. The subprocess checks that
 ``import peacetalks`` fails and that nothing imported it.
 
-The texts step has two ways in the product: local copies (``--texts DIR``, tested here end to end)
-and fetching each article from its ``url`` (``--fetch``); the second is tested when it exists.
+The texts step has two ways in the product, each walked here end to end: local copies (``--texts
+DIR``), and each article fetched from its ``url`` (``--fetch``, from the test's news site on 127.0.0.1
+serving tagesschau.de-like pages of the seed article, one of them changed since the release).
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from typing import Any
 import pytest
 
 from peacetalks.cli import main
+from peacetalks.errors import FetchFailed, LoadError
 from peacetalks.loading.load import load
 from peacetalks.release.build import build_release
 from peacetalks.release.publish import publish_hub
 from tests.conftest import DOC
 from tests.release._corpora import DOC2, write_texts, write_v2
+from tests.release.fetch_corpus import OPEN, doc_id, write_fetch_corpus
 from tests.release.hub_standin import HubStandIn
+from tests.release.page_server import PageServer
 
 REPO = "stranger-lab/PeaceTalks-DE"
 TAG = "v0.1.0"
@@ -110,17 +114,32 @@ def training_batch(rows: list[dict[str, Any]], tag_names: list[str]) -> dict[str
     return batch
 
 
-def test_a_stranger_goes_from_the_hub_to_a_training_batch(
-    hub: HubStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _point_at(hub: HubStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's huggingface_hub at the stand-in (it read HF_ENDPOINT on import), with a cache of the test's."""
     import huggingface_hub.constants
 
-    monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache"))
-    # HF_ENDPOINT as this process would have read it at start (huggingface_hub reads it on import)
     monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", hub.endpoint)
     url = hub.endpoint + "/{repo_id}/resolve/{revision}/{filename}"
     monkeypatch.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", url)
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+
+
+def _batch_checks(rows: list[dict[str, Any]], names: list[str]) -> None:
+    batch = training_batch(rows, names)
+    width = max(len(row["tokens"]) for row in rows)
+    assert [len(ids) for ids in batch["input_ids"]] == [width] * len(rows)
+    assert [sum(mask) for mask in batch["attention_mask"]] == [len(row["tokens"]) for row in rows]
+    putin = next(i for i, row in enumerate(rows) if "Putin" in row["tokens"])
+    at = rows[putin]["tokens"].index("Putin")
+    assert names[batch["labels"][putin][at]] == "B-PER"
+    assert batch["input_ids"][putin][at] > 1  # a real id, not padding or unknown
+
+
+def test_a_stranger_goes_from_the_hub_to_a_training_batch(
+    hub: HubStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PEACETALKS_CACHE", str(tmp_path / "cache"))
+    _point_at(hub, tmp_path, monkeypatch)
     # the team: a stand-off release, published
     release = build_release(write_v2(tmp_path / "corpus"), "0.1.0", tmp_path / "dist")
     assert release.standoff == [DOC]
@@ -139,6 +158,10 @@ def test_a_stranger_goes_from_the_hub_to_a_training_batch(
     assert DOC in card
     assert "peacetalks rehydrate" in card
     assert "text_sha256" in card
+    # and so does peacetalks, before anything is trained on null tokens
+    with pytest.raises(LoadError) as missing:
+        load("tokens", source=REPO, revision=TAG)
+    assert (missing.value.code, missing.value.data["doc_ids"]) == ("texts-missing", [DOC])
 
     # the stranger gets the texts (here: a local copy; see test_the_texts_are_fetched_from_each_url)
     downloaded = tmp_path / "downloaded"
@@ -162,31 +185,62 @@ def test_a_stranger_goes_from_the_hub_to_a_training_batch(
     rows = [row for split in from_hub.values() for row in split]
     names = from_hub["train"].features["ner_tags"].feature.names
     assert names == seen["tag_names"]
-    batch = training_batch(rows, names)
-    width = max(len(row["tokens"]) for row in rows)
-    assert [len(ids) for ids in batch["input_ids"]] == [width] * len(rows)
-    assert [sum(mask) for mask in batch["attention_mask"]] == [len(row["tokens"]) for row in rows]
-    putin = next(i for i, row in enumerate(rows) if "Putin" in row["tokens"])
-    at = rows[putin]["tokens"].index("Putin")
-    assert names[batch["labels"][putin][at]] == "B-PER"
-    assert batch["input_ids"][putin][at] > 1  # a real id, not padding or unknown
+    _batch_checks(rows, names)
 
 
-def test_the_texts_are_fetched_from_each_url() -> None:
+def test_the_texts_are_fetched_from_each_url(
+    hub: HubStandIn,
+    site: PageServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The stranger's other way to the texts: ``peacetalks rehydrate RELEASE --fetch --out DIR``."""
-    import typer.main
+    _point_at(hub, tmp_path, monkeypatch)
+    # the team: the seed article twice, stand-off with the url of its page, and an open article
+    corpus = write_fetch_corpus(tmp_path / "corpus", site, ("same", "changed"), open_article=True)
+    release = build_release(corpus.root, "0.1.0", tmp_path / "dist")
+    standoff = [doc_id("changed"), doc_id("same")]
+    assert release.standoff == standoff
+    publish_hub(release.folder, REPO)
 
-    from peacetalks.cli import app
+    # the stranger, with datasets only: the stand-off tokens are null, and the card says how to fetch them
+    seen = _as_stranger(hub, tmp_path)
+    assert (seen["importable"], seen["imported"]) == (False, [])
+    assert (seen["null_tokens"], seen["with_tokens"]) == (standoff, [OPEN.doc_id])
+    card = seen["card"]
+    assert "peacetalks rehydrate RELEASE --fetch --out DIR" in card
+    assert 'texts="fetch")' in card
+    assert all(f"| {corpus.urls[case]} |" in card for case in ("same", "changed"))
 
-    command = typer.main.get_command(app)
-    rehydrate = command.commands["rehydrate"]  # type: ignore[attr-defined]
-    options = {opt for param in rehydrate.params for opt in getattr(param, "opts", [])}
-    if "--fetch" not in options:
-        pytest.skip(
-            "needs 'peacetalks rehydrate --fetch' and the local page server of the texts work (issue 12, "
-            "'Texts that can be got back'), which are not in this checkout: the fetch step of the "
-            "stranger's path is untested here"
-        )
-    pytest.skip(  # pragma: no cover - replaced when --fetch lands
-        "'rehydrate --fetch' exists, but this test has not yet been joined to its page-server test helpers"
-    )
+    # peacetalks from the Hub: fetching while loading fills in the page that did not change, and
+    # refuses the one that did, naming it: its annotations need a re-base
+    with pytest.raises(FetchFailed) as changed:
+        load("tokens", source=REPO, revision=TAG, texts="fetch")
+    assert changed.value.report.flatten(["doc_id", "code"]) == [[doc_id("changed"), "page-changed"]]
+
+    # rehydrate --fetch re-bases it and says exactly what moved and what was dropped
+    downloaded = tmp_path / "downloaded"
+    from huggingface_hub import snapshot_download
+
+    snapshot_download(REPO, repo_type="dataset", revision=TAG, local_dir=downloaded)
+    assert main(["rehydrate", str(downloaded), "--fetch", "--out", str(tmp_path / "full")]) == 0
+    err = capsys.readouterr().err
+    assert f"re-based: {doc_id('changed')} ({corpus.urls['changed']}, from the cache)" in err
+    assert f"fetched: {doc_id('same')} ({corpus.urls['same']}, from the cache)" in err
+    assert "  dropped entities/" in err
+    assert "  moved +" in err
+    assert "gold entities: now in-progress, so no config takes it as complete" in err
+
+    # peacetalks.load of the rehydrated release: every text there; the re-based article is no longer
+    # complete gold (its page has a paragraph nobody annotated), so it is no training example
+    tokens = load("tokens", source=tmp_path / "full")
+    rows = [row for split in tokens.values() for row in split]
+    assert {row["doc_id"] for row in rows} == {doc_id("same"), OPEN.doc_id}
+    assert all(row["tokens"] is not None for row in rows)
+    documents = load("documents", source=tmp_path / "full")
+    by_doc = {row["doc_id"]: row for split in documents.values() for row in split}
+    assert by_doc[doc_id("changed")]["text"] is not None
+    names = tokens["train"].features["ner_tags"].feature.names
+    assert names == seen["tag_names"]
+    _batch_checks(rows, names)

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from peacetalks.ingest.ingest import ingest
+from peacetalks.ingest.init import init_corpus
 from peacetalks.ingest.splits import split_corpus
 from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.release.build import build_release
@@ -117,7 +118,7 @@ def _seed_annotations(root: Path) -> None:
 
 
 def _ingest_build(root: Path, inputs: Path) -> None:
-    root.mkdir(parents=True, exist_ok=True)  # ingest starts a corpus only in an existing folder
+    init_corpus(root)  # ingest adds to a corpus, never starts one
     ingest(SEED, root=root, source="tagesschau", published=DATE)
     _seed_annotations(root)
     raw = SEED.read_text(encoding="utf-8").replace("Kremlchef Putin vereinbart", "Kremlherr Putin vereinbart")
@@ -174,7 +175,7 @@ CASES = {
         lambda root, inputs: ingest(
             inputs / "changed.txt", root=root, source="tagesschau", published=DATE, rebase_annotations=True
         ),
-        renames=10,  # gold's four tables, ann-a's four, articles, blocks (no status goes back to in-progress)
+        renames=11,  # gold's four tables, ann-a's four, articles, blocks, the new source file (no status changes)
         idempotent=True,
     ),
     "adjudicate-force": Case(

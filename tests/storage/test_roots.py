@@ -65,8 +65,11 @@ def test_the_corpus_of_an_installed_package_is_read_only(tmp_path: Path, monkeyp
         corpus_root(write=True, start=package / "_data" / "corpus")
 
 
-def test_a_new_corpus_may_be_started_in_a_given_folder(tmp_path: Path) -> None:
-    """Ingesting the first article starts a corpus: the folder need not be one yet, but must be named."""
-    assert corpus_root(tmp_path, write=True, new=True) == tmp_path
+def test_a_folder_that_is_not_a_corpus_is_never_started_as_one(tmp_path: Path) -> None:
+    """Writing into a folder without corpus/articles.parquet is refused, pointing at 'peacetalks init'."""
+    with pytest.raises(CorpusRootError) as caught:
+        corpus_root(tmp_path, write=True)
+    assert (caught.value.code, caught.value.data) == ("not-a-corpus", {"next": "init"})
+    assert list(tmp_path.iterdir()) == []
     with pytest.raises(CorpusRootError):
-        corpus_root(write=True, new=True, start=tmp_path)
+        corpus_root(write=True, start=tmp_path)

@@ -437,6 +437,9 @@ ELSEWHERE = {
     "missing-file": "needs a corpus folder without the file: tests/validation/test_unreadable.py",
     "unreadable-file": "needs a damaged Parquet file: tests/validation/test_unreadable.py",
     "too-many-overlaps": "needs more stacked mentions than the pair limit: tests/interchange/hostile/test_limits.py",
+    "bad-layer-manifest": "needs a machine layer's layer.yaml: tests/suggest/test_machine_layer.py",
+    "value-out-of-range": "only the scores of a machine layer have a range: tests/suggest/test_machine_layer.py",
+    "near-duplicate-leakage": "needs texts long enough to shingle: tests/text/test_near_duplicates.py",
     **dict.fromkeys(
         ("bad-gold-versions", "gold-version-mismatch", "gold-version-stale", "unversioned-gold"),
         "needs annotations/gold.yaml in a corpus folder: tests/validation/test_gold_versions.py",

@@ -48,6 +48,7 @@ _OVERRIDES = {
     ("doc_id", "malformed-value"): "malformed-doc-id",
     ("language", "malformed-value"): "malformed-language",
     ("text_sha256", "malformed-value"): "malformed-sha256",
+    ("raw_sha256", "malformed-value"): "malformed-sha256",
     ("target_id", "value-not-in-scheme"): "unknown-target",
 }
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import polars as pl
+
 from peacetalks.errors import InterchangeError, LoadError
 from peacetalks.interchange.document import Document
 from peacetalks.interchange.exporters.brat import export_brat
@@ -17,11 +19,12 @@ from peacetalks.interchange.exporters.common import ExportResult, Selection, sel
 from peacetalks.interchange.exporters.conll import export_conll
 from peacetalks.interchange.exporters.doccano import export_doccano
 from peacetalks.interchange.exporters.jsonl import export_jsonl
-from peacetalks.interchange.exporters.labelstudio import export_labelstudio
+from peacetalks.interchange.exporters.labelstudio import Predictions, export_labelstudio
 from peacetalks.interchange.exporters.spacy_docbin import export_spacy
 from peacetalks.interchange.exporters.uima import export_uima
 from peacetalks.interchange.exporters.webanno_tsv import export_webanno_tsv
 from peacetalks.storage.layers import GOLD
+from peacetalks.storage.machine import is_machine_layer, read_manifest, read_scores
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.status import KINDS
 from peacetalks.text.bio import DEFAULT_MENTION_TYPES, check_options
@@ -105,4 +108,19 @@ def export(
     selection = select(root, layer, doc_ids, all_articles=all_articles, kinds=kinds)
     if fmt in TOKEN_EXPORTERS:
         return TOKEN_EXPORTERS[fmt](selection, target, tagset or DEFAULT_TAGSETS[fmt], types)
+    if fmt == "label-studio" and is_machine_layer(selection.folder, layer):
+        return export_labelstudio(
+            selection.documents(), target, layer=layer, predictions=_predictions(selection, layer)
+        )
     return DOCUMENT_EXPORTERS[fmt](selection.documents(), target, layer)
+
+
+def _predictions(selection: Selection, layer: str) -> Predictions:
+    """A machine layer's suggester and the scores of the suggestions of the selected articles."""
+    manifest = read_manifest(selection.folder, layer)
+    if manifest is None:  # pragma: no cover - the caller checked it is a machine layer
+        raise InterchangeError(f"layer {layer!r} is not a machine layer")
+    kept = selection.articles.get_column("doc_id").implode()
+    scores = read_scores(selection.folder, layer).filter(pl.col("doc_id").is_in(kept))
+    keyed = scores.select("doc_id", "kind", "item_id", "score").iter_rows()
+    return Predictions(manifest.model_version, {(d, k, i): float(s) for d, k, i, s in keyed})

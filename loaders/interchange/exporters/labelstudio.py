@@ -15,8 +15,11 @@ interface to create the project with. Regions and their names (``from_name``):
   ``attribution`` choices, a ``holder`` relation to its holder's region and an ``about``
   relation to its event's trigger.
 
-Offsets are code points, as Label Studio uses since 2022. Annotator notes are not exported (a warning
-says how many). ``<OUT stem>.mapping.yaml`` maps the
+A machine layer (``peacetalks suggest``) is written as the predictions of its suggester: ``model_version``
+is the suggester and its version (``peacetalks-lexicon-1.0.0``), each mention and trigger region carries
+its ``score`` (the suggestion's precision on gold) and the prediction the mean of them, which Label
+Studio's data manager sorts tasks by. Offsets are code points, as Label Studio uses since 2022.
+Annotator notes are not exported (a warning says how many). ``<OUT stem>.mapping.yaml`` maps the
 reviewed export back (``peacetalks import label-studio EXPORT --mapping ...``).
 """
 
@@ -24,6 +27,8 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,14 +90,27 @@ def label_config() -> str:
     return ET.tostring(view, encoding="unicode") + "\n"
 
 
+@dataclass(frozen=True)
+class Predictions:
+    """The suggester of a machine layer and the score of each suggestion: (doc_id, kind, item_id) -> score."""
+
+    model_version: str
+    scores: Mapping[tuple[str, str, str], float]
+
+
 class _Results:
     def __init__(self, text: str) -> None:
         self.text = text
         self.items: list[dict[str, Any]] = []
+        self.scores: list[float] = []
 
-    def region(self, rid: str, name: str, label: str, start: int, end: int) -> None:
+    def region(self, rid: str, name: str, label: str, start: int, end: int, score: float | None = None) -> None:
         value = {"start": start, "end": end, "text": self.text[start:end], "labels": [label]}
-        self.items.append({"id": rid, "from_name": name, "to_name": "text", "type": "labels", "value": value})
+        item: dict[str, Any] = {"id": rid, "from_name": name, "to_name": "text", "type": "labels", "value": value}
+        if score is not None:
+            item["score"] = score
+            self.scores.append(score)
+        self.items.append(item)
 
     def per_region(self, rid: str, name: str, kind: str, values: list[str], start: int, end: int) -> None:
         if not values:
@@ -107,13 +125,16 @@ class _Results:
         )
 
 
-def task(doc: Document, model_version: str, skipped: list[str]) -> dict[str, Any]:
+def task(
+    doc: Document, model_version: str, skipped: list[str], scores: Mapping[tuple[str, str, str], float] | None = None
+) -> dict[str, Any]:
     res = _Results(doc.text)
+    known = scores or {}
     mention_region: dict[str, str] = {}
     for m in doc.mentions:
         rid = f"ent_{m.mention_id}"
         mention_region.setdefault(m.mention_id, rid)
-        res.region(rid, "entity", m.label, m.start, m.end)
+        res.region(rid, "entity", m.label, m.start, m.end, known.get((doc.doc_id, "entities", m.mention_id)))
         res.per_region(rid, "form", "choices", [m.form] if m.form else [], m.start, m.end)
         res.per_region(rid, "mention_type", "choices", [m.mention_type], m.start, m.end)
         res.per_region(rid, "entity_id", "textarea", [m.entity_id], m.start, m.end)
@@ -121,7 +142,9 @@ def task(doc: Document, model_version: str, skipped: list[str]) -> dict[str, Any
     for e in doc.events:
         rid = f"evt_{e.event_id}"
         trigger_region[e.event_id] = rid
-        res.region(rid, "event", e.category, e.trigger_start, e.trigger_end)
+        res.region(
+            rid, "event", e.category, e.trigger_start, e.trigger_end, known.get((doc.doc_id, "events", e.event_id))
+        )
         for name, values in (
             ("mode", [e.mode] if e.mode else []),
             ("realis", [e.realis]),
@@ -154,10 +177,10 @@ def task(doc: Document, model_version: str, skipped: list[str]) -> dict[str, Any
             res.relation(rid, holder, "holder")
         if s.event_id is not None and s.event_id in trigger_region:
             res.relation(rid, trigger_region[s.event_id], "about")
-    return {
-        "data": {"text": doc.text, "doc_id": doc.doc_id},
-        "predictions": [{"model_version": model_version, "result": res.items}],
-    }
+    prediction: dict[str, Any] = {"model_version": model_version, "result": res.items}
+    if scores is not None:
+        prediction["score"] = sum(res.scores) / len(res.scores) if res.scores else 0.0
+    return {"data": {"text": doc.text, "doc_id": doc.doc_id}, "predictions": [prediction]}
 
 
 def labelstudio_mapping() -> dict[str, Any]:
@@ -168,9 +191,15 @@ def labelstudio_mapping() -> dict[str, Any]:
     return mapping
 
 
-def export_labelstudio(documents: list[Document], out: Path, *, layer: str = "gold") -> ExportResult:
+def export_labelstudio(
+    documents: list[Document], out: Path, *, layer: str = "gold", predictions: Predictions | None = None
+) -> ExportResult:
+    """Tasks, label config and mapping; ``predictions`` (a machine layer's) names the model and scores the regions."""
     skipped: list[str] = []
-    tasks = [task(d, f"peacetalks-{layer}", skipped) for d in documents]
+    if predictions is None:
+        tasks = [task(d, f"peacetalks-{layer}", skipped) for d in documents]
+    else:
+        tasks = [task(d, predictions.model_version, skipped, predictions.scores) for d in documents]
     write_text_atomic(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
     config = out.with_name(f"{out.stem}.label_config.xml")
     write_text_atomic(config, label_config())

@@ -17,9 +17,13 @@ Annotation lines (brat's standoff format; the first field is the ID, fields are 
   – note. Both are kept as :class:`ToolNote`.
 
 Types and attribute names cannot contain spaces (brat forbids it); such a line is malformed.
-Every problem in a file is collected (code, file, line) and the file imports nothing:
+Every problem in a file is collected (code, file, line) and returned with what could be read,
+so the import reports them together with the mapping's and the matching's:
 ``brat-malformed-line``, ``brat-duplicate-id``, ``brat-unknown-reference``,
-``brat-span-out-of-bounds``, ``brat-text-mismatch``, ``brat-missing-text``.
+``brat-span-out-of-bounds``, ``brat-text-mismatch``, ``brat-missing-text``. A reference to an
+ID whose own line is malformed is not reported again; the IDs of malformed lines and of
+annotations naming what does not exist are kept in ``ToolDocument.broken``. A file that
+cannot be read (not UTF-8, too large) is one issue, and the other files are read on.
 
 A ``.txt`` without an ``.ann`` is a document without annotations.
 """
@@ -32,7 +36,7 @@ from pathlib import Path
 
 from peacetalks.errors import shown
 from peacetalks.interchange._input import MAX_TEXT_CHARS, read_utf8
-from peacetalks.interchange._problems import fail_on, problem
+from peacetalks.interchange._problems import collect, fail_on, problem
 from peacetalks.interchange.document import ToolDocument, ToolEvent, ToolNote, ToolRelation, ToolSpan
 from peacetalks.validation.report import Issue
 
@@ -52,6 +56,13 @@ def parse_brat(path: Path) -> list[ToolDocument]:
 
     Raises :class:`~peacetalks.errors.ImportFailed` listing every problem of every file.
     """
+    docs, issues = read_brat(path)
+    fail_on(issues, f"brat import of {path}")
+    return docs
+
+
+def read_brat(path: Path) -> tuple[list[ToolDocument], list[Issue]]:
+    """Every document of a brat file or folder that could be read, and every problem of every file."""
     if path.is_dir():
         stems = sorted({p.with_suffix("") for p in path.rglob("*") if p.suffix in (".ann", ".txt")})
     else:
@@ -63,8 +74,7 @@ def parse_brat(path: Path) -> list[ToolDocument]:
         issues.extend(found)
         if doc is not None:
             docs.append(doc)
-    fail_on(issues, f"brat import of {path}")
-    return docs
+    return docs, issues
 
 
 def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") -> tuple[ToolDocument, list[Issue]]:
@@ -72,6 +82,7 @@ def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") ->
     doc = ToolDocument(doc_id=doc_id, text=text, source=file)
     issues: list[Issue] = []
     seen: dict[str, int] = {}
+    broken: set[str] = set()  # IDs of lines that could not be read: references to them are not reported again
     attributes: list[tuple[int, str, str, str, str | None]] = []
     for lineno, raw in enumerate(ann.split("\n"), start=1):  # only LF ends a line (not U+2028 etc.)
         line = raw.rstrip("\r")
@@ -108,11 +119,15 @@ def parse_brat_text(ann: str, text: str, *, doc_id: str, file: str = "<ann>") ->
             else:
                 raise _Malformed(f"unknown annotation kind {shown(kind)}")
         except _TooLarge as exc:
+            broken.add(ann_id)
             issues.append(problem("offset-too-large", file, lineno, str(exc), record_id=ann_id))
         except _Malformed as exc:
+            broken.add(ann_id)
             issues.append(problem("brat-malformed-line", file, lineno, f"{exc}: {shown(line)}", record_id=ann_id))
-    issues.extend(_resolve(doc, attributes, file))
+    issues.extend(_resolve(doc, attributes, file, broken))
     issues.extend(_check_spans(doc, file))
+    named_nothing = {i.record_id for i in issues if i.code == "brat-unknown-reference" and i.record_id is not None}
+    doc.broken |= broken | named_nothing
     return doc, issues
 
 
@@ -196,8 +211,10 @@ def _note_line(fields: list[str], lineno: int) -> ToolNote:
     return ToolNote(fields[0], "note", parts[1], value, line=lineno)
 
 
-def _resolve(doc: ToolDocument, attributes: list[tuple[int, str, str, str, str | None]], file: str) -> list[Issue]:
-    """Attach attributes to their targets and check that every reference exists."""
+def _resolve(
+    doc: ToolDocument, attributes: list[tuple[int, str, str, str, str | None]], file: str, broken: set[str]
+) -> list[Issue]:
+    """Attach attributes to their targets and check that every reference exists (or is on a malformed line)."""
     issues: list[Issue] = []
     targets: dict[str, ToolSpan | ToolEvent | ToolRelation] = {}
     items: list[ToolSpan | ToolEvent | ToolRelation] = [*doc.spans, *doc.events, *doc.relations]
@@ -205,6 +222,8 @@ def _resolve(doc: ToolDocument, attributes: list[tuple[int, str, str, str, str |
         targets.setdefault(item.id, item)
 
     def missing(ref: str, line: int | None, ann_id: str) -> None:
+        if ref in broken:
+            return  # its own line is reported as malformed
         issues.append(
             problem(
                 "brat-unknown-reference",
@@ -221,6 +240,7 @@ def _resolve(doc: ToolDocument, attributes: list[tuple[int, str, str, str, str |
             missing(target, lineno, ann_id)
         else:
             owner.attributes[name] = True if value is None else value
+            doc.attribute_lines[(target, name)] = (lineno, ann_id)
     spans = {s.id for s in doc.spans}
     events = {e.id for e in doc.events}
     for ev in doc.events:
@@ -271,8 +291,11 @@ def _check_spans(doc: ToolDocument, file: str) -> list[Issue]:
 def _parse_pair(txt: Path, ann: Path) -> tuple[ToolDocument | None, list[Issue]]:
     if not txt.exists():
         return None, [problem("brat-missing-text", str(ann), None, f"no text file {txt.name} beside {ann.name}")]
-    text = read_text(txt)
+    issues: list[Issue] = []
+    text = collect(issues, lambda: read_text(txt))
+    content = collect(issues, lambda: read_utf8(ann)) if ann.exists() else ""
+    if text is None or content is None:
+        return None, issues
     if not ann.exists():
         return ToolDocument(doc_id=txt.stem, text=text, source=str(txt)), []
-    content = read_utf8(ann)
     return parse_brat_text(content, text, doc_id=txt.stem, file=str(ann))

@@ -23,6 +23,11 @@ Rules (documented in the README's import section):
   (a mention, an event, from its ``E`` or its trigger, an argument's span, a stance, from its
   span or its holder/about relation); a note on something the import does not keep is dropped and
   listed in ``dropped``.
+* One root cause, one issue: an annotation the parser could not read (``ToolDocument.broken``),
+  one whose label or relation the mapping lacks (reported as ``unmapped-name``) and a
+  discontinuous span are not converted, and a problem that follows from that (a holder link to it
+  that is not a mention, a stance that has no holder because of it, a stance lacking the column an
+  unmapped attribute would give) is not reported again.
 
 ``shift`` converts the tool's offsets onto the article text (see :mod:`.matching`).
 """
@@ -48,7 +53,14 @@ from peacetalks.interchange.document import (
     ToolRelation,
     ToolSpan,
 )
-from peacetalks.interchange.mapping import EVENT_COLUMNS, MENTION_COLUMNS, STANCE_COLUMNS, LabelTarget, Mapping
+from peacetalks.interchange.mapping import (
+    EVENT_COLUMNS,
+    MENTION_COLUMNS,
+    STANCE_COLUMNS,
+    LabelTarget,
+    Mapping,
+    unmapped_ids,
+)
 from peacetalks.validation.report import Issue
 
 
@@ -66,8 +78,15 @@ class _Ctx:
     events: list[ToolEvent] = field(default_factory=list)  # the tool's events, stance slot hosts left out
     relations: list[ToolRelation] = field(default_factory=list)  # the tool's relations and the stances' slots
     items: dict[str, tuple[str, str]] = field(default_factory=dict)  # tool id -> (table, id) of what it became
+    reported: set[str] = field(default_factory=set)  # tool ids reported as not read, not mapped or not converted
+    unset: set[str] = field(default_factory=set)  # tool ids with an unmapped attribute: columns may lack a value
 
-    def issue(self, code: str, line: int | None, message: str, record_id: str | None = None) -> None:
+    def issue(
+        self, code: str, line: int | None, message: str, record_id: str | None = None, about: tuple[str, ...] = ()
+    ) -> None:
+        """Report a problem, unless it follows from one reported already (on any of the ids in ``about``)."""
+        if any(ident in self.reported for ident in about):
+            return
         self.issues.append(problem(code, self.tool.source, line, message, record_id=record_id, doc_id=self.tool.doc_id))
 
     def span_range(self, span: ToolSpan) -> tuple[int, int] | None:
@@ -82,6 +101,7 @@ class _Ctx:
                     "separate annotations or join the fragments",
                     span.id,
                 )
+                self.reported.add(span.id)
                 return None
         return self.shift(span.start), self.shift(span.end)
 
@@ -129,8 +149,17 @@ def to_document(
     """The scheme document of ``tool`` on article ``doc_id`` (whose text is ``text``).
 
     A note on an annotation the import does not keep is added to ``dropped`` (when given) as one line.
+    Problems that follow from an annotation in ``tool.broken`` or using an unmapped name are left out.
     """
-    ctx = _Ctx(tool, mapping, text, shift, [])
+    ctx = _Ctx(
+        tool,
+        mapping,
+        text,
+        shift,
+        [],
+        reported=tool.broken | unmapped_ids(tool, mapping, ("label", "relation")),
+        unset=unmapped_ids(tool, mapping, ("attribute", "attribute value")),
+    )
     for ev in tool.events:
         if mapping.is_stance(ev.label):
             ctx.relations += [
@@ -151,7 +180,7 @@ def to_document(
     trigger_events = _events(ctx, doc, spans, targets, mentions)
     _relations(ctx, doc, spans, targets, mentions, trigger_events)
     _notes(ctx, doc, dropped if dropped is not None else [])
-    return doc, ctx.issues
+    return doc, list(dict.fromkeys(ctx.issues))  # a span read twice (a mention and an argument) is one issue
 
 
 def _notes(ctx: _Ctx, doc: Document, dropped: list[str]) -> None:
@@ -263,7 +292,10 @@ def _events(
         ctx.items.setdefault(ev.id, ("events", ev.id))
         ctx.items.setdefault(ev.trigger, ("events", ev.id))
         for role_name, ref in ev.arguments:
-            role = ctx.mapping.role(role_name)
+            try:
+                role = ctx.mapping.role(role_name)
+            except KeyError:
+                continue  # an unmapped role, reported as unmapped-name
             if role is None:
                 continue
             ref_span = spans.get(event_trigger.get(ref, ref))
@@ -317,13 +349,15 @@ def _relations(
             continue
         if kind == "holder":
             if rel.target not in mentions:
-                ctx.issue("holder-not-mention", rel.line, f"{rel.id}: holder {rel.target} is not a mention", rel.id)
+                message = f"{rel.id}: holder {rel.target} is not a mention"
+                ctx.issue("holder-not-mention", rel.line, message, rel.id, about=(rel.id, rel.target))
             else:
                 holders[rel.source] = rel.target
                 stance_links.setdefault(rel.source, []).append(rel.id)
         elif kind == "stance-event":
             if rel.target not in by_trigger:
-                ctx.issue("stance-event-not-event", rel.line, f"{rel.id}: {rel.target} is not an event", rel.id)
+                message = f"{rel.id}: {rel.target} is not an event"
+                ctx.issue("stance-event-not-event", rel.line, message, rel.id, about=(rel.id, rel.target))
             else:
                 stance_events[rel.source] = by_trigger[rel.target]
                 stance_links.setdefault(rel.source, []).append(rel.id)
@@ -337,6 +371,7 @@ def _relations(
                     f"{rel.id} ({rel.label} -> role {kind}) must run from an event trigger to its argument; "
                     f"{rel.source} is not an event trigger",
                     rel.id,
+                    about=(rel.id, rel.source),  # a missing target is reported on rel.id
                 )
                 continue
             arg_id = _add_argument(ctx, doc, event_id, kind, arg, mentions)
@@ -355,12 +390,7 @@ def _relations(
         if span.id not in holders:
             missing.insert(0, "holder")
         if missing:
-            ctx.issue(
-                "stance-incomplete",
-                span.line,
-                f"stance {span.id} has no {', '.join(missing)} (link a holder mention; map attributes or set defaults)",
-                span.id,
-            )
+            _incomplete(ctx, span, missing)
             continue
         doc.stances.append(
             Stance(
@@ -377,3 +407,20 @@ def _relations(
         )
         for ident in (span.id, *stance_links.get(span.id, [])):
             ctx.items.setdefault(ident, ("stances", span.id))
+
+
+def _incomplete(ctx: _Ctx, span: ToolSpan, missing: list[str]) -> None:
+    """``stance-incomplete``, leaving out what follows from a reported problem.
+
+    No holder follows from a reported link of the stance (or a reported mention it names); no
+    value of a column, from an unmapped attribute of the stance.
+    """
+    links = {ident for r in ctx.relations if r.source == span.id for ident in (r.id, r.target)}
+    lacking = [c for c in missing if not (links & ctx.reported if c == "holder" else span.id in ctx.unset)]
+    if lacking:
+        ctx.issue(
+            "stance-incomplete",
+            span.line,
+            f"stance {span.id} has no {', '.join(lacking)} (link a holder mention; map attributes or set defaults)",
+            span.id,
+        )

@@ -19,21 +19,30 @@ What becomes what:
   per link.
 
 The document's name is DocumentMetaData's ``documentId`` (without its extension), else the
-file stem. Problems: ``uima-unreadable`` (with the parser's message), ``uima-missing-typesystem``.
+file stem. Problems: ``uima-unreadable`` (with the parser's message: the file is not read),
+``uima-missing-typesystem``, ``uima-malformed`` and ``span-out-of-bounds``, returned with what
+could be read. In CAS JSON each issue's row is the line where the feature structure's object
+starts and its record id the structure's ``%ID`` (the id the annotation keeps); a structure
+whose begin or end has the wrong type is read as the empty span 0-0 and marked broken, so
+the file's other annotations are still read and checked.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from peacetalks.errors import shown
 from peacetalks.interchange._input import Offset, check_shape, check_utf8, load_json, read_bytes
-from peacetalks.interchange._problems import fail, fail_on, problem
+from peacetalks.interchange._json_lines import JsonLines
+from peacetalks.interchange._problems import collect, fail, fail_on, problem
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import check_span_texts
 from peacetalks.validation.report import Issue
@@ -89,6 +98,29 @@ def find_typesystem(xmi: Path) -> Path | None:
 
 def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocument]:
     """Read an XMI file (the TypeSystem.xml beside it, or ``typesystem``); raises ImportFailed."""
+    docs, issues = read_xmi(path, typesystem=typesystem)
+    fail_on(issues, f"UIMA import of {path}")
+    return docs
+
+
+def parse_json(path: Path) -> list[ToolDocument]:
+    """Read a UIMA CAS JSON file (its type system is inside it); raises ImportFailed."""
+    docs, issues = read_json(path)
+    fail_on(issues, f"UIMA import of {path}")
+    return docs
+
+
+def read_xmi(path: Path, *, typesystem: Path | None = None) -> tuple[list[ToolDocument], list[Issue]]:
+    """The document of an XMI file and its problems (none read when the file cannot be read)."""
+    issues: list[Issue] = []
+    found = collect(issues, lambda: _load_xmi(path, typesystem))
+    if found is None:
+        return [], issues
+    doc, problems = _document(found, path)
+    return [doc], problems
+
+
+def _load_xmi(path: Path, typesystem: Path | None) -> Any:  # a cassis.Cas
     ts_path = typesystem or find_typesystem(path)
     if ts_path is None:
         fail(
@@ -105,40 +137,92 @@ def parse_xmi(path: Path, *, typesystem: Path | None = None) -> list[ToolDocumen
 
     ts_data, data = _utf8_bytes(ts_path), _utf8_bytes(path)
     try:
-        ts = cassis.load_typesystem(ts_data)
-        cas = cassis.load_cas_from_xmi(data, typesystem=ts)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an offset beyond the text: reported by check_span_texts
+            ts = cassis.load_typesystem(ts_data)
+            return cassis.load_cas_from_xmi(data, typesystem=ts)
     except Exception as exc:  # noqa: BLE001  # cassis raises lxml, KeyError, ValueError... on broken input
-        fail(
-            [
-                problem(
-                    "uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {shown(str(exc), quote=False)}"
-                )
-            ]
+        _unreadable(path, exc)
+
+
+def read_json(path: Path) -> tuple[list[ToolDocument], list[Issue]]:
+    """The document of a CAS JSON file and its problems, each at the line of its feature structure."""
+    issues: list[Issue] = []
+    data = collect(issues, lambda: _utf8_bytes(path))
+    if data is None:
+        return [], issues
+    lines = JsonLines()
+    raw, bad = load_json(data.getvalue().decode("utf-8-sig"), str(path), None, "uima-unreadable", lines=lines)
+    if bad is not None:
+        return [], [bad]
+    reported: set[str] = set()
+    if isinstance(raw, dict):
+        wrong = check_shape(
+            _CAS_JSON,
+            raw,
+            file=str(path),
+            line=None,
+            code="uima-malformed",
+            where=lambda loc: lines.at(raw, loc, id_keys=("%ID",)),
         )
-    return [_document(cas, path)]
+        if wrong:
+            issues.extend(wrong)
+            reported = {i.record_id for i in wrong if i.record_id is not None}
+            structures = raw.get("%FEATURE_STRUCTURES")
+            if not isinstance(structures, list):
+                return [], issues
+            data = _with_empty_offsets(raw, [_bad_index(i.column) for i in wrong])
+    cas = collect(issues, lambda: _load_json_cas(path, data))
+    if cas is None:
+        return [], issues
+    doc, found = _document(cas, path, lines=_structure_lines(raw, lines))
+    doc.broken |= reported
+    return [doc], issues + [i for i in found if i.record_id not in reported]
 
 
-def parse_json(path: Path) -> list[ToolDocument]:
-    """Read a UIMA CAS JSON file (its type system is inside it); raises ImportFailed."""
+def _bad_index(column: str | None) -> int | None:
+    """The index of the feature structure a ``%FEATURE_STRUCTURES[3].begin`` issue is about."""
+    prefix = "%FEATURE_STRUCTURES["
+    if column is None or not column.startswith(prefix):
+        return None
+    number = column[len(prefix) :].split("]", 1)[0]
+    return int(number) if number.isdigit() else None
+
+
+def _with_empty_offsets(raw: dict[str, Any], bad: Sequence[int | None]) -> io.BytesIO:
+    """The CAS JSON with the begin and end of each listed feature structure set to 0 (read as 0-0)."""
+    structures = list(raw["%FEATURE_STRUCTURES"])
+    for index in {i for i in bad if i is not None}:
+        if isinstance(structures[index], dict):
+            structures[index] = {**structures[index], "begin": 0, "end": 0}
+    return io.BytesIO(json.dumps({**raw, "%FEATURE_STRUCTURES": structures}).encode("utf-8"))
+
+
+def _load_json_cas(path: Path, data: io.BytesIO) -> Any:  # a cassis.Cas
     import cassis  # imported here: it takes a third of a second, and only this format needs it
 
-    data = _utf8_bytes(path)
-    raw, bad = load_json(data.getvalue().decode("utf-8-sig"), str(path), None, "uima-unreadable")
-    if bad is not None:
-        fail([bad])
-    if isinstance(raw, dict):
-        fail_on(check_shape(_CAS_JSON, raw, file=str(path), line=None, code="uima-malformed"), f"UIMA import of {path}")
     try:
-        cas = cassis.load_cas_from_json(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an offset beyond the text: reported by check_span_texts
+            return cassis.load_cas_from_json(data)
     except Exception as exc:  # noqa: BLE001  # cassis raises JSON, KeyError, ValueError... on broken input
-        fail(
-            [
-                problem(
-                    "uima-unreadable", str(path), _line_of(exc), f"cannot read the CAS: {shown(str(exc), quote=False)}"
-                )
-            ]
-        )
-    return [_document(cas, path)]
+        _unreadable(path, exc)
+
+
+def _unreadable(path: Path, exc: Exception) -> NoReturn:
+    message = f"cannot read the CAS: {shown(str(exc), quote=False)}"
+    fail([problem("uima-unreadable", str(path), _line_of(exc), message)])
+
+
+def _structure_lines(raw: object, lines: JsonLines) -> dict[str, int]:
+    """The line of each feature structure of a CAS JSON, by its ``%ID``."""
+    structures = raw.get("%FEATURE_STRUCTURES") if isinstance(raw, dict) else None
+    out: dict[str, int] = {}
+    for fs in structures if isinstance(structures, list) else []:
+        line = lines.line(fs)
+        if isinstance(fs, dict) and "%ID" in fs and line is not None:
+            out.setdefault(str(fs["%ID"]), line)
+    return out
 
 
 def _line_of(exc: Exception) -> int | None:
@@ -157,7 +241,9 @@ def _doc_id(cas: Any, path: Path) -> str:
     return path.stem
 
 
-def _document(cas: Any, path: Path) -> ToolDocument:
+def _document(cas: Any, path: Path, *, lines: dict[str, int] | None = None) -> tuple[ToolDocument, list[Issue]]:
+    """The document of a CAS and its problems; ``lines`` gives the line of each annotation by its id."""
+    where = lines or {}
     text = cas.sofa_string or ""
     doc = ToolDocument(doc_id=_doc_id(cas, path), text=text, source=str(path))
     issues: list[Issue] = []
@@ -170,23 +256,24 @@ def _document(cas: Any, path: Path) -> ToolDocument:
             _OFFSETS,
             {"begin": fs.begin, "end": fs.end},
             file=str(path),
-            line=None,
+            line=where.get(ident),
             code="uima-malformed",
             record_id=ident,
         )
         if wrong:
             issues.extend(wrong)
+            doc.broken.add(ident)
             continue
         label, attrs, links, governor, dependent = _features(fs)
+        line = where.get(ident)
         if governor is not None and dependent is not None:
-            doc.relations.append(ToolRelation(ident, label, str(governor.xmiID), str(dependent.xmiID), attrs))
+            relation = ToolRelation(ident, label, str(governor.xmiID), str(dependent.xmiID), attrs, line=line)
+            doc.relations.append(relation)
             continue
-        doc.spans.append(ToolSpan(ident, label, ((fs.begin, fs.end),), attributes=attrs))
+        doc.spans.append(ToolSpan(ident, label, ((fs.begin, fs.end),), attributes=attrs, line=line))
         if links:
-            doc.events.append(ToolEvent(ident, label, ident, arguments=links))
-    issues.extend(check_span_texts(doc))
-    fail_on(issues, f"UIMA import of {path}")
-    return doc
+            doc.events.append(ToolEvent(ident, label, ident, arguments=links, line=line))
+    return doc, issues + check_span_texts(doc)
 
 
 def _link_targets(array: Any) -> list[tuple[str, str]]:

@@ -22,8 +22,10 @@ accepts any whitespace of the article there. Labels and attributes follow the UI
 structural and linguistic DKPro layers (tokens, POS, lemma, dependencies) are skipped, as in
 the UIMA importer; chains become spans linked by relations between consecutive elements.
 
-Problems: ``webanno-tsv-unsupported-version`` (e.g. the legacy TSV 2 layout),
-``webanno-tsv-malformed-line``, ``webanno-tsv-unknown-reference``, ``webanno-tsv-text-mismatch``.
+Problems: ``webanno-tsv-unsupported-version`` (e.g. the legacy TSV 2 layout: the file is not
+read), ``webanno-tsv-malformed-line``, ``webanno-tsv-unknown-reference``, ``webanno-tsv-text-mismatch``,
+returned with what could be read. A malformed token row is skipped; a reference to its address
+is not reported again.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 
 from peacetalks.errors import shown
 from peacetalks.interchange._input import MAX_TEXT_CHARS, read_utf8
-from peacetalks.interchange._problems import fail, fail_on, problem
+from peacetalks.interchange._problems import collect, fail_on, problem
 from peacetalks.interchange.document import AttrValue, ToolDocument, ToolEvent, ToolRelation, ToolSpan
 from peacetalks.interchange.importers._offsets import utf16_to_codepoints
 from peacetalks.interchange.importers.uima import SKIPPED_PREFIXES
@@ -165,25 +167,28 @@ def _parse_header(line: str) -> _Layer:
 
 def parse_webanno_tsv(path: Path) -> list[ToolDocument]:
     """Read one WebAnno TSV 3.x file; raises ImportFailed listing every problem."""
+    docs, issues = read_webanno_tsv(path)
+    fail_on(issues, f"WebAnno TSV import of {path}")
+    return docs
+
+
+def read_webanno_tsv(path: Path) -> tuple[list[ToolDocument], list[Issue]]:
+    """The document of a WebAnno TSV 3.x file and every problem of it (none read for another version)."""
     file = str(path)
-    lines = read_utf8(path).split("\n")
     issues: list[Issue] = []
+    content = collect(issues, lambda: read_utf8(path))
+    if content is None:
+        return [], issues
+    lines = content.split("\n")
     first = lines[0].rstrip("\r") if lines else ""
     m = _FORMAT.match(first)
     if m is None or not m["version"].startswith("3"):
         found = m["version"] if m else shown(first[:40])
-        fail(
-            [
-                problem(
-                    "webanno-tsv-unsupported-version",
-                    file,
-                    1,
-                    f"expected '#FORMAT=WebAnno TSV 3.x', found {found} (export as WebAnno TSV 3.3)",
-                )
-            ]
-        )
+        message = f"expected '#FORMAT=WebAnno TSV 3.x', found {found} (export as WebAnno TSV 3.3)"
+        return [], [problem("webanno-tsv-unsupported-version", file, 1, message)]
     layers: list[_Layer] = []
     sentences: list[tuple[list[str], list[_Row]]] = []
+    broken: set[str] = set()  # addresses of token rows that could not be read
     for lineno, raw in enumerate(lines[1:], start=2):
         line = raw.rstrip("\r")
         if line.startswith(("#T_SP=", "#T_RL=", "#T_CH=")):
@@ -196,17 +201,15 @@ def parse_webanno_tsv(path: Path) -> list[ToolDocument]:
             continue  # #Sentence.id= and other sentence metadata
         elif line.strip():
             row = _parse_row(line, lineno, layers, file, issues)
-            if row is not None:
-                if not sentences:
-                    issues.append(
-                        problem("webanno-tsv-malformed-line", file, lineno, "token row before any #Text= line")
-                    )
-                    continue
-                sentences[-1][1].append(row)
-    fail_on(issues, f"WebAnno TSV import of {path}")
-    doc = _build(path, layers, sentences, issues)
-    fail_on(issues, f"WebAnno TSV import of {path}")
-    return [doc]
+            if row is None:
+                broken.add(line.split("\t", 1)[0])
+                continue
+            if not sentences:
+                issues.append(problem("webanno-tsv-malformed-line", file, lineno, "token row before any #Text= line"))
+                continue
+            sentences[-1][1].append(row)
+    doc = _build(path, layers, sentences, issues, broken)
+    return [doc], issues
 
 
 def _parse_row(line: str, lineno: int, layers: list[_Layer], file: str, issues: list[Issue]) -> _Row | None:
@@ -223,6 +226,7 @@ def _parse_row(line: str, lineno: int, layers: list[_Layer], file: str, issues: 
                 lineno,
                 f"expected 'S-T<TAB>BEGIN-END<TAB>form' and {width - 3} annotation column(s), "
                 f"found {len(fields)} field(s)",
+                record_id=m["addr"] if m is not None else None,
             )
         )
         return None
@@ -241,7 +245,11 @@ def _parse_row(line: str, lineno: int, layers: list[_Layer], file: str, issues: 
 
 
 def _build(
-    path: Path, layers: list[_Layer], sentences: list[tuple[list[str], list[_Row]]], issues: list[Issue]
+    path: Path,
+    layers: list[_Layer],
+    sentences: list[tuple[list[str], list[_Row]]],
+    issues: list[Issue],
+    broken: set[str],
 ) -> ToolDocument:
     file = str(path)
     pieces: list[str] = []
@@ -282,9 +290,10 @@ def _build(
                     r.line,
                     f"token {r.addr} at {r.begin}-{r.end} covers {shown(text[r.begin : r.end])} "
                     f"but the row says {shown(r.form)}",
+                    record_id=r.addr,
                 )
             )
-    _annotations(doc, layers, rows, issues)
+    _annotations(doc, layers, rows, issues, broken)
     return doc
 
 
@@ -299,7 +308,10 @@ class _Ann:
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issues: list[Issue]) -> None:
+def _annotations(
+    doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issues: list[Issue], broken: set[str]
+) -> None:
+    """Spans, events (slots) and relations of the rows; a reference to a broken row is not reported again."""
     by_addr = {r.addr: r for r in rows}
     anns: dict[tuple[int, str], _Ann] = {}
     at_row: dict[tuple[int, str], list[_Ann]] = {}
@@ -325,7 +337,7 @@ def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issu
             args = []
             for role, target in ann.links:
                 ref = _resolve(target, anns, at_row, layers, ann.layer)
-                if ref is None:
+                if ref is None and _address(target) not in broken:
                     issues.append(
                         problem(
                             "webanno-tsv-unknown-reference",
@@ -334,12 +346,21 @@ def _annotations(doc: ToolDocument, layers: list[_Layer], rows: list[_Row], issu
                             f"slot target {shown(target)} names no annotation",
                         )
                     )
-                else:
+                elif ref is not None:
                     args.append((role, ref))
             doc.events.append(ToolEvent(sid, label, sid, arguments=args, line=ann.line))
     _chain_relations(doc, anns)
     for li, layer, r, gov, values in pending:
-        _relation(doc, li, layer, r, gov, values, anns, at_row, layers, by_addr, issues)
+        found: list[Issue] = []
+        _relation(doc, li, layer, r, gov, values, anns, at_row, layers, by_addr, found)
+        if _address(gov or "") not in broken:
+            issues.extend(found)
+
+
+def _address(ref: str) -> str:
+    """The token address of a reference (``1-3`` of ``1-3[2_5]``)."""
+    m = _REF.match(ref)
+    return m["addr"] if m else ref
 
 
 def _span_cells(

@@ -80,8 +80,19 @@ def event_issues(events: pl.DataFrame, scheme: Scheme, file: str) -> list[Issue]
 
 
 def argument_issues(
-    arguments: pl.DataFrame, events: pl.DataFrame, scheme: Scheme, file: str, events_file: str
+    arguments: pl.DataFrame,
+    events: pl.DataFrame,
+    scheme: Scheme,
+    file: str,
+    events_file: str,
+    *,
+    require_roles: bool = True,
 ) -> list[Issue]:
+    """Argument targets, roles the category allows, and (``require_roles``) the roles it requires.
+
+    A machine layer's events are candidate triggers without arguments, so its validation does not
+    require roles (``peacetalks suggest``; adjudicate refuses such a layer, so it never reaches gold).
+    """
     issues: list[Issue] = []
     has_mention = pl.col("mention_id").is_not_null()
     has_span = pl.col("start").is_not_null() | pl.col("end").is_not_null() | pl.col("text").is_not_null()
@@ -129,6 +140,8 @@ def argument_issues(
             pl.col("category").replace_strict(roles, default="?"),
         ),
     )
+    if not require_roles:
+        return issues
     required = _pairs(scheme.required_role_pairs(), "category", "role")
     needed = events.select(ROW, "doc_id", "event_id", "category").join(required, on="category", how="inner")
     keys = ["doc_id", "event_id", "role"]

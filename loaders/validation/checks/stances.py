@@ -230,10 +230,13 @@ def duplicate_stance_issues(held: pl.DataFrame, file: str) -> list[Issue]:
 
 
 def event_outside_evidence_issues(stances: pl.DataFrame, events: pl.DataFrame, file: str) -> list[Issue]:
-    """``stance-event-outside-evidence``: a stance's event whose trigger is not inside its evidence."""
+    """``stance-event-outside-evidence``: a stance's event whose trigger does not start inside its evidence.
+
+    The start decides: a trigger whose end is wrong (beyond the text, say) is its own error, not this one.
+    """
     triggers = events.select("doc_id", "event_id", "trigger_start", "trigger_end", "trigger_text")
     outside = stances.join(triggers.unique(["doc_id", "event_id"]), on=["doc_id", "event_id"], how="inner").filter(
-        (pl.col("trigger_start") < pl.col("evidence_start")) | (pl.col("trigger_end") > pl.col("evidence_end"))
+        (pl.col("trigger_start") < pl.col("evidence_start")) | (pl.col("trigger_start") >= pl.col("evidence_end"))
     )
     return issues_from(
         outside.sort(ROW),

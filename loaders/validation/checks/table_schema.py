@@ -8,7 +8,7 @@ runs both on the same bad frames and compares them):
 * the frame's columns: ``extra-column``, ``missing-column``, ``wrong-type`` (the structural codes:
   no other check runs on such a table);
 * each row of each present column: ``null-value``; and where the column has its declared type,
-  ``value-not-in-scheme``, ``malformed-value``, ``empty-value``, or the more specific code of
+  ``value-not-in-scheme``, ``malformed-value``, ``empty-value``, ``value-out-of-range``, or the more specific code of
   :data:`_OVERRIDES`. Nulls fail only the null check.
 """
 
@@ -30,6 +30,7 @@ _OVERRIDES = {
     ("doc_id", "malformed-value"): "malformed-doc-id",
     ("language", "malformed-value"): "malformed-language",
     ("text_sha256", "malformed-value"): "malformed-sha256",
+    ("raw_sha256", "malformed-value"): "malformed-sha256",
     ("target_id", "value-not-in-scheme"): "unknown-target",
 }
 STRUCTURAL = frozenset({"extra-column", "missing-column", "wrong-type"})
@@ -139,6 +140,16 @@ def _row_checks(df: pl.DataFrame, column: Column, scheme: Scheme | None) -> list
                 "empty-value",
                 present & (col.str.len_chars() < column.min_length),
                 lambda _: f"'{name}' must not be empty",
+            )
+        )
+    if column.value_range is not None:
+        low, high = column.value_range
+        checks.append(
+            _row_check(
+                name,
+                "value-out-of-range",
+                present & ((col < low) | (col > high)),
+                lambda v: f"{name}={v} is outside {low:g}..{high:g}",
             )
         )
     return checks

@@ -234,14 +234,19 @@ def test_non_utf8_names_the_line_and_byte_offset(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_the_record_field_and_expected_type(tmp_path: Path) -> None:
-    """A wrong type is reported at its task, with the field's path, what was expected and what was found."""
+    """A wrong type is reported at the line of the object holding it, with the region's id, the field's path,
+    what was expected and what was found."""
     task = f.label_studio_task()
     task["annotations"][0]["result"][1]["value"]["start"] = True
-    path = f.write(tmp_path / "export.json", json.dumps([f.label_studio_task(), task]))
+    text = json.dumps([f.label_studio_task(), task], indent=2)
+    path = f.write(tmp_path / "export.json", text)
     with pytest.raises(ImportFailed) as exc:
         import_layer("label-studio", path, annotator="anna", root=tmp_path)
     (issue,) = exc.value.report.issues
-    assert (issue.row, issue.column) == (2, "annotations[0].result[1].value.start")
+    lines = text.splitlines()
+    bad = next(n for n, line in enumerate(lines, start=1) if '"start": true' in line)
+    assert lines[bad - 2].strip() == '"value": {'  # the object holding the field starts on the line above
+    assert (issue.row, issue.record_id, issue.column) == (bad - 1, "r2", "annotations[0].result[1].value.start")
     assert "expected a valid integer, found boolean True" in issue.message
 
 
