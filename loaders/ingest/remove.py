@@ -16,7 +16,6 @@ An article with annotations (any row in an annotation table of gold or of a laye
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from collections.abc import Sequence
@@ -29,13 +28,14 @@ from peacetalks.errors import IngestError
 from peacetalks.ingest.batch import RAW_FOLDER
 from peacetalks.schema.names import check_inside
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, NOTES, SCORES, SPLITS, STATUS, Table
+from peacetalks.storage.backups import MANIFEST, fresh_folder
+from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.layers import layer_names
 from peacetalks.storage.parquet import read_table, write_parquet
 from peacetalks.storage.roots import corpus_root
 from peacetalks.storage.transaction import Transaction, transaction
 
 REMOVED_FOLDER = "corpus/removed"
-MANIFEST = "backup.json"
 
 
 @dataclass
@@ -44,14 +44,6 @@ class RemoveResult:
     rows: dict[str, int] = field(default_factory=dict)  # table file -> rows removed from it
     raw_files: list[str] = field(default_factory=list)
     backup: str | None = None  # the backup folder, relative to the corpus folder
-
-
-def _stamp(now: dt.datetime | None) -> str:
-    return (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def remove_articles(
@@ -118,12 +110,7 @@ def _backup(
     now: dt.datetime | None,
 ) -> str:
     """Stage the backup folder of a removal in ``tx``; its path relative to ``folder``."""
-    base = folder / REMOVED_FOLDER
-    stamp = _stamp(now)
-    target, n = base / stamp, 1
-    while target.exists():
-        n += 1
-        target = base / f"{stamp}-{n}"
+    target = fresh_folder(folder / REMOVED_FOLDER, now)
     staged = tx.new_folder(target)
     files: dict[str, str] = {}
     for (table, layer), df in mine.items():
@@ -131,13 +118,13 @@ def _backup(
             rel = table.relpath(layer)
             (staged / rel).parent.mkdir(parents=True, exist_ok=True)
             write_parquet(df, table, staged / rel)
-            files[rel] = _sha256(staged / rel)
+            files[rel] = sha256_file(staged / rel)
     for name in raw_files:
         source = check_inside(folder, folder / RAW_FOLDER / name, "raw file")
         if source.is_file():
             (staged / "raw").mkdir(exist_ok=True)
             shutil.copyfile(source, staged / "raw" / name)
-            files[f"raw/{name}"] = _sha256(staged / "raw" / name)
+            files[f"raw/{name}"] = sha256_file(staged / "raw" / name)
     manifest = {"removed": doc_ids, "files": files}
     (staged / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return target.relative_to(folder).as_posix()

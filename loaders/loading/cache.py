@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from peacetalks.loading.configs import CONFIG_NAMES
-from peacetalks.loading.load import REHYDRATED, cache_key, cache_root, entry_damage, read_marker, sha256_bytes
+from peacetalks.loading.load import REHYDRATED, cache_key, cache_root, entry_damage, read_marker
 from peacetalks.loading.pages import ABOUT_FILE, PAGES
 from peacetalks.loading.rehydrate import ABOUT
+from peacetalks.storage.digests import sha256_file
 
 State = Literal["current", "stale", "incomplete", "damaged"]
 # An incomplete entry this old is taken for an interrupted build, not a running one.
@@ -85,7 +86,7 @@ def _rehydrated_state(about: dict[str, Any] | None) -> State:
     if about is None:
         return "incomplete"
     sums = Path(str(about.get("release"))) / "SHA256SUMS"
-    return "current" if sums.is_file() and sha256_bytes(sums) == about.get("sha256sums") else "stale"
+    return "current" if sums.is_file() and sha256_file(sums) == about.get("sha256sums") else "stale"
 
 
 def _read_about(folder: Path, name: str = ABOUT) -> dict[str, Any] | None:

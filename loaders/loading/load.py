@@ -91,6 +91,7 @@ from peacetalks.loading.rehydrate import (
 from peacetalks.loading.standoff import FETCH, SKIP, missing_texts
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS
+from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import find_corpus_root, resolve_root
@@ -283,7 +284,7 @@ def rehydrated(found: Source, revision: str | None, texts: Texts) -> Path:
     digest.update(texts_digest(filled).encode())
     key = digest.hexdigest()[:24]
     used = FETCH if texts == FETCH else str(Path(texts).resolve())
-    about = {"release": str(folder.resolve()), "sha256sums": sha256_bytes(sums), "texts": used}
+    about = {"release": str(folder.resolve()), "sha256sums": sha256_file(sums), "texts": used}
     base = cache_root() / REHYDRATED
     target = base / key
     if (target / ABOUT).is_file():
@@ -390,10 +391,6 @@ def _without(loaded: DatasetDict | Dataset, doc_ids: list[str]) -> DatasetDict |
     return drop(loaded)
 
 
-def sha256_bytes(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _warn_no_room(folder: Path, exc: OSError, instead: str) -> None:
     warnings.warn(
         f"the peacetalks cache {folder} cannot be written ({os.strerror(exc.errno or 0)}): {instead}; "
@@ -439,7 +436,7 @@ def input_fingerprint(path: Path) -> list[Any]:
     ties the key to the content where timestamps are not kept.
     """
     st = path.stat()
-    digest = footer_digest(path) if path.suffix == ".parquet" else sha256_bytes(path)
+    digest = footer_digest(path) if path.suffix == ".parquet" else sha256_file(path)
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest]
 
 

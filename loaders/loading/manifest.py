@@ -17,7 +17,6 @@ carry, or a publish commit, a file from outside the folder). Dot-files and dot-f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -25,22 +24,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from peacetalks.errors import PeaceTalksError
+from peacetalks.storage.digests import sha256_file
 from peacetalks.validation.report import Issue
 
 MANIFEST = "SHA256SUMS"
 CROISSANT = "croissant.json"
-_CHUNK = 1 << 20
 _LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
 _SIZE = re.compile(r"^([0-9]{1,20}) B$")
 MAX_SHOWN = 20  # problems named in the error's message (data["problems"] holds them all)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _walk(folder: Path) -> tuple[list[str], list[str]]:

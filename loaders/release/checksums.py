@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from peacetalks.loading.manifest import MANIFEST, manifest_issues, parse_manifest, release_files, sha256_file
+from peacetalks.loading.manifest import MANIFEST, manifest_issues, parse_manifest, release_files
+from peacetalks.storage.digests import sha256_file
 from peacetalks.validation.report import Issue
 
 __all__ = [

@@ -31,6 +31,7 @@ from peacetalks.loading.hub import DEFAULT_TIMEOUT, hub_timeout
 from peacetalks.loading.manifest import check_release, release_files
 from peacetalks.release.folder import release_version
 from peacetalks.release.semver import Version
+from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.paths import check_path
 
 BRANCH = "main"
@@ -118,10 +119,6 @@ def git_blob_oid(path: Path) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _checked_release(dist: Path) -> tuple[Version, list[str]]:
     """The release's version and files, after checking every file against SHA256SUMS."""
     try:
@@ -161,7 +158,7 @@ def make_plan(
             added.append(rel)
             continue
         oid, lfs_sha = remote[rel]
-        same = lfs_sha == _sha256(dist / rel) if lfs_sha else oid == git_blob_oid(dist / rel)
+        same = lfs_sha == sha256_file(dist / rel) if lfs_sha else oid == git_blob_oid(dist / rel)
         (unchanged if same else changed).append(rel)
     deleted = sorted(set(remote) - set(files) - KEEP)
     if ATTRIBUTES not in remote:

@@ -16,7 +16,6 @@ An earlier version's backup holding all four tables is taken as complete.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -24,27 +23,15 @@ from pathlib import Path
 
 from peacetalks.errors import ReviewError
 from peacetalks.schema.tables import ANNOTATION_TABLES, STATUS
+from peacetalks.storage.backups import MANIFEST, fresh_folder
+from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.gold_versions import GOLD_VERSIONS
 from peacetalks.storage.layers import GOLD, check_layer, layer_dir
 from peacetalks.storage.transaction import Transaction, transaction
 
-MANIFEST = "backup.json"
-
 
 def history_relpath(target: str) -> str:
     return f"annotations/history/{check_layer(target)}"
-
-
-def _stamp(now: dt.datetime | None) -> str:
-    return (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None = None) -> Path | None:
@@ -58,12 +45,7 @@ def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None 
         return None
     if STATUS.path(root, layer).exists():
         present.append(STATUS)
-    base = root / history_relpath(target)
-    stamp = _stamp(now)
-    folder, n = base / stamp, 1
-    while folder.exists():
-        n += 1
-        folder = base / f"{stamp}-{n}"
+    folder = fresh_folder(root / history_relpath(target), now)
     staged = tx.new_folder(folder)
     for table in present:
         shutil.copyfile(table.path(root, layer), staged / table.filename)
@@ -72,7 +54,7 @@ def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None 
     if target == GOLD and versions.is_file():
         shutil.copyfile(versions, staged / versions.name)
         kept.append(versions.name)
-    manifest = {"target": target, "tables": {name: _sha256(staged / name) for name in kept}}
+    manifest = {"target": target, "tables": {name: sha256_file(staged / name) for name in kept}}
     (staged / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return folder
 
@@ -100,7 +82,7 @@ def _verify(folder: Path) -> str | None:
     if problem is not None or not (folder / MANIFEST).is_file():
         return problem
     tables = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["tables"]
-    changed = [name for name, sha in tables.items() if _sha256(folder / name) != sha]
+    changed = [name for name, sha in tables.items() if sha256_file(folder / name) != sha]
     return f"files differ from {MANIFEST}: {', '.join(changed)}" if changed else None
 
 

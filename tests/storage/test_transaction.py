@@ -12,8 +12,9 @@ import polars as pl
 import pytest
 
 from peacetalks.errors import ReviewError, WriteError
-from peacetalks.review.gold_history import MANIFEST, backups, history_relpath, restore
+from peacetalks.review.gold_history import backups, history_relpath, restore
 from peacetalks.schema.tables import ANNOTATION_TABLES, ENTITIES, EVENTS, STATUS
+from peacetalks.storage.backups import MANIFEST
 from peacetalks.storage.parquet import read_table, write_parquet
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.transaction import (
