@@ -353,13 +353,25 @@ def _rev(repo: Path, ref: str) -> str | None:
 def _git_files(repo: Path, commit: str | None) -> dict[str, tuple[str, str | None]]:
     if commit is None:
         return {}
-    out = _git(repo, "ls-tree", "-r", "-z", commit)
+    out = _git(repo, "ls-tree", "-r", "-z", "--long", commit)
     files: dict[str, tuple[str, str | None]] = {}
+    small: dict[str, str] = {}  # path -> blob id of blobs small enough to be LFS pointers
     for entry in out.split("\0"):
         if entry:
             meta, _, path = entry.partition("\t")
-            files[path] = (meta.split()[2], None)
+            _mode, _kind, oid, size = meta.split()
+            files[path] = (oid, None)
+            if size.isdigit() and int(size) <= _LFS_POINTER_MAX:
+                small[path] = oid
+    for path, oid in small.items():  # an LFS pointer names the sha256 of the content it stands for
+        found = _POINTER.match(_git(repo, "cat-file", "blob", oid))
+        if found:
+            files[path] = (oid, found.group(1))
     return files
+
+
+_LFS_POINTER_MAX = 1024  # git-lfs pointer files are about 130 bytes; it never writes one over 1024
+_POINTER = re.compile(r"\Aversion https://git-lfs\.github\.com/spec/v1\noid sha256:([0-9a-f]{64})\nsize [0-9]+\n")
 
 
 def _identity(repo: Path) -> dict[str, str]:
