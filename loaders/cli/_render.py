@@ -41,12 +41,7 @@ class _LazyConsole:
         if name.startswith("_"):
             super().__setattr__(name, value)
         else:  # a Console setting such as ``width``
-            setattr(self._console_now(), name, value)
-
-    def _console_now(self) -> Console:
-        self.__getattr__("width")  # makes the console
-        assert self._console is not None
-        return self._console
+            setattr(self._get(), name, value)
 
 
 out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
