@@ -48,6 +48,7 @@ VALIDATION_GROUPS = (
     "articles",
     "consistency",
     "stance rules",
+    "event clusters",
     "splits",
     "annotation status",
     "gold versions",
@@ -232,6 +233,18 @@ _ALL: list[Code] = [
             ("stance-event-outside-evidence", "a stance's event whose trigger lies outside the stance's evidence"),
         ],
         warnings=["quote-attribution", "missing-agreement-holder", "duplicate-stance", "stance-event-outside-evidence"],
+    ),
+    *_group(
+        "event clusters",
+        ISSUE,
+        [
+            ("malformed-cluster-id", "an event's cluster_id that is not lower-case letters and digits joined by '-'"),
+            ("cluster-mixes-categories", "the event mentions of one cluster (one event) have more than one category"),
+            (
+                "partial-event-clusters",
+                "an article some of whose event mentions have a cluster_id and others none (null: no coreference)",
+            ),
+        ],
     ),
     *_group(
         "splits",

@@ -36,6 +36,7 @@ from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import with_row
+from peacetalks.validation.checks.clusters import cluster_issues
 from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
@@ -240,6 +241,7 @@ def _entity_and_event_checks(
         issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
     if events is not None:
         issues += rules.event_issues(events, scheme, files[EVENTS.name])
+        issues += cluster_issues(events, files[EVENTS.name])
     for ref in REFERENCES:
         if ref.target is EVENTS:
             issues += _dangling(ok, files, ref)
