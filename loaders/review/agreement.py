@@ -12,6 +12,8 @@ Items are compared by what they cover, never by their ids:
 Categorical attributes are compared on matched pairs (entities and triggers on the exact span,
 arguments on trigger and argument span, stances on holder span and overlapping evidence) with
 observed agreement, Cohen's kappa and Krippendorff's alpha. An empty value counts as "(none)".
+The stance holder is an attribute of stances paired by overlapping evidence alone (item ``evidence``):
+the holder's entity, B's entities named by the A entity sharing most of their mention spans.
 """
 
 from __future__ import annotations
@@ -394,7 +396,48 @@ def _stances(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
         fa.stances, fb.stances, on=holder, span=("evidence_start", "evidence_end"), prefer=["target_id", "polarity"]
     )
     attributes = attribute_agreement(pairs, item="stance", attributes=["target_id", "polarity", "attribution"])
-    return KindAgreement("stances", scores, attributes)
+    return KindAgreement("stances", scores, attributes + _holder_agreement(fa, fb))
+
+
+def _holder_agreement(fa: SpanFrames, fb: SpanFrames) -> list[AttributeAgreement]:
+    """Whether B gives a stance the holder A gives it: stances paired by overlapping evidence alone.
+
+    The ``stance`` item pairs stances on the holder's span, so a stance whose holder differs is no
+    pair there, and a holder rule shows only as lower recall. Here the holder is the attribute: the
+    holder's entity, with B's entities named by the A entity that shares most of their mention spans
+    (entity ids are free slugs, so two layers may name one entity differently); a B entity sharing no
+    span with A keeps its own id, marked, so it never counts as agreeing.
+    """
+    entities_b = fb.entities.select("doc_id", "start", "end", pl.col("entity_id").alias("entity_b"))
+    shared = (
+        fa.entities.select("doc_id", "start", "end", pl.col("entity_id").alias("entity_a"))
+        .join(entities_b, on=["doc_id", "start", "end"])
+        .group_by("doc_id", "entity_b", "entity_a")
+        .agg(pl.len().alias("__n"))
+        .sort(["doc_id", "entity_b", "__n", "entity_a"], descending=[False, False, True, False])
+        .unique(["doc_id", "entity_b"], keep="first", maintain_order=True)
+    )
+    held_a = _holder_entity(fa).rename({"__entity": "holder"})
+    held_b = (
+        _holder_entity(fb)
+        .join(shared.rename({"entity_b": "__entity"}), on=["doc_id", "__entity"], how="left")
+        .with_columns(pl.coalesce("entity_a", pl.lit("(B only) ") + pl.col("__entity")).alias("holder"))
+        .drop("__entity", "entity_a", "__n")
+    )
+    pairs = matched_pairs(
+        held_a, held_b, on=["doc_id"], span=("evidence_start", "evidence_end"), prefer=["holder", "target_id"]
+    )
+    return attribute_agreement(pairs, item="evidence", attributes=["holder"])
+
+
+def _holder_entity(frames: SpanFrames) -> pl.DataFrame:
+    """Each stance with its holder's entity id (``__entity``)."""
+    entity = frames.entities.unique(["doc_id", "mention_id"], keep="first").select(
+        "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("entity_id").alias("__entity")
+    )
+    return frames.stances.select("doc_id", "holder_mention_id", "target_id", "evidence_start", "evidence_end").join(
+        entity, on=["doc_id", "holder_mention_id"], how="left"
+    )
 
 
 _BUILDERS = {"entities": _entities, "events": _events, "stances": _stances}
