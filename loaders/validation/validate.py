@@ -32,12 +32,14 @@ from peacetalks.schema.tables import (
 from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.shards import table_exists
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import ROW, with_row
 from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
+from peacetalks.validation.checks.partition import shard_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
@@ -70,6 +72,10 @@ def validate(root: Path | str | None = None, *, layer: str | None = None, today:
     if machine and layer is not None:
         report.add(machine_layer_issues(folder, layer))
         report = report.sorted()
+    partition = shard_issues(folder, layer)  # a sharded corpus: its layout, and documents split across shards
+    if partition:
+        report.add(partition)
+        report = report.sorted()
     if layer is None:  # the versions gold records (annotations/gold.yaml); a layer is a pass, not gold
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
         report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
@@ -79,14 +85,14 @@ def validate(root: Path | str | None = None, *, layer: str | None = None, today:
 
 def _present(folder: Path, layer: str | None) -> list[Table]:
     """The tables validation reads: every required one, and the optional ones that exist."""
-    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
+    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table_exists(folder, table, layer)]
 
 
 def _read_checked(folder: Path, table: Table, layer: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
     try:
         return read_table(folder, table, layer), []
     except TableReadError as exc:
-        return None, [Issue(code=exc.code, file=table.relpath(layer), message=exc.message)]
+        return None, [Issue(code=exc.code, file=exc.path or table.relpath(layer), message=exc.message)]
 
 
 def read_tables(root: Path | str | None = None) -> dict[str, tuple[pl.DataFrame | None, list[Issue]]]:
