@@ -80,3 +80,10 @@ def test_a_damaged_shard_is_an_issue_naming_the_shard(sharded: Path) -> None:
     (sharded / "annotations" / "entities" / "part-00001.parquet").write_bytes(b"not parquet")
     found = [(i.file, i.code) for i in validate(sharded).issues if i.code == "unreadable-file"]
     assert found == [("annotations/entities/part-00001.parquet", "unreadable-file")]
+
+
+def test_a_table_as_file_and_folder_and_a_gap_in_the_shards_are_issues(sharded: Path) -> None:
+    write_parquet(_entities(DOCS), ENTITIES, sharded / "annotations" / "entities.parquet")
+    (sharded / "corpus" / "articles" / "part-00001.parquet").unlink()
+    found = [(i.file, i.code) for i in validate(sharded).issues if i.code in ("table-file-and-folder", "bad-shards")]
+    assert found == [("annotations/entities.parquet", "table-file-and-folder"), ("corpus/articles/", "bad-shards")]
