@@ -116,12 +116,25 @@ class UnitResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def units(root: Path | str | None = None, layer: str | None = None, *, today: dt.date | None = None) -> list[Unit]:
+UNIT_ARTICLES = 20_000
+"""The least articles of a unit cut from a single-file corpus (its last unit may have fewer): consecutive row
+groups of ``corpus/articles.parquet`` are taken together up to it, so that a unit's fixed costs (a thread
+pool, a scan of each file's footer) stay small against its work, and its memory stays that of 20,000 articles."""
+
+
+def units(
+    root: Path | str | None = None,
+    layer: str | None = None,
+    *,
+    today: dt.date | None = None,
+    min_articles: int = UNIT_ARTICLES,
+) -> list[Unit]:
     """The units of the corpus at ``root`` (or of its annotator layer ``layer``), in doc_id order.
 
-    A single-file corpus is cut at the row groups of ``corpus/articles.parquet``: a unit per row group,
-    the doc_ids from its first to the next one's first; every other table gives each unit the rows of
-    those doc_ids, read from its row groups that can hold them (by their statistics).
+    A single-file corpus is cut at the row groups of ``corpus/articles.parquet``: consecutive row groups
+    of at least ``min_articles`` rows together, the doc_ids from the first of their first row group to the
+    first of the next unit's; every other table gives each unit the rows of those doc_ids, read from its
+    row groups that can hold them (by their statistics).
     """
     folder = resolve_root(root)
     machine = layer is not None and is_machine_layer(folder, layer)
@@ -132,8 +145,13 @@ def units(root: Path | str | None = None, layer: str | None = None, *, today: dt
         return [dataclasses.replace(base, whole=True)]
     articles = bounds[ARTICLES.name]
     assert articles is not None
-    cuts = [lo for lo, _, rows in articles[1:] if rows]  # the first doc_id of each row group but the first
-    edges: list[str | None] = [None, *sorted(set(cuts)), None]
+    cuts, taken = [], 0
+    for least, _, rows in articles:
+        if taken >= min_articles and (not cuts or least > cuts[-1]):
+            cuts.append(least)  # the first doc_id of a row group begins the next unit
+            taken = 0
+        taken += rows
+    edges: list[str | None] = [None, *cuts, None]
     out = []
     for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
         parts = []

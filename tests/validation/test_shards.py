@@ -16,11 +16,20 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synth import KINDS, generate
-from peacetalks import validate
-from peacetalks.validation.shards import check_unit, finish, units, validate_sharded
+from peacetalks import Report, validate
+from peacetalks.validation import shards
+from peacetalks.validation.shards import check_unit, finish
 
 ARTICLES = 500  # with one article in 200 a rerun: the near-duplicate kind has articles to go into
 GROUPS = 6  # row groups per file
+
+
+def units(root: Path) -> list[shards.Unit]:
+    return shards.units(root, min_articles=1)
+
+
+def validate_sharded(root: Path) -> Report:
+    return finish(units(root), [check_unit(u) for u in units(root)])
 
 
 def _rewrite(root: Path, groups: int = GROUPS) -> None:
@@ -78,13 +87,13 @@ def test_the_corpus_falls_into_units_that_cover_every_row_once(corpus: Path) -> 
     assert len(parts) == GROUPS
     assert not any(u.whole for u in parts)
     results = [check_unit(u) for u in parts]
-    for name, rows in validate(corpus).checked.items():
+    for name, rows in validate(corpus, bounded=False).checked.items():
         assert sum(r.checked.get(name, 0) for r in results) == rows, name
 
 
 def test_unit_by_unit_gives_the_in_memory_report(corpus: Path) -> None:
     """Same issues (code, file, row, doc, id, column, value, message), in the same order, and the same counts."""
-    expected = validate(corpus)
+    expected = validate(corpus, bounded=False)
     got = validate_sharded(corpus)
     assert got.checked == expected.checked
     assert got.issues == expected.issues
@@ -102,7 +111,7 @@ def test_a_unit_pickles_and_runs_anywhere(corpus: Path) -> None:
     sent = pickle.loads(pickle.dumps(parts))
     assert sent == parts
     results = [pickle.loads(pickle.dumps(check_unit(u))) for u in sent]
-    assert finish(parts, results[::-1]).issues == validate(corpus).issues  # results in any order
+    assert finish(parts, results[::-1]).issues == validate(corpus, bounded=False).issues  # results in any order
 
 
 def _uncut(root: Path, tmp_path: Path) -> Path:
@@ -122,7 +131,7 @@ def test_row_groups_out_of_doc_order_are_one_whole_unit(corpus: Path, tmp_path: 
     pq.write_table(entities[::-1], path, row_group_size=entities.num_rows // 4)
     parts = units(root)
     assert [u.whole for u in parts] == [True]
-    assert validate_sharded(root).issues == validate(root).issues
+    assert validate_sharded(root).issues == validate(root, bounded=False).issues
 
 
 def test_a_table_with_a_missing_column_is_one_whole_unit(corpus: Path, tmp_path: Path) -> None:
@@ -132,4 +141,21 @@ def test_a_table_with_a_missing_column_is_one_whole_unit(corpus: Path, tmp_path:
     assert [u.whole for u in units(root)] == [True]
     report = validate_sharded(root)
     assert "missing-column" in report.codes()
-    assert report.issues == validate(root).issues
+    assert report.issues == validate(root, bounded=False).issues
+
+
+def test_validate_goes_unit_by_unit_when_the_corpus_has_several(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate`` goes unit by unit when a corpus has several; with units of 20,000 articles this one has one."""
+    assert len(shards.units(corpus)) == 1  # 500 articles: below UNIT_ARTICLES
+    seen: list[int] = []
+    real = shards.check_unit
+
+    def check(unit: shards.Unit) -> shards.UnitResult:
+        seen.append(unit.index)
+        return real(unit)
+
+    monkeypatch.setattr(shards, "check_unit", check)
+    cut = shards.units
+    monkeypatch.setattr(shards, "units", lambda root, layer, *, today: cut(root, layer, today=today, min_articles=1))
+    assert validate(corpus).issues == validate(corpus, bounded=False).issues
+    assert seen == list(range(GROUPS))
