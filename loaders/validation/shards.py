@@ -145,7 +145,8 @@ def units(
         return [dataclasses.replace(base, whole=True)]
     articles = bounds[ARTICLES.name]
     assert articles is not None
-    cuts, taken = [], 0
+    cuts: list[str] = []
+    taken = 0
     for least, _, rows in articles:
         if taken >= min_articles and (not cuts or least > cuts[-1]):
             cuts.append(least)  # the first doc_id of a row group begins the next unit
