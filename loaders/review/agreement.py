@@ -9,6 +9,10 @@ Items are compared by what they cover, never by their ids:
   partial: the same trigger span and role, overlapping argument spans;
 - stances: (doc, holder span, target, evidence span, polarity); partial: overlapping evidence.
 
+Clusters (entity_id of mentions, cluster_id of events) are compared on the same pairs of mentions and
+triggers with the coreference scores of :mod:`peacetalks.review.coreference`; a layer without clusters
+is named, not scored.
+
 Categorical attributes are compared on matched pairs (entities and triggers on the exact span,
 arguments on trigger and argument span, stances on holder span and overlapping evidence) with
 observed agreement, Cohen's kappa and Krippendorff's alpha. An empty value counts as "(none)".
@@ -25,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from peacetalks.review.coreference import ClusterAgreement, cluster_agreement
 from peacetalks.review.items import KINDS as KINDS  # the kinds of annotation compared (``agree --kind``)
 from peacetalks.review.reliability import NONE_VALUE, cohen_kappa, krippendorff_alpha, observed_agreement
 from peacetalks.schema.tables import Table
@@ -76,6 +81,7 @@ class KindAgreement:
     kind: str
     scores: list[LabelScore]
     attributes: list[AttributeAgreement]
+    clusters: list[ClusterAgreement] = field(default_factory=list)
 
 
 @dataclass
@@ -93,14 +99,20 @@ class AgreementReport:
     def attribute(self, kind: str, item: str, attribute: str) -> AttributeAgreement:
         return next(x for x in self.of(kind).attributes if x.item == item and x.attribute == attribute)
 
+    def clusters(self, kind: str, item: str) -> ClusterAgreement:
+        return next(c for c in self.of(kind).clusters if c.item == item)
+
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "kinds": [asdict(k) for k in self.kinds]}
 
     def rows(self) -> list[dict[str, Any]]:
-        """The report as one flat table, a row per label score and per attribute (``agree --format csv``).
+        """The report as one flat table, a row per label score, attribute and cluster score (``agree --format csv``).
 
         Every row has every column (:data:`ROW_COLUMNS`); a score row leaves the attribute columns
         empty and the other way round, so the table loads as it is into a spreadsheet or a data frame.
+        A cluster row (``section == "clusters"``) names its metric, counts mentions in ``n_a``/``n_b``,
+        matched mentions in ``pairs`` and clusters in ``clusters_a``/``clusters_b``; where a layer has no
+        clusters, one row per item says why in ``note`` (name :data:`NOT_SCORED`) and has no scores.
         """
         empty = dict.fromkeys(ROW_COLUMNS)
         rows: list[dict[str, Any]] = []
@@ -120,11 +132,19 @@ class AgreementReport:
                 | {"agreement": x.observed, "kappa": x.kappa, "alpha": x.alpha}
                 for x in k.attributes
             )
+            for c in k.clusters:
+                counts = {"item": c.item, "n_a": c.n_a, "n_b": c.n_b, "pairs": c.matched}
+                counts |= {"clusters_a": c.clusters_a, "clusters_b": c.clusters_b}
+                base = empty | where | {"section": "clusters"} | counts
+                if c.not_scored:
+                    rows.append(base | {"name": NOT_SCORED, "note": c.not_scored})
+                rows.extend(base | {"name": x.metric} | {m: getattr(x, m) for m in MEASURES} for x in c.scores)
         return rows
 
 
 RULES = ("exact", "partial")  # the match rules of a LabelScore, as its field names
-MEASURES = ("precision", "recall", "f1")  # the scores of a Match, as its field names
+MEASURES = ("precision", "recall", "f1")  # the scores of a Match and of a ClusterScore, as their field names
+NOT_SCORED = "(not scored)"  # the name of a cluster row of a layer without clusters
 
 # The columns of :meth:`AgreementReport.rows`, in order: which layers, where the row belongs, then the counts
 # and scores of a label (``section == "labels"``) or the agreement on an attribute (``"attributes"``).
@@ -147,6 +167,10 @@ ROW_COLUMNS = (
     "agreement",
     "kappa",
     "alpha",
+    "clusters_a",
+    "clusters_b",
+    *MEASURES,
+    "note",
 )
 
 
@@ -361,6 +385,14 @@ def disagreements(root: Path | str | None, a: str, b: str) -> pl.DataFrame:
     return pl.concat(parts).sort(["doc_id", "start", "end", "side", "item"])
 
 
+def _clusters(
+    a: pl.DataFrame, b: pl.DataFrame, pairs: pl.DataFrame, *, item: str, column: str, what: str
+) -> ClusterAgreement:
+    """Cluster agreement of one kind of item on the pairs :func:`matched_pairs` made of ``a`` and ``b``."""
+    rows = pairs.select(pl.col("__i").alias("a"), pl.col("__i__b").alias("b"))
+    return cluster_agreement(a, b, rows, item=item, column=column, what=what)
+
+
 # -- one function per kind ------------------------------------------------------------------
 
 
@@ -370,23 +402,22 @@ def _entities(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
         fa.entities, fb.entities, on=["doc_id", "start", "end"], prefer=["label", "form", "mention_type"]
     )
     attributes = attribute_agreement(pairs, item="mention", attributes=["label", "form", "mention_type"])
-    return KindAgreement("entities", scores, attributes)
+    clusters = _clusters(fa.entities, fb.entities, pairs, item="mention", column="entity_id", what="mentions")
+    return KindAgreement("entities", scores, attributes, [clusters])
 
 
 def _events(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
     scores = _RULE["trigger"].scores(fa, fb) + _RULE["argument"].scores(fa, fb)
     on_trigger = ["doc_id", "trigger_start", "trigger_end"]
-    attributes = attribute_agreement(
-        matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"]),
-        item="trigger",
-        attributes=["category", "mode", "realis", "modality"],
-    )
+    triggers = matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"])
+    attributes = attribute_agreement(triggers, item="trigger", attributes=["category", "mode", "realis", "modality"])
     attributes += attribute_agreement(
         matched_pairs(fa.arguments, fb.arguments, on=[*on_trigger, "start", "end"], prefer=["role"]),
         item="argument",
         attributes=["role"],
     )
-    return KindAgreement("events", scores, attributes)
+    clusters = _clusters(fa.events, fb.events, triggers, item="trigger", column="cluster_id", what="events")
+    return KindAgreement("events", scores, attributes, [clusters])
 
 
 def _stances(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
