@@ -32,6 +32,7 @@ from peacetalks.schema.tables import (
 from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.shards import table_exists
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
@@ -73,12 +74,17 @@ def validate(
     whenever the corpus falls into more than one unit. The report is the same either way.
     """
     folder = resolve_root(root)
-    if bounded is not False:
-        from peacetalks.validation import shards
+    from peacetalks.validation import shards
 
+    if bounded is not False:
         parts = shards.units(folder, layer, today=today)
         if len(parts) > 1 or bounded:
             return shards.finish(parts, [shards.check_unit(unit) for unit in parts])
+    return shards.locate(_validate_whole(folder, layer, today), folder, layer)
+
+
+def _validate_whole(folder: Path, layer: str | None, today: dt.date | None) -> Report:
+    """:func:`validate` with every table in memory at once; rows numbered in the whole table."""
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
     machine = layer is not None and is_machine_layer(folder, layer)
@@ -95,7 +101,7 @@ def validate(
 
 def _present(folder: Path, layer: str | None) -> list[Table]:
     """The tables validation reads: every required one, and the optional ones that exist."""
-    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
+    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table_exists(folder, table, layer)]
 
 
 def _read_checked(folder: Path, table: Table, layer: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
