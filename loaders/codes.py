@@ -553,8 +553,25 @@ _ALL: list[Code] = [
             ("bad-review-entry", "a conflict of the review file without an id, or of an unknown kind"),
             ("bad-decision", "a decision that is not one of the allowed ones, or keeps a null version"),
             ("bad-kept-version", "a version in the review file that is malformed or has values of the wrong type"),
+            (
+                "bad-corrections",
+                "the review file's corrections do not fit the merge or lack a rule or reason (each one is listed)",
+            ),
             ("no-backup", "no backup of the layer to restore"),
             ("backup-incomplete", "a backup without its manifest, or whose files differ from it; it is never restored"),
+        ],
+    ),
+    *_group(
+        "review",
+        ISSUE,
+        [
+            (
+                "bad-correction",
+                "a correction of the review file of the wrong shape: no item, unknown fields, no change",
+            ),
+            ("correction-without-reason", "a correction without the guidelines rule or the reason that required it"),
+            ("correction-item-gone", "a correction whose item ('before') the merge no longer has"),
+            ("correction-before-differs", "a correction whose 'before' differs from the merge's item (fields named)"),
         ],
     ),
     # --- scheme and export ------------------------------------------------------------------

@@ -56,15 +56,36 @@ OPTIONAL_TABLES = frozenset({SPLITS.name, STATUS.name})
 _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
 
 
-def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
+def validate(
+    root: Path | str | None = None,
+    *,
+    layer: str | None = None,
+    today: dt.date | None = None,
+    bounded: bool | None = None,
+) -> Report:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
 
     For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``, and
     the versions gold records (``annotations/gold.yaml``) are checked against the package's scheme. A
     machine layer (``peacetalks suggest``) is checked as every layer, but its events need not have the
     roles their category requires (they are candidate triggers), and its manifest and scores are checked.
+
+    ``bounded``: check the corpus unit by unit of documents (:mod:`peacetalks.validation.shards`, a peak
+    memory that does not grow with the corpus) or all tables at once in memory; by default unit by unit
+    whenever the corpus falls into more than one unit. The report is the same either way.
     """
     folder = resolve_root(root)
+    from peacetalks.validation import shards
+
+    if bounded is not False:
+        parts = shards.units(folder, layer, today=today)
+        if len(parts) > 1 or bounded:
+            return shards.finish(parts, [shards.check_unit(unit) for unit in parts])
+    return shards.locate(_validate_whole(folder, layer, today), folder, layer)
+
+
+def _validate_whole(folder: Path, layer: str | None, today: dt.date | None) -> Report:
+    """:func:`validate` with every table in memory at once; rows numbered in the whole table."""
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
     machine = layer is not None and is_machine_layer(folder, layer)
