@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import TableReadError
+from peacetalks.errors import EngineError, TableReadError
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import (
     ALL_TABLES,
@@ -52,17 +52,38 @@ OPTIONAL_TABLES = frozenset({SPLITS.name, STATUS.name})
 # Never a key column: a Categorical hashes differently from the same String, so key hashes across
 # tables would no longer meet.
 _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
+# Where the work runs: this process, or Daft (its native runner, or a Ray cluster). One report either way.
+ENGINES = ("local", "daft")
 
 
-def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
+def validate(
+    root: Path | str | None = None,
+    *,
+    layer: str | None = None,
+    today: dt.date | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
+) -> Report:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
 
     For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``, and
     the versions gold records (``annotations/gold.yaml``) are checked against the package's scheme. A
     machine layer (``peacetalks suggest``) is checked as every layer, but its events need not have the
     roles their category requires (they are candidate triggers), and its manifest and scores are checked.
+
+    ``engine="daft"`` runs the per-shard work on Daft (``pip install peacetalks[scale]``): with its native
+    runner, or on the Ray cluster at ``ray_address`` (``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``).
+    The report is the same as the local one.
     """
+    if engine not in ENGINES:
+        raise EngineError("bad-engine", f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+    if ray_address is not None and engine != "daft":
+        raise EngineError("bad-engine", f"ray_address={ray_address!r} is for engine='daft', not engine={engine!r}")
     folder = resolve_root(root)
+    if engine == "daft":
+        from peacetalks.validation.daft_engine import validate_on_daft
+
+        return validate_on_daft(folder, layer=layer, today=today, ray_address=ray_address)
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
     machine = layer is not None and is_machine_layer(folder, layer)
