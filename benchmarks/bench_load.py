@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,17 +37,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script: make `benchmarks.synth` importable
+from benchmarks._measure import load_average, measure  # noqa: E402
 from benchmarks.bench_validate import FILES  # noqa: E402  # the six Parquet files of a corpus
 
 MANIFEST = "planted.json"
-
-
-def _peak_mib() -> float:
-    """This process's peak resident memory (VmHWM; unlike ru_maxrss it does not carry the parent's over exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _child(kind: str, root: Path, cache: Path) -> dict[str, Any]:
@@ -94,16 +86,11 @@ def _child(kind: str, root: Path, cache: Path) -> dict[str, Any]:
 
 
 def _spawn(kind: str, root: Path, cache: Path) -> tuple[dict[str, Any], float, float]:
-    """Run a child; return its result, the whole process's wall time and its peak RSS in MiB."""
-    args = [sys.executable, __file__, "--child", kind, str(root), str(cache)]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0 or not out.strip():
-        raise RuntimeError(f"{kind} exited with {proc.returncode}:\n{err}")
-    result = json.loads(out.strip().splitlines()[-1])
-    return result, wall, float(result.pop("peak_mib"))
+    """Run a child from the launcher; return its result, the whole process's wall time and its own peak RSS in MiB."""
+    done = measure([sys.executable, __file__, "--child", kind, str(root), str(cache)])
+    if not done.stdout.strip():
+        raise RuntimeError(f"{kind} printed nothing:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.seconds, done.peak_mib
 
 
 def _corpus(out: Path, n: int, seed: int, regenerate: bool) -> tuple[Path, float | None]:
@@ -135,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         kind, root, cache = args.child
-        _print(json.dumps(_child(kind, Path(root), Path(cache)) | {"peak_mib": _peak_mib()}))
+        _print(json.dumps(_child(kind, Path(root), Path(cache))))
         return 0
 
     root, generated = _corpus(args.out, args.articles, args.seed, args.regenerate)
@@ -173,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             result_, wall, peak = _spawn(kind, root, cache)
             times[label] = result_["seconds"]
             _print(f"{label:<22} {result_['seconds']:>8.2f} {wall:>10.2f} {peak:>9.0f}  {result_['rows']}")
+    _print(load_average())
     _print()
     _print("ratios (call time / anchor call time; target: cold within 2x, warm reloads well under 1 s):")
     for ours, anchor in (

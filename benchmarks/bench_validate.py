@@ -13,7 +13,8 @@ and number of planted errors was generated before), then runs, each in a fresh c
 * ``cli``: ``peacetalks validate ROOT`` as a subprocess (unless ``--no-cli``).
 
 For each it prints the wall time (measured inside the child around the work itself, and for the
-whole process) and the peak resident memory of the child (``ru_maxrss`` from ``os.wait4``), then the
+whole process) and the peak resident memory of the child (its own ``ru_maxrss``: started from the small launcher of
+``benchmarks/_measure.py``, so a corpus generated in the same run does not count), then the
 ratio of validation time to read time, and whether every planted error was found with its file,
 row and code, and which issues were reported that were not planted. It prints figures; it does
 not assert timing.
@@ -24,9 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script: make `benchmarks.synth` importable
+from benchmarks._measure import load_average, measure  # noqa: E402  # the standard library only
+
 # benchmarks.synth (polars, numpy, peacetalks) is imported by the parent only, so the children
 # that measure reading and validation import nothing they do not need.
 if TYPE_CHECKING:
@@ -91,24 +92,15 @@ def _child_validate(root: Path) -> dict[str, Any]:
 
 
 def _spawn(args: list[str]) -> tuple[float, float, float, int, str]:
-    """Run a child; return its wall time, peak RSS (MiB), CPU time, exit code and stdout.
+    """Run a child from the launcher (``benchmarks/_measure.py``); its wall time, own peak RSS (MiB), CPU, code, stdout.
 
-    The child is reaped with ``os.wait4`` so its own ``ru_maxrss`` is read (not the maximum over
-    all children); its output goes to temporary files so no pipe can fill up meanwhile.
+    The launcher keeps the figure the child's own: started from this process, which may hold a freshly
+    generated corpus, the child's ``ru_maxrss`` would start at this process's resident set.
     """
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        code = os.waitstatus_to_exitcode(status)
-        proc.returncode = code  # reaped here; tell Popen so it does not wait again
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if code not in (0, 1) or (not stdout and stderr):
-        raise RuntimeError(f"{' '.join(args[:4])} exited with {code}:\n{stderr}")
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, code, stdout
+    done = measure(args, ok_codes=(0, 1))
+    if not done.stdout and done.stderr:
+        raise RuntimeError(f"{' '.join(args[:4])} exited with {done.exit_code}:\n{done.stderr}")
+    return done.seconds, done.peak_mib, done.cpu_s, done.exit_code, done.stdout
 
 
 def _measure(name: str, root: Path) -> Run:
@@ -214,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     _print(f"corpus: {root} ({size_mib:.0f} MiB on disk)")
     _print("  " + ", ".join(f"{k}={v:,}" for k, v in planted.counts.items()))
     _print(f"  generated in {gen_s:.1f} s" if gen_s is not None else "  reused (pass --regenerate to rebuild)")
-    _print(f"  machine: {os.cpu_count()} cores")
+    _print(f"  machine: {os.cpu_count()} cores; before: {load_average()}")
 
     reads = [_measure("read", root) for _ in range(args.repeat)]
     validations = [_measure("validate", root) for _ in range(args.repeat)]
@@ -233,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         _print(f"{r.name:<10}{inner:>10}{r.process_s:>12.2f}{r.cpu_s:>9.1f}{r.peak_mib:>11.0f}")
     assert read.inner_s is not None
     assert val.inner_s is not None
+    _print(f"after: {load_average()}")
     _print()
     _print(f"validate / read time: {val.inner_s / read.inner_s:.2f}x (target <= 3x)")
     _print(f"validate / read CPU time (whole processes): {val.cpu_s / read.cpu_s:.2f}x")

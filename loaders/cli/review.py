@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from peacetalks.review.agreement import AgreementReport, KindAgreement
+    from peacetalks.review.coreference import ClusterAgreement
 
 
 class AgreeFormat(StrEnum):
@@ -92,8 +93,24 @@ def render_agreement(report: AgreementReport) -> None:
                 [False for _ in kind.attributes],
             )
         )
+        tables.extend(_cluster_table(kind, c) for c in kind.clusters if not c.not_scored)
         for table in tables:
             _print_whole(table)
+        for c in kind.clusters:
+            if c.not_scored:
+                out.print(escape(f"{kind.kind}: {c.column} clusters not scored: {c.not_scored}"))
+
+
+def _cluster_table(kind: KindAgreement, c: ClusterAgreement) -> Table:
+    from peacetalks.review.agreement import MEASURES
+
+    return _table(
+        f"{kind.kind}: {c.column} clusters of {c.item}s (A {c.n_a} in {c.clusters_a}, B {c.n_b} in {c.clusters_b}; "
+        f"{c.matched} matched by span)",
+        ("item", "metric", "P", "R", "F1"),
+        [(c.item, x.metric, *(_num(getattr(x, m)) for m in MEASURES)) for x in c.scores],
+        [False for _ in c.scores],
+    )
 
 
 def _print_whole(table: Table) -> None:
@@ -117,13 +134,16 @@ def agree_cmd(
         AgreeFormat,
         typer.Option(
             "--format",
-            help="text for people; json, or csv (one row per label and attribute), for programs.",
+            help="text for people; json, or csv (one row per label, attribute and cluster score), for programs.",
             metavar="[text|json|csv]",
         ),
     ] = AgreeFormat.text,
     root: RootOpt = None,
 ) -> None:
-    """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes."""
+    """Agreement of B with A: P/R/F1 per label (exact and partial spans), kappa and alpha on attributes.
+
+    Entity clusters (entity_id) and event clusters (cluster_id) get MUC, B³, CEAF-e, BLANC and CoNLL.
+    """
     folder = corpus_folder(root)
     from peacetalks.review.agreement import KINDS, agreement
 
@@ -145,8 +165,8 @@ def agree_cmd(
 def _row_schema(columns: Sequence[str]) -> dict[str, Any]:
     import polars as pl
 
-    text = {"a", "b", "kind", "section", "item", "name"}
-    counts = {"n_a", "n_b", "pairs"}
+    text = {"a", "b", "kind", "section", "item", "name", "note"}
+    counts = {"n_a", "n_b", "pairs", "clusters_a", "clusters_b"}
     return {c: pl.String if c in text else pl.Int64 if c in counts else pl.Float64 for c in columns}
 
 

@@ -24,6 +24,7 @@ from peacetalks.storage.transaction import folder_lock, transaction
 from peacetalks.text.tokenize import count_tokens
 
 if TYPE_CHECKING:
+    from peacetalks.review.agreement import AgreementReport
     from peacetalks.storage.transaction import Transaction
     from peacetalks.view.charts import Chart
 
@@ -135,9 +136,8 @@ def _fmt(value: float | None) -> str:
 def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b") -> str:
     """Agreement between the two annotation passes (``peacetalks agree a b``), as Markdown tables."""
     from peacetalks.review.agreement import agreement
-    from peacetalks.storage.layers import layer_exists
 
-    if not (layer_exists(root, a) and layer_exists(root, b)):
+    if not _layers_exist(root, a, b):
         return f"No agreement figures: the layers {a} and {b} are not both present.\n" + render_suggestion_changes(root)
     report = agreement(root, a, b)
     lines = [
@@ -145,27 +145,8 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
             f"Pass `{b}` against pass `{a}` (the reference), over the whole corpus; computed by "
             f"`peacetalks agree {a} {b}`.\n"
         ),
-        "| kind | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        *_agreement_tables(report),
     ]
-    lines += [
-        f"| {kind.kind} | {s.item} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
-        f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
-        for kind in report.kinds
-        for s in kind.scores
-    ]
-    lines += [
-        "",
-        "Categorical attributes on matched items:\n",
-        "| kind | item | attribute | pairs | observed | Cohen's kappa | Krippendorff's alpha |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for kind in report.kinds:
-        for x in kind.attributes:
-            lines.append(
-                f"| {kind.kind} | {x.item} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
-                f"{_fmt(x.alpha)} |"
-            )
     perfect = sum(1 for kind in report.kinds for x in kind.attributes if x.kappa == 1.0)
     shared, own = _shared_entity_ids(root, a, b)
     lines += [
@@ -179,6 +160,55 @@ def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b")
         ),
     ]
     return "\n".join(lines) + "\n" + render_suggestion_changes(root)
+
+
+INDEPENDENT_PASS = "annotator-c"  # the pass made from the article, the guidelines and the scheme alone
+
+
+def render_independent(root: Path, layer: str = INDEPENDENT_PASS) -> str:
+    """Agreement of the independent pass with gold (``peacetalks agree gold LAYER``), as Markdown tables."""
+    from peacetalks.review.agreement import agreement
+
+    if not _layers_exist(root, layer):
+        return f"No independent pass: the layer {layer} is not present.\n"
+    report = agreement(root, "gold", layer)
+    lines = [
+        (
+            f"Pass `{layer}` against gold (the reference), over the articles `{layer}` covers; computed by "
+            f"`peacetalks agree gold {layer}`. Gold is the adjudicated merge of the first two passes, "
+            f"corrected under the guidelines; `{layer}` saw none of them.\n"
+        ),
+        *_agreement_tables(report),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _agreement_tables(report: AgreementReport) -> list[str]:
+    """The label scores and the attribute agreement of ``report`` as two Markdown tables."""
+    lines = [
+        "| kind | item | label | A | B | exact P | exact R | exact F1 | partial F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {kind.kind} | {s.item} | {s.label} | {s.n_a} | {s.n_b} | {_fmt(s.exact.precision)} | "
+        f"{_fmt(s.exact.recall)} | {_fmt(s.exact.f1)} | {_fmt(s.partial.f1)} |"
+        for kind in report.kinds
+        for s in kind.scores
+    ]
+    lines += [
+        "",
+        "Categorical attributes on matched items (`evidence`/`holder`: stances paired by their evidence alone,",
+        "compared on the holder's entity):\n",
+        "| kind | item | attribute | pairs | observed | Cohen's kappa | Krippendorff's alpha |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {kind.kind} | {x.item} | {x.attribute} | {x.pairs} | {_fmt(x.observed)} | {_fmt(x.kappa)} | "
+        f"{_fmt(x.alpha)} |"
+        for kind in report.kinds
+        for x in kind.attributes
+    ]
+    return lines
 
 
 # The item whose scores say how much a person changed the suggestions of a kind.
@@ -345,6 +375,7 @@ def generators(frames: Mapping[Table, pl.DataFrame] | None = None) -> dict[str, 
         "versions": render_versions,
         "statistics": lambda root: render_statistics(corpus_statistics(root) if frames is None else statistics(frames)),
         "agreement": render_agreement,
+        "independent": render_independent,
         "adjudication": render_adjudication,
         "charts": lambda root: render_charts(card_charts(root, frames)),
     }

@@ -9,9 +9,15 @@ Items are compared by what they cover, never by their ids:
   partial: the same trigger span and role, overlapping argument spans;
 - stances: (doc, holder span, target, evidence span, polarity); partial: overlapping evidence.
 
+Clusters (entity_id of mentions, cluster_id of events) are compared on the same pairs of mentions and
+triggers with the coreference scores of :mod:`peacetalks.review.coreference`; a layer without clusters
+is named, not scored.
+
 Categorical attributes are compared on matched pairs (entities and triggers on the exact span,
 arguments on trigger and argument span, stances on holder span and overlapping evidence) with
 observed agreement, Cohen's kappa and Krippendorff's alpha. An empty value counts as "(none)".
+The stance holder is an attribute of stances paired by overlapping evidence alone (item ``evidence``):
+the holder's entity, B's entities named by the A entity sharing most of their mention spans.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from peacetalks.review.coreference import ClusterAgreement, cluster_agreement
 from peacetalks.review.items import KINDS as KINDS  # the kinds of annotation compared (``agree --kind``)
 from peacetalks.review.reliability import NONE_VALUE, cohen_kappa, krippendorff_alpha, observed_agreement
 from peacetalks.schema.tables import Table
@@ -74,6 +81,7 @@ class KindAgreement:
     kind: str
     scores: list[LabelScore]
     attributes: list[AttributeAgreement]
+    clusters: list[ClusterAgreement] = field(default_factory=list)
 
 
 @dataclass
@@ -91,14 +99,20 @@ class AgreementReport:
     def attribute(self, kind: str, item: str, attribute: str) -> AttributeAgreement:
         return next(x for x in self.of(kind).attributes if x.item == item and x.attribute == attribute)
 
+    def clusters(self, kind: str, item: str) -> ClusterAgreement:
+        return next(c for c in self.of(kind).clusters if c.item == item)
+
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "kinds": [asdict(k) for k in self.kinds]}
 
     def rows(self) -> list[dict[str, Any]]:
-        """The report as one flat table, a row per label score and per attribute (``agree --format csv``).
+        """The report as one flat table, a row per label score, attribute and cluster score (``agree --format csv``).
 
         Every row has every column (:data:`ROW_COLUMNS`); a score row leaves the attribute columns
         empty and the other way round, so the table loads as it is into a spreadsheet or a data frame.
+        A cluster row (``section == "clusters"``) names its metric, counts mentions in ``n_a``/``n_b``,
+        matched mentions in ``pairs`` and clusters in ``clusters_a``/``clusters_b``; where a layer has no
+        clusters, one row per item says why in ``note`` (name :data:`NOT_SCORED`) and has no scores.
         """
         empty = dict.fromkeys(ROW_COLUMNS)
         rows: list[dict[str, Any]] = []
@@ -118,11 +132,19 @@ class AgreementReport:
                 | {"agreement": x.observed, "kappa": x.kappa, "alpha": x.alpha}
                 for x in k.attributes
             )
+            for c in k.clusters:
+                counts = {"item": c.item, "n_a": c.n_a, "n_b": c.n_b, "pairs": c.matched}
+                counts |= {"clusters_a": c.clusters_a, "clusters_b": c.clusters_b}
+                base = empty | where | {"section": "clusters"} | counts
+                if c.not_scored:
+                    rows.append(base | {"name": NOT_SCORED, "note": c.not_scored})
+                rows.extend(base | {"name": x.metric} | {m: getattr(x, m) for m in MEASURES} for x in c.scores)
         return rows
 
 
 RULES = ("exact", "partial")  # the match rules of a LabelScore, as its field names
-MEASURES = ("precision", "recall", "f1")  # the scores of a Match, as its field names
+MEASURES = ("precision", "recall", "f1")  # the scores of a Match and of a ClusterScore, as their field names
+NOT_SCORED = "(not scored)"  # the name of a cluster row of a layer without clusters
 
 # The columns of :meth:`AgreementReport.rows`, in order: which layers, where the row belongs, then the counts
 # and scores of a label (``section == "labels"``) or the agreement on an attribute (``"attributes"``).
@@ -145,6 +167,10 @@ ROW_COLUMNS = (
     "agreement",
     "kappa",
     "alpha",
+    "clusters_a",
+    "clusters_b",
+    *MEASURES,
+    "note",
 )
 
 
@@ -359,6 +385,14 @@ def disagreements(root: Path | str | None, a: str, b: str) -> pl.DataFrame:
     return pl.concat(parts).sort(["doc_id", "start", "end", "side", "item"])
 
 
+def _clusters(
+    a: pl.DataFrame, b: pl.DataFrame, pairs: pl.DataFrame, *, item: str, column: str, what: str
+) -> ClusterAgreement:
+    """Cluster agreement of one kind of item on the pairs :func:`matched_pairs` made of ``a`` and ``b``."""
+    rows = pairs.select(pl.col("__i").alias("a"), pl.col("__i__b").alias("b"))
+    return cluster_agreement(a, b, rows, item=item, column=column, what=what)
+
+
 # -- one function per kind ------------------------------------------------------------------
 
 
@@ -368,23 +402,22 @@ def _entities(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
         fa.entities, fb.entities, on=["doc_id", "start", "end"], prefer=["label", "form", "mention_type"]
     )
     attributes = attribute_agreement(pairs, item="mention", attributes=["label", "form", "mention_type"])
-    return KindAgreement("entities", scores, attributes)
+    clusters = _clusters(fa.entities, fb.entities, pairs, item="mention", column="entity_id", what="mentions")
+    return KindAgreement("entities", scores, attributes, [clusters])
 
 
 def _events(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
     scores = _RULE["trigger"].scores(fa, fb) + _RULE["argument"].scores(fa, fb)
     on_trigger = ["doc_id", "trigger_start", "trigger_end"]
-    attributes = attribute_agreement(
-        matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"]),
-        item="trigger",
-        attributes=["category", "mode", "realis", "modality"],
-    )
+    triggers = matched_pairs(fa.events, fb.events, on=on_trigger, prefer=["category"])
+    attributes = attribute_agreement(triggers, item="trigger", attributes=["category", "mode", "realis", "modality"])
     attributes += attribute_agreement(
         matched_pairs(fa.arguments, fb.arguments, on=[*on_trigger, "start", "end"], prefer=["role"]),
         item="argument",
         attributes=["role"],
     )
-    return KindAgreement("events", scores, attributes)
+    clusters = _clusters(fa.events, fb.events, triggers, item="trigger", column="cluster_id", what="events")
+    return KindAgreement("events", scores, attributes, [clusters])
 
 
 def _stances(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
@@ -394,7 +427,48 @@ def _stances(fa: SpanFrames, fb: SpanFrames) -> KindAgreement:
         fa.stances, fb.stances, on=holder, span=("evidence_start", "evidence_end"), prefer=["target_id", "polarity"]
     )
     attributes = attribute_agreement(pairs, item="stance", attributes=["target_id", "polarity", "attribution"])
-    return KindAgreement("stances", scores, attributes)
+    return KindAgreement("stances", scores, attributes + _holder_agreement(fa, fb))
+
+
+def _holder_agreement(fa: SpanFrames, fb: SpanFrames) -> list[AttributeAgreement]:
+    """Whether B gives a stance the holder A gives it: stances paired by overlapping evidence alone.
+
+    The ``stance`` item pairs stances on the holder's span, so a stance whose holder differs is no
+    pair there, and a holder rule shows only as lower recall. Here the holder is the attribute: the
+    holder's entity, with B's entities named by the A entity that shares most of their mention spans
+    (entity ids are free slugs, so two layers may name one entity differently); a B entity sharing no
+    span with A keeps its own id, marked, so it never counts as agreeing.
+    """
+    entities_b = fb.entities.select("doc_id", "start", "end", pl.col("entity_id").alias("entity_b"))
+    shared = (
+        fa.entities.select("doc_id", "start", "end", pl.col("entity_id").alias("entity_a"))
+        .join(entities_b, on=["doc_id", "start", "end"])
+        .group_by("doc_id", "entity_b", "entity_a")
+        .agg(pl.len().alias("__n"))
+        .sort(["doc_id", "entity_b", "__n", "entity_a"], descending=[False, False, True, False])
+        .unique(["doc_id", "entity_b"], keep="first", maintain_order=True)
+    )
+    held_a = _holder_entity(fa).rename({"__entity": "holder"})
+    held_b = (
+        _holder_entity(fb)
+        .join(shared.rename({"entity_b": "__entity"}), on=["doc_id", "__entity"], how="left")
+        .with_columns(pl.coalesce("entity_a", pl.lit("(B only) ") + pl.col("__entity")).alias("holder"))
+        .drop("__entity", "entity_a", "__n")
+    )
+    pairs = matched_pairs(
+        held_a, held_b, on=["doc_id"], span=("evidence_start", "evidence_end"), prefer=["holder", "target_id"]
+    )
+    return attribute_agreement(pairs, item="evidence", attributes=["holder"])
+
+
+def _holder_entity(frames: SpanFrames) -> pl.DataFrame:
+    """Each stance with its holder's entity id (``__entity``)."""
+    entity = frames.entities.unique(["doc_id", "mention_id"], keep="first").select(
+        "doc_id", pl.col("mention_id").alias("holder_mention_id"), pl.col("entity_id").alias("__entity")
+    )
+    return frames.stances.select("doc_id", "holder_mention_id", "target_id", "evidence_start", "evidence_end").join(
+        entity, on=["doc_id", "holder_mention_id"], how="left"
+    )
 
 
 _BUILDERS = {"entities": _entities, "events": _events, "stances": _stances}

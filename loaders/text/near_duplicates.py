@@ -286,7 +286,7 @@ def near_duplicates(
     ``similarity`` (at least ``threshold``), most similar first.
 
     ``among``: only the pairs with at least one of these doc_ids (every text is still compared with them).
-    ``prof``: the profile of ``texts["text"]``, when the caller has it already.
+    ``prof``: the profile of ``texts["text"]``, when the caller has it already (then ``texts`` needs no ``text``).
     """
     if texts.height < 2:
         return pl.DataFrame(schema=PAIRS_SCHEMA)

@@ -35,7 +35,7 @@ from peacetalks.storage.roots import resolve_root
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
-from peacetalks.validation.checks._issues import with_row
+from peacetalks.validation.checks._issues import ROW, with_row
 from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
@@ -157,12 +157,32 @@ def _validate(
     With ``status_check``, the articles' gold status is checked too (an absent status table: no status);
     ``machine``: the tables are a machine layer's, whose events need not have their required roles.
     """
+    return validate_parts(tables, read, files, today, status_check=status_check, machine=machine)[0]
+
+
+def validate_parts(
+    tables: Sequence[Table],
+    read: Callable[[Table], tuple[pl.DataFrame | None, list[Issue]]],
+    files: Mapping[str, str],
+    today: dt.date | None,
+    *,
+    status_check: bool,
+    machine: bool = False,
+    leakage: bool = True,
+) -> tuple[Report, dict[str, pl.DataFrame]]:
+    """:func:`_validate`'s work, and the frames that were fit for the cross-table checks, by table name.
+
+    A frame ``read`` gives may carry its ``__row`` column already (a part of a table: the rows of some
+    documents, numbered as in their file). Without ``leakage`` the split leakage checks, which compare
+    the texts of all articles, are left to the caller (:mod:`peacetalks.validation.shards`).
+    """
 
     def checked(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
         df, problems = read(table)
         if df is None:
             return None, problems
-        df = with_row(df)
+        if ROW not in df.columns:
+            df = with_row(df)
         problems += schema_issues(df, table, files[table.name])
         if table.name in _COMPACT and not _structural(problems):
             df = df.with_columns(pl.col(_COMPACT[table.name]).cast(pl.Categorical))
@@ -182,12 +202,12 @@ def _validate(
         report.checked[table.name] = df.height
         if not _structural(found):
             ok[table.name] = df
-    report.add(_cross_table(ok, files, load_scheme(), today, require_roles=not machine))
+    report.add(_cross_table(ok, files, load_scheme(), today, require_roles=not machine, leakage=leakage))
     absent = STATUS.name not in {t.name for t in tables}
     if status_check and ARTICLES.name in ok and (STATUS.name in ok or absent):
         status = ok.get(STATUS.name, pl.DataFrame(schema=STATUS.polars_schema()))
         report.add(incomplete_gold_issues(ok[ARTICLES.name], status, files[STATUS.name]))
-    return report.sorted()
+    return report.sorted(), ok
 
 
 def _structural(issues: Sequence[Issue]) -> bool:
@@ -206,6 +226,7 @@ def _cross_table(
     today: dt.date | None,
     *,
     require_roles: bool = True,
+    leakage: bool = True,
 ) -> list[Issue]:
     # Two lanes: the text checks (duplicate ids, articles, spans: most of the work and memory) on
     # one thread; the entity rules and the event checks on another. The mention references and
@@ -216,8 +237,8 @@ def _cross_table(
     with ThreadPoolExecutor(max_workers=2) as pool:
         text = pool.submit(_text_checks, ok, files, today)
         annotations = pool.submit(_entity_and_event_checks, ok, files, scheme, require_roles)
-        leakage = pool.submit(_leakage_checks, ok, files)
-        issues = text.result() + annotations.result() + leakage.result()
+        leaks = pool.submit(_leakage_checks, ok, files) if leakage else None
+        issues = text.result() + annotations.result() + (leaks.result() if leaks else [])
     return issues + _mention_checks(ok, files, scheme)
 
 

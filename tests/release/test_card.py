@@ -213,3 +213,18 @@ def test_the_release_date_is_kept_on_a_rebuild_and_taken_from_source_date_epoch(
     assert json.loads((folder / "croissant.json").read_text())["datePublished"] == "2026-01-01"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert build_release(root, "0.1.0", tmp_path / "dist").unchanged
+
+
+def test_the_independent_pass_is_compared_with_gold_when_it_is_there(tmp_path: Path) -> None:
+    """No layer: the section says so; a layer: the card gives `agree gold LAYER`, holder included."""
+    from peacetalks.release.datacard import render_independent
+    from tests.interchange.helpers import write_corpus, write_layer
+
+    write_corpus(tmp_path)
+    write_layer(tmp_path, None)  # gold
+    assert render_independent(tmp_path, "indep") == "No independent pass: the layer indep is not present.\n"
+    write_layer(tmp_path, "indep")
+    section = render_independent(tmp_path, "indep")
+    assert "`peacetalks agree gold indep`" in section
+    assert "| entities | mention | (all) | 3 | 3 | 1.000 | 1.000 | 1.000 | 1.000 |" in section
+    assert "| stances | evidence | holder | 1 | 1.000 |" in section

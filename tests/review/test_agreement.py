@@ -163,3 +163,23 @@ def test_cli_agree_csv_is_one_row_per_label_and_attribute(root: Path) -> None:
     per = table.filter((pl.col("kind") == "entities") & (pl.col("name") == "PER")).row(0, named=True)
     assert (per["n_a"], per["n_b"], per["exact_recall"], per["partial_recall"]) == (2, 2, 0.5, 1.0)
     assert table.filter(pl.col("section") == "attributes")["pairs"].null_count() == 0
+
+
+def test_stance_holder_is_compared_by_entity_whatever_the_ids(root: Path) -> None:
+    """B names every entity differently: the holders still agree, mapped by shared mention spans."""
+    frames = tiny_frames()
+    renamed = {**frames, "entities": frames["entities"].with_columns(pl.col("entity_id") + "-b")}
+    write_layer(root, "ann-b", renamed)
+    holder = agreement(root, "ann-a", "ann-b", kinds=["stances"]).attribute("stances", "evidence", "holder")
+    assert (holder.pairs, holder.observed) == (1, 1.0)
+
+
+def test_another_holder_pairs_by_evidence_and_disagrees_on_the_holder(root: Path) -> None:
+    """B gives the stance to another entity: no stance pair (it pairs on the holder), but an evidence pair."""
+    held = tiny_frames()["stances"]["holder_mention_id"][0]
+    other = "m2" if held != "m2" else "m1"
+    write_layer(root, "ann-b", edit(tiny_frames(), "stances", pl.col("stance_id") == "s1", holder_mention_id=other))
+    report = agreement(root, "ann-a", "ann-b", kinds=["stances"])
+    assert report.score("stances", "stance", "(all)").exact.matched_a == 0
+    holder = report.attribute("stances", "evidence", "holder")
+    assert (holder.pairs, holder.observed) == (1, 0.0)

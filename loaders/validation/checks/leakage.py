@@ -23,7 +23,11 @@ def leakage_issues(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> l
     the same text in a different split.
     """
     texts = articles.select("doc_id", leakage_key().alias(_TEXT)).unique("doc_id", keep="first")
-    rows = splits.select(ROW, "doc_id", "split").join(texts, on="doc_id", how="inner")
+    return exact_issues(splits.select(ROW, "doc_id", "split").join(texts, on="doc_id", how="inner"), file)
+
+
+def exact_issues(rows: pl.DataFrame, file: str) -> list[Issue]:
+    """``split-leakage`` of ``rows`` (``__row``, doc_id, split and ``__text``: the leakage key, or a hash of it)."""
     leaking = rows.filter(pl.col("split").n_unique().over(_TEXT) > 1)
     if leaking.is_empty():
         return []
@@ -66,26 +70,24 @@ def split_leakage(splits: pl.DataFrame, articles: pl.DataFrame, file: str) -> li
     prof = profile(placed["text"])
     shared = placed.with_columns(pl.Series("__words", prof.words)).filter(pl.len().over("__words") > 1)
     exact = leakage_issues(shared.select(ROW, "doc_id", "split"), shared.select("doc_id", "text"), file)
-    return exact + _near_duplicate_issues(placed, prof, file)
+    return exact + near_duplicate_issues(placed, prof, file, leakage_key().hash())
 
 
-def _near_duplicate_issues(placed: pl.DataFrame, prof: Profile, file: str) -> list[Issue]:
+def near_duplicate_issues(placed: pl.DataFrame, prof: Profile, file: str, key: pl.Expr) -> list[Issue]:
     """One issue per pair of near-duplicate articles in two splits (:mod:`peacetalks.text.near_duplicates`).
 
     ``placed``: the splits rows (``__row``, doc_id, split) with their texts; ``prof`` the profile of the texts.
     The issue is on the splits row of the pair's second article (by doc_id) and names the first, its split
     and the similarity. Pairs whose texts are equal after normalising are ``split-leakage`` already and are
-    not repeated.
+    not repeated: ``key`` is the hash of a row's leakage key (evaluated on ``placed``).
     """
     from peacetalks.text.near_duplicates import near_duplicates
 
-    pairs = near_duplicates(placed.select("doc_id", "text"), prof=prof)
+    pairs = near_duplicates(placed.select("doc_id"), prof=prof)
     if pairs.is_empty():
         return []
     in_pairs = pl.concat([pairs["doc_id"], pairs["other_doc_id"]]).unique()
-    where = placed.filter(pl.col("doc_id").is_in(in_pairs.implode())).select(
-        "doc_id", ROW, "split", leakage_key().hash().alias(_TEXT)
-    )
+    where = placed.filter(pl.col("doc_id").is_in(in_pairs.implode())).select("doc_id", ROW, "split", key.alias(_TEXT))
     crossing = (
         pairs.join(
             where.rename({"doc_id": "other_doc_id", "split": "__other_split", ROW: "__other_row", _TEXT: "__key"}),

@@ -1,0 +1,405 @@
+"""Validation in parts of documents, with a peak memory that does not grow with the corpus.
+
+A corpus is cut into :class:`Unit` s, each the rows of one set of documents in every table: a range of
+doc_ids (``lo <= doc_id < hi``) over the document-aligned row groups of a single-file corpus. Each unit
+is checked alone (:func:`check_unit`: every check whose rows belong to one document: the tables'
+columns, duplicate ids, spans, the scheme's rules, references within a document, unknown doc_ids, the
+gold status), and gives back its issues and the compact per-document keys of the checks that compare
+documents with each other: the split leakage checks (:func:`global_issues`: each placed article's split,
+word hash, leakage-key hash and sampled shingles, never its text). A reference that names nothing in
+its own document is looked up in the other units' id columns alone (:func:`resolve_references`), to
+tell ``unknown-mention`` from ``mention-other-doc``. :func:`validate_sharded` composes them; the
+report is the one :func:`peacetalks.validation.validate.validate` gives on the same data: the same
+issues, rows, codes and order (``tests/validation/test_shards.py`` compares them).
+
+A :class:`Unit` is plain data (paths, row ranges, doc_id bounds) and pickles, so another engine can run
+:func:`check_unit` where it likes and hand the :class:`UnitResult` s back to :func:`finish`.
+
+Row numbers are those of the file the row is in, as the in-memory run gives them.
+
+A corpus that cannot be cut (a file that is missing, unreadable or of the wrong columns; a table whose
+row groups are not in doc_id order or have no statistics) is one unit that reads every table whole, as
+the in-memory run does: its report is the same, its memory is not bounded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from peacetalks.schema.scheme import load_scheme
+from peacetalks.schema.tables import (
+    ALL_TABLES,
+    ANNOTATION_TABLES,
+    ARTICLES,
+    BY_NAME,
+    REFERENCES,
+    SPLITS,
+    Reference,
+    Table,
+)
+from peacetalks.storage.machine import is_machine_layer
+from peacetalks.storage.roots import resolve_root
+from peacetalks.text.near_duplicates import Profile
+from peacetalks.text.normalise import leakage_key
+from peacetalks.validation.checks._issues import ROW
+from peacetalks.validation.checks.leakage import exact_issues, near_duplicate_issues
+from peacetalks.validation.checks.machine import machine_layer_issues
+from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
+from peacetalks.validation.checks.versions import gold_version_issues
+from peacetalks.validation.report import Issue, Report
+from peacetalks.validation.validate import _present, _read_checked, validate_parts
+
+KEYS_SCHEMA = pa.schema(
+    [
+        ("order", pa.uint64()),  # the splits row's place in the whole table (files in order, rows in each)
+        ("file", pa.string()),  # the splits file the row is in
+        ("row", pa.uint32()),  # the row in that file
+        ("doc_id", pa.string()),
+        ("split", pa.string()),
+        ("words", pa.uint64()),  # the word hash of the article's text (equal leakage keys: equal word hashes)
+        ("key", pa.uint64()),  # the hash of its leakage key
+        ("shingles", pa.list_(pa.uint32())),  # its sampled shingles (peacetalks.text.near_duplicates)
+    ]
+)
+"""The compact keys of one placed article (a splits row whose doc_id has an article): what crosses units."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """The rows of one table a unit reads: rows ``start`` to ``stop`` of a file, those of the unit's doc_ids."""
+
+    table: str  # the table's name (peacetalks.schema.tables.BY_NAME)
+    path: str  # the Parquet file
+    file: str  # the file as issues name it, relative to the corpus folder
+    start: int
+    stop: int
+    offset: int = 0  # rows of this table in the files before this one
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One set of documents to check alone; ``whole``: every table read whole (a corpus that cannot be cut)."""
+
+    index: int
+    root: str
+    layer: str | None
+    tables: tuple[str, ...]  # the tables validation reads (the required ones, and the optional present ones)
+    parts: tuple[Part, ...] = ()
+    lo: str | None = None  # doc_id >= lo (None: no bound)
+    hi: str | None = None  # doc_id < hi (None: no bound)
+    whole: bool = False
+    machine: bool = False
+    today: dt.date | None = None
+
+
+@dataclass
+class UnitResult:
+    """What one unit gives back: its issues, its rows per table, and the compact keys (:data:`KEYS_SCHEMA`)."""
+
+    index: int
+    issues: list[Issue]
+    checked: dict[str, int]
+    keys: pa.Table = field(default_factory=KEYS_SCHEMA.empty_table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cutting a corpus into units
+# ---------------------------------------------------------------------------------------------
+
+
+def units(root: Path | str | None = None, layer: str | None = None, *, today: dt.date | None = None) -> list[Unit]:
+    """The units of the corpus at ``root`` (or of its annotator layer ``layer``), in doc_id order.
+
+    A single-file corpus is cut at the row groups of ``corpus/articles.parquet``: a unit per row group,
+    the doc_ids from its first to the next one's first; every other table gives each unit the rows of
+    those doc_ids, read from its row groups that can hold them (by their statistics).
+    """
+    folder = resolve_root(root)
+    machine = layer is not None and is_machine_layer(folder, layer)
+    present = _present(folder, layer)
+    base = Unit(0, str(folder), layer, tuple(t.name for t in present), machine=machine, today=today)
+    bounds = {table.name: _doc_bounds(table.path(folder, layer), table, layer) for table in present}
+    if any(b is None for b in bounds.values()):
+        return [dataclasses.replace(base, whole=True)]
+    articles = bounds[ARTICLES.name]
+    assert articles is not None
+    cuts = [lo for lo, _, rows in articles[1:] if rows]  # the first doc_id of each row group but the first
+    edges: list[str | None] = [None, *sorted(set(cuts)), None]
+    out = []
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        parts = []
+        for table in present:
+            groups = bounds[table.name]
+            assert groups is not None
+            start, stop = _row_range(groups, lo, hi)
+            parts.append(Part(table.name, str(table.path(folder, layer)), table.relpath(layer), start, stop))
+        out.append(dataclasses.replace(base, index=i, parts=tuple(parts), lo=lo, hi=hi))
+    return out
+
+
+def _doc_bounds(path: Path, table: Table, layer: str | None) -> list[tuple[str, str, int]] | None:
+    """(least doc_id, greatest doc_id, rows) of each row group of the file; None if it cannot be cut.
+
+    It cannot be cut when it cannot be read, when its columns are not the declared ones (the structural
+    issues are the whole table's), or when its row groups have no doc_id statistics, hold nulls or are
+    not in doc_id order (a row group's least doc_id below the previous one's greatest).
+    """
+    try:
+        meta = pq.ParquetFile(path).metadata
+        schema = pl.read_parquet_schema(path)
+    except (OSError, pa.ArrowException, pl.exceptions.PolarsError, ValueError):
+        return None
+    if any(i.code in STRUCTURAL for i in schema_issues(pl.DataFrame(schema=schema), table, table.relpath(layer))):
+        return None
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    if "doc_id" not in names:
+        return None
+    column = names.index("doc_id")
+    groups: list[tuple[str, str, int]] = []
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        if group.num_rows == 0:
+            continue
+        stats = group.column(column).statistics
+        if stats is None or not stats.has_min_max or stats.null_count != 0:
+            return None
+        lo, hi = stats.min, stats.max
+        if not isinstance(lo, str) or not isinstance(hi, str):
+            return None
+        if groups and lo < groups[-1][1]:
+            return None
+        groups.append((lo, hi, group.num_rows))
+    return groups
+
+
+def _row_range(groups: Sequence[tuple[str, str, int]], lo: str | None, hi: str | None) -> tuple[int, int]:
+    """The rows (start, stop) of the row groups that can hold doc_ids in ``[lo, hi)``."""
+    start = stop = None
+    at = 0
+    for least, greatest, rows in groups:
+        if (lo is None or greatest >= lo) and (hi is None or least < hi):
+            start = at if start is None else start
+            stop = at + rows
+        at += rows
+    return (0, 0) if start is None or stop is None else (start, stop)
+
+
+# ---------------------------------------------------------------------------------------------
+# One unit
+# ---------------------------------------------------------------------------------------------
+
+
+def check_unit(unit: Unit) -> UnitResult:
+    """Check the documents of ``unit``: every check within a document; the keys for the checks across them."""
+    folder = Path(unit.root)
+    tables = [BY_NAME[name] for name in unit.tables]
+    parts = {p.table: p for p in unit.parts}
+    files = {t.name: t.relpath(unit.layer) for t in ALL_TABLES} | {p.table: p.file for p in unit.parts}
+
+    def read(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
+        if unit.whole:
+            return _read_checked(folder, table, unit.layer)
+        return _read_part(parts[table.name], unit), []
+
+    report, ok = validate_parts(
+        tables, read, files, unit.today, status_check=unit.layer is None, machine=unit.machine, leakage=False
+    )
+    split_part = parts.get(SPLITS.name)
+    offset = split_part.offset if split_part else 0
+    keys = _keys(ok, files[SPLITS.name], offset)
+    return UnitResult(unit.index, report.issues, report.checked, keys)
+
+
+def _read_part(part: Part, unit: Unit) -> pl.DataFrame:
+    frame = pl.scan_parquet(part.path).with_row_index(ROW).slice(part.start, part.stop - part.start)
+    if unit.lo is not None:
+        frame = frame.filter(pl.col("doc_id") >= unit.lo)
+    if unit.hi is not None:
+        frame = frame.filter(pl.col("doc_id") < unit.hi)
+    return frame.collect()
+
+
+def _keys(ok: dict[str, pl.DataFrame], file: str, offset: int) -> pa.Table:
+    """The compact keys (:data:`KEYS_SCHEMA`) of the unit's placed articles, in their splits rows' order."""
+    from peacetalks.text.near_duplicates import profile
+
+    articles, splits = ok.get(ARTICLES.name), ok.get(SPLITS.name)
+    if articles is None or splits is None:
+        return KEYS_SCHEMA.empty_table()
+    # As split_leakage places them: the splits rows whose doc_id has an article (its first row's text).
+    texts = articles.select("doc_id", "text").unique("doc_id", keep="first")
+    placed = splits.select(ROW, "doc_id", "split").join(texts, on="doc_id", how="inner").sort(ROW)
+    if placed.is_empty():
+        return KEYS_SCHEMA.empty_table()
+    prof = profile(placed["text"])
+    shingles = prof.sampled.group_by("doc", maintain_order=True).agg(pl.col("h").alias("shingles"))
+    keys = (
+        placed.with_row_index("doc")
+        .join(shingles, on="doc", how="left", maintain_order="left")
+        .select(
+            (pl.col(ROW).cast(pl.UInt64) + offset).alias("order"),
+            pl.lit(file).alias("file"),
+            pl.col(ROW).cast(pl.UInt32).alias("row"),
+            pl.col("doc_id").cast(pl.String),
+            pl.col("split").cast(pl.String),
+            pl.Series("words", prof.words, dtype=pl.UInt64),
+            leakage_key().hash().alias("key"),
+            pl.col("shingles").fill_null(pl.lit([], pl.List(pl.UInt32))),
+        )
+    )
+    return keys.to_arrow().cast(KEYS_SCHEMA)
+
+
+# ---------------------------------------------------------------------------------------------
+# Across units
+# ---------------------------------------------------------------------------------------------
+
+
+def global_issues(keys: pa.Table) -> list[Issue]:
+    """``split-leakage`` and ``near-duplicate-leakage`` over the keys of every unit (:data:`KEYS_SCHEMA`).
+
+    The same issues as :func:`peacetalks.validation.checks.leakage.split_leakage` on the whole tables:
+    the articles in the order of their splits rows, each compared by its word hash and leakage-key hash
+    (exact) and its sampled shingles (near-duplicates).
+    """
+    placed = pl.from_arrow(keys)
+    assert isinstance(placed, pl.DataFrame)
+    if placed.height < 2 or placed["split"].n_unique() < 2:
+        return []
+    placed = placed.sort("order").with_columns(pl.col("order").alias(ROW))
+    sampled = (
+        placed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("doc"), pl.col("shingles").alias("h"))
+        .explode("h")
+        .drop_nulls("h")
+    )
+    prof = Profile(sampled, placed["words"].to_numpy())
+    file = placed["file"][0]
+    shared = placed.filter(pl.len().over("words") > 1).select(ROW, "doc_id", "split", pl.col("key").alias("__text"))
+    found = exact_issues(shared, file) + near_duplicate_issues(placed, prof, file, pl.col("key"))
+    if not found:
+        return []
+    # The issues name the row by its place in the whole table; give each its file and row in that file.
+    where = placed.filter(pl.col(ROW).is_in([i.row for i in found])).select(ROW, "file", "row")
+    at = {order: (f, r) for order, f, r in where.iter_rows()}
+    return [dataclasses.replace(i, file=at[i.row][0], row=at[i.row][1]) for i in found if i.row is not None]
+
+
+def _other_doc_refs() -> list[Reference]:
+    return [ref for ref in REFERENCES if ref.other_doc_code is not None]
+
+
+def resolve_references(issues: Sequence[Issue], all_units: Sequence[Unit]) -> list[Issue]:
+    """``issues`` with each dangling reference decided against every unit, not its own alone.
+
+    A unit reports a reference that names nothing in its document as ``code`` (e.g. ``unknown-mention``)
+    unless it finds the id in another document of the unit. The in-memory run names the first document
+    (in the target table's row order) that has the id: looked up here in the target's id column over all
+    units, for these few ids only.
+    """
+    if len(all_units) < 2 or all_units[0].whole:
+        return list(issues)
+    refs = _other_doc_refs()
+    files = {p.file: p.table for u in all_units for p in u.parts}
+    pending = {}
+    for n, issue in enumerate(issues):
+        for ref in refs:
+            if (
+                files.get(issue.file) == ref.table.name
+                and issue.column == ref.column
+                and issue.code in (ref.code, ref.other_doc_code)
+                and issue.value is not None
+            ):
+                pending[n] = ref
+    if not pending:
+        return list(issues)
+    first_doc: dict[tuple[str, str], str] = {}
+    for target in {ref.target for ref in pending.values()}:
+        values = sorted({v for n, ref in pending.items() if ref.target is target and (v := issues[n].value)})
+        first_doc |= {(target.name, v): d for v, d in _first_docs(all_units, target, values).items()}
+    out = list(issues)
+    for n, ref in pending.items():
+        issue = issues[n]
+        assert issue.value is not None
+        assert ref.other_doc_code is not None
+        doc = first_doc.get((ref.target.name, issue.value))
+        if doc is None:
+            continue  # named nowhere: the unit's own issue stands
+        message = f"{ref.column}={issue.value} belongs to doc {doc}, not to this document"
+        out[n] = dataclasses.replace(issue, code=ref.other_doc_code, message=message)
+    return out
+
+
+def _first_docs(all_units: Sequence[Unit], target: Table, values: list[str]) -> dict[str, str]:
+    """The doc_id of the first row (files in order, rows in each) of ``target`` with each of ``values``."""
+    paths = list(dict.fromkeys(p.path for u in all_units for p in u.parts if p.table == target.name))
+    found: dict[str, str] = {}
+    wanted = pl.Series(values, dtype=pl.String)
+    for path in paths:
+        hits = (
+            pl.scan_parquet(path)
+            .select("doc_id", pl.col(target.id_column).cast(pl.String).alias("__id"))
+            .filter(pl.col("__id").is_in(wanted.implode()) & pl.col("doc_id").is_not_null())
+            .unique("__id", keep="first", maintain_order=True)
+            .collect()
+        )
+        for doc, value in hits.iter_rows():
+            found.setdefault(value, doc)
+    return found
+
+
+def finish(all_units: Sequence[Unit], results: Sequence[UnitResult]) -> Report:
+    """The report of the corpus from its units' results: theirs, the checks across units, the corpus' own."""
+    if not all_units:
+        raise ValueError("no units")
+    first = all_units[0]
+    folder, layer = Path(first.root), first.layer
+    ordered = sorted(results, key=lambda r: r.index)
+    report = Report()
+    for result in ordered:
+        report.add(result.issues)
+        for name, rows in result.checked.items():
+            report.checked[name] = report.checked.get(name, 0) + rows
+    report.checked = {t.name: report.checked[t.name] for t in ALL_TABLES if t.name in report.checked}
+    report.issues = resolve_references(report.issues, all_units)
+    keys = pa.concat_tables([r.keys for r in ordered]) if ordered else KEYS_SCHEMA.empty_table()
+    report.add(global_issues(keys))
+    report = report.sorted()
+    if first.machine and layer is not None:
+        report.add(machine_layer_issues(folder, layer))
+        report = report.sorted()
+    if layer is None:
+        has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
+        report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
+        report = report.sorted()
+    return report
+
+
+def validate_sharded(
+    root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None
+) -> Report:
+    """Validate the corpus at ``root`` unit by unit (:func:`units`, :func:`check_unit`, :func:`finish`)."""
+    all_units = units(root, layer, today=today)
+    return finish(all_units, [check_unit(unit) for unit in all_units])
+
+
+__all__ = [
+    "KEYS_SCHEMA",
+    "Part",
+    "Unit",
+    "UnitResult",
+    "check_unit",
+    "finish",
+    "global_issues",
+    "resolve_references",
+    "units",
+    "validate_sharded",
+]
