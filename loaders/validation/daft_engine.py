@@ -26,18 +26,20 @@ import itertools
 import os
 import pickle
 import socket
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from peacetalks.errors import EngineError
 from peacetalks.validation.report import Issue, Report
-from peacetalks.validation.shards import KEYS_SCHEMA, UnitResult, check_unit, finish, units
+from peacetalks.validation.shards import KEYS_SCHEMA, Unit, UnitResult, check_unit, finish, units
 
 if TYPE_CHECKING:
-    import daft
+    from daft import Series
+    from daft.udf.udf_v2 import Func
 
 EXTRA = "scale"
 # The columns of an Issue, as Arrow: ``row`` an integer, every other field a string (all nullable).
@@ -65,30 +67,34 @@ def validate_on_daft(
     With ``ray_address`` Daft runs on that Ray cluster; without, where Daft's own settings say (its native
     runner, unless ``DAFT_RUNNER=ray`` or the process is a Ray job).
     """
-    engine = _daft()
+    _import_daft()
     if ray_address is not None:
-        _join_ray(engine, ray_address)
+        _join_ray(ray_address)
     all_units = units(root, layer, today=today)
-    return finish(all_units, run_units(engine, all_units))
+    return finish(all_units, run_units(all_units))
 
 
-def run_units(engine: Any, all_units: list[Any]) -> list[UnitResult]:
-    """:func:`check_unit` of every unit on Daft, one partition each; the results in the units' order."""
-    frame = engine.from_pydict({"unit": [pickle.dumps(u) for u in all_units]}).into_partitions(len(all_units))
-    done = frame.select(_check_units(engine)(engine.col("unit")).alias("result")).to_arrow()
+def run_units(all_units: Sequence[Unit]) -> list[UnitResult]:
+    """:func:`check_unit` of every unit on Daft, one batch each; the results in the units' order."""
+    _import_daft()
+    import daft
+
+    frame = daft.from_pydict({"unit": [pickle.dumps(u) for u in all_units]})
+    if daft.get_or_infer_runner_type() == "ray":  # a partition per unit, for Ray to spread them out
+        frame = frame.into_partitions(len(all_units))  # (the native runner runs the batches concurrently)
+    done = frame.select(_check_units()(daft.col("unit")).alias("result")).to_arrow()
     results = done.column("result").combine_chunks()
     return sorted((_unit_result(results, n) for n in range(len(results))), key=lambda r: r.index)
 
 
-def _daft() -> Any:
-    """The ``daft`` module, quiet; ``engine-not-installed`` without it (or without Ray, which its extra brings)."""
+def _import_daft() -> None:
+    """Import Daft, quiet; ``engine-not-installed`` without it."""
     for name, value in _QUIET.items():
         os.environ.setdefault(name, value)
     try:
-        import daft
+        import daft  # noqa: F401  # imported here to say what is missing; used where it is imported again
     except ImportError as exc:
         raise _not_installed("daft") from exc
-    return daft
 
 
 def _not_installed(package: str) -> EngineError:
@@ -99,7 +105,7 @@ def _not_installed(package: str) -> EngineError:
     )
 
 
-def _join_ray(engine: Any, address: str) -> None:
+def _join_ray(address: str) -> None:
     """Run Daft on the Ray cluster at ``address``; ``engine-unreachable`` when nothing answers there."""
     try:
         import ray
@@ -107,8 +113,10 @@ def _join_ray(engine: Any, address: str) -> None:
         raise _not_installed("ray") from exc
     if not ray.is_initialized():
         _check_reachable(address)
+    import daft
+
     try:
-        engine.set_runner_ray(address=address, noop_if_initialized=True)
+        daft.set_runner_ray(address=address, noop_if_initialized=True)
     except ConnectionError as exc:
         raise _unreachable(address, str(exc)) from exc
 
@@ -134,11 +142,12 @@ def _unreachable(address: str, why: str) -> EngineError:
     )
 
 
-def _check_units(engine: Any) -> Any:
+def _check_units() -> Func[[Series], pa.StructArray, None]:
     """The batch UDF: pickled units in, their results (:data:`RESULT_TYPE`) out."""
+    import daft
 
-    @engine.func.batch(return_dtype=engine.DataType.from_arrow_type(RESULT_TYPE), batch_size=1)
-    def check_units(pickled: daft.Series) -> pa.Array:
+    @daft.func.batch(return_dtype=daft.DataType.from_arrow_type(RESULT_TYPE), batch_size=1)
+    def check_units(pickled: Series) -> pa.StructArray:
         return results_array([check_unit(pickle.loads(blob)) for blob in pickled.to_pylist()])
 
     return check_units
@@ -165,9 +174,7 @@ def results_array(results: list[UnitResult]) -> pa.StructArray:
 def _lists(table: pa.Table, lengths: list[int]) -> pa.LargeListArray:
     """The rows of ``table`` as one list per unit, ``lengths[k]`` rows in the k-th."""
     offsets = pa.array([0, *itertools.accumulate(lengths)], pa.int64())
-    values = pa.StructArray.from_arrays(
-        [c.combine_chunks() for c in table.columns], fields=list(table.schema)
-    )
+    values = pa.StructArray.from_arrays([c.combine_chunks() for c in table.columns], fields=list(table.schema))
     return pa.LargeListArray.from_arrays(offsets, values)
 
 
