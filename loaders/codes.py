@@ -70,6 +70,7 @@ OTHER_GROUPS = (
     "names and paths",
     "view",
     "suggestions",
+    "shard",
     "engine",
 )
 
@@ -120,6 +121,16 @@ _ALL: list[Code] = [
         [
             ("missing-file", "a table's Parquet file is absent"),
             ("unreadable-file", "a table's file is not readable Parquet (truncated, corrupt)"),
+            ("table-file-and-folder", "a table that is both one file (x.parquet) and a folder of shards (x/)"),
+            (
+                "bad-shards",
+                (
+                    "a table's shard folder holding anything but part-00000.parquet, part-00001.parquet, ... "
+                    "from 0 without gaps, or shards whose columns differ"
+                ),
+            ),
+            ("mixed-layout", "a corpus with some tables in one file and others in shard folders"),
+            ("shard-counts-differ", "tables of a sharded corpus with different numbers of shards"),
             (
                 "bad-layer-manifest",
                 "a machine layer's layer.yaml that cannot be read or lacks origin: machine, suggester or version",
@@ -485,7 +496,10 @@ _ALL: list[Code] = [
         "corpus folder",
         ERROR,
         [
-            ("not-a-corpus", "a folder named as the corpus that does not hold corpus/articles.parquet"),
+            (
+                "not-a-corpus",
+                "a folder named as the corpus that holds neither corpus/articles.parquet nor corpus/articles/",
+            ),
             ("no-corpus-found", "no corpus folder at or above the current directory, for a command that writes"),
             ("corpus-exists", "peacetalks init on a folder that is a corpus already"),
             ("bundled-read-only", "a write aimed at the corpus bundled with an installed package"),
@@ -499,6 +513,16 @@ _ALL: list[Code] = [
             ("folder-locked", "another command is writing the corpus (or the release folder); it names that command"),
             ("interrupted-change", "an interrupted change of the corpus is waiting to be finished and cannot be now"),
             ("folder-unwritable", "the folder to write cannot hold its lock (.peacetalks/): not a folder, read-only"),
+        ],
+    ),
+    *_group(
+        "shard",
+        ERROR,
+        [
+            (
+                "bad-shard-option",
+                "peacetalks shard given none or several of --shards, --docs-per-shard and --single, or 0",
+            ),
         ],
     ),
     # --- review -----------------------------------------------------------------------------
@@ -519,8 +543,25 @@ _ALL: list[Code] = [
             ("bad-review-entry", "a conflict of the review file without an id, or of an unknown kind"),
             ("bad-decision", "a decision that is not one of the allowed ones, or keeps a null version"),
             ("bad-kept-version", "a version in the review file that is malformed or has values of the wrong type"),
+            (
+                "bad-corrections",
+                "the review file's corrections do not fit the merge or lack a rule or reason (each one is listed)",
+            ),
             ("no-backup", "no backup of the layer to restore"),
             ("backup-incomplete", "a backup without its manifest, or whose files differ from it; it is never restored"),
+        ],
+    ),
+    *_group(
+        "review",
+        ISSUE,
+        [
+            (
+                "bad-correction",
+                "a correction of the review file of the wrong shape: no item, unknown fields, no change",
+            ),
+            ("correction-without-reason", "a correction without the guidelines rule or the reason that required it"),
+            ("correction-item-gone", "a correction whose item ('before') the merge no longer has"),
+            ("correction-before-differs", "a correction whose 'before' differs from the merge's item (fields named)"),
         ],
     ),
     # --- scheme and export ------------------------------------------------------------------

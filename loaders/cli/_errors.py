@@ -51,7 +51,9 @@ def _fix_review_file(exc: PeaceTalksError) -> str:
 def _target_differs(exc: PeaceTalksError) -> str:
     into = exc.data.get("into", "gold")
     return (
-        f"pass {flag(exc)} to replace it (the current {into} is backed up under {exc.data.get('backups')}/ "
+        f"where {into} was corrected after the merge, record the differences with 'peacetalks adjudicate "
+        f"{exc.data.get('a', 'A')} {exc.data.get('b', 'B')} --record-corrections' and give each its rule and reason; "
+        f"or pass {flag(exc)} to replace it (the current {into} is backed up under {exc.data.get('backups')}/ "
         f"and 'peacetalks adjudicate --restore --into {into}' brings it back)"
     )
 
@@ -132,6 +134,10 @@ _BY_CODE: dict[str, Hint] = {
         "again for a new review file (or bring the layers back to what was reviewed)"
     ),
     "bad-review-entry": _fix_review_file,
+    "bad-corrections": lambda exc: (
+        f"give every listed correction in {exc.path} its 'rule' and 'reason', and make its 'before' the merge's "
+        "item (or remove a correction the merge no longer needs), then run the command again"
+    ),
     "bad-decision": _fix_review_file,
     "bad-kept-version": _fix_review_file,
     "backup-incomplete": lambda exc: (
