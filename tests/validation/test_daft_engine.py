@@ -10,6 +10,7 @@ machines (the corpus on a shared file system), which needs more than one machine
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from peacetalks import validate
 from peacetalks.cli import app, main
 from peacetalks.cli._options import Engine
 from peacetalks.errors import EngineError
+from peacetalks.storage.reshard import shard_corpus
+from peacetalks.storage.shards import shard_count
 from peacetalks.validation.daft_engine import _unit_result, results_array
 from peacetalks.validation.shards import check_unit, units
 from peacetalks.validation.validate import ENGINES
@@ -31,6 +34,7 @@ from tests.validation.test_shards import ARTICLES, GROUPS, _plant_across, _rewri
 
 PROBE = Path(__file__).with_name("ray_probe.py")
 runner = CliRunner()
+SHARDS = 3
 needs_daft = pytest.mark.skipif(
     find_spec("daft") is None or find_spec("ray") is None,
     reason="the daft engine is the scale extra (pip install 'peacetalks[scale]'), not installed here",
@@ -46,17 +50,36 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@needs_daft
-def test_daft_gives_the_local_report(corpus: Path) -> None:
+@pytest.fixture(scope="module")
+def sharded(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same corpus as three shard folders (``peacetalks shard --shards 3``)."""
+    root = tmp_path_factory.mktemp("daft-sharded") / "corpus"
+    shutil.copytree(corpus, root)
+    shard_corpus(root, shards=SHARDS)
+    assert shard_count(root) == SHARDS
+    return root
+
+
+def _same_report(root: Path) -> None:
     """Same issues (code, file, row, doc, id, column, value, message), same order, same rows checked."""
-    assert len(units(corpus)) == GROUPS
-    expected = validate(corpus)
-    got = validate(corpus, engine="daft")
+    expected = validate(root)
+    got = validate(root, engine="daft")
     assert got.checked == expected.checked
     assert got.issues == expected.issues
     codes = set(got.codes())
     assert {k.code for k in KINDS} <= codes  # every planted kind is in the report compared
     assert {"split-leakage", "near-duplicate-leakage", "mention-in-other-doc"} <= codes
+
+
+@needs_daft
+def test_daft_gives_the_local_report(corpus: Path) -> None:
+    assert len(units(corpus)) == GROUPS
+    _same_report(corpus)
+
+
+@needs_daft
+def test_daft_gives_the_local_report_of_a_sharded_corpus(sharded: Path) -> None:
+    _same_report(sharded)
 
 
 @needs_daft
@@ -93,14 +116,20 @@ def test_validate_engine_daft_on_the_command_line(corpus: Path) -> None:
 
 @needs_daft
 @pytest.mark.slow
-def test_daft_on_a_local_ray_cluster_gives_the_local_report(corpus: Path) -> None:
+def test_daft_on_a_local_ray_cluster_gives_the_local_report(corpus: Path, sharded: Path) -> None:
+    """Single-file and sharded, on one local cluster of 2 CPUs."""
     done = subprocess.run(
-        [sys.executable, str(PROBE), str(corpus)], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, str(PROBE), str(corpus), str(sharded)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["runner"] == "ray"
-    assert found["report"] == validate(corpus).to_dict()
+    assert found["reports"] == [validate(corpus).to_dict(), validate(sharded).to_dict()]
+    assert found["reports"][0]["errors"] > 0
 
 
 def _closed_port() -> int:
