@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from peacetalks.errors import EngineError
+from peacetalks.validation import shards
 from peacetalks.validation.report import Issue, Report
-from peacetalks.validation.shards import KEYS_SCHEMA, Unit, UnitResult, check_unit, finish, units
+from peacetalks.validation.shards import KEYS_SCHEMA, Unit, UnitResult, check_unit
 
 if TYPE_CHECKING:
     from daft import Series
@@ -70,8 +71,8 @@ def validate_on_daft(
     _import_daft()
     if ray_address is not None:
         _join_ray(ray_address)
-    all_units = units(root, layer, today=today)
-    return finish(all_units, run_units(all_units))
+    all_units = shards.units(root, layer, today=today, min_articles=shards.UNIT_ARTICLES)
+    return shards.finish(all_units, run_units(all_units))
 
 
 def run_units(all_units: Sequence[Unit]) -> list[UnitResult]:

@@ -32,6 +32,7 @@ from peacetalks.schema.tables import (
 from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.shards import table_exists
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
@@ -61,6 +62,7 @@ def validate(
     *,
     layer: str | None = None,
     today: dt.date | None = None,
+    bounded: bool | None = None,
     engine: str = "local",
     ray_address: str | None = None,
 ) -> Report:
@@ -71,9 +73,13 @@ def validate(
     machine layer (``peacetalks suggest``) is checked as every layer, but its events need not have the
     roles their category requires (they are candidate triggers), and its manifest and scores are checked.
 
-    ``engine="daft"`` runs the per-shard work on Daft (``pip install peacetalks[scale]``): with its native
-    runner, or on the Ray cluster at ``ray_address`` (``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``).
-    The report is the same as the local one.
+    ``bounded``: check the corpus unit by unit of documents (:mod:`peacetalks.validation.shards`, a peak
+    memory that does not grow with the corpus) or all tables at once in memory; by default unit by unit
+    whenever the corpus falls into more than one unit. The report is the same either way.
+
+    ``engine="daft"`` checks the units on Daft (``pip install peacetalks[scale]``; always unit by unit, so
+    ``bounded`` is for the local engine): with its native runner, or on the Ray cluster at ``ray_address``
+    (``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``). The report is the same as the local one.
     """
     if engine not in ENGINES:
         raise EngineError("bad-engine", f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
@@ -84,6 +90,17 @@ def validate(
         from peacetalks.validation.daft_engine import validate_on_daft
 
         return validate_on_daft(folder, layer=layer, today=today, ray_address=ray_address)
+    from peacetalks.validation import shards
+
+    if bounded is not False:
+        parts = shards.units(folder, layer, today=today)
+        if len(parts) > 1 or bounded:
+            return shards.finish(parts, [shards.check_unit(unit) for unit in parts])
+    return shards.locate(_validate_whole(folder, layer, today), folder, layer)
+
+
+def _validate_whole(folder: Path, layer: str | None, today: dt.date | None) -> Report:
+    """:func:`validate` with every table in memory at once; rows numbered in the whole table."""
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
     machine = layer is not None and is_machine_layer(folder, layer)
@@ -100,7 +117,7 @@ def validate(
 
 def _present(folder: Path, layer: str | None) -> list[Table]:
     """The tables validation reads: every required one, and the optional ones that exist."""
-    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
+    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table_exists(folder, table, layer)]
 
 
 def _read_checked(folder: Path, table: Table, layer: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:

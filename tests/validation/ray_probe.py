@@ -1,9 +1,10 @@
-"""Run in a fresh process: start a local Ray cluster, validate a corpus on it with the daft engine, print the report.
+"""Run in a fresh process: start a local Ray cluster, validate corpora on it with the daft engine, print the reports.
 
-Usage: python ray_probe.py ROOT... (each corpus validated on the one cluster). Daft fixes its runner once per process, and the test process runs Daft's
-native runner, so the cluster gets a process of its own. The cluster is small (2 CPUs, no dashboard) and
-is shut down before the probe ends. Prints one JSON line: ``{"runner": ..., "reports": [...]}`` (``runner``:
-the runner Daft ran the queries on, ``ray`` unless the engine fell back to something else; a report per ROOT).
+Usage: python ray_probe.py ROOT... (every corpus on the one cluster). Daft fixes its runner once per process,
+and the test process runs Daft's native runner, so the cluster gets a process of its own. The cluster is
+small (2 CPUs, no dashboard) and is shut down before the probe ends. Prints one JSON line:
+``{"runner": ..., "reports": [...]}`` (``runner``: the runner Daft ran the queries on, ``ray`` unless the
+engine fell back to another; a report per ROOT).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from peacetalks.cli._options import Engine
 from peacetalks.errors import EngineError
 from peacetalks.storage.reshard import shard_corpus
 from peacetalks.storage.shards import shard_count
+from peacetalks.validation import shards
 from peacetalks.validation.daft_engine import _unit_result, results_array
 from peacetalks.validation.shards import check_unit, units
 from peacetalks.validation.validate import ENGINES
@@ -72,20 +73,23 @@ def _same_report(root: Path) -> None:
 
 
 @needs_daft
-def test_daft_gives_the_local_report(corpus: Path) -> None:
-    assert len(units(corpus)) == GROUPS
+def test_daft_gives_the_local_report(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut into its row groups (units of at least one article, not 20,000), Daft gets a unit per group."""
+    monkeypatch.setattr(shards, "UNIT_ARTICLES", 1)
+    assert len(shards.units(corpus, min_articles=shards.UNIT_ARTICLES)) == GROUPS
     _same_report(corpus)
 
 
 @needs_daft
 def test_daft_gives_the_local_report_of_a_sharded_corpus(sharded: Path) -> None:
+    assert len(units(sharded)) == SHARDS
     _same_report(sharded)
 
 
 @needs_daft
 def test_unit_results_survive_the_trip_through_arrow(corpus: Path) -> None:
     """What the UDF returns (Arrow structs) gives back each unit's issues, rows and keys, None fields included."""
-    results = [check_unit(u) for u in units(corpus)]
+    results = [check_unit(u) for u in units(corpus, min_articles=1)]
     array = results_array(results)
     back = [_unit_result(array, n) for n in range(len(array))]
     assert [r.index for r in back] == [r.index for r in results]
