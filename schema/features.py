@@ -15,6 +15,7 @@ import polars as pl
 from datasets import ClassLabel, List, Value
 
 from peacetalks.schema.columns import ANNOTATION_KINDS, Column, status_column
+from peacetalks.schema.plover import PLOVER_COLUMN
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, BLOCKS, STATUS
 
@@ -36,6 +37,11 @@ LABEL_SETS: dict[tuple[str, str], Callable[[Scheme], tuple[str, ...]]] = {
     for name, column in columns.items()
     if column.labels is not None
 }
+# Label columns the configs derive, never stored: the PLOVER category of an event mention
+# (peacetalks.schema.plover), given after `category` as a ClassLabel of the categories (null: no PLOVER event).
+DERIVED_LABEL_SETS: dict[tuple[str, str], Callable[[Scheme], tuple[str, ...]]] = {
+    ("events", PLOVER_COLUMN): lambda scheme: scheme.category_names,
+}
 
 _VALUES: dict[type[pl.DataType], str] = {
     pl.String: "large_string",  # polars strings are large; "string" would cost a copy of every text
@@ -52,7 +58,7 @@ STRING = Value("large_string")
 
 def label_names(table: str, column: str, scheme: Scheme | None = None) -> tuple[str, ...] | None:
     """The ClassLabel names of a column, or None when the column is not a label column."""
-    pick = LABEL_SETS.get((table, column))
+    pick = LABEL_SETS.get((table, column)) or DERIVED_LABEL_SETS.get((table, column))
     return None if pick is None else pick(scheme or load_scheme())
 
 

@@ -108,3 +108,22 @@ def test_a_mapping_naming_what_the_scheme_lacks_is_refused(rule: dict[str, Any],
         parse_scheme(raw, {"version": "1.0.0", "targets": []})
     assert exc.value.code == "scheme-invalid"
     assert named in exc.value.message
+
+
+def test_the_configs_give_the_mapping_of_each_gold_mention() -> None:
+    """load("events") and the documents config carry the category the one mapping gives each gold row."""
+    import peacetalks
+    from peacetalks.schema.tables import EVENTS
+    from peacetalks.storage.parquet import read_table
+
+    root = Path(__file__).resolve().parent.parent
+    expected = dict(
+        read_table(root, EVENTS).with_columns(plover_category()).select("event_id", PLOVER_COLUMN).iter_rows()
+    )
+    loaded = peacetalks.load("events", "train", source=root)
+    names = loaded.features[PLOVER_COLUMN]
+    got = {r["event_id"]: None if r[PLOVER_COLUMN] is None else names.int2str(r[PLOVER_COLUMN]) for r in loaded}
+    assert got == expected
+    assert None in got.values()  # desired and negated mentions are no PLOVER event
+    (doc,) = peacetalks.load("documents", "train", source=root)
+    assert [e[PLOVER_COLUMN] for e in doc["events"]] == [r[PLOVER_COLUMN] for r in loaded]

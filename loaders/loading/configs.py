@@ -33,6 +33,7 @@ from peacetalks.errors import LoadError, bad_argument
 from peacetalks.ingest.splits import current_splits
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.features import STRING, label_names, status_features, table_features
+from peacetalks.schema.plover import PLOVER_COLUMN, with_plover_category
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, STATUS, Table
 from peacetalks.storage.parquet import read_table
@@ -71,8 +72,18 @@ def _argument_features(s: Scheme) -> dict[str, Any]:
 
 
 def _event_features(s: Scheme, *, with_doc: bool) -> dict[str, Any]:
-    feats = table_features(EVENTS.name, drop=() if with_doc else ("doc_id",), scheme=s)
+    """The events table's columns, ``plover_category`` after ``category`` (GUIDELINES.md 2.8), the arguments."""
+    feats: dict[str, Any] = {}
+    for name, feat in table_features(EVENTS.name, drop=() if with_doc else ("doc_id",), scheme=s).items():
+        feats[name] = feat
+        if name == "category":
+            feats[PLOVER_COLUMN] = ClassLabel(names=list(label_names(EVENTS.name, PLOVER_COLUMN, s) or ()))
     return feats | {"arguments": List(_argument_features(s))}
+
+
+def _events(read: Reader, s: Scheme) -> pl.DataFrame:
+    """The events table with each mention's PLOVER category (the one mapping of schema/plover.py)."""
+    return with_plover_category(read(EVENTS), s)
 
 
 def _stance_features(s: Scheme) -> dict[str, Any]:
@@ -335,7 +346,13 @@ def _documents_pieces(
     args_type = value["events"].field("arguments").type.value_type
     tables = {"blocks": BLOCKS, "mentions": ENTITIES, "events": EVENTS, "stances": STANCES}
     placed = {
-        name: _place(encode_labels(read(table), table.name, s), docs, ["doc_id"], code, rank)
+        name: _place(
+            encode_labels(_events(read, s) if table is EVENTS else read(table), table.name, s),
+            docs,
+            ["doc_id"],
+            code,
+            rank,
+        )
         for name, table in tables.items()
     }
     events = placed["events"]
@@ -477,7 +494,7 @@ def _pieces(
         return
     if config == "events":
         gold = complete_reader(read)
-        events, sizes = _split_order(encode_labels(gold(EVENTS), EVENTS.name, s), splits)
+        events, sizes = _split_order(encode_labels(_events(gold, s), EVENTS.name, s), splits)
         table = _events_table(gold, s, feats, events)
     else:
         frame, sizes = _split_order(build_frame(config, read, articles, **options), splits)

@@ -224,7 +224,8 @@ def _default_card() -> str:
     return (
         f"# Dataset Card for {PRETTY_NAME}\n\n{description()}\n\n## Statistics\n\n"
         "<!-- BEGIN GENERATED: statistics -->\n<!-- END GENERATED: statistics -->\n\n## Charts\n\n"
-        "<!-- BEGIN GENERATED: charts -->\n<!-- END GENERATED: charts -->\n"
+        "<!-- BEGIN GENERATED: charts -->\n<!-- END GENERATED: charts -->\n\n## Events and PLOVER\n\n"
+        "<!-- BEGIN GENERATED: plover -->\n<!-- END GENERATED: plover -->\n"
     )
 
 

@@ -15,6 +15,7 @@ import polars as pl
 
 from peacetalks.errors import ReleaseError
 from peacetalks.release.coverage import coverage_counts, render_coverage
+from peacetalks.release.plover_card import event_counts, render_event_counts, render_plover, totals
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, STATUS, Table
 from peacetalks.storage.gold_versions import read_gold_versions
@@ -72,8 +73,8 @@ def statistics(frames: Mapping[Table, pl.DataFrame]) -> dict[str, Any]:
         "mentions_per_label": _counts(entities, "label", scheme.entity_labels),
         "mentions_per_form": _counts(entities.filter(pl.col("form").is_not_null()), "form", scheme.entity_forms),
         "mentions_per_type": _counts(entities, "mention_type", scheme.mention_types),
-        "events": events.height,
-        "events_per_category": _counts(events, "category", scheme.category_names),
+        "events": totals(events, scheme),  # mentions, events (clusters), unclustered mentions, PLOVER events
+        "events_per_category": event_counts(events, scheme),
         "events_per_realis": _counts(events, "realis", scheme.realis),
         "arguments": arguments.height,
         "arguments_per_role": _counts(arguments, "role", scheme.argument_roles),
@@ -95,7 +96,14 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
         "tokens (spaCy de rules)": stats["tokens"],
         "entities": stats["entities"],
         "mentions": stats["mentions"],
-        "events": stats["events"],
+        "event mentions": stats["events"]["mentions"],
+        "events (clusters of event mentions)": stats["events"]["events"],
+        **(
+            {"event mentions without a cluster": stats["events"]["unclustered"]}
+            if stats["events"]["unclustered"]
+            else {}
+        ),
+        "PLOVER events (clusters with a PLOVER category)": stats["events"]["plover"],
         "event arguments": stats["arguments"],
         "stances": stats["stances"],
     }
@@ -104,7 +112,7 @@ def render_statistics(stats: Mapping[str, Any]) -> str:
         _table("mentions per label", stats["mentions_per_label"]),
         _table(f"mentions per form ({load_scheme().name_mention_type} mentions)", stats["mentions_per_form"]),
         _table("mentions per type", stats["mentions_per_type"]),
-        _table("events per category", stats["events_per_category"]),
+        render_event_counts(stats["events_per_category"]),
         _table("events per realis", stats["events_per_realis"]),
         _table("arguments per role", stats["arguments_per_role"]),
         _table("stances per polarity", stats["stances_per_polarity"]),
@@ -395,6 +403,7 @@ def generators(frames: Mapping[Table, pl.DataFrame] | None = None) -> dict[str, 
     """
     return {
         "versions": render_versions,
+        "plover": render_plover,
         "statistics": lambda root: render_statistics(corpus_statistics(root) if frames is None else statistics(frames)),
         "agreement": render_agreement,
         "independent": render_independent,

@@ -40,6 +40,15 @@ def test_classlabel_names_equal_the_pandera_isin_values(table: str, column: str)
     assert list(names or ()) == allowed
 
 
+def test_the_plover_category_is_named_like_the_category() -> None:
+    """The derived plover_category (GUIDELINES.md 2.8) is a ClassLabel of the same names as the stored category."""
+    for config in ("events", "documents"):
+        feats = features(config)
+        event = feats if config == "events" else feats["events"].feature
+        assert event["plover_category"].names == event["category"].names == _isin("events", "category")
+        assert list(event).index("plover_category") == list(event).index("category") + 1
+
+
 @pytest.mark.parametrize("table", sorted(COLUMNS))
 def test_every_isin_column_is_a_classlabel(table: str) -> None:
     """No label set of a model is left as a plain string in the Features."""
@@ -56,7 +65,7 @@ def test_features_have_classlabels(config: str) -> None:
     expected = {
         "documents": ["license", "entities_status", "events_status", "stances_status"],
         "entities": ["label", "form", "mention_type"],
-        "events": ["category", "mode", "context", "realis", "modality"],
+        "events": ["category", "plover_category", "mode", "context", "realis", "modality"],
         "stances": ["holder_label", "target_id", "polarity", "attribution"],
         "tokens": ["ner_tags"],
     }
