@@ -18,6 +18,7 @@ from peacetalks.release.coverage import coverage_counts, render_coverage
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, STATUS, Table
 from peacetalks.storage.gold_versions import read_gold_versions
+from peacetalks.storage.layers import PASSES
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.storage.transaction import folder_lock, transaction
@@ -133,7 +134,7 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b") -> str:
+def render_agreement(root: Path, a: str = PASSES[0], b: str = PASSES[1]) -> str:
     """Agreement between the two annotation passes (``peacetalks agree a b``), as Markdown tables."""
     from peacetalks.review.agreement import agreement
 
@@ -179,8 +180,43 @@ def render_independent(root: Path, layer: str = INDEPENDENT_PASS) -> str:
             f"corrected under the guidelines; `{layer}` saw none of them.\n"
         ),
         *_agreement_tables(report),
+        "",
+        _quoted_in_guidelines(root),
     ]
     return "\n".join(lines) + "\n"
+
+
+_STANCE_ID = re.compile(r"\bs[0-9]{4}\b")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _quoted_in_guidelines(root: Path) -> str:
+    """How much of gold the guidelines quote as their examples: the limit of a pass that follows them.
+
+    Counted from annotations/GUIDELINES.md: the stance ids it names, and the gold triggers and mentions
+    whose text is a bold example there (the guidelines bold the annotated words of their examples).
+    """
+    from peacetalks.storage.gold_versions import GUIDELINES
+    from peacetalks.storage.layers import read_layer
+
+    path = root / GUIDELINES
+    if not path.is_file():
+        return "The corpus has no annotation guidelines to compare the pass with."
+    text = path.read_text(encoding="utf-8")
+    bold = pl.Series(sorted(set(_BOLD.findall(text))), dtype=pl.String)
+    gold = read_layer(root, "gold")
+    stances = gold[STANCES]["stance_id"]
+    cited = stances.is_in(pl.Series(sorted(set(_STANCE_ID.findall(text))), dtype=pl.String)).sum()
+    triggers = gold[EVENTS]["trigger_text"].is_in(bold).sum()
+    mentions = gold[ENTITIES]["text"].is_in(bold).sum()
+    return (
+        "What these figures measure: the guidelines were written on this article and quote its decisions as "
+        f"their examples. They name {cited} of gold's {len(stances)} stances by id, and {triggers} of its "
+        f"{gold[EVENTS].height} event triggers and {mentions} of its {gold[ENTITIES].height} mentions appear "
+        "in them as bold example words. An annotator who follows them reproduces much of gold by "
+        "construction, so the figures show how completely the guidelines determine gold for the article they "
+        "were written from, and where they leave room; they are no estimate of agreement on a new article."
+    )
 
 
 def _agreement_tables(report: AgreementReport) -> list[str]:
@@ -208,6 +244,23 @@ def _agreement_tables(report: AgreementReport) -> list[str]:
         for kind in report.kinds
         for x in kind.attributes
     ]
+    clusters = [c for kind in report.kinds for c in kind.clusters]
+    if clusters:
+        lines += [
+            "",
+            "Clusters (`entity_id` of mentions, `cluster_id` of event triggers) on the mentions matched by span:\n",
+            "| item | column | clusters A | clusters B | matched | metric | P | R | F1 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for c in clusters:
+            if c.not_scored is not None:
+                lines.append(f"| {c.item} | {c.column} | - | - | {c.matched} | - | - | - | {c.not_scored} |")
+                continue
+            lines += [
+                f"| {c.item} | {c.column} | {c.clusters_a} | {c.clusters_b} | {c.matched} | {m.metric} | "
+                f"{_fmt(m.precision)} | {_fmt(m.recall)} | {_fmt(m.f1)} |"
+                for m in c.scores
+            ]
     return lines
 
 
@@ -340,7 +393,6 @@ Generator = Callable[[Path], str]
 # -- charts ------------------------------------------------------------------------------------
 
 CHARTS_DIR = "datacard"  # the charts of the card, as SVG files in this folder beside DATACARD.md
-PASSES = ("annotator-a", "annotator-b")  # the two annotation passes the agreement section compares
 
 
 def card_charts(root: Path, frames: Mapping[Table, pl.DataFrame] | None = None) -> list[Chart]:
