@@ -463,8 +463,16 @@ ELSEWHERE = {
     "value-out-of-range": "only the scores of a machine layer have a range: tests/suggest/test_machine_layer.py",
     "near-duplicate-leakage": "needs texts long enough to shingle: tests/text/test_near_duplicates.py",
     **dict.fromkeys(
+        ("table-file-and-folder", "bad-shards", "mixed-layout", "shard-counts-differ"),
+        "needs a corpus folder with shard folders: tests/storage/test_shards.py",
+    ),
+    **dict.fromkeys(
         ("bad-gold-versions", "gold-version-mismatch", "gold-version-stale", "unversioned-gold"),
         "needs annotations/gold.yaml in a corpus folder: tests/validation/test_gold_versions.py",
+    ),
+    **dict.fromkeys(
+        ("bad-shards", "table-file-and-folder", "mixed-layout", "shard-counts-differ", "doc-split-across-shards"),
+        "needs a sharded corpus folder: tests/validation/test_partition.py",
     ),
 }
 
