@@ -73,6 +73,7 @@ OTHER_GROUPS = (
     "view",
     "suggestions",
     "shard",
+    "engine",
 )
 
 
@@ -628,6 +629,18 @@ _ALL: list[Code] = [
             ("human-layer", "suggest into a layer a person made (it has annotation tables and no layer.yaml)"),
             ("machine-layer", "a machine-made layer (peacetalks suggest) given where a person's pass is needed"),
             ("empty-lexicon", "no complete gold of the kinds asked for, so there is nothing to learn suggestions from"),
+        ],
+    ),
+    *_group(
+        "engine",
+        ERROR,
+        [
+            (
+                "bad-engine",
+                "an engine other than local or daft, or a Ray address for the local engine (validate --engine)",
+            ),
+            ("engine-not-installed", "the daft engine without its packages: install peacetalks[scale]"),
+            ("engine-unreachable", "the Ray cluster named by --ray-address cannot be joined"),
         ],
     ),
     *_group(
