@@ -48,7 +48,7 @@ from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.validation.report import Issue
 
 MENTION_COLUMNS = ("form", "mention_type", "entity_id")
-EVENT_COLUMNS = ("mode", "context", "realis", "modality")
+EVENT_COLUMNS = ("mode", "context", "realis", "modality", "cluster_id")
 STANCE_COLUMNS = ("target_id", "polarity", "attribution")
 COLUMNS = MENTION_COLUMNS + EVENT_COLUMNS + STANCE_COLUMNS
 RELATION_KINDS = ("coref", "holder", "stance-event", "ignore")

@@ -16,20 +16,21 @@ from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.interchange.mapping import parse_mapping
 from peacetalks.review.items import versions
 from peacetalks.storage.layers import read_layer
-from tests.interchange._strategies import content, documents, note_content
+from tests.interchange._strategies import content, documents, event_clusters, note_content
 from tests.interchange.helpers import write_corpus, write_layer
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(notes=True))
 def test_brat_export_then_import_gives_the_same_annotations(doc: Document) -> None:
-    """Every mention, event (with its arguments and attributes), stance and annotator note comes back, ids aside."""
+    """Every mention, event (with its arguments, attributes and cluster), stance and annotator note comes back."""
     tool, issues = parse_brat_text(brat_ann(doc), doc.text, doc_id=doc.doc_id)
     assert issues == []
     dropped: list[str] = []
     back, problems = to_document(tool, parse_mapping(brat_mapping()), doc_id=doc.doc_id, text=doc.text, dropped=dropped)
     assert problems == []
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert note_content(back) == note_content(doc)
     assert dropped == []
 

@@ -3,7 +3,7 @@
 One hypothesis property test per format, on generated documents (see ``_strategies.py``), through
 the files the exporter writes and the importer the curator runs. What a format cannot carry is
 stated in its test and is a warning of its export: annotator notes (all but brat), and in doccano
-entity ids (kept as groups of coreferent mentions), the event attributes and stances.
+entity ids (kept as groups of coreferent mentions), the event attributes, event clusters and stances.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from peacetalks.interchange.importers.import_layer import import_layer, parse_ex
 from peacetalks.interchange.mapping import load_mapping
 from peacetalks.review.items import versions
 from peacetalks.storage.layers import read_layer
-from tests.interchange._strategies import SEPARATORS, TOOL_HOSTILE, content, documents
+from tests.interchange._strategies import SEPARATORS, TOOL_HOSTILE, content, documents, event_clusters
 from tests.interchange.helpers import write_corpus, write_layer
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,7 +49,7 @@ def _back(fmt: str, export_file: Path, mapping: Path, doc: Document) -> Document
 @SETTINGS
 @given(doc=HOSTILE)
 def test_uima_export_then_import_gives_the_same_layer(fmt: str, doc: Document) -> None:
-    """XMI and CAS JSON carry every mention, event (arguments, mode, realis, modality, context) and stance.
+    """XMI and CAS JSON carry every mention, event (arguments, mode, realis, modality, context, cluster) and stance.
 
     Not carried: annotator notes (the export warns with their number).
     """
@@ -59,6 +59,7 @@ def test_uima_export_then_import_gives_the_same_layer(fmt: str, doc: Document) -
         back = _back(fmt, Path(tmp) / f"doc{suffix}", Path(tmp) / "mapping.yaml", doc)
     assert result.skipped == []
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert back.notes == []
     assert result.warnings == (
         [f"{fmt} cannot carry annotator notes: {len(doc.notes)} not exported"] if doc.notes else []
@@ -74,17 +75,19 @@ def test_webanno_tsv_export_then_import_gives_the_same_layer(doc: Document) -> N
         back = _back("webanno-tsv", Path(tmp) / "doc.tsv", Path(tmp) / "mapping.yaml", doc)
     assert result.skipped == []
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert back.notes == []
 
 
 @SETTINGS
 @given(doc=documents(notes=True))
 def test_label_studio_export_then_import_gives_the_same_layer(doc: Document) -> None:
-    """Label Studio tasks carry every mention, event and stance with all their columns; not annotator notes."""
+    """Label Studio tasks carry every mention, event (its cluster too) and stance with all their columns; not notes."""
     with tempfile.TemporaryDirectory() as tmp:
         result = export_labelstudio([doc], Path(tmp) / "tasks.json")
         back = _back("label-studio", Path(tmp) / "tasks.json", Path(tmp) / "tasks.mapping.yaml", doc)
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert bool(result.warnings) == bool(doc.notes)
 
 
@@ -114,7 +117,8 @@ def test_doccano_export_then_import_gives_back_what_doccano_can_hold(doc: Docume
     with their arguments (role and span).
 
     Not carried, each a warning of the export: entity ids (the import names an entity after its first
-    mention), event mode, realis, modality and context (the import takes the defaults), stances, notes.
+    mention), event mode, realis, modality and context (the import takes the defaults), event clusters (events come
+    back without one), stances, notes.
     doccano keeps one span per (start, end, label), so a document with two such mentions is not drawn.
     """
     spans = Counter((m.start, m.end, m.label) for m in doc.mentions)
@@ -131,6 +135,8 @@ def test_doccano_export_then_import_gives_back_what_doccano_can_hold(doc: Docume
     assert ("doccano cannot carry stances" in lost) == bool(doc.stances)
     assert ("doccano cannot carry annotator notes" in lost) == bool(doc.notes)
     assert "doccano cannot carry entity ids (kept as groups of coreferent mentions)" in lost
+    assert {e.cluster_id for e in back.events} <= {None}
+    assert ("doccano cannot carry event clusters (cluster_id)" in lost) == any(e.cluster_id for e in doc.events)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ doccano has labels and relations, no attributes, so what it carries is:
   the entity after its first mention);
 * an event: a span labelled with its category over the trigger, and one relation per argument
   from the trigger to the argument (its mention, or a span labelled ``Argument``), typed with
-  the role. Mode, realis, modality and context are not carried (the import takes the defaults);
+  the role. Mode, realis, modality, context and the event's cluster (``cluster_id``) are not
+  carried (the import takes the defaults; an event comes back without a cluster);
 * stances (holder, target, polarity, attribution: four values on one span) and annotator notes
   are not carried.
 
@@ -114,7 +115,8 @@ def record(doc: Document, skipped: list[str]) -> dict[str, Any]:
 
 
 def losses(documents: list[Document]) -> dict[str, int]:
-    """What the records cannot hold, counted: event attributes other than the defaults, stances, entity ids, notes."""
+    """What the records cannot hold, counted: event attributes other than the defaults, event clusters, stances,
+    entity ids, notes."""
     scheme = load_scheme()
     realis = scheme.import_defaults.get("realis")
     events = [e for d in documents for e in d.events]
@@ -126,6 +128,7 @@ def losses(documents: list[Document]) -> dict[str, int]:
         "event realis other than the default": sum(e.realis != realis for e in events),
         "event modalities": sum(e.modality is not None for e in events),
         "event contexts": sum(bool(e.context) for e in events),
+        "event clusters (cluster_id)": sum(e.cluster_id is not None for e in events),
         "stances": sum(len(d.stances) for d in documents),
         "annotator notes": note_count(documents),
     }

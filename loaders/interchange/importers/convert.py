@@ -256,6 +256,7 @@ def _event_row(
         context=context.split(",") if isinstance(context, str) else list(context),
         realis=_str(cols, "realis", ctx.mapping.defaults.get("realis")) or "",
         modality=_str(cols, "modality", ctx.mapping.defaults.get("modality")),
+        cluster_id=_str(cols, "cluster_id", None),
     )
 
 
