@@ -100,6 +100,15 @@ def _spans(doc: Document) -> tuple[set[tuple[int, int, str, str | None, str]], s
     return mentions, {frozenset(g) for g in groups.values()}
 
 
+def _linked_events(doc: Document) -> set[frozenset[tuple[int, int, str]]]:
+    """The event clusters of more than one trigger span, as sets of (trigger start, end, category)."""
+    groups: dict[str, set[tuple[int, int, str]]] = {}
+    for e in doc.events:
+        if e.cluster_id is not None:
+            groups.setdefault(e.cluster_id, set()).add((e.trigger_start, e.trigger_end, e.category))
+    return {frozenset(g) for g in groups.values() if len(g) > 1}
+
+
 def _events(doc: Document) -> set[tuple[object, ...]]:
     """Events as (trigger, category, the set of (role, argument span)), ids and attributes aside."""
     where = {m.mention_id: (m.start, m.end) for m in doc.mentions}
@@ -113,12 +122,12 @@ def _events(doc: Document) -> set[tuple[object, ...]]:
 @SETTINGS
 @given(doc=documents(notes=True))
 def test_doccano_export_then_import_gives_back_what_doccano_can_hold(doc: Document) -> None:
-    """doccano carries mentions with label, form and mention type, which mentions are one entity, and events
-    with their arguments (role and span).
+    """doccano carries mentions with label, form and mention type, which mentions are one entity, events
+    with their arguments (role and span), and which events are one.
 
     Not carried, each a warning of the export: entity ids (the import names an entity after its first
-    mention), event mode, realis, modality and context (the import takes the defaults), event clusters (events come
-    back without one), stances, notes.
+    mention), event mode, realis, modality and context (the import takes the defaults), event cluster ids (the
+    import numbers the groups of linked events), stances, notes.
     doccano keeps one span per (start, end, label), so a document with two such mentions is not drawn.
     """
     spans = Counter((m.start, m.end, m.label) for m in doc.mentions)
@@ -135,8 +144,11 @@ def test_doccano_export_then_import_gives_back_what_doccano_can_hold(doc: Docume
     assert ("doccano cannot carry stances" in lost) == bool(doc.stances)
     assert ("doccano cannot carry annotator notes" in lost) == bool(doc.notes)
     assert "doccano cannot carry entity ids (kept as groups of coreferent mentions)" in lost
-    assert {e.cluster_id for e in back.events} <= {None}
-    assert ("doccano cannot carry event clusters (cluster_id)" in lost) == any(e.cluster_id for e in doc.events)
+    assert _linked_events(back) == _linked_events(doc)
+    clustered = [e.cluster_id is not None for e in back.events]
+    assert all(clustered) or not any(clustered)  # a document with event-coref links clusters every event
+    lost_ids = "doccano cannot carry event cluster ids (kept as groups of coreferent events)"
+    assert (lost_ids in lost) == any(e.cluster_id for e in doc.events)
 
 
 @pytest.mark.parametrize(
@@ -191,3 +203,49 @@ def test_doccano_export_imports_back_through_the_command(tmp_path: Path) -> None
         for g in (gold["entities"], layer["entities"])
     ]
     assert entities[0].equals(entities[1])
+
+
+def test_doccano_event_coref_numbers_the_clusters_in_text_order() -> None:
+    """Two linked triggers are cluster-1, the unlinked event after them its own cluster-2."""
+    text = "Anruf und Telefonat, dann Treffen."
+    record = {
+        "doc_id": "d",
+        "text": text,
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 5, "label": "CONSULT"},
+            {"id": 2, "start_offset": 10, "end_offset": 19, "label": "CONSULT"},
+            {"id": 3, "start_offset": 26, "end_offset": 33, "label": "CONSULT"},
+        ],
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "event-coref"}],
+    }
+    doc = Document("d", text)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_doccano([doc], Path(tmp) / "out.jsonl")  # for its mapping
+        (Path(tmp) / "out.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        back = _back("doccano", Path(tmp) / "out.jsonl", Path(tmp) / "out.mapping.yaml", doc)
+    assert [(e.trigger_text, e.cluster_id) for e in back.events] == [
+        ("Anruf", "cluster-1"),
+        ("Telefonat", "cluster-1"),
+        ("Treffen", "cluster-2"),
+    ]
+
+
+def test_event_coref_to_a_mention_is_an_issue_naming_the_relation() -> None:
+    text = "Putin telefonierte."
+    record = {
+        "doc_id": "d",
+        "text": text,
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 5, "label": "PER"},
+            {"id": 2, "start_offset": 6, "end_offset": 18, "label": "CONSULT"},
+        ],
+        "relations": [{"id": 7, "from_id": 2, "to_id": 1, "type": "event-coref"}],
+    }
+    doc = Document("d", text)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_doccano([doc], Path(tmp) / "out.jsonl")
+        (Path(tmp) / "out.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        (tool,) = parse_export("doccano", Path(tmp) / "out.jsonl")
+        back, problems = to_document(tool, load_mapping(Path(tmp) / "out.mapping.yaml"), doc_id="d", text=text)
+    assert [p.code for p in problems] == ["event-coref-not-event"]
+    assert [e.cluster_id for e in back.events] == [None]
