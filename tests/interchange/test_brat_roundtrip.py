@@ -57,3 +57,23 @@ def test_brat_round_trip_through_files_and_the_import_command(tmp_path: Path) ->
         assert (tmp_path / "two" / name).read_text(encoding="utf-8") == (tmp_path / "one" / name).read_text(
             encoding="utf-8"
         )
+
+
+def test_a_brat_relation_mapped_to_event_coref_clusters_the_events_it_joins() -> None:
+    """A project that links triggers with its own relation (here ``Same``) maps it onto event-coref."""
+    text = "Anruf und Telefonat, dann Treffen."
+    ann = (
+        "T1\tCONSULT 0 5\tAnruf\nT2\tCONSULT 10 19\tTelefonat\nT3\tCONSULT 26 33\tTreffen\n"
+        "E1\tCONSULT:T1\nE2\tCONSULT:T2\nE3\tCONSULT:T3\nR1\tSame Arg1:T2 Arg2:T1\n"
+    )
+    tool, issues = parse_brat_text(ann, text, doc_id="d")
+    assert issues == []
+    mapping = brat_mapping()
+    mapping["relations"] |= {"Same": "event-coref"}
+    back, problems = to_document(tool, parse_mapping(mapping), doc_id="d", text=text)
+    assert problems == []
+    assert [(e.trigger_text, e.cluster_id) for e in back.events] == [
+        ("Anruf", "cluster-1"),
+        ("Telefonat", "cluster-1"),
+        ("Treffen", "cluster-2"),
+    ]
