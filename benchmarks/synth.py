@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import itertools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, STATUS, Table
 from peacetalks.storage.gold_versions import GOLD_VERSIONS, current_versions
-from peacetalks.storage.parquet import write_tables, write_text_atomic
+from peacetalks.storage.parquet import atomic_path, write_parquet, write_tables, write_text_atomic
 from peacetalks.storage.status import status_rows
 
 SLOTS = 10  # paragraphs per article
@@ -236,6 +237,7 @@ def _template(rng: np.random.Generator, scheme: Scheme, names: _Names, t: int) -
         "context": context,
         "realis": realis,
         "modality": modality,
+        "cluster_id": None,  # no event coreference in the synthetic corpus
     }
     actor_role = "ACTOR"
     second_role = category.required_roles[0] if category.required_roles else None
@@ -315,7 +317,8 @@ def _templates(rng: np.random.Generator, scheme: Scheme, count: int) -> _Templat
         mentions=pl.DataFrame(mention_rows, schema_overrides=ints | {"form": pl.String}),
         events=pl.DataFrame(
             event_rows,
-            schema_overrides=ints | {"mode": pl.String, "modality": pl.String, "context": pl.List(pl.String)},
+            schema_overrides=ints
+            | {"mode": pl.String, "modality": pl.String, "context": pl.List(pl.String), "cluster_id": pl.String},
         ),
         arguments=pl.DataFrame(
             argument_rows,
@@ -345,9 +348,18 @@ def _mention_id(slot: pl.Expr, j: pl.Expr) -> pl.Expr:
     return _id("m", slot * MENTIONS_PER_PARAGRAPH + j, 3)
 
 
-def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.DataFrame]:
-    count = min(N_TEMPLATES, max(4 * len(scheme.event_categories), 10 * n))
-    tpl = _templates(rng, scheme, count)
+def _template_count(scheme: Scheme, n: int) -> int:
+    return min(N_TEMPLATES, max(4 * len(scheme.event_categories), 10 * n))
+
+
+def _build(
+    rng: np.random.Generator, scheme: Scheme, n: int, tpl: _Templates | None = None, first: int = 0
+) -> dict[Table, pl.DataFrame]:
+    """The tables of ``n`` articles, numbered from ``first`` (templates drawn here unless ``tpl`` is given)."""
+    if tpl is None:
+        tpl = _templates(rng, scheme, _template_count(scheme, n))
+    count = tpl.paragraphs.height
+    docs = np.arange(first, first + n, dtype=np.int64)
     required = tpl.paragraphs.filter(pl.col("required"))["template"].to_numpy()
     choice = rng.integers(0, count, size=(n, SLOTS)).astype(np.int32)
     choice[:, 0] = rng.choice(required, size=n)  # every article has an event that requires a role
@@ -385,7 +397,7 @@ def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.D
     licenses = list(scheme.licenses)
     articles = pl.DataFrame(
         {
-            "doc": np.arange(n, dtype=np.int64),
+            "doc": docs,
             "source": pl.Series(["synthetic"] * n, dtype=pl.String),
             "language": pl.Series(["de"] * n, dtype=pl.String),
             "published": pl.Series(published).cast(pl.Date),
@@ -407,7 +419,7 @@ def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.D
 
     slots = pl.DataFrame(
         {
-            "doc": np.repeat(np.arange(n, dtype=np.int64), SLOTS),
+            "doc": np.repeat(docs, SLOTS),
             "slot": np.tile(np.arange(SLOTS, dtype=np.int64), n),
             "template": choice.ravel(),
             "offset": offsets.ravel(),
@@ -418,7 +430,7 @@ def _build(rng: np.random.Generator, scheme: Scheme, n: int) -> dict[Table, pl.D
     assert {_KIND_KICKER, _KIND_HEADLINE, _KIND_TEASER, _KIND_PARAGRAPH} <= set(kinds)
     head_blocks = pl.DataFrame(
         {
-            "doc": np.concatenate([np.arange(n), np.arange(n)]).astype(np.int64),
+            "doc": np.concatenate([docs, docs]),
             "block_id": np.repeat(np.array([0, 1], dtype=np.int64), n),
             "kind": [_KIND_KICKER] * n + [_KIND_HEADLINE] * n,
             "start": np.concatenate([np.zeros(n, np.int64), kickers.str.len_chars().to_numpy() + 1]),
@@ -726,23 +738,27 @@ KINDS: tuple[_Plant, ...] = (
 )
 
 
-def _plant(frames: _Frames, k: int, scheme: Scheme, rng: np.random.Generator) -> list[tuple[str, int]]:
-    """Plant k errors in k distinct articles; returns (kind, doc) per mark (mark = list index)."""
+def _plant(
+    frames: _Frames, k: int, scheme: Scheme, rng: np.random.Generator, first_mark: int = 0
+) -> list[tuple[str, int]]:
+    """Plant k errors in k distinct articles, marks ``first_mark`` on; returns (kind, doc) per mark, in order."""
     n = frames[ARTICLES].height
     if k > n:
         raise ValueError(f"cannot plant {k} errors in {n} articles: each error gets its own article")
     for t in frames:
         frames[t] = frames[t].with_columns(pl.lit(None, pl.Int32).alias(MARK))
-    order = rng.permutation(n)
+    order = frames[ARTICLES]["doc"].to_numpy()[rng.permutation(n)]
     used: set[int] = set()
     planted: dict[int, tuple[str, int]] = {}
     allowed = {
         mark: set(kind.needs(frames).to_list()) if kind.needs else None
-        for mark, kind in ((m, KINDS[m % len(KINDS)]) for m in range(k))
+        for mark, kind in ((m, KINDS[m % len(KINDS)]) for m in range(first_mark, first_mark + k))
     }
     # The kinds that only some articles can carry choose first, the rarest first (a near-duplicate
     # needs one of the few re-run articles), so that no earlier kind takes the only article one can use.
-    for mark in sorted(range(k), key=lambda m: (len(allowed[m] or ()) if allowed[m] is not None else n + 1, m)):
+    for mark in sorted(
+        range(first_mark, first_mark + k), key=lambda m: (len(allowed[m] or ()) if allowed[m] is not None else n + 1, m)
+    ):
         kind, can = KINDS[mark % len(KINDS)], allowed[mark]
         doc = next((int(d) for d in order if int(d) not in used and (can is None or int(d) in can)), None)
         if doc is None:
@@ -750,7 +766,38 @@ def _plant(frames: _Frames, k: int, scheme: Scheme, rng: np.random.Generator) ->
         used.add(doc)
         kind.plant(frames, doc, mark, scheme, rng)
         planted[mark] = (kind.kind, doc)
-    return [planted[m] for m in range(k)]
+    return [planted[m] for m in range(first_mark, first_mark + k)]
+
+
+def _ordered(
+    frames: _Frames, files: dict[Table, str]
+) -> tuple[dict[Table, pl.DataFrame], dict[int, list[ExpectedIssue]], dict[str, int]]:
+    """Each table sorted as the corpus stores it, the issues its planted marks must give (in ``files``), its rows."""
+    expected: dict[int, list[ExpectedIssue]] = {}
+    out: dict[Table, pl.DataFrame] = {}
+    counts: dict[str, int] = {}
+    for table, df in frames.items():
+        ordered = df.sort(list(table.keys), nulls_last=True, maintain_order=True)
+        if MARK in ordered.columns:
+            hits = ordered.with_row_index("__r").filter(pl.col(MARK).is_not_null()).select("__r", MARK, "doc_id")
+            for r, m, doc_id in hits.iter_rows():
+                kind = KINDS[m % len(KINDS)]
+                if kind.table is table:
+                    expected.setdefault(m, []).extend(
+                        ExpectedIssue(files[table], int(r), code, doc_id) for code in (kind.code, *kind.also)
+                    )
+        out[table] = ordered.select(table.columns)
+        counts[table.name] = ordered.height
+    return out, expected, counts
+
+
+def _errors(
+    planted: list[tuple[str, int]], expected: dict[int, list[ExpectedIssue]], first_mark: int
+) -> list[PlantedError]:
+    return [
+        PlantedError(kind, f"syn-{doc:06d}", tuple(expected.get(first_mark + i, ())))
+        for i, (kind, doc) in enumerate(planted)
+    ]
 
 
 def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 0) -> PlantedErrors:
@@ -761,30 +808,61 @@ def generate(root: Path, n_articles: int, *, seed: int = 0, plant_errors: int = 
     rng = np.random.default_rng(seed)
     frames = _build(rng, scheme, n_articles)
     planted = _plant(frames, plant_errors, scheme, rng) if plant_errors else []
-    result = PlantedErrors()
-    expected: dict[int, list[ExpectedIssue]] = {}
-    out: dict[Table, pl.DataFrame] = {}
-    for table, df in frames.items():
-        ordered = df.sort(list(table.keys), nulls_last=True, maintain_order=True)
-        if MARK in ordered.columns:
-            hits = ordered.with_row_index("__r").filter(pl.col(MARK).is_not_null()).select("__r", MARK, "doc_id")
-            for r, m, doc_id in hits.iter_rows():
-                kind = KINDS[m % len(KINDS)]
-                if kind.table is table:
-                    expected.setdefault(m, []).extend(
-                        ExpectedIssue(table.relpath(), int(r), code, doc_id) for code in (kind.code, *kind.also)
-                    )
-        out[table] = ordered.select(table.columns)
-        result.counts[table.name] = ordered.height
+    out, expected, counts = _ordered(frames, {t: t.relpath() for t in frames})
     del frames
     write_tables(root, {t: out[t] for t in (ARTICLES, BLOCKS, SPLITS)})
     # Gold adjudicated for every article and kind, as for a finished corpus (no incomplete-gold warnings).
     status = status_rows(out[ARTICLES]["doc_id"], scheme.adjudicated_status, set_by="synth")
     write_tables(root, {**{t: out[t] for t in (ENTITIES, EVENTS, ARGUMENTS, STANCES)}, STATUS: status})
     write_text_atomic(root / GOLD_VERSIONS, current_versions(root, scheme).as_yaml())  # made under this scheme
-    for mark, (kind, doc) in enumerate(planted):
-        doc_id = f"syn-{doc:06d}"
-        result.errors.append(PlantedError(kind, doc_id, tuple(expected.get(mark, ()))))
+    return PlantedErrors(_errors(planted, expected, 0), counts)
+
+
+def shard_relpath(table: Table, shard: int) -> str:
+    """Where shard ``shard`` of ``table`` is in a sharded corpus: ``corpus/articles/part-00007.parquet``."""
+    return f"{table.relpath().removesuffix('.parquet')}/part-{shard:05d}.parquet"
+
+
+def generate_sharded(
+    root: Path, n_articles: int, shards: int, *, seed: int = 0, plant_errors: int = 0
+) -> PlantedErrors:
+    """Write a sharded synthetic corpus, one shard at a time: only one shard's tables are ever in memory.
+
+    Shard k of every table holds the rows of the same articles (co-partitioned by document), consecutive
+    doc numbers, as many in each shard as can be (a multiple of :data:`RERUN_EVERY`, so that a rerun is in
+    the shard of the article it reruns). The paragraph templates are drawn once from ``seed``, each shard's
+    articles from a stream of their own (``seed``, shard); the splits are assigned shard by shard. The
+    ``plant_errors`` errors are spread over the shards, cycling through the kinds as :func:`generate` does,
+    and each expected issue names the shard file and the row in it.
+    """
+    if shards < 1 or n_articles < shards:
+        raise ValueError("a sharded corpus needs at least one article in each of at least one shard")
+    scheme = load_scheme()
+    tpl = _templates(np.random.default_rng(seed), scheme, _template_count(scheme, n_articles))
+    size = -(-n_articles // shards)
+    size = -(-size // RERUN_EVERY) * RERUN_EVERY if size > RERUN_EVERY else size
+    bounds = [min(n_articles, k * size) for k in range(shards + 1)]
+    if bounds[-2] >= n_articles:
+        raise ValueError(f"{n_articles} articles do not fill {shards} shards of {size}")
+    result = PlantedErrors()
+    mark = 0
+    for shard, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        rng = np.random.default_rng([seed, shard + 1])
+        frames = _build(rng, scheme, hi - lo, tpl=tpl, first=lo)
+        k = plant_errors // shards + (shard < plant_errors % shards)
+        planted = _plant(frames, k, scheme, rng, first_mark=mark) if k else []
+        out, expected, counts = _ordered(frames, {t: shard_relpath(t, shard) for t in frames})
+        del frames
+        out[STATUS] = status_rows(out[ARTICLES]["doc_id"], scheme.adjudicated_status, set_by="synth")
+        for table, df in out.items():
+            with atomic_path(root / shard_relpath(table, shard)) as tmp:
+                write_parquet(df, table, tmp)
+        del out
+        result.errors += _errors(planted, expected, mark)
+        for name, rows in counts.items():
+            result.counts[name] = result.counts.get(name, 0) + rows
+        mark += k
+    write_text_atomic(root / GOLD_VERSIONS, current_versions(root, scheme).as_yaml())
     return result
 
 
@@ -794,8 +872,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=100_000, help="number of articles (default 100000)")
     parser.add_argument("--plant-errors", type=int, default=0, help="number of errors to plant (default 0)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shards", type=int, default=0, help="write a sharded corpus of this many shards")
     args = parser.parse_args(argv)
-    planted = generate(args.out, args.articles, seed=args.seed, plant_errors=args.plant_errors)
+    if args.shards:
+        planted = generate_sharded(args.out, args.articles, args.shards, seed=args.seed, plant_errors=args.plant_errors)
+    else:
+        planted = generate(args.out, args.articles, seed=args.seed, plant_errors=args.plant_errors)
     sys.stdout.write(f"wrote {args.out}: " + ", ".join(f"{k}={v}" for k, v in planted.counts.items()) + "\n")
     for err in planted.errors:
         for e in err.expected:

@@ -40,6 +40,7 @@ BOTH = frozenset({Kind.ISSUE, Kind.ERROR})
 # The groups of the validator's checks (``peacetalks validate``), in the order the README lists them.
 VALIDATION_GROUPS = (
     "files",
+    "shards",
     "table structure",
     "ids and references",
     "scheme values",
@@ -48,6 +49,7 @@ VALIDATION_GROUPS = (
     "articles",
     "consistency",
     "stance rules",
+    "event clusters",
     "splits",
     "annotation status",
     "gold versions",
@@ -70,6 +72,8 @@ OTHER_GROUPS = (
     "names and paths",
     "view",
     "suggestions",
+    "shard",
+    "engine",
 )
 
 
@@ -119,9 +123,29 @@ _ALL: list[Code] = [
         [
             ("missing-file", "a table's Parquet file is absent"),
             ("unreadable-file", "a table's file is not readable Parquet (truncated, corrupt)"),
+            ("table-file-and-folder", "a table that is both one file (x.parquet) and a folder of shards (x/)"),
+            (
+                "bad-shards",
+                (
+                    "a table's shard folder holding anything but part-00000.parquet, part-00001.parquet, ... "
+                    "from 0 without gaps, or shards whose columns differ"
+                ),
+            ),
+            ("mixed-layout", "a corpus with some tables in one file and others in shard folders"),
+            ("shard-counts-differ", "tables of a sharded corpus with different numbers of shards"),
             (
                 "bad-layer-manifest",
                 "a machine layer's layer.yaml that cannot be read or lacks origin: machine, suggester or version",
+            ),
+        ],
+    ),
+    *_group(
+        "shards",
+        ISSUE,
+        [
+            (
+                "doc-split-across-shards",
+                "rows of a document in a shard other than the one its article is in (of the same or another table)",
             ),
         ],
     ),
@@ -232,6 +256,18 @@ _ALL: list[Code] = [
             ("stance-event-outside-evidence", "a stance's event whose trigger lies outside the stance's evidence"),
         ],
         warnings=["quote-attribution", "missing-agreement-holder", "duplicate-stance", "stance-event-outside-evidence"],
+    ),
+    *_group(
+        "event clusters",
+        ISSUE,
+        [
+            ("malformed-cluster-id", "an event's cluster_id that is not lower-case letters and digits joined by '-'"),
+            ("cluster-mixes-categories", "the event mentions of one cluster (one event) have more than one category"),
+            (
+                "partial-event-clusters",
+                "an article some of whose event mentions have a cluster_id and others none (null: no coreference)",
+            ),
+        ],
     ),
     *_group(
         "splits",
@@ -485,7 +521,10 @@ _ALL: list[Code] = [
         "corpus folder",
         ERROR,
         [
-            ("not-a-corpus", "a folder named as the corpus that does not hold corpus/articles.parquet"),
+            (
+                "not-a-corpus",
+                "a folder named as the corpus that holds neither corpus/articles.parquet nor corpus/articles/",
+            ),
             ("no-corpus-found", "no corpus folder at or above the current directory, for a command that writes"),
             ("corpus-exists", "peacetalks init on a folder that is a corpus already"),
             ("bundled-read-only", "a write aimed at the corpus bundled with an installed package"),
@@ -499,6 +538,16 @@ _ALL: list[Code] = [
             ("folder-locked", "another command is writing the corpus (or the release folder); it names that command"),
             ("interrupted-change", "an interrupted change of the corpus is waiting to be finished and cannot be now"),
             ("folder-unwritable", "the folder to write cannot hold its lock (.peacetalks/): not a folder, read-only"),
+        ],
+    ),
+    *_group(
+        "shard",
+        ERROR,
+        [
+            (
+                "bad-shard-option",
+                "peacetalks shard given none or several of --shards, --docs-per-shard and --single, or 0",
+            ),
         ],
     ),
     # --- review -----------------------------------------------------------------------------
@@ -519,8 +568,25 @@ _ALL: list[Code] = [
             ("bad-review-entry", "a conflict of the review file without an id, or of an unknown kind"),
             ("bad-decision", "a decision that is not one of the allowed ones, or keeps a null version"),
             ("bad-kept-version", "a version in the review file that is malformed or has values of the wrong type"),
+            (
+                "bad-corrections",
+                "the review file's corrections do not fit the merge or lack a rule or reason (each one is listed)",
+            ),
             ("no-backup", "no backup of the layer to restore"),
             ("backup-incomplete", "a backup without its manifest, or whose files differ from it; it is never restored"),
+        ],
+    ),
+    *_group(
+        "review",
+        ISSUE,
+        [
+            (
+                "bad-correction",
+                "a correction of the review file of the wrong shape: no item, unknown fields, no change",
+            ),
+            ("correction-without-reason", "a correction without the guidelines rule or the reason that required it"),
+            ("correction-item-gone", "a correction whose item ('before') the merge no longer has"),
+            ("correction-before-differs", "a correction whose 'before' differs from the merge's item (fields named)"),
         ],
     ),
     # --- scheme and export ------------------------------------------------------------------
@@ -564,6 +630,18 @@ _ALL: list[Code] = [
             ("human-layer", "suggest into a layer a person made (it has annotation tables and no layer.yaml)"),
             ("machine-layer", "a machine-made layer (peacetalks suggest) given where a person's pass is needed"),
             ("empty-lexicon", "no complete gold of the kinds asked for, so there is nothing to learn suggestions from"),
+        ],
+    ),
+    *_group(
+        "engine",
+        ERROR,
+        [
+            (
+                "bad-engine",
+                "an engine other than local or daft, or a Ray address for the local engine (validate --engine)",
+            ),
+            ("engine-not-installed", "the daft engine without its packages: install peacetalks[scale]"),
+            ("engine-unreachable", "the Ray cluster named by --ray-address cannot be joined"),
         ],
     ),
     *_group(

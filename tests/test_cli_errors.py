@@ -83,8 +83,9 @@ def test_review_error_hint_uses_its_data() -> None:
         data={"option": "force", "into": "gold", "backups": "h"},
     )
     assert hint_for(exc) == (
-        "pass --force to replace it (the current gold is backed up under h/ "
-        "and 'peacetalks adjudicate --restore --into gold' brings it back)"
+        "where gold was corrected after the merge, record the differences with 'peacetalks adjudicate A B "
+        "--record-corrections' and give each its rule and reason; or pass --force to replace it (the current "
+        "gold is backed up under h/ and 'peacetalks adjudicate --restore --into gold' brings it back)"
     )
 
 

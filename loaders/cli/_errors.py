@@ -51,7 +51,9 @@ def _fix_review_file(exc: PeaceTalksError) -> str:
 def _target_differs(exc: PeaceTalksError) -> str:
     into = exc.data.get("into", "gold")
     return (
-        f"pass {flag(exc)} to replace it (the current {into} is backed up under {exc.data.get('backups')}/ "
+        f"where {into} was corrected after the merge, record the differences with 'peacetalks adjudicate "
+        f"{exc.data.get('a', 'A')} {exc.data.get('b', 'B')} --record-corrections' and give each its rule and reason; "
+        f"or pass {flag(exc)} to replace it (the current {into} is backed up under {exc.data.get('backups')}/ "
         f"and 'peacetalks adjudicate --restore --into {into}' brings it back)"
     )
 
@@ -132,10 +134,20 @@ _BY_CODE: dict[str, Hint] = {
         "again for a new review file (or bring the layers back to what was reviewed)"
     ),
     "bad-review-entry": _fix_review_file,
+    "bad-corrections": lambda exc: (
+        f"give every listed correction in {exc.path} its 'rule' and 'reason', and make its 'before' the merge's "
+        "item (or remove a correction the merge no longer needs), then run the command again"
+    ),
     "bad-decision": _fix_review_file,
     "bad-kept-version": _fix_review_file,
     "backup-incomplete": lambda exc: (
         f"restore a complete one (--backup NAME): {', '.join(exc.data.get('available', [])) or 'there is none'}"
+    ),
+    # engine
+    "engine-not-installed": lambda _exc: "install the engine with: pip install 'peacetalks[scale]'",
+    "engine-unreachable": lambda exc: (
+        f"check that a Ray cluster runs at {exc.data.get('address')} ('ray status' there), "
+        "or leave out --ray-address to run Daft on this machine"
     ),
     # suggestions
     "human-layer": lambda _exc: "write the suggestions into a layer of their own: --layer NAME (default: suggestions)",

@@ -17,6 +17,7 @@ from peacetalks.cli._render import err, escape, out, plural, plurals
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from peacetalks.review.adjudicate import Adjudication, Mode
     from peacetalks.review.agreement import AgreementReport, KindAgreement
     from peacetalks.review.coreference import ClusterAgreement
 
@@ -186,15 +187,33 @@ def adjudicate_cmd(
     backup_name: Annotated[
         str | None, typer.Option("--backup", help="With --restore: the backup folder name to restore.", metavar="NAME")
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 unless the target equals the merge with decisions and corrections."
+        ),
+    ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record-corrections",
+            help="Add what the target has beyond the merge to the review file as corrections, to give reasons.",
+        ),
+    ] = False,
     fmt: FormatOpt = OutputFormat.text,
     root: RootOpt = None,
 ) -> None:
     """Merge two layers into gold; conflicts go to annotations/review/A--B.yaml for a decision.
 
-    Exit code 1 while conflicts are undecided. Re-run after deciding them to complete the merge.
+    Exit code 1 while conflicts are undecided or corrections lack a rule or reason. Re-run after deciding
+    them to complete the merge. Corrections in the review file (gold's changes after the merge, each with
+    its guidelines rule and reason) are applied after the decisions.
     """
     if not restore_ and (a is None or b is None):
         raise typer.BadParameter("name two layers A and B (or pass --restore)")
+    chosen = [name for name, on in (("--check", check), ("--record-corrections", record), ("--force", force)) if on]
+    if len(chosen) > 1 or (chosen and restore_):
+        raise typer.BadParameter(f"{' and '.join([*chosen, *(['--restore'] if restore_ else [])])} do not go together")
     folder = corpus_folder(root, write=True)
     from peacetalks.storage.layers import GOLD
 
@@ -209,30 +228,66 @@ def adjudicate_cmd(
         return
     assert a is not None
     assert b is not None
-    from peacetalks.review.adjudicate import adjudicate, describe
+    from peacetalks.review.adjudicate import adjudicate, describe, describe_correction
 
     # the command line as given, for the review file to tell its reader to run again
     where = [] if root is None else ["--root", str(root)]
     command = shlex.join(["peacetalks", "adjudicate", a, b, *(["--into", into] if into else []), *where])
-    result = adjudicate(folder, a, b, into=target, force=force, command=command)
+    mode: Mode = "check" if check else "record" if record else "merge"
+    result = adjudicate(folder, a, b, into=target, force=force, command=command, mode=mode)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        for conflict in result.conflicts:
+        for conflict in result.conflicts if mode == "merge" or result.pending else []:
             mark = conflict.decision or "undecided"
             out.print(escape(f"[{mark}] {describe(conflict)}"))
+        for correction in result.differences or result.recorded:
+            out.print(escape(f"[{'not recorded' if check else 'recorded'}] {describe_correction(correction)}"))
         for note in result.notes:
             err.print(f"note: {escape(note)}")
     err.print(
         f"agreed: {plurals(result.agreed)}; "
-        f"{plural(len(result.conflicts), 'conflicts')} ({len(result.pending)} undecided)"
+        f"{plural(len(result.conflicts), 'conflicts')} ({len(result.pending)} undecided); "
+        f"{plural(len(result.corrections), 'corrections')}"
     )
     if result.status == "pending":
         err.print(f"decide every conflict in {result.review_file}, then run this command again")
         raise typer.Exit(1)
+    if result.status in ("recorded", "differs"):
+        _report_record(result, command)
+        return
+    if result.status == "unchanged" and check:
+        err.print(
+            f"{escape(result.into)} == merge of {escape(a)} and {escape(b)} + "
+            f"{plural(sum(c.decision is not None for c in result.conflicts), 'decisions')} + "
+            f"{plural(len(result.corrections), 'corrections')}"
+        )
+        return
     if result.status == "unchanged":
         err.print(f"{result.into} already holds this merge; nothing written")
     else:
         if result.backup:
             err.print(f"previous {result.into} kept in {result.backup}")
         err.print(f"wrote {', '.join(result.written)}")
+
+
+def _report_record(result: Adjudication, command: str) -> None:
+    """What --record-corrections added, or what --check found unrecorded; exit 1 while anything is left to do."""
+    if result.status == "differs":
+        err.print(
+            f"{escape(result.into)} differs from the merge in "
+            f"{plural(len(result.differences), 'items')} no correction records; record them with "
+            f"'{escape(command)} --record-corrections' and give each its rule and reason"
+        )
+        raise typer.Exit(1)
+    if result.recorded:
+        err.print(f"recorded {plural(len(result.recorded), 'corrections')} in {result.review_file}")
+    else:
+        err.print(f"nothing to record: {escape(result.into)} is the merge with the corrections of {result.review_file}")
+    missing = result.without_reason
+    if missing:
+        err.print(
+            f"give each of the {plural(len(missing), 'corrections')} without one its 'rule' (the guidelines' section) "
+            f"and 'reason' in {result.review_file}, then check with '{escape(command)} --check'"
+        )
+        raise typer.Exit(1)

@@ -13,7 +13,7 @@ from peacetalks.ingest.batch import RAW_FOLDER
 from peacetalks.ingest.splits import SETTINGS_RELPATH, SplitSettings, settings_text
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.paths import check_path
-from peacetalks.storage.roots import MARKER, is_corpus_root
+from peacetalks.storage.roots import MARKER_TEXT, is_corpus_root
 from peacetalks.storage.transaction import transaction
 
 
@@ -40,7 +40,7 @@ def init_corpus(path: Path | str, *, today: dt.date | None = None) -> InitResult
         )
     if is_corpus_root(folder):
         raise CorpusRootError(
-            "corpus-exists", f"this folder is a corpus already (it holds {MARKER.as_posix()})", path=str(folder)
+            "corpus-exists", f"this folder is a corpus already (it holds {MARKER_TEXT})", path=str(folder)
         )
     folder.mkdir(exist_ok=True)
     day = (today or dt.date.today()).isoformat()

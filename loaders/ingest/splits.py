@@ -36,6 +36,7 @@ from peacetalks.errors import SplitError, shown
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import ARTICLES, SPLITS
 from peacetalks.storage.parquet import read_table
+from peacetalks.storage.shards import table_exists
 from peacetalks.storage.transaction import Transaction, transaction
 from peacetalks.text.normalise import leakage_key
 
@@ -229,7 +230,7 @@ def read_settings(root: Path) -> tuple[SplitSettings | None, list[dict[str, Any]
 
 
 def read_assignment(root: Path) -> pl.DataFrame | None:
-    if not SPLITS.path(root).exists():
+    if not table_exists(root, SPLITS):
         return None
     return read_table(root, SPLITS)
 
@@ -242,7 +243,7 @@ def current_splits(root: Path, articles: pl.DataFrame | None = None) -> pl.DataF
     settings, _ = read_settings(root)
     stored = read_assignment(root)
     if articles is None:
-        ids = pl.read_parquet(ARTICLES.path(root), columns=["doc_id"])
+        ids = read_table(root, ARTICLES, columns=["doc_id"])
         if stored is not None and ids.join(stored, on="doc_id", how="anti").is_empty():
             return stored.join(ids, on="doc_id", how="semi").sort("doc_id")
         articles = read_table(root, ARTICLES).select("doc_id", "story_id", "text")

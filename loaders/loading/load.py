@@ -5,7 +5,7 @@ Sources, tried in this order:
 - ``None``: the corpus folder around the current directory (the nearest folder at or above it
   holding ``corpus/articles.parquet``, see ``peacetalks.storage.roots.find_corpus_root``), else
   the corpus bundled in the installed package;
-- a folder holding ``corpus/articles.parquet``: that corpus folder;
+- a folder holding ``corpus/articles.parquet`` (or its shards, ``corpus/articles/``): that corpus folder;
 - a folder holding ``README.md`` and ``data/``: a built release, read with
   ``datasets.load_dataset(folder, name=config)``;
 - ``owner/name``: a Hugging Face Hub dataset repo, read with ``datasets.load_dataset`` at
@@ -94,7 +94,8 @@ from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS
 from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.paths import check_path
-from peacetalks.storage.roots import find_corpus_root, resolve_root
+from peacetalks.storage.roots import MARKER_TEXT, find_corpus_root, is_corpus_root, resolve_root
+from peacetalks.storage.shards import table_files
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict, Features
@@ -155,7 +156,7 @@ def resolve_source(source: str | os.PathLike[str] | None, revision: str | None =
 
 
 def _local_source(path: Path) -> Source:
-    if (path / "corpus" / "articles.parquet").is_file():
+    if is_corpus_root(path):
         return Source("corpus", str(resolve_root(path)))
     data = path / "data"
     if (path / "README.md").is_file() and data.is_dir() and next(data.rglob("*.parquet"), None) is not None:
@@ -168,8 +169,7 @@ def _local_source(path: Path) -> Source:
         what = "a folder"
     raise LoadError(
         "unknown-source",
-        f"{what}, neither a corpus folder (corpus/articles.parquet) nor a release "
-        "(README.md and data/<config>/*.parquet)",
+        f"{what}, neither a corpus folder ({MARKER_TEXT}) nor a release (README.md and data/<config>/*.parquet)",
         path=str(path),
     )
 
@@ -444,12 +444,11 @@ def cache_key(config: str, root: Path, options: dict[str, Any]) -> str:
     """A key that changes whenever the config, its options, the package or an input file changes."""
     from peacetalks.schema.scheme import load_scheme, scheme_dir
 
-    inputs = [t.relpath() for t in ALL_TABLES] + [SETTINGS_RELPATH]
+    inputs = [path for t in ALL_TABLES for path in table_files(root, t)] + [root / SETTINGS_RELPATH]
     stats = {}
-    for rel in inputs:
-        path = root / rel
+    for path in inputs:  # every shard of a sharded table (a reshard changes the key: other files)
         if path.exists():
-            stats[rel] = input_fingerprint(path)
+            stats[path.relative_to(root).as_posix()] = input_fingerprint(path)
     for yml in sorted(scheme_dir().glob("*.yaml")):
         stats[f"schema/{yml.name}"] = input_fingerprint(yml)
     blob = {

@@ -303,7 +303,29 @@ def render_adjudication(root: Path) -> str:
     if not rows:
         return "No review files.\n"
     header = "| review file | kind | decision | conflicts | kept version edited |\n|---|---|---|---|---|\n"
-    return header + "\n".join(rows) + "\n"
+    return header + "\n".join(rows) + "\n" + _corrections_table(root)
+
+
+def _corrections_table(root: Path) -> str:
+    """The corrections recorded in the review files, per table and change (changed, added, removed)."""
+    import yaml
+
+    counts: dict[tuple[str, str, str], int] = {}
+    for path in sorted((root / "annotations" / "review").glob("*.yaml")):
+        review = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for c in review.get("corrections") or []:
+            change = "added" if c.get("before") is None else "removed" if c.get("after") is None else "changed"
+            key = (path.name, str(c.get("table")), change)
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return ""
+    lines = [f"| {name} | {table} | {change} | {n} |" for (name, table, change), n in sorted(counts.items())]
+    return (
+        "\nCorrections after the decisions (gold checked against the guidelines; each with its rule and reason in the"
+        " review file):\n\n| review file | table | change | corrections |\n|---|---|---|---|\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def _layers_exist(root: Path, *names: str) -> bool:

@@ -13,6 +13,12 @@ for it, else ``import_status`` (in-progress: a merge of unfinished passes is unf
 neither layer has no annotations in the merge, so its status becomes ``initial_status`` (not-started).
 A merge into gold writes ``annotations/gold.yaml`` too: the scheme and codebook versions it was merged
 and validated under, and the corpus's guidelines version (:mod:`peacetalks.storage.gold_versions`).
+
+Gold may differ from the merge where it was checked against a rule after adjudication: those changes are
+the review file's corrections (:mod:`peacetalks.review.corrections`), applied after the decisions, so that
+gold = agreed items + decided conflicts + corrections. ``mode="check"`` compares gold with that and writes
+nothing; ``mode="record"`` adds every difference not yet recorded to the review file as a correction
+without rule and reason, for the adjudicator to give them (a correction without both is never applied).
 """
 
 from __future__ import annotations
@@ -28,8 +34,20 @@ from typing import Any, Literal
 import polars as pl
 
 from peacetalks.errors import MergeInvalid, ReviewError, ValidationFailed
+from peacetalks.review import corrections as corr
 from peacetalks.review import gold_history as history
-from peacetalks.review.items import CONTENT, DTYPES, KINDS, UNITS, tables_from_versions, versions
+from peacetalks.review.corrections import Correction, CorrectionsInvalid
+from peacetalks.review.items import (
+    CONTENT,
+    DTYPES,
+    ID,
+    KINDS,
+    UNITS,
+    Rebuilt,
+    canonical,
+    tables_from_versions,
+    versions,
+)
 from peacetalks.review.review_file import Conflict, read_review, review_relpath, write_review
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import (
@@ -60,9 +78,11 @@ from peacetalks.storage.status import KINDS as STATUS_KINDS
 from peacetalks.storage.status import read_status, status_rows, upsert
 from peacetalks.storage.transaction import Transaction, transaction
 from peacetalks.text.tokenize import tokenize
+from peacetalks.validation.report import Report
 from peacetalks.validation.validate import validate_frames
 
-Status = Literal["pending", "written", "unchanged"]
+Status = Literal["pending", "written", "unchanged", "differs", "recorded"]
+Mode = Literal["merge", "check", "record"]
 
 
 @dataclass
@@ -77,10 +97,18 @@ class Adjudication:
     written: list[str] = field(default_factory=list)
     backup: str | None = None
     notes: list[str] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)  # of the review file (after a record: with the new)
+    recorded: list[Correction] = field(default_factory=list)  # mode "record": the corrections it added
+    differences: list[Correction] = field(default_factory=list)  # mode "check": what gold has beyond the record
 
     @property
     def pending(self) -> list[Conflict]:
         return [c for c in self.conflicts if c.decision is None]
+
+    @property
+    def without_reason(self) -> list[Correction]:
+        """The corrections that still need their rule or reason."""
+        return [c for c in self.corrections if not c.complete]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +122,9 @@ class Adjudication:
             "written": self.written,
             "backup": self.backup,
             "notes": self.notes,
+            "corrections": [c.to_dict() for c in self.corrections],
+            "recorded": [c.to_dict() for c in self.recorded],
+            "differences": [c.to_dict() for c in self.differences],
         }
 
 
@@ -118,13 +149,30 @@ def describe(conflict: Conflict) -> str:
     return line + (f"\n    in: {conflict.sentence}" if conflict.sentence else "")
 
 
+def describe_correction(correction: Correction) -> str:
+    """One line on a correction, e.g. ``stances s0010 'Kreml': ... -> ...  (differs: holder_start, ...)``."""
+    as_conflict = Conflict(
+        f"{correction.table} {correction.id}",
+        correction.table,
+        correction.doc_id,
+        correction.before,
+        correction.after,
+        differs=correction.differs,
+    )
+    line = describe(as_conflict).replace(": A ", ": merge ", 1).replace("  B ", "  -> gold ", 1)
+    why = f"  [{correction.rule}] {correction.reason}" if correction.complete else ""
+    return line + why + (f"\n    in: {correction.sentence}" if correction.sentence else "")
+
+
 def _key(kind: str, row: dict[str, Any], k: int) -> str:
     unit = "-".join(str(row[c]) for c in UNITS[kind])
     return f"{kind}:{row['doc_id']}:{unit}" + (f"#{k + 1}" if k else "")
 
 
-def _compare(va: pl.DataFrame, vb: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, list[Conflict]]:
-    """Agreed rows (doc_id, content) and the conflicts of one kind."""
+def _compare(
+    va: pl.DataFrame, vb: pl.DataFrame, kind: str, overlap: Overlap | None = None
+) -> tuple[pl.DataFrame, list[Conflict]]:
+    """Agreed rows (doc_id, content) and the conflicts of one kind (``overlap``: how one-sided items pair)."""
     occurrence = pl.int_range(pl.len()).over(["doc_id", CONTENT]).alias("__n")
     va, vb = va.with_columns(occurrence), vb.with_columns(occurrence)
     agreed = va.join(vb.select("doc_id", CONTENT, "__n"), on=["doc_id", CONTENT, "__n"], how="semi")
@@ -133,7 +181,7 @@ def _compare(va: pl.DataFrame, vb: pl.DataFrame, kind: str) -> tuple[pl.DataFram
     left = va.join(agreed, on=["doc_id", CONTENT, "__n"], how="anti").sort([*unit, CONTENT]).with_columns(rank)
     right = vb.join(agreed, on=["doc_id", CONTENT, "__n"], how="anti").sort([*unit, CONTENT]).with_columns(rank)
     pairs = left.join(right, on=[*unit, "__k"], how="full", coalesce=True, suffix="__b").sort([*unit, "__k"])
-    pairs = _pair_overlapping(pairs.with_row_index("__row"), kind)
+    pairs = _pair_overlapping(pairs.with_row_index("__row"), kind, overlap or _OVERLAP[kind])
     conflicts = [
         Conflict(
             id=_key(kind, row, row["__k"]) + ("" if row["__with"] is None else f"~{row['__with']}"),
@@ -150,21 +198,25 @@ def _compare(va: pl.DataFrame, vb: pl.DataFrame, kind: str) -> tuple[pl.DataFram
 
 # Where two one-sided items of a kind are about the same thing when they overlap: their span (entities, events),
 # or their evidence with the same holder (stances; a stance's pair is its holder and target).
-_OVERLAP: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
+Overlap = tuple[tuple[str, str], tuple[str, ...]]
+_OVERLAP: dict[str, Overlap] = {
     ENTITIES.name: (SPANS[ENTITIES.name].bounds, ()),
     EVENTS.name: (SPANS[EVENTS.name].bounds, ()),
     STANCES.name: (("evidence_start", "evidence_end"), ("holder_start", "holder_end")),
 }
+# A correction of a stance may change its holder (the rule of who holds a position), so a stance the merge
+# has and one gold has pair when they are about the same target with overlapping evidence.
+_CORRECTION_OVERLAP: dict[str, Overlap] = {**_OVERLAP, STANCES.name: (_OVERLAP[STANCES.name][0], ("target_id",))}
 
 
-def _pair_overlapping(pairs: pl.DataFrame, kind: str) -> pl.DataFrame:
+def _pair_overlapping(pairs: pl.DataFrame, kind: str, overlap: Overlap) -> pl.DataFrame:
     """``pairs`` with each A-only item that overlaps exactly one B-only item (and it only that one) made one row.
 
     "Putin " in A and "utin" in B are one conflict about one mention, not an A-only and a B-only one. The
     merged row keeps A's unit; ``__with`` holds B's unit (it extends the conflict id) and ``__with_id`` the
     id B's item had alone. Other rows get nulls there. Items overlapping several on the other side stay apart.
     """
-    (lo, hi), same = _OVERLAP[kind]
+    (lo, hi), same = overlap
     b_content = f"{CONTENT}__b"
 
     def one_sided(content: str, other: str, tag: str) -> pl.DataFrame:
@@ -310,9 +362,22 @@ def _same_content(root: Path, into: str, rebuilt: dict[Table, pl.DataFrame]) -> 
 
 
 def adjudicate(
-    root: Path | str | None, a: str, b: str, *, into: str = GOLD, force: bool = False, command: str | None = None
+    root: Path | str | None,
+    a: str,
+    b: str,
+    *,
+    into: str = GOLD,
+    force: bool = False,
+    command: str | None = None,
+    mode: Mode = "merge",
 ) -> Adjudication:
     """Merge layers ``a`` and ``b`` into ``into`` (gold by default); see the module docstring.
+
+    ``mode``: ``merge`` writes the merge (decisions, then corrections); ``check`` writes nothing and gives
+    status ``unchanged`` when ``into`` equals that merge, else ``differs`` with the ``differences``;
+    ``record`` writes the differences not yet recorded into the review file as corrections (status
+    ``recorded``; ``recorded`` lists them). A correction that does not fit the merge, or (merge, check)
+    lacks its rule or reason, is CorrectionsInvalid ``bad-corrections`` with every such problem.
 
     One transaction under the corpus lock: the backup of the replaced target (with its status), its
     new tables and its new status table appear together, or (killed, failing) none of them. A layer
@@ -328,8 +393,10 @@ def adjudicate(
     if command is None:
         where = "" if root is None else f" --root {shlex.quote(str(root))}"
         command = f"peacetalks adjudicate {shlex.quote(a)} {shlex.quote(b)} --into {shlex.quote(into)}{where}"
+    if force and mode != "merge":
+        raise ValueError("force replaces the target, which only mode 'merge' writes")
     with transaction(folder, "adjudicate") as tx:
-        return _adjudicate(tx, a, b, into=into, force=force, command=command)
+        return _adjudicate(tx, a, b, into=into, force=force, command=command, mode=mode)
 
 
 def fresh_conflicts(root: Path | str | None, a: str, b: str) -> list[Conflict]:
@@ -355,7 +422,7 @@ def _checked_layer(folder: Path, name: str, articles: pl.DataFrame, blocks: pl.D
     return tables
 
 
-def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, command: str) -> Adjudication:
+def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, command: str, mode: Mode) -> Adjudication:
     folder = tx.root
     if into in (a, b):
         raise ReviewError(
@@ -375,12 +442,13 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, comm
         agreed[kind], found = _compare(va[kind], vb[kind], kind)
         conflicts += found
     saved = read_review(folder, a, b, {k: list(DTYPES[k].to_schema()) for k in KINDS}, fingerprints)
+    corrections = [] if saved is None else saved.corrections
     if saved is not None:
         # A conflict keeps the decision and the (possibly edited) versions written in the file.
-        conflicts = [_as_saved(c, saved) for c in conflicts]
+        conflicts = [_as_saved(c, saved.conflicts) for c in conflicts]
     conflicts = in_sentences(conflicts, articles, blocks)
-    if conflicts and (saved is None or set(saved) != {c.id for c in conflicts}):
-        write_review(folder, a, b, into, conflicts, fingerprints, command=command)
+    if conflicts and (saved is None or set(saved.conflicts) != {c.id for c in conflicts}) and mode != "check":
+        write_review(folder, a, b, into, conflicts, fingerprints, command=command, corrections=corrections)
     result = Adjudication(
         a=a,
         b=b,
@@ -389,18 +457,37 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, comm
         status="pending",
         agreed={k: v.height for k, v in agreed.items()},
         conflicts=conflicts,
+        corrections=corrections,
     )
     if result.pending:
         return result
     rows = {k: pl.concat([agreed[k], _decided_rows(conflicts, k, review)]) for k in KINDS}
+    issues = [] if saved is None else list(saved.issues)
+    if mode != "record":  # a correction is applied only with its rule and reason
+        issues += corr.without_reason(corrections, review)
+    rows, misfits = corr.apply(rows, corrections, review)
+    if issues or misfits:
+        raise CorrectionsInvalid(Report([*issues, *misfits]), review)
     rebuilt = tables_from_versions(rows)
     result.notes = rebuilt.notes
+    if mode == "record":
+        return _record(folder, result, rebuilt, articles, blocks, fingerprints, command)
     frames: dict[str, pl.DataFrame | None] = {t.name: df for t, df in rebuilt.tables.items()}
     frames[ARTICLES.name] = articles
     frames[BLOCKS.name] = blocks
     report = validate_frames(frames, files={t.name: t.relpath(layer_dir(into)) for t in rebuilt.tables})
     if not report.valid:
         raise MergeInvalid(report, f"the merge of {a} and {b}", review)
+    if mode == "check":
+        result.differences = _differences(folder, into, rebuilt, articles, blocks)
+        result.status = "differs" if result.differences else "unchanged"
+        return result
+    return _write_merge(tx, result, rebuilt, force=force)
+
+
+def _write_merge(tx: Transaction, result: Adjudication, rebuilt: Rebuilt, *, force: bool) -> Adjudication:
+    """Write the merge into the target (and its status), unless the target holds it; see :func:`adjudicate`."""
+    folder, a, b, into, review = tx.root, result.a, result.b, result.into, result.review_file
     status = _merged_status(folder, a, b, into)
     if layer_exists(folder, into):
         if _same_content(folder, into, rebuilt.tables):
@@ -412,9 +499,16 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, comm
         if not force:
             raise ReviewError(
                 "target-differs",
-                f"{into} exists and differs from the merge of {a} and {b}; it is not overwritten",
+                f"{into} exists and differs from the merge of {a} and {b} with the corrections of {review}; "
+                "it is not overwritten",
                 path=layer_relpath(into),
-                data={"option": "force", "into": into, "backups": history.history_relpath(into)},
+                data={
+                    "option": "force",
+                    "into": into,
+                    "backups": history.history_relpath(into),
+                    "a": a,
+                    "b": b,
+                },
             )
         kept = history.backup(folder, into, tx)
         result.backup = None if kept is None else kept.relative_to(folder).as_posix()
@@ -424,6 +518,149 @@ def _adjudicate(tx: Transaction, a: str, b: str, *, into: str, force: bool, comm
     result.written = [p.relative_to(folder).as_posix() for p in paths]
     result.status = "written"
     return result
+
+
+def _differences(
+    folder: Path, into: str, rebuilt: Rebuilt, articles: pl.DataFrame, blocks: pl.DataFrame
+) -> list[Correction]:
+    """What ``into`` has beyond the merge ``rebuilt``, as corrections without rule and reason.
+
+    Each pairs the merge's item (``before``) with the target's (``after``) by their unit, else by overlap
+    (a stance: the same target, overlapping evidence, so that a new holder is one correction); ``id`` is
+    the item's id in the target, or in the merge for an item the target does not have.
+    """
+    target = read_layer(folder, into, missing_ok=True)
+    merged, now = versions(rebuilt.tables, with_ids=True), versions(target, with_ids=True)
+    found: list[Conflict] = []
+    for kind in KINDS:
+        found += _compare(merged[kind].drop(ID), now[kind].drop(ID), kind, _CORRECTION_OVERLAP[kind])[1]
+    ids = {kind: _ids(merged[kind], now[kind], [c for c in found if c.kind == kind], kind) for kind in KINDS}
+    named = [(ids[c.kind][n], c) for n, c in _numbered_by_kind(found)]
+    paired = in_sentences([_with_differences(c) for c in _paired_by_id(named)], articles, blocks)
+    return [
+        Correction(
+            table=c.kind, id=c.id, doc_id=c.doc_id, before=c.a, after=c.b, sentence=c.sentence, differs=c.differs
+        )
+        for c in paired
+    ]
+
+
+def _paired_by_id(named: list[tuple[str, Conflict]]) -> list[Conflict]:
+    """Conflicts (id = the item's id) where an item only the merge has and one only the target has that share
+    their id (the target kept the id the merge gave the item) are one: the item, corrected.
+
+    A stance whose holder changed, beside a new stance of the same target on the same evidence, pairs with
+    neither by overlap; its id still says which it is.
+    """
+    one_sided: dict[tuple[str, str, str, bool], int] = {}
+    for n, (item, c) in enumerate(named):
+        if (c.a is None) != (c.b is None):
+            one_sided.setdefault((c.kind, c.doc_id, item, c.a is None), n)
+    done: list[Conflict] = []
+    taken: set[int] = set()
+    for n, (item, c) in enumerate(named):
+        if n in taken:
+            continue
+        other = one_sided.get((c.kind, c.doc_id, item, True)) if c.b is None and c.a is not None else None
+        if other is not None and other not in taken:
+            taken.add(other)
+            c = replace(c, b=named[other][1].b)
+        done.append(replace(c, id=item))
+    return done
+
+
+def _numbered_by_kind(conflicts: list[Conflict]) -> list[tuple[int, Conflict]]:
+    """Each conflict with its position among the conflicts of its kind."""
+    seen: dict[str, int] = {}
+    numbered = []
+    for c in conflicts:
+        numbered.append((seen.get(c.kind, 0), c))
+        seen[c.kind] = seen.get(c.kind, 0) + 1
+    return numbered
+
+
+def _ids(merged: pl.DataFrame, now: pl.DataFrame, conflicts: list[Conflict], kind: str) -> list[str]:
+    """The id of each conflict's item: of its target version (``b``), else of its merge version (``a``)."""
+    rows = [
+        (n, c.doc_id, json.dumps(v, ensure_ascii=False), side)
+        for n, c in enumerate(conflicts)
+        for side, v in (("b", c.b), ("a", c.a))
+        if v is not None
+    ]
+    frame = pl.DataFrame(
+        rows, schema={"__n": pl.Int64, "doc_id": pl.String, CONTENT: pl.String, "__side": pl.String}, orient="row"
+    )
+    frame = canonical(frame, kind)
+    lookup = pl.concat(
+        [
+            canonical(df.select("doc_id", CONTENT, ID), kind)
+            .unique(["doc_id", CONTENT], keep="first")
+            .with_columns(pl.lit(side).alias("__side"))
+            for side, df in (("b", now), ("a", merged))
+        ]
+    )
+    named = (
+        frame.join(lookup, on=["doc_id", CONTENT, "__side"], how="left")
+        .sort("__n", "__side", descending=[False, True])
+        .group_by("__n", maintain_order=True)
+        .agg(pl.col(ID).drop_nulls().first())
+        .sort("__n")
+    )
+    return [str(x) for x in named[ID].to_list()]
+
+
+def _record(
+    folder: Path,
+    result: Adjudication,
+    rebuilt: Rebuilt,
+    articles: pl.DataFrame,
+    blocks: pl.DataFrame,
+    fingerprints: dict[str, str],
+    command: str,
+) -> Adjudication:
+    """Add the target's differences from the merge (with the corrections so far) to the review file.
+
+    A difference whose merge version is the ``after`` of a recorded correction means that correction no
+    longer gives the target's version: it is not recorded twice but named in a note, to edit its ``after``.
+    """
+    given = {
+        (c.table, c.doc_id, _canonical_json(c.after, c.table)): c for c in result.corrections if c.after is not None
+    }
+    new: list[Correction] = []
+    for found in _differences(folder, result.into, rebuilt, articles, blocks):
+        earlier = (
+            None
+            if found.before is None
+            else given.get((found.table, found.doc_id, _canonical_json(found.before, found.table)))
+        )
+        if earlier is None:
+            new.append(found)
+            continue
+        result.notes.append(
+            f"{result.review_file}:{earlier.line}: the correction of {earlier.table} {earlier.id} gives a version "
+            f"{result.into} does not have (it differs in {', '.join(found.differs) or 'its item'}); edit its 'after'"
+        )
+    result.recorded = new
+    result.corrections = [*result.corrections, *new]
+    result.status = "recorded"
+    if new:
+        write_review(
+            folder,
+            result.a,
+            result.b,
+            result.into,
+            result.conflicts,
+            fingerprints,
+            command=command,
+            corrections=result.corrections,
+        )
+        result.written = [result.review_file]
+    return result
+
+
+def _canonical_json(version: dict[str, Any], kind: str) -> str:
+    frame = pl.DataFrame({"doc_id": [""], CONTENT: [json.dumps(version, ensure_ascii=False)]})
+    return str(canonical(frame, kind)[CONTENT].item())
 
 
 def _covered(root: Path, name: str) -> pl.DataFrame:

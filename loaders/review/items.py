@@ -77,8 +77,16 @@ KINDS = tuple(DTYPES)
 _ARGUMENT_SPAN = (*SPANS[ARGUMENTS.name].bounds, *ARGUMENTS.text_columns)
 
 
-def versions(tables: dict[Table, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Per kind: doc_id, the unit columns and ``content`` (the version as canonical JSON)."""
+# The table of each kind, whose id column names an item (``with_ids`` of :func:`versions`).
+TABLES: dict[str, Table] = {ENTITIES.name: ENTITIES, EVENTS.name: EVENTS, STANCES.name: STANCES}
+ID = "id"
+
+
+def versions(tables: dict[Table, pl.DataFrame], *, with_ids: bool = False) -> dict[str, pl.DataFrame]:
+    """Per kind: doc_id, the unit columns and ``content`` (the version as canonical JSON).
+
+    ``with_ids`` adds ``id``, the item's id in its table (``mention_id``, ``event_id``, ``stance_id``).
+    """
     frames = span_frames(tables)
     args = (
         frames.arguments.sort(["doc_id", "event_id", "role", "start", "end", "mention_label"], nulls_last=True)
@@ -99,8 +107,28 @@ def versions(tables: dict[Table, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             pl.struct([pl.col(f).cast(DTYPES[kind].to_schema()[f]) for f in fields])
             .struct.json_encode()
             .alias(CONTENT),
+            *([pl.col(TABLES[kind].id_column).alias(ID)] if with_ids else []),
         )
     return found
+
+
+def canonical(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """``rows`` (doc_id, content, ...) with ``content`` re-encoded as :func:`versions` writes it.
+
+    A version read from a review file may order its fields, context codes or arguments otherwise, or
+    leave out a field that is null; the canonical form is equal for equal versions. A value of the wrong
+    type raises polars' error.
+    """
+    decoded = pl.col(CONTENT).str.json_decode(DTYPES[kind])
+    if kind == EVENTS.name:
+        decoded = decoded.struct.with_fields(pl.field("context").list.sort(), pl.field("arguments").list.sort())
+    return rows.with_columns(decoded.struct.json_encode().alias(CONTENT))
+
+
+def with_units(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """``rows`` (doc_id, content, ...) with the unit columns of ``kind``, read from the content."""
+    decoded = pl.col(CONTENT).str.json_decode(DTYPES[kind])
+    return rows.with_columns(decoded.struct.field(c).alias(c) for c in UNITS[kind])
 
 
 @dataclass
@@ -132,6 +160,9 @@ def tables_from_versions(rows: dict[str, pl.DataFrame]) -> Rebuilt:
     notes: list[str] = []
     entities = _numbered(_decode(rows[ENTITIES.name], ENTITIES.name), "mention_id", "m", ["start", "end", "label"])
     events = _numbered(_decode(rows[EVENTS.name], EVENTS.name), "event_id", "ev", ["trigger_start", "trigger_end"])
+    # A version carries no event coreference (the passes have none): the merge has none either (null
+    # cluster_id, GUIDELINES.md 2.7), and clusters are added to gold after adjudication.
+    events = events.with_columns(pl.lit(None, pl.String).alias("cluster_id"))
     by_span = entities.unique(["doc_id", "start", "end", "label"], keep="first", maintain_order=True).select(
         "doc_id", "start", "end", pl.col("label").alias("mention_label"), "mention_id"
     )

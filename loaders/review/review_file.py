@@ -3,7 +3,9 @@
 ``annotations/review/<A>--<B>.yaml`` is written for people to edit. Each conflict has an ``id``
 (kind, document and the span it is about), the ``a`` and ``b`` versions (``null`` where a layer
 has no such item) and a ``decision``: ``a``, ``b``, ``both`` or ``neither``. The chosen version
-may be edited in place before re-running ``peacetalks adjudicate``.
+may be edited in place before re-running ``peacetalks adjudicate``. The ``corrections`` list holds
+the changes gold has beyond the decisions, each with its rule and reason
+(:mod:`peacetalks.review.corrections`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from typing import Any
 import yaml
 
 from peacetalks.errors import ReviewError
+from peacetalks.review import corrections as corr
+from peacetalks.review.corrections import Correction
 from peacetalks.storage.layers import check_layer
 from peacetalks.storage.parquet import write_text_atomic
+from peacetalks.validation.report import Issue
 
 DECISIONS = ("a", "b", "both", "neither")
 
@@ -30,6 +35,11 @@ HEADER = """\
 # `sentence` shows where the item is (its span in [...]) and `differs` what the versions differ in.
 # You may edit the fields of the version you keep (an edited version is validated on merge).
 # Then run '{command}' again to complete the merge.
+# `corrections` (at the end, when there are any) are changes gold has beyond these decisions, made when
+# gold was checked against a rule: each names the item (table, id in gold), its version in the merge
+# (`before`, null for an added item) and in gold (`after`, null for a removed one), the guidelines'
+# `rule` (section) and the `reason`. They are applied after the decisions; one without both is refused.
+# '--record-corrections' adds the differences between the merge and gold for you to give their reasons.
 """
 
 
@@ -40,6 +50,15 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def review_relpath(a: str, b: str) -> str:
     return f"annotations/review/{check_layer(a)}--{check_layer(b)}.yaml"
+
+
+@dataclass
+class SavedReview:
+    """What a review file holds: its conflicts by id, its corrections, and the problems of their shape."""
+
+    conflicts: dict[str, Conflict]
+    corrections: list[Correction]
+    issues: list[Issue]
 
 
 @dataclass
@@ -83,14 +102,20 @@ def write_review(
     fingerprints: dict[str, str],
     *,
     command: str | None = None,
+    corrections: list[Correction] | None = None,
 ) -> Path:
     """Write the review file; ``fingerprints`` (``a`` and ``b`` -> :func:`layer_fingerprint`) date it.
 
-    ``command`` is the command line the header tells the reader to run again.
+    ``command`` is the command line the header tells the reader to run again; ``corrections`` (kept as
+    they are, in their order) are written after the conflicts.
     """
     path = root / review_relpath(a, b)
+    content: dict[str, object] = {"a": a, "b": b, "fingerprints": fingerprints}
+    content["conflicts"] = [c.to_dict() for c in conflicts]
+    if corrections:
+        content[corr.SECTION] = [c.to_dict() for c in corrections]
     body = yaml.dump(
-        {"a": a, "b": b, "fingerprints": fingerprints, "conflicts": [c.to_dict() for c in conflicts]},
+        content,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
@@ -123,20 +148,23 @@ def _check_fresh(recorded: object, now: dict[str, str], names: dict[str, str], r
 
 def read_review(
     root: Path, a: str, b: str, fields: dict[str, list[str]], fingerprints: dict[str, str]
-) -> dict[str, Conflict] | None:
-    """The conflicts in the review file by id, or None when there is no file.
+) -> SavedReview | None:
+    """The conflicts in the review file by id and its corrections, or None when there is no file.
 
     ``fields`` gives the allowed fields of a version of each kind; an unknown field, an unknown
     decision, or a decision that keeps a missing version is an error naming the conflict.
     ``fingerprints`` are those of the layers now: a file written for other contents of either layer
     (or that records none) is ReviewError ``stale-review-file``, and none of its decisions is used.
+    The shape of the corrections is checked (every problem an issue of ``SavedReview.issues``); whether
+    they fit the merge is for :func:`peacetalks.review.corrections.apply`.
     """
     relpath = review_relpath(a, b)
     path = root / relpath
     if not path.exists():
         return None
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a safe (C) loader
+        data = yaml.load(text, Loader=_Loader)  # a safe (C) loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -176,4 +204,5 @@ def read_review(
         if decision in ("a", "b", "both") and len(conflict.chosen()) < (2 if decision == "both" else 1):
             raise _bad("bad-decision", relpath, f"conflict {cid}: decision {decision!r} keeps a version that is null")
         found[cid] = conflict
-    return found
+    corrections, issues = corr.parse(data, text, relpath, _Loader)
+    return SavedReview(found, corrections, issues)

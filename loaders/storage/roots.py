@@ -1,6 +1,7 @@
 """Where corpora live: the bundled corpus, the corpus folder around the current directory, or a given folder.
 
-A corpus folder is one holding ``corpus/articles.parquet``. Commands find theirs as git finds its
+A corpus folder is one holding ``corpus/articles.parquet``, or ``corpus/articles/`` (its shards) when
+it is sharded (:mod:`peacetalks.storage.shards`). Commands find theirs as git finds its
 repository: the nearest such folder at or above the current directory (:func:`find_corpus_root`);
 :func:`corpus_root` adds the fallback to the bundled corpus for reading and refuses to write into the
 read-only corpus inside an installed package.
@@ -15,7 +16,9 @@ from peacetalks.storage.paths import check_path
 from peacetalks.storage.transaction import recover
 
 _HERE = Path(__file__).resolve().parent.parent  # the package folder (loaders/, or peacetalks/ in a wheel)
-MARKER = Path("corpus", "articles.parquet")  # what makes a folder a corpus folder
+MARKER = Path("corpus", "articles.parquet")  # what makes a folder a corpus folder: this file ...
+SHARDED_MARKER = Path("corpus", "articles")  # ... or this folder of shards (a sharded corpus)
+MARKER_TEXT = f"{MARKER.as_posix()} or {SHARDED_MARKER.as_posix()}/"  # how messages name them
 
 
 def bundled_root() -> Path:
@@ -36,7 +39,8 @@ def is_packaged(folder: Path) -> bool:
 
 
 def is_corpus_root(folder: Path) -> bool:
-    return (folder / MARKER).is_file()
+    """Whether ``folder`` is a corpus folder: it holds ``corpus/articles.parquet`` or ``corpus/articles/``."""
+    return (folder / MARKER).is_file() or (folder / SHARDED_MARKER).is_dir()
 
 
 def find_corpus_root(start: Path | None = None) -> Path | None:
@@ -60,13 +64,14 @@ def corpus_root(root: Path | str | None = None, *, write: bool = False, start: P
     """The corpus folder a command works on: ``root`` if given, else the one found from ``start`` upwards.
 
     Without either, reading falls back to the bundled corpus and writing is refused; so is writing into
-    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet``: a corpus is made by
-    ``peacetalks init`` (:func:`peacetalks.ingest.init.init_corpus`), never by a write into another folder.
+    the corpus of an installed package. ``root`` must hold ``corpus/articles.parquet`` (or ``corpus/articles/``):
+    a corpus is made by ``peacetalks init`` (:func:`peacetalks.ingest.init.init_corpus`), never by a write into
+    another folder.
     """
     if root is not None:
         folder = check_path(root, "folder", "the corpus folder")
         if not is_corpus_root(folder):
-            what = "does not exist" if not folder.exists() else f"holds no {MARKER.as_posix()}"
+            what = "does not exist" if not folder.exists() else f"holds no {MARKER_TEXT}"
             raise CorpusRootError(
                 "not-a-corpus",
                 f"not a corpus folder: it {what}",
@@ -80,8 +85,7 @@ def corpus_root(root: Path | str | None = None, *, write: bool = False, start: P
             if write:
                 raise CorpusRootError(
                     "no-corpus-found",
-                    f"no corpus folder here or above (none holds {MARKER.as_posix()}), "
-                    "and the bundled corpus is read-only",
+                    f"no corpus folder here or above (none holds {MARKER_TEXT}), and the bundled corpus is read-only",
                     path=str(here),
                 )
             return resolve_root(None)

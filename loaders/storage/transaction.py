@@ -8,6 +8,7 @@ Every command that changes a corpus folder does so in one :func:`transaction`::
         tx.write_text(root / "corpus" / "splits.yaml", text)
         tx.copy_file(backup / "entities.parquet", ENTITIES.path(root))
         tx.remove(STANCES.path(root))
+        tx.remove_table(NOTES, "a")  # a table in either layout: its file or its shard folder
         folder = tx.new_folder(root / "annotations" / "history" / "gold" / stamp)  # fill it; appears whole
 
 The design is a **redo journal** in ``<root>/.peacetalks/``:
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from peacetalks.schema.tables import Table
+    from peacetalks.storage.shards import Partition
 
 STATE_DIR = ".peacetalks"  # in the corpus folder (or a release --out folder): lock, journal, staging
 JOURNAL = "journal.json"
@@ -237,6 +239,8 @@ class Transaction:
         self._staging = root / STATE_DIR / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         self._steps: list[list[str]] = []
         self._targets: set[str] = set()
+        self._partition: Partition | None = None
+        self._partition_read = False
 
     @property
     def targets(self) -> list[Path]:
@@ -264,12 +268,64 @@ class Transaction:
         return self._stage(target)[0]
 
     def write_table(self, table: Table, df: pl.DataFrame, layer: str | None = None) -> Path:
-        """Stage one table as the corpus stores it (:func:`peacetalks.storage.parquet.write_parquet`)."""
-        from peacetalks.storage.parquet import write_parquet  # polars and pyarrow only when a table is written
+        """Stage one table as the corpus stores it, in the corpus's layout (:mod:`peacetalks.storage.shards`).
+
+        In a single-file corpus it is one file (:func:`peacetalks.storage.parquet.write_parquet`); in a
+        sharded one a folder of as many shards as the corpus has, each document's rows in the shard its
+        article is in. A corpus whose tables disagree on the layout is refused (``mixed-layout`` ...).
+        """
+        from peacetalks.storage.shards import split_by_shard  # polars only when a table is written
+
+        partition = self.partition()
+        if partition is None:
+            return self.write_single(table, df, layer)
+        return self.write_shards(table, split_by_shard(df, partition), layer)
+
+    def partition(self) -> Partition | None:
+        """The corpus's partition into shards as it was when first asked (None: single-file), for every write."""
+        from peacetalks.storage.shards import read_partition
+
+        if not self._partition_read:
+            self._partition = read_partition(self.root)
+            self._partition_read = True
+        return self._partition
+
+    def write_single(self, table: Table, df: pl.DataFrame, layer: str | None = None) -> Path:
+        """Stage ``table`` as one file; a shard folder of it goes on commit."""
+        from peacetalks.storage.parquet import write_parquet
+        from peacetalks.storage.shards import table_folder
 
         target = table.path(self.root, layer)
         write_parquet(df, table, self.staged_path(target))
+        folder = table_folder(self.root, table, layer)
+        if folder.is_dir():
+            self.remove(folder)
         return target
+
+    def write_shards(self, table: Table, parts: list[pl.DataFrame], layer: str | None = None) -> Path:
+        """Stage ``table`` as a shard folder of ``parts`` (shard 0 first), replacing it whole; its file goes too.
+
+        The folder is renamed in before the file is removed, so the corpus folder never lacks its articles.
+        """
+        from peacetalks.storage.parquet import write_parquet
+        from peacetalks.storage.shards import shard_name, table_folder
+
+        folder = table_folder(self.root, table, layer)
+        staged = self.staged_path(folder)
+        staged.mkdir()
+        for k, part in enumerate(parts):
+            write_parquet(part, table, staged / shard_name(k))
+        file = table.path(self.root, layer)
+        if file.exists():
+            self.remove(file)
+        return folder
+
+    def remove_table(self, table: Table, layer: str | None = None) -> None:
+        """Remove ``table`` on commit, whether it is a file or a shard folder (nothing when absent)."""
+        from peacetalks.storage.shards import table_folder
+
+        folder = table_folder(self.root, table, layer)
+        self.remove(folder if folder.is_dir() else table.path(self.root, layer))
 
     def write_text(self, target: Path, text: str) -> Path:
         self.staged_path(target).write_text(text, encoding="utf-8")
@@ -320,7 +376,9 @@ def _apply(root: Path, steps: list[list[str]], *, kill: bool = False) -> None:
                 continue  # done before the interruption
             target.parent.mkdir(parents=True, exist_ok=True)
             if staged.is_dir() and target.is_dir():
-                shutil.rmtree(target)  # only a replay meets this: the folder is new in its change
+                # A table's shard folder replaced whole, or a replay of a new folder. The staged folder is
+                # still there, so the target is the old one: removing it first and renaming can run twice.
+                shutil.rmtree(target)
             os.replace(staged, target)
         elif target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)

@@ -1,7 +1,8 @@
 """Validation in parts of documents, with a peak memory that does not grow with the corpus.
 
-A corpus is cut into :class:`Unit` s, each the rows of one set of documents in every table: a range of
-doc_ids (``lo <= doc_id < hi``) over the document-aligned row groups of a single-file corpus. Each unit
+A corpus is cut into :class:`Unit` s, each the rows of one set of documents in every table: shard k of
+every table of a sharded corpus (:mod:`peacetalks.storage.shards`), or a range of doc_ids
+(``lo <= doc_id < hi``) over the document-aligned row groups of a single-file corpus. Each unit
 is checked alone (:func:`check_unit`: every check whose rows belong to one document: the tables'
 columns, duplicate ids, spans, the scheme's rules, references within a document, unknown doc_ids, the
 gold status), and gives back its issues and the compact per-document keys of the checks that compare
@@ -15,7 +16,12 @@ issues, rows, codes and order (``tests/validation/test_shards.py`` compares them
 A :class:`Unit` is plain data (paths, row ranges, doc_id bounds) and pickles, so another engine can run
 :func:`check_unit` where it likes and hand the :class:`UnitResult` s back to :func:`finish`.
 
-Row numbers are those of the file the row is in, as the in-memory run gives them.
+Rows are numbered as in the whole table while checking (shard 0's rows first); :func:`locate` then names
+each row of a sharded table by its shard file and its row there (``annotations/entities/part-00003.parquet:17``):
+what a user can open. The in-memory run of a sharded corpus is located the same way.
+
+A document whose rows are in two units (split across shards) would be misjudged by each alone: a
+corpus with one is checked whole (:func:`finish` finds them from each unit's doc_ids).
 
 A corpus that cannot be cut (a file that is missing, unreadable or of the wrong columns; a table whose
 row groups are not in doc_id order or have no statistics) is one unit that reads every table whole, as
@@ -24,6 +30,7 @@ the in-memory run does: its report is the same, its memory is not bounded.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import itertools
@@ -33,8 +40,10 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from peacetalks.errors import TableReadError
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import (
     ALL_TABLES,
@@ -48,6 +57,7 @@ from peacetalks.schema.tables import (
 )
 from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.shards import file_relpath, is_sharded, is_table_sharded, layout_problems, table_files
 from peacetalks.text.near_duplicates import Profile
 from peacetalks.text.normalise import leakage_key
 from peacetalks.validation.checks._issues import ROW
@@ -56,7 +66,7 @@ from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
 from peacetalks.validation.checks.versions import gold_version_issues
 from peacetalks.validation.report import Issue, Report
-from peacetalks.validation.validate import _present, _read_checked, validate_parts
+from peacetalks.validation.validate import _present, _read_checked, validate_parts  # the one in-memory pipeline
 
 KEYS_SCHEMA = pa.schema(
     [
@@ -109,6 +119,8 @@ class UnitResult:
     issues: list[Issue]
     checked: dict[str, int]
     keys: pa.Table = field(default_factory=KEYS_SCHEMA.empty_table)
+    docs: pa.Table = field(default_factory=lambda: pa.table({"doc_id": pa.array([], pa.string())}))
+    """The doc_ids the unit's tables hold: in no other unit, unless a document is split across shards."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,24 +128,45 @@ class UnitResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def units(root: Path | str | None = None, layer: str | None = None, *, today: dt.date | None = None) -> list[Unit]:
+UNIT_ARTICLES = 20_000
+"""The least articles of a unit cut from a single-file corpus (its last unit may have fewer): consecutive row
+groups of ``corpus/articles.parquet`` are taken together up to it, so that a unit's fixed costs (a thread
+pool, a scan of each file's footer) stay small against its work, and its memory stays that of 20,000 articles."""
+
+
+def units(
+    root: Path | str | None = None,
+    layer: str | None = None,
+    *,
+    today: dt.date | None = None,
+    min_articles: int = UNIT_ARTICLES,
+) -> list[Unit]:
     """The units of the corpus at ``root`` (or of its annotator layer ``layer``), in doc_id order.
 
-    A single-file corpus is cut at the row groups of ``corpus/articles.parquet``: a unit per row group,
-    the doc_ids from its first to the next one's first; every other table gives each unit the rows of
-    those doc_ids, read from its row groups that can hold them (by their statistics).
+    A single-file corpus is cut at the row groups of ``corpus/articles.parquet``: consecutive row groups
+    of at least ``min_articles`` rows together, the doc_ids from the first of their first row group to the
+    first of the next unit's; every other table gives each unit the rows of those doc_ids, read from its
+    row groups that can hold them (by their statistics).
     """
     folder = resolve_root(root)
     machine = layer is not None and is_machine_layer(folder, layer)
     present = _present(folder, layer)
     base = Unit(0, str(folder), layer, tuple(t.name for t in present), machine=machine, today=today)
+    if is_sharded(folder):
+        return _shard_units(folder, layer, present, base)
     bounds = {table.name: _doc_bounds(table.path(folder, layer), table, layer) for table in present}
     if any(b is None for b in bounds.values()):
         return [dataclasses.replace(base, whole=True)]
     articles = bounds[ARTICLES.name]
     assert articles is not None
-    cuts = [lo for lo, _, rows in articles[1:] if rows]  # the first doc_id of each row group but the first
-    edges: list[str | None] = [None, *sorted(set(cuts)), None]
+    cuts: list[str] = []
+    taken = 0
+    for least, _, rows in articles:
+        if taken >= min_articles and (not cuts or least > cuts[-1]):
+            cuts.append(least)  # the first doc_id of a row group begins the next unit
+            taken = 0
+        taken += rows
+    edges: list[str | None] = [None, *cuts, None]
     out = []
     for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
         parts = []
@@ -146,6 +179,53 @@ def units(root: Path | str | None = None, layer: str | None = None, *, today: dt
     return out
 
 
+def _shard_units(folder: Path, layer: str | None, present: Sequence[Table], base: Unit) -> list[Unit]:
+    """A unit per shard: shard k of every table (the same documents); one whole unit if the layout is broken."""
+    whole = [dataclasses.replace(base, whole=True)]
+    if layout_problems(folder):
+        return whole
+    files: dict[str, list[Path]] = {}
+    rows: dict[str, list[int]] = {}
+    for table in present:
+        try:
+            files[table.name] = table_files(folder, table, layer)
+        except TableReadError:
+            return whole
+        metas = [_fit(path, table, layer) for path in files[table.name]]
+        if not metas or any(m is None for m in metas):
+            return whole
+        rows[table.name] = [m.num_rows for m in metas if m is not None]
+    if len({len(f) for f in files.values()}) != 1:
+        return whole
+    out = []
+    for k in range(len(files[present[0].name])):
+        parts = tuple(
+            Part(
+                table.name,
+                str(files[table.name][k]),
+                table.relpath(layer),  # issues name the table and its row in it; finish() locates the shard
+                0,
+                rows[table.name][k],
+                offset=sum(rows[table.name][:k]),
+            )
+            for table in present
+        )
+        out.append(dataclasses.replace(base, index=k, parts=parts))
+    return out
+
+
+def _fit(path: Path, table: Table, layer: str | None) -> pq.FileMetaData | None:
+    """The file's Parquet metadata if it can be read in parts: readable, and of the declared columns."""
+    try:
+        meta = pq.ParquetFile(path).metadata
+        schema = pl.read_parquet_schema(path)
+    except (OSError, pa.ArrowException, pl.exceptions.PolarsError, ValueError):
+        return None
+    if any(i.code in STRUCTURAL for i in schema_issues(pl.DataFrame(schema=schema), table, table.relpath(layer))):
+        return None
+    return meta
+
+
 def _doc_bounds(path: Path, table: Table, layer: str | None) -> list[tuple[str, str, int]] | None:
     """(least doc_id, greatest doc_id, rows) of each row group of the file; None if it cannot be cut.
 
@@ -153,12 +233,10 @@ def _doc_bounds(path: Path, table: Table, layer: str | None) -> list[tuple[str, 
     issues are the whole table's), or when its row groups have no doc_id statistics, hold nulls or are
     not in doc_id order (a row group's least doc_id below the previous one's greatest).
     """
-    try:
-        meta = pq.ParquetFile(path).metadata
-        schema = pl.read_parquet_schema(path)
-    except (OSError, pa.ArrowException, pl.exceptions.PolarsError, ValueError):
+    if not path.exists():
         return None
-    if any(i.code in STRUCTURAL for i in schema_issues(pl.DataFrame(schema=schema), table, table.relpath(layer))):
+    meta = _fit(path, table, layer)
+    if meta is None:
         return None
     names = [meta.schema.column(i).name for i in range(meta.num_columns)]
     if "doc_id" not in names:
@@ -213,14 +291,13 @@ def check_unit(unit: Unit) -> UnitResult:
     report, ok = validate_parts(
         tables, read, files, unit.today, status_check=unit.layer is None, machine=unit.machine, leakage=False
     )
-    split_part = parts.get(SPLITS.name)
-    offset = split_part.offset if split_part else 0
-    keys = _keys(ok, files[SPLITS.name], offset)
-    return UnitResult(unit.index, report.issues, report.checked, keys)
+    keys = _keys(ok, files[SPLITS.name])
+    docs = pl.concat([df.select(pl.col("doc_id").cast(pl.String)) for df in ok.values() if "doc_id" in df.columns])
+    return UnitResult(unit.index, report.issues, report.checked, keys, docs.unique().to_arrow())
 
 
 def _read_part(part: Part, unit: Unit) -> pl.DataFrame:
-    frame = pl.scan_parquet(part.path).with_row_index(ROW).slice(part.start, part.stop - part.start)
+    frame = pl.scan_parquet(part.path).with_row_index(ROW, offset=part.offset).slice(part.start, part.stop - part.start)
     if unit.lo is not None:
         frame = frame.filter(pl.col("doc_id") >= unit.lo)
     if unit.hi is not None:
@@ -228,7 +305,7 @@ def _read_part(part: Part, unit: Unit) -> pl.DataFrame:
     return frame.collect()
 
 
-def _keys(ok: dict[str, pl.DataFrame], file: str, offset: int) -> pa.Table:
+def _keys(ok: dict[str, pl.DataFrame], file: str) -> pa.Table:
     """The compact keys (:data:`KEYS_SCHEMA`) of the unit's placed articles, in their splits rows' order."""
     from peacetalks.text.near_duplicates import profile
 
@@ -246,7 +323,7 @@ def _keys(ok: dict[str, pl.DataFrame], file: str, offset: int) -> pa.Table:
         placed.with_row_index("doc")
         .join(shingles, on="doc", how="left", maintain_order="left")
         .select(
-            (pl.col(ROW).cast(pl.UInt64) + offset).alias("order"),
+            pl.col(ROW).cast(pl.UInt64).alias("order"),
             pl.lit(file).alias("file"),
             pl.col(ROW).cast(pl.UInt32).alias("row"),
             pl.col("doc_id").cast(pl.String),
@@ -363,6 +440,11 @@ def finish(all_units: Sequence[Unit], results: Sequence[UnitResult]) -> Report:
     first = all_units[0]
     folder, layer = Path(first.root), first.layer
     ordered = sorted(results, key=lambda r: r.index)
+    if _split_documents(ordered):
+        # A document in two units (its rows split across shards): each unit alone would misjudge it
+        # (unknown doc_ids, duplicates), so this corpus is checked whole, as the in-memory run checks it.
+        whole = Unit(0, first.root, layer, first.tables, whole=True, machine=first.machine, today=first.today)
+        return finish([whole], [check_unit(whole)])
     report = Report()
     for result in ordered:
         report.add(result.issues)
@@ -380,7 +462,47 @@ def finish(all_units: Sequence[Unit], results: Sequence[UnitResult]) -> Report:
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
         report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
         report = report.sorted()
-    return report
+    return locate(report, folder, layer)
+
+
+def _split_documents(results: Sequence[UnitResult]) -> bool:
+    """Does any doc_id occur in the tables of more than one unit?"""
+    if len(results) < 2:
+        return False
+    docs = pa.concat_tables([r.docs for r in results])["doc_id"]
+    return len(docs) != len(pc.unique(docs))
+
+
+def locate(report: Report, root: Path, layer: str | None = None) -> Report:
+    """``report`` with each row of a sharded table named by its shard file and its row there.
+
+    Validation numbers the rows of a table as one (shard 0's first, then shard 1's ...); a user opens
+    a shard: ``annotations/entities/part-00003.parquet:17``. A single-file corpus is as it was.
+    """
+    if not is_sharded(root):
+        return report
+    starts: dict[str, tuple[list[int], list[str]]] = {}
+    for table in ALL_TABLES:
+        try:
+            paths = table_files(root, table, layer)
+        except TableReadError:
+            continue
+        if not is_table_sharded(root, table, layer):
+            continue
+        offsets, at = [], 0
+        for path in paths:
+            offsets.append(at)
+            at += pq.ParquetFile(path).metadata.num_rows
+        starts[table.relpath(layer)] = (offsets, [file_relpath(root, path) for path in paths])
+
+    def moved(issue: Issue) -> Issue:
+        if issue.row is None or issue.file not in starts:
+            return issue
+        offsets, names = starts[issue.file]
+        k = bisect.bisect_right(offsets, issue.row) - 1
+        return dataclasses.replace(issue, file=names[k], row=issue.row - offsets[k])
+
+    return Report([moved(i) for i in report.issues], dict(report.checked)).sorted()
 
 
 def validate_sharded(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import TableReadError
+from peacetalks.errors import EngineError, TableReadError
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import (
     ALL_TABLES,
@@ -32,12 +32,15 @@ from peacetalks.schema.tables import (
 from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
+from peacetalks.storage.shards import table_exists
 from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import ROW, with_row
+from peacetalks.validation.checks.clusters import cluster_issues
 from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
+from peacetalks.validation.checks.partition import shard_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
@@ -52,23 +55,64 @@ OPTIONAL_TABLES = frozenset({SPLITS.name, STATUS.name})
 # Never a key column: a Categorical hashes differently from the same String, so key hashes across
 # tables would no longer meet.
 _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
+# Where the work runs: this process, or Daft (its native runner, or a Ray cluster). One report either way.
+ENGINES = ("local", "daft")
 
 
-def validate(root: Path | str | None = None, *, layer: str | None = None, today: dt.date | None = None) -> Report:
+def validate(
+    root: Path | str | None = None,
+    *,
+    layer: str | None = None,
+    today: dt.date | None = None,
+    bounded: bool | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
+) -> Report:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
 
     For gold, an article whose gold for a kind is not complete is the warning ``incomplete-gold``, and
     the versions gold records (``annotations/gold.yaml``) are checked against the package's scheme. A
     machine layer (``peacetalks suggest``) is checked as every layer, but its events need not have the
     roles their category requires (they are candidate triggers), and its manifest and scores are checked.
+
+    ``bounded``: check the corpus unit by unit of documents (:mod:`peacetalks.validation.shards`, a peak
+    memory that does not grow with the corpus) or all tables at once in memory; by default unit by unit
+    whenever the corpus falls into more than one unit. The report is the same either way.
+
+    ``engine="daft"`` checks the units on Daft (``pip install peacetalks[scale]``; always unit by unit, so
+    ``bounded`` is for the local engine): with its native runner, or on the Ray cluster at ``ray_address``
+    (``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``). The report is the same as the local one.
     """
+    if engine not in ENGINES:
+        raise EngineError("bad-engine", f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+    if ray_address is not None and engine != "daft":
+        raise EngineError("bad-engine", f"ray_address={ray_address!r} is for engine='daft', not engine={engine!r}")
     folder = resolve_root(root)
+    if engine == "daft":
+        from peacetalks.validation.daft_engine import validate_on_daft
+
+        return validate_on_daft(folder, layer=layer, today=today, ray_address=ray_address)
+    from peacetalks.validation import shards
+
+    if bounded is not False:
+        parts = shards.units(folder, layer, today=today)
+        if len(parts) > 1 or bounded:
+            return shards.finish(parts, [shards.check_unit(unit) for unit in parts])
+    return shards.locate(_validate_whole(folder, layer, today), folder, layer)
+
+
+def _validate_whole(folder: Path, layer: str | None, today: dt.date | None) -> Report:
+    """:func:`validate` with every table in memory at once; rows numbered in the whole table."""
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
     machine = layer is not None and is_machine_layer(folder, layer)
     report = _validate(_present(folder, layer), read, files, today, status_check=layer is None, machine=machine)
     if machine and layer is not None:
         report.add(machine_layer_issues(folder, layer))
+        report = report.sorted()
+    partition = shard_issues(folder, layer)  # a sharded corpus: its layout, and documents split across shards
+    if partition:
+        report.add(partition)
         report = report.sorted()
     if layer is None:  # the versions gold records (annotations/gold.yaml); a layer is a pass, not gold
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
@@ -79,14 +123,14 @@ def validate(root: Path | str | None = None, *, layer: str | None = None, today:
 
 def _present(folder: Path, layer: str | None) -> list[Table]:
     """The tables validation reads: every required one, and the optional ones that exist."""
-    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table.path(folder, layer).exists()]
+    return [table for table in ALL_TABLES if table.name not in OPTIONAL_TABLES or table_exists(folder, table, layer)]
 
 
 def _read_checked(folder: Path, table: Table, layer: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
     try:
         return read_table(folder, table, layer), []
     except TableReadError as exc:
-        return None, [Issue(code=exc.code, file=table.relpath(layer), message=exc.message)]
+        return None, [Issue(code=exc.code, file=exc.path or table.relpath(layer), message=exc.message)]
 
 
 def read_tables(root: Path | str | None = None) -> dict[str, tuple[pl.DataFrame | None, list[Issue]]]:
@@ -261,6 +305,7 @@ def _entity_and_event_checks(
         issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
     if events is not None:
         issues += rules.event_issues(events, scheme, files[EVENTS.name])
+        issues += cluster_issues(events, files[EVENTS.name])
     for ref in REFERENCES:
         if ref.target is EVENTS:
             issues += _dangling(ok, files, ref)

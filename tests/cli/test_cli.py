@@ -134,7 +134,8 @@ def test_a_folder_that_is_not_a_corpus_is_one_line_and_exit_1(folder: str, tmp_p
         [sys.executable, "-m", "peacetalks", "validate", folder], cwd=tmp_path, capture_output=True, text=True
     )
     assert run.returncode == 1
-    what = "it does not exist" if folder == "/nonexistent" else "it holds no corpus/articles.parquet"
+    absent = "it holds no corpus/articles.parquet or corpus/articles/"
+    what = "it does not exist" if folder == "/nonexistent" else absent
     (line,) = run.stderr.splitlines()  # one line: no missing-file issues, no summary
     assert line == f"error: {folder} [not-a-corpus] not a corpus folder: {what}"
     assert run.stdout == ""

@@ -79,7 +79,8 @@ def test_ingest_into_a_folder_that_is_no_corpus_says_to_run_init(
     code = main(["ingest", str(SEED), "--source", "tagesschau", "--published", "2025-02-12", "-r", str(tmp_path)])
     err = capsys.readouterr().err.splitlines()
     assert code == 1
-    assert err[0] == f"error: {tmp_path} [not-a-corpus] not a corpus folder: it holds no corpus/articles.parquet"
+    absent = "it holds no corpus/articles.parquet or corpus/articles/"
+    assert err[0] == f"error: {tmp_path} [not-a-corpus] not a corpus folder: {absent}"
     assert err[1].startswith(f"hint: make it a corpus with 'peacetalks init {tmp_path}'")
     assert list(tmp_path.iterdir()) == []
 

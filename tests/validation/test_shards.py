@@ -7,6 +7,7 @@ purpose: a text repeated in another unit and split, a reference to a mention of 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 from pathlib import Path
@@ -16,11 +17,21 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synth import KINDS, generate
-from peacetalks import validate
-from peacetalks.validation.shards import check_unit, finish, units, validate_sharded
+from peacetalks import Issue, Report, validate
+from peacetalks.storage.reshard import shard_corpus
+from peacetalks.validation import shards
+from peacetalks.validation.shards import check_unit, finish
 
 ARTICLES = 500  # with one article in 200 a rerun: the near-duplicate kind has articles to go into
 GROUPS = 6  # row groups per file
+
+
+def units(root: Path) -> list[shards.Unit]:
+    return shards.units(root, min_articles=1)
+
+
+def validate_sharded(root: Path) -> Report:
+    return finish(units(root), [check_unit(u) for u in units(root)])
 
 
 def _rewrite(root: Path, groups: int = GROUPS) -> None:
@@ -78,13 +89,13 @@ def test_the_corpus_falls_into_units_that_cover_every_row_once(corpus: Path) -> 
     assert len(parts) == GROUPS
     assert not any(u.whole for u in parts)
     results = [check_unit(u) for u in parts]
-    for name, rows in validate(corpus).checked.items():
+    for name, rows in validate(corpus, bounded=False).checked.items():
         assert sum(r.checked.get(name, 0) for r in results) == rows, name
 
 
 def test_unit_by_unit_gives_the_in_memory_report(corpus: Path) -> None:
     """Same issues (code, file, row, doc, id, column, value, message), in the same order, and the same counts."""
-    expected = validate(corpus)
+    expected = validate(corpus, bounded=False)
     got = validate_sharded(corpus)
     assert got.checked == expected.checked
     assert got.issues == expected.issues
@@ -102,7 +113,7 @@ def test_a_unit_pickles_and_runs_anywhere(corpus: Path) -> None:
     sent = pickle.loads(pickle.dumps(parts))
     assert sent == parts
     results = [pickle.loads(pickle.dumps(check_unit(u))) for u in sent]
-    assert finish(parts, results[::-1]).issues == validate(corpus).issues  # results in any order
+    assert finish(parts, results[::-1]).issues == validate(corpus, bounded=False).issues  # results in any order
 
 
 def _uncut(root: Path, tmp_path: Path) -> Path:
@@ -122,7 +133,7 @@ def test_row_groups_out_of_doc_order_are_one_whole_unit(corpus: Path, tmp_path: 
     pq.write_table(entities[::-1], path, row_group_size=entities.num_rows // 4)
     parts = units(root)
     assert [u.whole for u in parts] == [True]
-    assert validate_sharded(root).issues == validate(root).issues
+    assert validate_sharded(root).issues == validate(root, bounded=False).issues
 
 
 def test_a_table_with_a_missing_column_is_one_whole_unit(corpus: Path, tmp_path: Path) -> None:
@@ -132,4 +143,86 @@ def test_a_table_with_a_missing_column_is_one_whole_unit(corpus: Path, tmp_path:
     assert [u.whole for u in units(root)] == [True]
     report = validate_sharded(root)
     assert "missing-column" in report.codes()
-    assert report.issues == validate(root).issues
+    assert report.issues == validate(root, bounded=False).issues
+
+
+def test_validate_goes_unit_by_unit_when_the_corpus_has_several(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate`` goes unit by unit when a corpus has several; with units of 20,000 articles this one has one."""
+    assert len(shards.units(corpus)) == 1  # 500 articles: below UNIT_ARTICLES
+    seen: list[int] = []
+    real = shards.check_unit
+
+    def check(unit: shards.Unit) -> shards.UnitResult:
+        seen.append(unit.index)
+        return real(unit)
+
+    monkeypatch.setattr(shards, "check_unit", check)
+    cut = shards.units
+    monkeypatch.setattr(shards, "units", lambda root, layer, *, today: cut(root, layer, today=today, min_articles=1))
+    assert validate(corpus).issues == validate(corpus, bounded=False).issues
+    assert seen == list(range(GROUPS))
+
+
+# ---------------------------------------------------------------------------------------------
+# A sharded corpus: a unit per shard
+# ---------------------------------------------------------------------------------------------
+
+SHARDS = 3
+
+
+@pytest.fixture(scope="module")
+def sharded(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus above (every planted kind, the errors across units) as three shards."""
+    root = _uncut(corpus, tmp_path_factory.mktemp("sharded"))
+    shard_corpus(root, shards=SHARDS)
+    assert not (root / "corpus/articles.parquet").exists()
+    return root
+
+
+def _located(report: Report, root: Path) -> list[Issue]:
+    """The single-file report's issues with each row named as in the sharded corpus: shard file, row in it."""
+    offsets: dict[str, list[tuple[int, str]]] = {}
+    for path in sorted(root.rglob("part-*.parquet")):
+        table = path.parent.relative_to(root).as_posix() + ".parquet"
+        at = sum(pq.ParquetFile(p).metadata.num_rows for p in sorted(path.parent.glob("part-*.parquet")) if p < path)
+        offsets.setdefault(table, []).append((at, path.relative_to(root).as_posix()))
+    out = []
+    for issue in report.issues:
+        if issue.row is not None and issue.file in offsets:
+            at, name = max((o, n) for o, n in offsets[issue.file] if o <= issue.row)
+            issue = dataclasses.replace(issue, file=name, row=issue.row - at)
+        out.append(issue)
+    return sorted(out, key=Issue.sort_key)
+
+
+def test_a_sharded_corpus_is_a_unit_per_shard(sharded: Path) -> None:
+    parts = shards.units(sharded)
+    assert len(parts) == SHARDS
+    assert not any(u.whole for u in parts)
+    for k, unit in enumerate(parts):
+        assert all(Path(p.path).name == f"part-{k:05d}.parquet" for p in unit.parts)
+
+
+def test_shard_by_shard_gives_the_in_memory_report(corpus: Path, sharded: Path) -> None:
+    """The same issues as the in-memory run on the shards, and as on the single file, rows located in shards."""
+    got = validate(sharded)
+    assert got.issues == validate(sharded, bounded=False).issues
+    assert got.issues == _located(validate(corpus, bounded=False), sharded)
+    assert got.checked == validate(corpus, bounded=False).checked
+    assert {"split-leakage", "near-duplicate-leakage", "mention-in-other-doc"} | {k.code for k in KINDS} <= set(
+        got.codes()
+    )
+    assert any(i.file == "annotations/entities/part-00002.parquet" for i in got.issues)
+
+
+def test_a_document_split_across_shards_is_checked_whole(sharded: Path, tmp_path: Path) -> None:
+    """A document with rows in two shards: checked as the in-memory run checks it, not shard by shard."""
+    root = _uncut(sharded, tmp_path)
+    first, second = root / "annotations/entities/part-00000.parquet", root / "annotations/entities/part-00001.parquet"
+    moving = pl.read_parquet(second)
+    doc = moving["doc_id"][0]
+    _edit(first, pl.concat([pl.read_parquet(first), moving.filter(pl.col("doc_id") == doc)]))
+    _edit(second, moving.filter(pl.col("doc_id") != doc))
+    report = validate(root)
+    assert report.issues == validate(root, bounded=False).issues
+    assert not [i for i in report.issues if i.code == "unknown-doc"]  # shard by shard would have said so
