@@ -15,9 +15,10 @@ from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.import_layer import import_layer
 from peacetalks.interchange.mapping import parse_mapping
 from peacetalks.review.items import versions
+from peacetalks.schema.tables import EVENTS
 from peacetalks.storage.layers import read_layer
 from tests.interchange._strategies import content, documents, event_clusters, note_content
-from tests.interchange.helpers import write_corpus, write_layer
+from tests.interchange.helpers import with_event_clusters, write_corpus, write_layer
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,7 +39,7 @@ def test_brat_export_then_import_gives_the_same_annotations(doc: Document) -> No
 def test_brat_round_trip_through_files_and_the_import_command(tmp_path: Path) -> None:
     """export brat -> peacetalks import -> export brat gives the same .ann files and the same layer content."""
     root = write_corpus(tmp_path / "root")
-    write_layer(root, None)
+    write_layer(root, None, with_event_clusters())
     export(root, "brat", tmp_path / "one")
     result = import_layer(
         "brat",
@@ -52,6 +53,12 @@ def test_brat_round_trip_through_files_and_the_import_command(tmp_path: Path) ->
     gold, layer = versions(read_layer(root, "gold")), versions(read_layer(root, "rt"))
     for kind in gold:
         assert gold[kind].sort(pl.all()).equals(layer[kind].sort(pl.all())), kind
+    clusters = [
+        read_layer(root, name)[EVENTS].select("trigger_start", "cluster_id").sort("trigger_start")
+        for name in ("gold", "rt")
+    ]
+    assert clusters[1].equals(clusters[0])
+    assert clusters[0]["cluster_id"].null_count() == 0
     export(root, "brat", tmp_path / "two", layer="rt")
     for name in ("ts-2025-02-12-test.ann", "ts-2025-02-12-test.txt"):
         assert (tmp_path / "two" / name).read_text(encoding="utf-8") == (tmp_path / "one" / name).read_text(

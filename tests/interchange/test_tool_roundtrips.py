@@ -28,9 +28,10 @@ from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.import_layer import import_layer, parse_export
 from peacetalks.interchange.mapping import load_mapping
 from peacetalks.review.items import versions
+from peacetalks.schema.tables import EVENTS
 from peacetalks.storage.layers import read_layer
 from tests.interchange._strategies import SEPARATORS, TOOL_HOSTILE, content, documents, event_clusters
-from tests.interchange.helpers import write_corpus, write_layer
+from tests.interchange.helpers import with_event_clusters, write_corpus, write_layer
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Texts with TSV's reserved characters, an emoji (two UTF-16 units) and a tab inside a sentence.
@@ -166,9 +167,10 @@ def test_export_then_peacetalks_import_gives_the_gold_layer_back(
     """export FORMAT -> import FORMAT (a folder of INCEpTION files imports every file in it) -> the same rows.
 
     The TSV's text between sentences (a line break here) is not in the file: matching takes the article's.
+    Gold has event clusters; they come back as they were, and the imported layer validates.
     """
     root = write_corpus(tmp_path / "root")
-    write_layer(root, None)
+    write_layer(root, None, with_event_clusters())
     export(root, fmt, tmp_path / out)
     result = import_layer(
         fmt, tmp_path / out, annotator="rt", root=root, mapping_path=tmp_path / mapping, complete=("entities",)
@@ -177,6 +179,12 @@ def test_export_then_peacetalks_import_gives_the_gold_layer_back(
     gold, layer = versions(read_layer(root, "gold")), versions(read_layer(root, "rt"))
     for kind in gold:
         assert gold[kind].sort(pl.all()).equals(layer[kind].sort(pl.all())), kind
+    clusters = [
+        read_layer(root, name)[EVENTS].select("trigger_start", "cluster_id").sort("trigger_start")
+        for name in ("gold", "rt")
+    ]
+    assert clusters[1].equals(clusters[0])
+    assert clusters[0]["cluster_id"].to_list() == ["trump-putin-call", "kremlin-support"]
 
 
 def test_doccano_export_imports_back_through_the_command(tmp_path: Path) -> None:
