@@ -349,7 +349,7 @@ def render_adjudication(root: Path) -> str:
             counts[0] += 1
             now = fresh.get(str(conflict.get("id")))
             sides = {"a": ("a",), "b": ("b",), "both": ("a", "b")}.get(str(conflict.get("decision")), ())
-            if now is not None and any(conflict.get(side) != getattr(now, side) for side in sides):
+            if now is not None and any(_edited(conflict.get(side), getattr(now, side)) for side in sides):
                 counts[1] += 1
         for (kind, decision), (n, edited) in sorted(decided.items()):
             rows.append(f"| {path.name} | {kind} | {decision} | {n} | {edited if fresh else '-'} |")
@@ -357,6 +357,16 @@ def render_adjudication(root: Path) -> str:
         return "No review files.\n"
     header = "| review file | kind | decision | conflicts | kept version edited |\n|---|---|---|---|---|\n"
     return header + "\n".join(rows) + "\n" + _corrections_table(root)
+
+
+def _edited(kept: object, fresh: dict[str, object] | None) -> bool:
+    """Whether a kept version differs from the layer's: a field missing from it is null, as when it is read.
+
+    A review file written before a field existed (``cluster_id`` of scheme 2.1) lacks it in every version.
+    """
+    if not isinstance(kept, dict) or fresh is None:
+        return kept != fresh
+    return any(kept.get(k) != fresh.get(k) for k in {*kept, *fresh})
 
 
 def _corrections_table(root: Path) -> str:
