@@ -83,7 +83,7 @@ def _event_features(s: Scheme, *, with_doc: bool) -> dict[str, Any]:
 
 def _events(read: Reader, s: Scheme) -> pl.DataFrame:
     """The events table with each mention's PLOVER category (the one mapping of schema/plover.py)."""
-    return with_plover_category(read(EVENTS), s)
+    return with_plover_category(read(EVENTS), read(ARGUMENTS), s)
 
 
 def _stance_features(s: Scheme) -> dict[str, Any]:

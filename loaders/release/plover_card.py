@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.schema.plover import PLOVER_COLUMN, plover_category
+from peacetalks.schema.plover import PLOVER_COLUMN, plover_events
 from peacetalks.schema.scheme import PloverRule, Scheme, load_scheme
 from peacetalks.storage.gold_versions import GUIDELINES
 
@@ -28,32 +28,30 @@ def _events() -> pl.Expr:
     return pl.struct("doc_id", "cluster_id").filter(pl.col("cluster_id").is_not_null()).n_unique()
 
 
-def event_counts(events: pl.DataFrame, scheme: Scheme | None = None) -> dict[str, dict[str, int]]:
-    """Per category: ``events`` (clusters), ``mentions`` (rows) and ``plover`` (clusters with that PLOVER category).
+def event_counts(
+    events: pl.DataFrame, arguments: pl.DataFrame, scheme: Scheme | None = None
+) -> dict[str, dict[str, int]]:
+    """Per category: ``events`` (clusters), ``mentions`` (rows) and ``plover`` (PLOVER events of that category).
 
-    A cluster whose mentions the mapping gives two PLOVER categories counts under each; mentions without a
-    cluster (a layer without coreference) count as mentions only.
+    PLOVER events are :func:`peacetalks.schema.plover.plover_events` (one category per cluster); mentions
+    without a cluster (a layer without coreference) count as mentions, and as PLOVER events of their own.
     """
     s = scheme or load_scheme()
-    mapped = events.with_columns(plover_category(s))
     by_category = dict.fromkeys(s.category_names, (0, 0))
     if events.height:
-        rows = mapped.group_by("category").agg(_events().alias("events"), pl.len().alias("mentions"))
+        rows = events.group_by("category").agg(_events().alias("events"), pl.len().alias("mentions"))
         by_category |= {c: (int(e), int(m)) for c, e, m in rows.iter_rows()}
-    plover = dict(mapped.filter(pl.col(PLOVER_COLUMN).is_not_null()).group_by(PLOVER_COLUMN).agg(_events()).iter_rows())
+    plover = dict(plover_events(events, arguments, s).group_by(PLOVER_COLUMN).len().iter_rows())
     return {c: {"events": e, "mentions": m, "plover": int(plover.get(c, 0))} for c, (e, m) in by_category.items()}
 
 
-def totals(events: pl.DataFrame, scheme: Scheme | None = None) -> dict[str, int]:
+def totals(events: pl.DataFrame, arguments: pl.DataFrame, scheme: Scheme | None = None) -> dict[str, int]:
     """Event mentions, events (clusters), mentions without a cluster, and PLOVER events."""
-    mapped = events.with_columns(plover_category(scheme))
     return {
         "mentions": events.height,
-        "events": int(mapped.select(_events()).item()) if events.height else 0,
+        "events": int(events.select(_events()).item()) if events.height else 0,
         "unclustered": int(events["cluster_id"].null_count()),
-        "plover": int(mapped.filter(pl.col(PLOVER_COLUMN).is_not_null()).select(_events()).item())
-        if events.height
-        else 0,
+        "plover": plover_events(events, arguments, scheme).height,
     }
 
 
@@ -97,6 +95,7 @@ _MAPPING = (
 def render_plover(root: Path) -> str:
     """The departures (titles, with the section that gives their reasons) and the mapping table."""
     listed = departures(root)
+    m = load_scheme().plover_mapping
     intro = (
         [_INTRO.format(n=len(listed), where=_WHERE), "", *(f"{i}. {t}." for i, t in enumerate(listed, 1))]
         if listed
@@ -109,10 +108,14 @@ def render_plover(root: Path) -> str:
         "",
         "| this corpus | PLOVER | the manual |",
         "|---|---|---|",
-        *(f"| {_when(r)} | {r.plover or 'none'} | {r.manual} |" for r in load_scheme().plover_mapping),
+        f"| a mention without an argument {m.required_role} | none | {m.required_manual} |",
+        *(f"| {_when(r)} | {r.plover or 'none'} | {r.manual} |" for r in m.rules),
         "| everything else | the category itself | |",
         "",
-        "PLOVER events are the distinct clusters of the mentions whose `plover_category` is not null.",
+        (
+            "A PLOVER event is a cluster with a mapped mention; its category is that of its "
+            f"{m.cluster_realis} mentions where it has one, else that of its first mapped mention."
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -13,7 +13,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _events(rows: list[tuple[str, str, str, str | None, str | None]]) -> pl.DataFrame:
     schema = {"doc_id": pl.String, "category": pl.String, "realis": pl.String, "modality": pl.String}
-    return pl.DataFrame(rows, schema=schema | {"cluster_id": pl.String}, orient="row")
+    frame = pl.DataFrame(rows, schema=schema | {"cluster_id": pl.String}, orient="row")
+    return frame.with_columns(
+        pl.format("e{}", pl.int_range(pl.len())).alias("event_id"),
+        pl.int_range(pl.len()).cast(pl.Int64).alias("trigger_start"),
+        pl.int_range(pl.len()).cast(pl.Int64).alias("trigger_end"),
+    )
+
+
+def _actors(events: pl.DataFrame) -> pl.DataFrame:
+    """An ACTOR argument for every mention (a mention without one maps to no PLOVER event)."""
+    return events.select("doc_id", "event_id", pl.lit("ACTOR").alias("role"))
 
 
 def test_mentions_events_and_plover_events_per_category() -> None:
@@ -24,20 +34,21 @@ def test_mentions_events_and_plover_events_per_category() -> None:
             ("d2", "CONSULT", "ACTUAL", None, "call"),  # the same slug in another article: another event
             ("d1", "CONSULT", "OTHER", "FUTURE", "talks"),  # a planned meeting: PLOVER AGREE
             ("d1", "RETREAT", "OTHER", "DESIRED", "end"),  # desired: no PLOVER event
-            ("d1", "RETREAT", "OTHER", "HYPOTHETICAL", "end"),  # ... but this mention of it is one
+            ("d1", "RETREAT", "OTHER", "NEGATED", "end"),  # negated: none either, so "end" is no PLOVER event
         ]
     )
-    counts = event_counts(events)
+    counts = event_counts(events, _actors(events))
     assert counts["CONSULT"] == {"events": 3, "mentions": 4, "plover": 2}
     assert counts["AGREE"] == {"events": 0, "mentions": 0, "plover": 1}
-    assert counts["RETREAT"] == {"events": 1, "mentions": 2, "plover": 1}
-    assert totals(events) == {"mentions": 6, "events": 4, "unclustered": 0, "plover": 4}
+    assert counts["RETREAT"] == {"events": 1, "mentions": 2, "plover": 0}
+    assert totals(events, _actors(events)) == {"mentions": 6, "events": 4, "unclustered": 0, "plover": 3}
+    assert totals(events, _actors(events).head(0))["plover"] == 0  # no ACTOR: no PLOVER event
 
 
-def test_mentions_without_a_cluster_count_as_mentions_only() -> None:
+def test_mentions_without_a_cluster_are_no_events_but_plover_events_of_their_own() -> None:
     events = _events([("d1", "CONSULT", "ACTUAL", None, None), ("d1", "AGREE", "ACTUAL", None, None)])
-    assert totals(events) == {"mentions": 2, "events": 0, "unclustered": 2, "plover": 0}
-    assert event_counts(events)["AGREE"] == {"events": 0, "mentions": 1, "plover": 0}
+    assert totals(events, _actors(events)) == {"mentions": 2, "events": 0, "unclustered": 2, "plover": 2}
+    assert event_counts(events, _actors(events))["AGREE"] == {"events": 0, "mentions": 1, "plover": 1}
 
 
 def test_the_departures_come_from_the_guidelines_and_the_mapping_from_the_scheme(tmp_path: Path) -> None:
