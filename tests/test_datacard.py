@@ -21,10 +21,11 @@ def test_datacard_statistics_are_up_to_date() -> None:
 def test_statistics_count_the_data(corpus_dir: Path) -> None:
     stats = corpus_statistics(corpus_dir)
     assert (stats["articles"], stats["mentions"], stats["stances"]) == (1, 3, 1)
-    # the tiny corpus has no event coreference: two mentions, no events (clusters)
-    assert stats["events"] == {"mentions": 2, "events": 0, "unclustered": 2, "plover": 0}
+    # the tiny corpus has no event coreference: two mentions, no events (clusters); the CONSULT with its
+    # ACTOR is a PLOVER event of its own, the SUPPORT without an ACTOR none
+    assert stats["events"] == {"mentions": 2, "events": 0, "unclustered": 2, "plover": 1}
     assert stats["mentions_per_label"]["PER"] == 2
-    assert stats["events_per_category"]["CONSULT"] == {"events": 0, "mentions": 1, "plover": 0}
+    assert stats["events_per_category"]["CONSULT"] == {"events": 0, "mentions": 1, "plover": 1}
     assert stats["tokens"] == 12  # "Trump telefonierte mit Putin ." + "Der Kreml bestätigte das Telefonat ."
 
 

@@ -53,10 +53,11 @@ def test_mentions_without_a_cluster_are_no_events_but_plover_events_of_their_own
 
 def test_the_departures_come_from_the_guidelines_and_the_mapping_from_the_scheme(tmp_path: Path) -> None:
     listed = departures(ROOT)
-    assert len(listed) == 5
+    assert len(listed) >= 5
     assert listed[0] == "Every mention is a row"
     card = render_plover(ROOT)
-    assert "in 5 ways" in card
+    assert f"in {len(listed)} ways" in card
+    assert all(f"{i}. {title}." in card for i, title in enumerate(listed, 1))
     assert "| CONSULT, SUPPORT, COOPERATE, AID with OTHER/FUTURE | AGREE |" in card
     assert departures(tmp_path) == []  # a corpus without guidelines: the card names the section only
     assert "annotation guidelines, section 2.8" in render_plover(tmp_path)
