@@ -40,6 +40,7 @@ BOTH = frozenset({Kind.ISSUE, Kind.ERROR})
 # The groups of the validator's checks (``peacetalks validate``), in the order the README lists them.
 VALIDATION_GROUPS = (
     "files",
+    "shards",
     "table structure",
     "ids and references",
     "scheme values",
@@ -133,6 +134,16 @@ _ALL: list[Code] = [
             (
                 "bad-layer-manifest",
                 "a machine layer's layer.yaml that cannot be read or lacks origin: machine, suggester or version",
+            ),
+        ],
+    ),
+    *_group(
+        "shards",
+        ISSUE,
+        [
+            (
+                "doc-split-across-shards",
+                "rows of a document in a shard other than the one its article is in (of the same or another table)",
             ),
         ],
     ),

@@ -1,4 +1,4 @@
-"""Commands that read or change the corpus: validate, init, ingest, remove."""
+"""Commands that read or change the corpus: validate, init, ingest, remove, shard."""
 
 from __future__ import annotations
 
@@ -255,3 +255,57 @@ def remove_cmd(
     out.print(f"removed {plural(len(result.doc_ids), 'articles')}: {', '.join(result.doc_ids)}")
     rows = ", ".join(f"{escape(name)} {n}" for name, n in result.rows.items())
     err.print(f"rows removed: {rows}; source files: {len(result.raw_files)}; backup: {result.backup}/")
+
+
+def shard_cmd(
+    path: Annotated[
+        Path | None,
+        typer.Argument(metavar="ROOT", help="Same as --root.", show_default=False),
+    ] = None,
+    root: RootOpt = None,
+    shards: Annotated[
+        int, typer.Option("--shards", help="Cut every table into N shards of about as many articles.", metavar="N")
+    ] = 0,
+    docs_per_shard: Annotated[
+        int,
+        typer.Option(
+            "--docs-per-shard", help="Cut every table into shards of K articles (the last: the rest).", metavar="K"
+        ),
+    ] = 0,
+    single: Annotated[bool, typer.Option("--single", help="Write every table as one file again.")] = False,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Convert the corpus between one file per table and shard folders (part-00000.parquet, ...), all or nothing.
+
+    Every table of the corpus, of gold and of every layer is cut at the same articles: contiguous ranges
+    of doc_id, so the shards read in order give the rows of the single file.
+    """
+    if path is not None and root is not None:
+        raise typer.BadParameter("give the corpus folder once: either ROOT or --root", param_hint="ROOT")
+    given = [
+        name for name, on in (("--shards", shards), ("--docs-per-shard", docs_per_shard), ("--single", single)) if on
+    ]
+    if len(given) != 1:
+        raise typer.BadParameter(
+            f"give exactly one of --shards, --docs-per-shard and --single (got {', '.join(given) or 'none'})"
+        )
+    if min(shards, docs_per_shard) < 0:
+        raise typer.BadParameter(f"{given[0]} must be 1 or more")
+    folder = corpus_folder(root if path is None else path, write=True)
+    from peacetalks.storage.reshard import shard_corpus
+
+    result = shard_corpus(folder, shards=shards or None, docs_per_shard=docs_per_shard or None, single=single)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict()))
+        return
+    if not result.tables:
+        out.print(f"the corpus is {_layout(result.after)} already: nothing rewritten")
+        return
+    out.print(
+        f"{plural(result.documents, 'articles')}: {_layout(result.before)} -> {_layout(result.after)}; "
+        f"{plural(len(result.tables), 'tables')} rewritten"
+    )
+
+
+def _layout(shards: int) -> str:
+    return "single-file" if shards == 0 else plural(shards, "shards")

@@ -33,6 +33,7 @@ from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.layers import layer_names
 from peacetalks.storage.parquet import read_table, write_parquet
 from peacetalks.storage.roots import corpus_root
+from peacetalks.storage.shards import table_exists
 from peacetalks.storage.transaction import Transaction, transaction
 
 REMOVED_FOLDER = "corpus/removed"
@@ -73,7 +74,7 @@ def remove_articles(
             if layer is not None:
                 targets.append((NOTES, layer))  # an annotator's notes on its items (brat AnnotatorNotes)
                 targets.append((SCORES, layer))  # a machine layer's scores of its suggestions
-        frames = {(t, layer): read_table(folder, t, layer) for t, layer in targets if t.path(folder, layer).exists()}
+        frames = {(t, layer): read_table(folder, t, layer) for t, layer in targets if table_exists(folder, t, layer)}
         mine = {key: df.filter(pl.col("doc_id").is_in(wanted)) for key, df in frames.items()}
         annotated = {
             f"{layer or 'gold'}/{t.name}": df.height

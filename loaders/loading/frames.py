@@ -21,6 +21,7 @@ from peacetalks.loading.load import check_arguments, resolve_source
 from peacetalks.loading.rehydrate import TABLES_DIR
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.tables import BY_NAME
+from peacetalks.storage.shards import table_files
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,11 +44,11 @@ def scan(name: str, *, split: str | None = None, source: str | os.PathLike[str] 
     # a release keeps the tables its configs are built from under tables/, laid out as in a corpus folder
     root = found.path / TABLES_DIR if found.kind == "release" else found.path
     table = BY_NAME[name]
-    path = table.path(root)
-    if not path.exists():
+    files = table_files(root, table)  # its file, or its shards in order
+    if not files:
         where = "release" if found.kind == "release" else "corpus folder"
         raise LoadError("missing-table", f"{table.relpath()} does not exist in the {where}", path=str(root))
-    frame = pl.scan_parquet(path)
+    frame = pl.scan_parquet(files)
     if split is None:
         return frame
     docs = current_splits(root).filter(pl.col("split") == split).select("doc_id")

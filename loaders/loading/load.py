@@ -95,6 +95,7 @@ from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.parquet import atomic_path, write_text_atomic
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import MARKER_TEXT, find_corpus_root, is_corpus_root, resolve_root
+from peacetalks.storage.shards import table_files
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict, Features
@@ -443,12 +444,11 @@ def cache_key(config: str, root: Path, options: dict[str, Any]) -> str:
     """A key that changes whenever the config, its options, the package or an input file changes."""
     from peacetalks.schema.scheme import load_scheme, scheme_dir
 
-    inputs = [t.relpath() for t in ALL_TABLES] + [SETTINGS_RELPATH]
+    inputs = [path for t in ALL_TABLES for path in table_files(root, t)] + [root / SETTINGS_RELPATH]
     stats = {}
-    for rel in inputs:
-        path = root / rel
+    for path in inputs:  # every shard of a sharded table (a reshard changes the key: other files)
         if path.exists():
-            stats[rel] = input_fingerprint(path)
+            stats[path.relative_to(root).as_posix()] = input_fingerprint(path)
     for yml in sorted(scheme_dir().glob("*.yaml")):
         stats[f"schema/{yml.name}"] = input_fingerprint(yml)
     blob = {

@@ -80,6 +80,10 @@ if TYPE_CHECKING:
     from peacetalks.loading.pages import FetchSettings
 
 MAX_SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet shard
+# Arrow bytes per row group: the Hub's dataset viewer refuses to read a row group over 286 MiB
+# uncompressed (TooBigContentError) and pages through a file a row group at a time, so groups are
+# kept well under that (and a 256 MiB shard is several groups, not one).
+MAX_ROW_GROUP_BYTES = 100 * 1024 * 1024
 _ANNOTATION_NAMES = frozenset(t.name for t in ANNOTATION_TABLES)
 Frames = dict[Table, pl.DataFrame]
 
@@ -165,12 +169,18 @@ def _as_read(frames: Mapping[Table, pl.DataFrame]) -> Frames:
     return read
 
 
-def write_parquet_with_features(table: pa.Table, features: datasets.Features, path: Path) -> None:
-    """Write ``table`` cast to ``features`` with the features in the schema metadata, as datasets does."""
+def write_parquet_with_features(
+    table: pa.Table, features: datasets.Features, path: Path, *, max_group_bytes: int = MAX_ROW_GROUP_BYTES
+) -> None:
+    """Write ``table`` cast to ``features`` with the features in the schema metadata, as datasets does.
+
+    Row groups hold about ``max_group_bytes`` of Arrow data each (:data:`MAX_ROW_GROUP_BYTES`).
+    """
     arrow = table.cast(features.arrow_schema)
     meta = {"huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True)}
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(arrow.replace_schema_metadata(meta), path, compression="zstd")
+    rows = max(1, arrow.num_rows * max_group_bytes // max(1, arrow.nbytes))
+    pq.write_table(arrow.replace_schema_metadata(meta), path, compression="zstd", row_group_size=rows)
 
 
 def shard_name(split: str, index: int = 0, count: int = 1) -> str:

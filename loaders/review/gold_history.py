@@ -27,6 +27,8 @@ from peacetalks.storage.backups import MANIFEST, fresh_folder
 from peacetalks.storage.digests import sha256_file
 from peacetalks.storage.gold_versions import GOLD_VERSIONS
 from peacetalks.storage.layers import GOLD, check_layer, layer_dir
+from peacetalks.storage.parquet import read_file, read_table, write_parquet
+from peacetalks.storage.shards import is_sharded, is_table_sharded, table_exists
 from peacetalks.storage.transaction import Transaction, transaction
 
 
@@ -40,15 +42,18 @@ def backup(root: Path, target: str, tx: Transaction, *, now: dt.datetime | None 
     The folder appears, complete with its manifest, when ``tx`` commits; the path returned is where.
     """
     layer = layer_dir(target)
-    present = [t for t in ANNOTATION_TABLES if t.path(root, layer).exists()]
+    present = [t for t in ANNOTATION_TABLES if table_exists(root, t, layer)]
     if not present:
         return None
-    if STATUS.path(root, layer).exists():
+    if table_exists(root, STATUS, layer):
         present.append(STATUS)
     folder = fresh_folder(root / history_relpath(target), now)
     staged = tx.new_folder(folder)
-    for table in present:
-        shutil.copyfile(table.path(root, layer), staged / table.filename)
+    for table in present:  # one file per table, whatever the corpus's layout: a restore writes it in that layout
+        if is_table_sharded(root, table, layer):
+            write_parquet(read_table(root, table, layer), table, staged / table.filename)
+        else:
+            shutil.copyfile(table.path(root, layer), staged / table.filename)
     kept = [t.filename for t in present]
     versions = root / GOLD_VERSIONS
     if target == GOLD and versions.is_file():
@@ -147,15 +152,21 @@ def restore(root: Path, target: str, name: str | None = None, *, now: dt.datetim
             )
         saved = backup(root, target, tx, now=now)
         layer = layer_dir(target)
-        targets = [(table.filename, table.path(root, layer)) for table in (*ANNOTATION_TABLES, STATUS)]
-        if target == GOLD:  # the versions the restored gold records (none: a backup made before they were kept)
-            targets.append((Path(GOLD_VERSIONS).name, root / GOLD_VERSIONS))
-        for filename, path in targets:
-            kept = source / filename
-            if kept.exists():
-                tx.copy_file(kept, path)
+        sharded = is_sharded(root)
+        for table in (*ANNOTATION_TABLES, STATUS):
+            kept = source / table.filename
+            if not kept.exists():
+                tx.remove_table(table, layer)
+            elif sharded:  # the backup's one file cut into the corpus's shards
+                tx.write_table(table, read_file(kept, f"{history_relpath(target)}/{chosen}/{table.filename}"), layer)
             else:
-                tx.remove(path)
+                tx.copy_file(kept, table.path(root, layer))
+        if target == GOLD:  # the versions the restored gold records (none: a backup made before they were kept)
+            kept = source / Path(GOLD_VERSIONS).name
+            if kept.exists():
+                tx.copy_file(kept, root / GOLD_VERSIONS)
+            else:
+                tx.remove(root / GOLD_VERSIONS)
     return Restored(
         target=target,
         restored_from=f"{history_relpath(target)}/{chosen}",

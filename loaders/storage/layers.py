@@ -18,6 +18,7 @@ from peacetalks.errors import ReviewError
 from peacetalks.schema.names import check_name
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ENTITIES, EVENTS, LAYERS_FOLDER, STANCES, Table
 from peacetalks.storage.parquet import read_table, sort_table
+from peacetalks.storage.shards import table_exists
 
 GOLD = "gold"
 
@@ -44,7 +45,7 @@ def layer_names(root: Path) -> list[str]:
 
 def layer_exists(root: Path, name: str) -> bool:
     layer = layer_dir(name)
-    return any(t.path(root, layer).exists() for t in ANNOTATION_TABLES)
+    return any(table_exists(root, t, layer) for t in ANNOTATION_TABLES)
 
 
 def read_layer(root: Path, name: str, *, missing_ok: bool = False) -> dict[Table, pl.DataFrame]:

@@ -26,7 +26,7 @@ from peacetalks.schema.names import check_inside
 from peacetalks.schema.tables import ALL_TABLES, ARTICLES, LAYERS_FOLDER, NOTES, SCORES, Table
 
 SHARD_DIGITS = 5
-SHARD_FILE = re.compile(r"^part-(\d{5})\.parquet$")
+SHARD_FILE = re.compile(r"^part-([0-9]{5})\.parquet$")
 
 # The tables a layer folder may hold, beside the four annotation tables: its status, notes and scores.
 LAYER_TABLES: tuple[Table, ...] = (*(t for t in ALL_TABLES if t.folder == "annotations"), NOTES, SCORES)

@@ -39,6 +39,7 @@ from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import ROW, with_row
 from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
+from peacetalks.validation.checks.partition import shard_issues
 from peacetalks.validation.checks.spans import SpanSpec, article_index, span_issues
 from peacetalks.validation.checks.status import incomplete_gold_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
@@ -92,6 +93,10 @@ def _validate_whole(folder: Path, layer: str | None, today: dt.date | None) -> R
     if machine and layer is not None:
         report.add(machine_layer_issues(folder, layer))
         report = report.sorted()
+    partition = shard_issues(folder, layer)  # a sharded corpus: its layout, and documents split across shards
+    if partition:
+        report.add(partition)
+        report = report.sorted()
     if layer is None:  # the versions gold records (annotations/gold.yaml); a layer is a pass, not gold
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
         report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
@@ -108,7 +113,7 @@ def _read_checked(folder: Path, table: Table, layer: str | None) -> tuple[pl.Dat
     try:
         return read_table(folder, table, layer), []
     except TableReadError as exc:
-        return None, [Issue(code=exc.code, file=table.relpath(layer), message=exc.message)]
+        return None, [Issue(code=exc.code, file=exc.path or table.relpath(layer), message=exc.message)]
 
 
 def read_tables(root: Path | str | None = None) -> dict[str, tuple[pl.DataFrame | None, list[Issue]]]:

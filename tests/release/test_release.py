@@ -307,3 +307,22 @@ def test_card_declares_the_annotations_machine_generated() -> None:
     """The annotations were made by AI agents; the card must not claim expert annotators."""
     data = card_data([], default="documents", license_id="cc-by-4.0", languages=["de"], num_documents=1)
     assert data.annotations_creators == ["machine-generated"]
+
+
+def test_row_groups_are_cut_by_bytes_for_the_hub_viewer(tmp_path: Path) -> None:
+    """A table of ~1 MB written with 100 kB row groups: about ten groups, none far over the bound, rows kept."""
+    import datasets
+    import pyarrow as pa
+
+    from peacetalks.release.build import write_parquet_with_features
+
+    table = pa.table({"text": ["x" * 1000] * 1000})
+    features = datasets.Features({"text": datasets.Value("string")})
+    path = tmp_path / "train-00000-of-00001.parquet"
+    write_parquet_with_features(table, features, path, max_group_bytes=100_000)
+    meta = pq.ParquetFile(path).metadata
+    groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
+    assert 9 <= len(groups) <= 11
+    assert sum(g.num_rows for g in groups) == 1000
+    assert max(g.total_byte_size for g in groups) < 2 * 100_000
+    assert pq.read_table(path).column("text").to_pylist() == table.column("text").to_pylist()

@@ -22,6 +22,7 @@ from peacetalks.review.adjudicate import adjudicate
 from peacetalks.review.gold_history import restore
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARTICLES, ENTITIES, SPLITS
 from peacetalks.storage.parquet import read_table, write_tables
+from peacetalks.storage.reshard import shard_corpus
 from peacetalks.storage.transaction import STAGING_PREFIX, STATE_DIR, STRAY
 from tests.conftest import SEED, tiny_frames
 from tests.interchange._brat import write_brat
@@ -149,6 +150,17 @@ def _release_build(root: Path, inputs: Path) -> None:
     (inputs / "dist").mkdir(parents=True)
 
 
+def _shard_build(root: Path, inputs: Path) -> None:
+    write_corpus(root)
+    write_layer(root, None)
+    write_layer(root, "ann-a")
+
+
+def _reshard_build(root: Path, inputs: Path) -> None:
+    _shard_build(root, inputs)
+    shard_corpus(root, shards=3)
+
+
 CASES = {
     "import": Case(
         "import",
@@ -201,6 +213,22 @@ CASES = {
         lambda root, inputs: split_corpus(root, seed=7, reassign=True),
         renames=2,  # splits.parquet, splits.yaml
         idempotent=False,
+    ),
+    "shard": Case(
+        "shard",
+        _shard_build,
+        lambda root, inputs: ["shard", "--shards", "2", "-r", str(root)],
+        lambda root, inputs: shard_corpus(root, shards=2),
+        renames=24,  # twelve tables (the corpus's three, gold's five, ann-a's four): each its folder in, its file out
+        idempotent=True,
+    ),
+    "reshard": Case(
+        "reshard",
+        _reshard_build,
+        lambda root, inputs: ["shard", "--shards", "2", "-r", str(root)],
+        lambda root, inputs: shard_corpus(root, shards=2),
+        renames=12,  # each table's shard folder replaced whole
+        idempotent=True,
     ),
     "release": Case(
         "release",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from peacetalks.cli import main
 from peacetalks.errors import CorpusRootError, TableReadError, WriteError
 from peacetalks.schema.tables import ALL_TABLES, ARTICLES, BLOCKS, ENTITIES, STATUS
 from peacetalks.storage.parquet import read_table, write_parquet
@@ -267,3 +269,36 @@ def test_a_single_file_corpus_with_one_sharded_table_is_mixed(corpus: Path) -> N
     write_parquet(_entities(DOCS), ENTITIES, folder / "part-00000.parquet")
     (corpus / "annotations" / "entities.parquet").unlink()
     assert [(p.code, p.path) for p in layout_problems(corpus)] == [("mixed-layout", "annotations/entities/")]
+
+
+def test_the_shard_command_converts_and_says_what_it_did(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["shard", str(corpus), "--shards", "3"]) == 0
+    assert capsys.readouterr().out.strip() == "7 articles: single-file -> 3 shards; 4 tables rewritten"
+    assert main(["shard", "-r", str(corpus), "--shards", "3"]) == 0
+    assert capsys.readouterr().out.strip() == "the corpus is 3 shards already: nothing rewritten"
+    assert main(["shard", "-r", str(corpus), "--single", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) | {"tables": []} == {
+        "before": 3,
+        "after": 0,
+        "documents": 7,
+        "tables": [],
+    }
+    assert (corpus / "corpus" / "articles.parquet").is_file()
+
+
+@pytest.mark.parametrize("options", [[], ["--shards", "2", "--single"], ["--docs-per-shard", "-1"]])
+def test_the_shard_command_takes_exactly_one_option(
+    corpus: Path, options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["shard", "-r", str(corpus), *options]) == 2
+    assert "exactly one of" in capsys.readouterr().err or options == ["--docs-per-shard", "-1"]
+    assert (corpus / "corpus" / "articles.parquet").is_file()
+
+
+def test_the_shard_command_refuses_a_mixed_corpus_in_one_line(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shard_corpus(corpus, shards=2)
+    write_parquet(status_frame(DOCS), STATUS, corpus / "annotations" / "status.parquet")
+    shutil.rmtree(corpus / "annotations" / "status")
+    assert main(["shard", "-r", str(corpus), "--single"]) == 1
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith("error: annotations/status.parquet [mixed-layout] this table is one file")

@@ -448,6 +448,10 @@ ELSEWHERE = {
         ("bad-gold-versions", "gold-version-mismatch", "gold-version-stale", "unversioned-gold"),
         "needs annotations/gold.yaml in a corpus folder: tests/validation/test_gold_versions.py",
     ),
+    **dict.fromkeys(
+        ("bad-shards", "table-file-and-folder", "mixed-layout", "shard-counts-differ", "doc-split-across-shards"),
+        "needs a sharded corpus folder: tests/validation/test_partition.py",
+    ),
 }
 
 

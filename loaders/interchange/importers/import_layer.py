@@ -40,6 +40,7 @@ from peacetalks.storage.layers import GOLD
 from peacetalks.storage.machine import refuse_machine
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import is_corpus_root, resolve_root
+from peacetalks.storage.shards import table_exists
 from peacetalks.storage.status import KINDS, check_status, read_status, status_rows, upsert
 from peacetalks.storage.transaction import transaction
 from peacetalks.validation.report import Issue, Report
@@ -272,7 +273,7 @@ def import_layer(
             old = read_table(folder, table, annotator, missing_ok=True)
             kept = old.filter(~pl.col("doc_id").is_in(imported))
             merged = pl.concat([kept.select(table.columns), new[table]], how="vertical_relaxed")
-            if table is NOTES and merged.is_empty() and not table.path(folder, annotator).exists():
+            if table is NOTES and merged.is_empty() and not table_exists(folder, table, annotator):
                 continue  # a layer without notes has no notes file
             written.append(tx.write_table(table, merged, annotator))
         by = f"import {fmt}"

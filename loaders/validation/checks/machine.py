@@ -15,6 +15,7 @@ from peacetalks.errors import SuggestError, TableReadError
 from peacetalks.schema.tables import ARTICLES, ENTITIES, EVENTS, SCORES, Table
 from peacetalks.storage.machine import manifest_relpath, read_manifest
 from peacetalks.storage.parquet import read_table
+from peacetalks.storage.shards import table_exists
 from peacetalks.validation.checks import references
 from peacetalks.validation.checks._issues import with_row
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
@@ -29,7 +30,7 @@ def machine_layer_issues(folder: Path, layer: str) -> list[Issue]:
     except SuggestError as exc:
         issues.append(Issue(code=exc.code, file=manifest_relpath(layer), message=exc.message))
     file = SCORES.relpath(layer)
-    if not SCORES.path(folder, layer).exists():
+    if not table_exists(folder, SCORES, layer):
         return issues
     try:
         scores = with_row(read_table(folder, SCORES, layer))
