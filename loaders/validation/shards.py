@@ -64,6 +64,7 @@ from peacetalks.text.normalise import leakage_key
 from peacetalks.validation.checks._issues import ROW
 from peacetalks.validation.checks.leakage import exact_issues, near_duplicate_issues
 from peacetalks.validation.checks.machine import machine_layer_issues
+from peacetalks.validation.checks.partition import shard_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
 from peacetalks.validation.checks.versions import gold_version_issues
 from peacetalks.validation.report import Issue, Report
@@ -490,6 +491,10 @@ def finish(all_units: Sequence[Unit], results: Sequence[UnitResult]) -> Report:
     if first.machine and layer is not None:
         report.add(machine_layer_issues(folder, layer))
         report = report.sorted()
+    partition = shard_issues(folder, layer)  # a sharded corpus: its layout, documents split across shards
+    if partition:
+        report.add(partition)
+        report = report.sorted()
     if layer is None:
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
         report.add(gold_version_issues(folder, load_scheme(), has_gold=has_gold))
@@ -522,9 +527,12 @@ def locate(report: Report, root: Path, layer: str | None = None) -> Report:
         if not is_table_sharded(root, table, layer):
             continue
         offsets, at = [], 0
-        for path in paths:
-            offsets.append(at)
-            at += pq.ParquetFile(path).metadata.num_rows
+        try:
+            for path in paths:
+                offsets.append(at)
+                at += pq.ParquetFile(path).metadata.num_rows
+        except (OSError, pa.ArrowException):
+            continue  # a damaged shard: the table was not read (unreadable-file names the shard), no rows to locate
         starts[table.relpath(layer)] = (offsets, [file_relpath(root, path) for path in paths])
 
     def moved(issue: Issue) -> Issue:
