@@ -364,6 +364,7 @@ def global_issues(keys: pa.Table, all_units: Sequence[Unit]) -> list[Issue]:
         .explode("h")
         .drop_nulls("h")
     )
+    placed = placed.drop("shingles")
     prof = Profile(sampled, placed["words"].to_numpy())
     file = placed["file"][0]
     shared = placed.filter(pl.len().over("words") > 1)
