@@ -50,7 +50,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra scale --python-version 3.11 --generate-hashes --quiet -o requirements.lock
 
 clean:
 	rm -rf $(VENV) build dist

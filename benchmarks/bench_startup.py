@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-HEAVY = ("pandas", "pandera", "datasets", "spacy", "huggingface_hub")
+HEAVY = ("pandas", "pandera", "datasets", "spacy", "huggingface_hub", "daft", "ray")
 HELP_TARGET_S = 0.3
 VALIDATE_TARGET_S = 1.0
 

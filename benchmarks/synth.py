@@ -237,6 +237,7 @@ def _template(rng: np.random.Generator, scheme: Scheme, names: _Names, t: int) -
         "context": context,
         "realis": realis,
         "modality": modality,
+        "cluster_id": None,  # no event coreference in the synthetic corpus
     }
     actor_role = "ACTOR"
     second_role = category.required_roles[0] if category.required_roles else None
@@ -316,7 +317,8 @@ def _templates(rng: np.random.Generator, scheme: Scheme, count: int) -> _Templat
         mentions=pl.DataFrame(mention_rows, schema_overrides=ints | {"form": pl.String}),
         events=pl.DataFrame(
             event_rows,
-            schema_overrides=ints | {"mode": pl.String, "modality": pl.String, "context": pl.List(pl.String)},
+            schema_overrides=ints
+            | {"mode": pl.String, "modality": pl.String, "context": pl.List(pl.String), "cluster_id": pl.String},
         ),
         arguments=pl.DataFrame(
             argument_rows,

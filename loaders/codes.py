@@ -49,6 +49,7 @@ VALIDATION_GROUPS = (
     "articles",
     "consistency",
     "stance rules",
+    "event clusters",
     "splits",
     "annotation status",
     "gold versions",
@@ -72,6 +73,7 @@ OTHER_GROUPS = (
     "view",
     "suggestions",
     "shard",
+    "engine",
 )
 
 
@@ -254,6 +256,18 @@ _ALL: list[Code] = [
             ("stance-event-outside-evidence", "a stance's event whose trigger lies outside the stance's evidence"),
         ],
         warnings=["quote-attribution", "missing-agreement-holder", "duplicate-stance", "stance-event-outside-evidence"],
+    ),
+    *_group(
+        "event clusters",
+        ISSUE,
+        [
+            ("malformed-cluster-id", "an event's cluster_id that is not lower-case letters and digits joined by '-'"),
+            ("cluster-mixes-categories", "the event mentions of one cluster (one event) have more than one category"),
+            (
+                "partial-event-clusters",
+                "an article some of whose event mentions have a cluster_id and others none (null: no coreference)",
+            ),
+        ],
     ),
     *_group(
         "splits",
@@ -615,6 +629,18 @@ _ALL: list[Code] = [
             ("human-layer", "suggest into a layer a person made (it has annotation tables and no layer.yaml)"),
             ("machine-layer", "a machine-made layer (peacetalks suggest) given where a person's pass is needed"),
             ("empty-lexicon", "no complete gold of the kinds asked for, so there is nothing to learn suggestions from"),
+        ],
+    ),
+    *_group(
+        "engine",
+        ERROR,
+        [
+            (
+                "bad-engine",
+                "an engine other than local or daft, or a Ray address for the local engine (validate --engine)",
+            ),
+            ("engine-not-installed", "the daft engine without its packages: install peacetalks[scale]"),
+            ("engine-unreachable", "the Ray cluster named by --ray-address cannot be joined"),
         ],
     ),
     *_group(

@@ -228,6 +228,15 @@ class SplitError(PeaceTalksError):
     """A split assignment cannot be made or would change without permission."""
 
 
+class EngineError(PeaceTalksError):
+    """The engine asked for cannot run the work: unknown, not installed, or its cluster cannot be reached.
+
+    ``code`` is ``bad-engine`` (an engine other than local or daft, or a Ray address without daft),
+    ``engine-not-installed`` (``data["extra"]``: the extra that installs it) or ``engine-unreachable``
+    (``data["address"]``: the Ray address that could not be joined).
+    """
+
+
 class LoadError(PeaceTalksError):
     """A config cannot be loaded: unknown config, split, option or source."""
 

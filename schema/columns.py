@@ -28,6 +28,9 @@ DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ID_PATTERN = r"^\S+$"
+# An event cluster's id (GUIDELINES.md 2.7): a readable slug, lower-case letters and digits joined by single
+# hyphens ("trump-putin-call"), unique within its document.
+CLUSTER_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # The splits of the corpus, in the order they are reported.
 SPLIT_NAMES = ("train", "validation", "test")
 # The kinds of annotation an article has a status for, each named like its table (arguments belong to events).
@@ -141,6 +144,9 @@ EVENT_COLUMNS = (
     Column("context", pl.List(pl.String()), labels="event_contexts"),
     _str("realis", labels="realis"),
     _opt("modality", labels="modalities"),
+    # The event the mention denotes (event coreference, GUIDELINES.md 2.7): mentions of one event share it.
+    # Null: the layer has no event coreference for this article (passes made before scheme 2.1.0).
+    _str("cluster_id", nullable=True, pattern=CLUSTER_ID_PATTERN),
 )
 ARGUMENT_COLUMNS = (
     _DOC_ID,

@@ -20,6 +20,7 @@ from peacetalks.schema.columns import (
     ARGUMENT_COLUMNS,
     ARTICLE_COLUMNS,
     BLOCK_COLUMNS,
+    CLUSTER_ID_PATTERN,
     DOC_ID_PATTERN,
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
@@ -36,6 +37,7 @@ from peacetalks.schema.columns import (
 from peacetalks.schema.scheme import load_scheme
 
 __all__ = [
+    "CLUSTER_ID_PATTERN",
     "DOC_ID_PATTERN",
     "ID_PATTERN",
     "LANGUAGE_PATTERN",
@@ -93,7 +95,9 @@ BlockModel = _model(
 )
 EntityModel = _model("EntityModel", "annotations/entities.parquet: one row per entity mention.", ENTITY_COLUMNS)
 EventModel = _model(
-    "EventModel", "annotations/events.parquet: one row per event (PLOVER category, mode, context).", EVENT_COLUMNS
+    "EventModel",
+    "annotations/events.parquet: one row per event mention (PLOVER category, mode, context, cluster).",
+    EVENT_COLUMNS,
 )
 EventArgumentModel = _model(
     "EventArgumentModel",

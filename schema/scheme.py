@@ -34,6 +34,21 @@ class EventCategory:
 
 
 @dataclass(frozen=True)
+class PloverRule:
+    """One rule of the PLOVER mapping: mentions matching ``categories``, ``realis`` and ``modality`` get ``plover``.
+
+    An empty ``categories`` and a None ``realis`` or ``modality`` match every value; ``plover`` None
+    means the PLOVER manual codes no event of its own for such a mention. ``manual`` says why.
+    """
+
+    categories: tuple[str, ...]
+    realis: str | None
+    modality: str | None
+    plover: str | None
+    manual: str
+
+
+@dataclass(frozen=True)
 class Scheme:
     version: str
     entity_labels: tuple[str, ...]
@@ -78,6 +93,9 @@ class Scheme:
     actual_realis: str
     party_role: str
     support_polarity: str
+    # The PLOVER mapping (GUIDELINES.md 2.8), in order: the first rule a mention matches gives its PLOVER
+    # category; a mention no rule matches keeps its own (peacetalks.schema.plover applies it).
+    plover_mapping: tuple[PloverRule, ...]
 
     @property
     def redistributable_licenses(self) -> tuple[str, ...]:
@@ -173,6 +191,39 @@ def _import_defaults(raw: dict[str, Any], label_sets: dict[str, tuple[str, ...]]
     return defaults
 
 
+def _plover_mapping(
+    raw: dict[str, Any], categories: tuple[str, ...], realis: tuple[str, ...], modalities: tuple[str, ...]
+) -> tuple[PloverRule, ...]:
+    """The rules under ``plover_mapping``, each naming only categories, realis and modalities the scheme has."""
+    given = raw.get("plover_mapping") or []
+    if not isinstance(given, list):
+        raise SchemeError("'plover_mapping' must be a list of rules (when, plover, manual)", path="scheme.yaml")
+    rules = []
+    for i, rule in enumerate(given):
+        where = f"plover_mapping[{i}]"
+        when = rule.get("when") if isinstance(rule, dict) else None
+        if not isinstance(when, dict) or set(when) - {"category", "realis", "modality"}:
+            raise SchemeError(f"{where}.when must be a mapping of category, realis and modality", path="scheme.yaml")
+        named = tuple(str(c) for c in when.get("category") or ())
+        if set(named) - set(categories):
+            raise SchemeError(
+                f"{where}.when.category names {shown(named)}, not all event_categories", path="scheme.yaml"
+            )
+        plover = rule.get("plover")
+        rules.append(
+            PloverRule(
+                categories=named,
+                realis=None if when.get("realis") is None else _one_of(when, "realis", realis, "the realis values"),
+                modality=None
+                if when.get("modality") is None
+                else _one_of(when, "modality", modalities, "the modalities"),
+                plover=None if plover is None else _one_of(rule, "plover", categories, "the event_categories"),
+                manual=str(rule.get("manual") or ""),
+            )
+        )
+    return tuple(rules)
+
+
 def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
     roles = _keys(raw, "argument_roles")
     categories: dict[str, EventCategory] = {}
@@ -258,6 +309,7 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         actual_realis=_one_of(raw, "actual_realis", realis, "the realis values"),
         party_role=_one_of(raw, "party_role", roles, "the argument_roles"),
         support_polarity=_one_of(raw, "support_polarity", _keys(raw, "stance_polarities"), "the stance_polarities"),
+        plover_mapping=_plover_mapping(raw, tuple(categories), realis, _keys(raw, "modalities")),
     )
 
 

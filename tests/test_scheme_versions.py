@@ -22,7 +22,10 @@ from peacetalks.schema.scheme import load_scheme, scheme_dir
 CHANGELOG = Path(__file__).resolve().parent.parent / "CHANGELOG.md"
 # file -> {version: sha256 of its content without the version}; a version once pinned is never re-pinned.
 PINNED = {
-    "scheme.yaml": {"2.0.0": "484496d05576235cf3f8ae0080fe72becd6e3dabc717ac65779042aa0fea410d"},
+    "scheme.yaml": {
+        "2.0.0": "484496d05576235cf3f8ae0080fe72becd6e3dabc717ac65779042aa0fea410d",
+        "2.1.0": "0d2354bae74fdefdfd076c15ba1d1629b9fb0114378d568560c525b787d19438",
+    },
     "stance_targets.yaml": {"1.1.0": "631c9d84bfe1e9c5e872e72182d5760874191fd3186af5bacf5bfd152a4f02b5"},
 }
 ENTRY = {"scheme.yaml": "Scheme", "stance_targets.yaml": "Codebook"}

@@ -143,6 +143,12 @@ _BY_CODE: dict[str, Hint] = {
     "backup-incomplete": lambda exc: (
         f"restore a complete one (--backup NAME): {', '.join(exc.data.get('available', [])) or 'there is none'}"
     ),
+    # engine
+    "engine-not-installed": lambda _exc: "install the engine with: pip install 'peacetalks[scale]'",
+    "engine-unreachable": lambda exc: (
+        f"check that a Ray cluster runs at {exc.data.get('address')} ('ray status' there), "
+        "or leave out --ray-address to run Daft on this machine"
+    ),
     # suggestions
     "human-layer": lambda _exc: "write the suggestions into a layer of their own: --layer NAME (default: suggestions)",
     "machine-layer": lambda exc: (

@@ -56,6 +56,34 @@ LayerOpt = Annotated[
     str | None,
     typer.Option("--layer", help="An annotator layer under annotations/layers/ instead of gold.", metavar="NAME"),
 ]
+
+
+class Engine(StrEnum):
+    """Where validation runs: ``peacetalks.validation.validate.ENGINES`` (a test compares)."""
+
+    local = "local"
+    daft = "daft"
+
+
+EngineOpt = Annotated[
+    Engine | None,
+    typer.Option(
+        "--engine",
+        help="Where the work runs: local (this process; the default) or daft (Daft's native runner, "
+        "or a Ray cluster with --ray-address; needs peacetalks[scale]). The report is the same.",
+        metavar="[local|daft]",
+        show_default=False,
+    ),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="Run the daft engine on this Ray cluster: auto, HOST:PORT or ray://HOST:PORT (implies --engine daft).",
+        metavar="ADDRESS",
+        show_default=False,
+    ),
+]
 FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", help="Output format: text for people, json for programs.", metavar="[text|json]"),

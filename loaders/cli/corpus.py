@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from peacetalks.cli._options import FormatOpt, LayerOpt, OutputFormat, RootOpt, corpus_folder
+from peacetalks.cli._options import (
+    Engine,
+    EngineOpt,
+    FormatOpt,
+    LayerOpt,
+    OutputFormat,
+    RayAddressOpt,
+    RootOpt,
+    corpus_folder,
+)
 from peacetalks.cli._render import err, escape, out, plural, plurals
 
 if TYPE_CHECKING:
@@ -34,6 +43,8 @@ def validate_cmd(
     layer: LayerOpt = None,
     fmt: FormatOpt = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too (exit 1).")] = False,
+    engine: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Check every table against the scheme and each other; list every problem. Never writes.
 
@@ -41,10 +52,15 @@ def validate_cmd(
     """
     if path is not None and root is not None:
         raise typer.BadParameter("give the corpus folder once: either PATH or --root", param_hint="PATH")
+    if ray_address is not None and engine is Engine.local:
+        raise typer.BadParameter(
+            "a Ray cluster runs the daft engine: leave out --engine local", param_hint="--ray-address"
+        )
+    run_on = Engine.daft if ray_address is not None else (engine or Engine.local)
     folder = corpus_folder(root if path is None else path)
     from peacetalks.validation.validate import validate
 
-    report = validate(folder, layer=layer)
+    report = validate(folder, layer=layer, engine=run_on.value, ray_address=ray_address)
     if fmt is OutputFormat.json:
         out.print_json(report.to_json())
     else:

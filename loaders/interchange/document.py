@@ -161,6 +161,7 @@ class Event:
     context: list[str]
     realis: str
     modality: str | None
+    cluster_id: str | None = None  # the event it denotes (GUIDELINES.md 2.7); None: no event coreference
 
 
 @dataclass

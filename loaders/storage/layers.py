@@ -65,15 +65,29 @@ def read_layer(root: Path, name: str, *, missing_ok: bool = False) -> dict[Table
     return {t: read_table(root, t, layer, missing_ok=True) for t in ANNOTATION_TABLES}
 
 
+# Columns added by a minor scheme version whose null means "not annotated" (scheme 2.1.0: events.cluster_id,
+# no event coreference). A table where such a column is null throughout has the content it had before the
+# column existed, so it is hashed without it: migrating a layer to the new scheme keeps its fingerprint.
+_ADDED_NULLABLE: dict[str, tuple[str, ...]] = {EVENTS.name: ("cluster_id",)}
+
+
+def _content(df: pl.DataFrame, table: Table) -> pl.DataFrame:
+    unannotated = [
+        c for c in _ADDED_NULLABLE.get(table.name, ()) if c in df.columns and df[c].null_count() == df.height
+    ]
+    return sort_table(df, table).drop(unannotated)
+
+
 def layer_fingerprint(tables: dict[Table, pl.DataFrame]) -> str:
     """The sha256 of a layer's content: its four tables, each sorted by its keys, as JSON lines.
 
-    Two layers with the same rows have the same fingerprint however their files were written.
+    Two layers with the same rows have the same fingerprint however their files were written; a column
+    of :data:`_ADDED_NULLABLE` that is null throughout counts as absent (the layer as before that column).
     """
     digest = hashlib.sha256()
     for table in ANNOTATION_TABLES:
         digest.update(table.name.encode() + b"\0")
-        digest.update(sort_table(tables[table], table).write_ndjson().encode("utf-8"))
+        digest.update(_content(tables[table], table).write_ndjson().encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -265,5 +265,6 @@ def _events(tokens: pl.DataFrame, lexicon: TriggerLexicon) -> pl.DataFrame:
         "context",
         "realis",
         "modality",
+        pl.lit(None, pl.String).alias("cluster_id"),  # a candidate trigger denotes no known event (no coreference)
         *PROVENANCE,
     ).sort("doc_id", "trigger_start")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peacetalks.errors import TableReadError
+from peacetalks.errors import EngineError, TableReadError
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import (
     ALL_TABLES,
@@ -37,6 +37,7 @@ from peacetalks.validation.checks import THREADS, references, rules
 from peacetalks.validation.checks import articles as article_checks
 from peacetalks.validation.checks import stances as stance_checks
 from peacetalks.validation.checks._issues import ROW, with_row
+from peacetalks.validation.checks.clusters import cluster_issues
 from peacetalks.validation.checks.leakage import split_leakage
 from peacetalks.validation.checks.machine import machine_layer_issues
 from peacetalks.validation.checks.partition import shard_issues
@@ -54,6 +55,8 @@ OPTIONAL_TABLES = frozenset({SPLITS.name, STATUS.name})
 # Never a key column: a Categorical hashes differently from the same String, so key hashes across
 # tables would no longer meet.
 _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
+# Where the work runs: this process, or Daft (its native runner, or a Ray cluster). One report either way.
+ENGINES = ("local", "daft")
 
 
 def validate(
@@ -62,6 +65,8 @@ def validate(
     layer: str | None = None,
     today: dt.date | None = None,
     bounded: bool | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> Report:
     """Validate the corpus at ``root`` (default: the bundled corpus); ``layer`` names an annotator layer.
 
@@ -73,8 +78,20 @@ def validate(
     ``bounded``: check the corpus unit by unit of documents (:mod:`peacetalks.validation.shards`, a peak
     memory that does not grow with the corpus) or all tables at once in memory; by default unit by unit
     whenever the corpus falls into more than one unit. The report is the same either way.
+
+    ``engine="daft"`` checks the units on Daft (``pip install peacetalks[scale]``; always unit by unit, so
+    ``bounded`` is for the local engine): with its native runner, or on the Ray cluster at ``ray_address``
+    (``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``). The report is the same as the local one.
     """
+    if engine not in ENGINES:
+        raise EngineError("bad-engine", f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+    if ray_address is not None and engine != "daft":
+        raise EngineError("bad-engine", f"ray_address={ray_address!r} is for engine='daft', not engine={engine!r}")
     folder = resolve_root(root)
+    if engine == "daft":
+        from peacetalks.validation.daft_engine import validate_on_daft
+
+        return validate_on_daft(folder, layer=layer, today=today, ray_address=ray_address)
     from peacetalks.validation import shards
 
     if bounded is not False:
@@ -288,6 +305,7 @@ def _entity_and_event_checks(
         issues += rules.entity_issues(entities, scheme, files[ENTITIES.name])
     if events is not None:
         issues += rules.event_issues(events, scheme, files[EVENTS.name])
+        issues += cluster_issues(events, files[EVENTS.name])
     for ref in REFERENCES:
         if ref.target is EVENTS:
             issues += _dangling(ok, files, ref)

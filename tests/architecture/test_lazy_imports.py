@@ -14,7 +14,7 @@ import pytest
 
 import peacetalks
 
-HEAVY = ("pandas", "pandera", "datasets", "spacy", "huggingface_hub")
+HEAVY = ("pandas", "pandera", "datasets", "spacy", "huggingface_hub", "daft", "ray")
 
 
 def _imported_after(code: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -77,3 +78,13 @@ def test_wheel_in_fresh_venv_validates_the_bundled_corpus(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     assert where.stdout.strip().endswith("site-packages/peacetalks/_data")
+
+
+def test_a_plain_install_pulls_neither_daft_nor_ray() -> None:
+    """The daft engine is the optional extra peacetalks[scale]; make setup (and so CI) installs it."""
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    required = {re.split(r"[\[<>=~!;\s]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
+    assert {"pyarrow", "polars"} <= required
+    assert not required & {"daft", "ray"}
+    assert any(dep.startswith("daft[ray]") for dep in project["optional-dependencies"]["scale"])
+    assert "--extra scale" in (PROJECT / "Makefile").read_text()

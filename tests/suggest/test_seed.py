@@ -40,7 +40,10 @@ def test_a_copy_of_the_seed_without_gold_gets_back_nearly_every_gold_name(tmp_pa
 
 
 def test_the_seeds_second_half_is_suggested_from_the_gold_of_its_first(tmp_path: Path) -> None:
-    """Held out: 31 of 58 NAM mentions found (0.53), 31 of 32 suggestions right (0.97); triggers 7 of 25, 7 of 7.
+    """Held out: 31 of 58 NAM mentions found (0.53), 31 of 32 suggestions right (0.97); triggers 7 of 31, 7 of 7.
+
+    (Triggers were 7 of 25 before gold 3.0 added six demands by verbs of saying to the second half, GUIDELINES
+    2.1; none of their triggers is a trigger of the first half, so none is found.)
 
     The names of the second half that the first never mentions cannot be known; the floors are the
     measured figures, so a change of the rules that loses any of them fails here.
@@ -59,7 +62,7 @@ def test_the_seeds_second_half_is_suggested_from_the_gold_of_its_first(tmp_path:
     assert {"Ukraine-Krieg", "Ukraine-Treffen", "NATO-Beitritt"} <= set(compounds)
     events = read_table(root, EVENTS, "suggestions")
     hits = expected_events.join(events, on=EVENT_KEY).height
-    assert hits / expected_events.height >= 0.28
+    assert hits / expected_events.height >= 0.22
     assert hits == events.height
     scores = read_table(root, SCORES, "suggestions")
     assert scores["score"].is_between(0.0, 1.0).all()

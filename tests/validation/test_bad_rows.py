@@ -138,6 +138,16 @@ def _splits(assigned: dict[str, str]) -> Mutation:
 _ROWS_OF_DOC = [(BLK, 2), (ENT, 3), (EVT, 2), (ARG, 3), (STA, 1), (STS, 3)]
 
 
+def _clusters(first: str | None, second: str | None) -> Mutation:
+    """Give the two events of the tiny corpus these cluster ids."""
+
+    def mutate(frames: Frames) -> None:
+        _set("events", 0, cluster_id=first)(frames)
+        _set("events", 1, cluster_id=second)(frames)
+
+    return mutate
+
+
 def _in_file_order(rows: list[list[object]]) -> list[list[object]]:
     """Rows sorted as a report is (file, row with None first, column, code)."""
     return sorted(rows, key=lambda r: (str(r[0]), -1 if r[1] is None else int(str(r[1])), str(r[2]), str(r[3])))
@@ -189,6 +199,18 @@ CASES: list[tuple[str, Mutation, list[list[object]]]] = [
     ("unknown polarity", _set("stances", 0, polarity="PRO"), [[STA, 0, "polarity", "value-not-in-scheme"]]),
     ("unknown stance target", _set("stances", 0, target_id="world-peace"), [[STA, 0, "target_id", "unknown-target"]]),
     ("unknown context", _set("events", 0, context=["diplomacy"]), [[EVT, 0, "context", "value-not-in-scheme"]]),
+    # event clusters (GUIDELINES 2.7): the tiny corpus's two events are CONSULT (ev1) and SUPPORT (ev2)
+    (
+        "cluster id that is not a slug",
+        _clusters("Trump_Call", "kreml-confirms"),
+        [[EVT, 0, "cluster_id", "malformed-cluster-id"]],
+    ),
+    (
+        "cluster that mixes categories",
+        _clusters("the-call", "the-call"),
+        [[EVT, 0, "cluster_id", "cluster-mixes-categories"], [EVT, 1, "cluster_id", "cluster-mixes-categories"]],
+    ),
+    ("article clustered in part", _clusters("the-call", None), [[EVT, 1, "cluster_id", "partial-event-clusters"]]),
     # 4. spans
     ("negative start", _set("entities", 0, start=-1), [[ENT, 0, "start", "span-out-of-bounds"]]),
     ("start not before end", _set("entities", 1, start=28), [[ENT, 1, "end", "empty-span"]]),

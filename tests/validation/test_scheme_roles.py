@@ -37,6 +37,11 @@ def _rename(raw: dict[str, Any], section: str, old: str, new: str) -> None:
     for column, value in list(raw["import_defaults"].items()):
         if value == old:
             raw["import_defaults"][column] = new
+    for rule in raw["plover_mapping"]:
+        when = rule["when"]
+        when.update({k: new for k, v in when.items() if v == old})
+        if old in when.get("category", ()):
+            when["category"] = [new if c == old else c for c in when["category"]]
 
 
 def _written(tmp_path: Path, raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:

@@ -32,6 +32,7 @@ _OVERRIDES = {
     ("text_sha256", "malformed-value"): "malformed-sha256",
     ("raw_sha256", "malformed-value"): "malformed-sha256",
     ("target_id", "value-not-in-scheme"): "unknown-target",
+    ("cluster_id", "malformed-value"): "malformed-cluster-id",
 }
 STRUCTURAL = frozenset({"extra-column", "missing-column", "wrong-type"})
 
