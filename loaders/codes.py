@@ -318,6 +318,7 @@ _ALL: list[Code] = [
             ("holder-not-mention", "a stance's holder relation points at something that is not a mention"),
             ("stance-event-not-event", "a stance's event relation points at something that is not an event"),
             ("relation-not-from-event", "an argument relation does not start at an event trigger"),
+            ("event-coref-not-event", "an event-coref relation joins something that is not an event trigger"),
             ("stance-incomplete", "a stance lacks a holder, target or polarity"),
             ("mapping-unreadable", "the mapping file cannot be read as YAML"),
             ("mapping-invalid", "the mapping file names something the scheme does not have, or is malformed"),

@@ -49,6 +49,22 @@ class PloverRule:
 
 
 @dataclass(frozen=True)
+class PloverMapping:
+    """The PLOVER mapping (GUIDELINES.md 2.8), as ``plover_mapping`` in scheme.yaml states it.
+
+    A mention with no argument of ``required_role`` maps to null (``required_manual`` says why); else
+    the first of ``rules`` it matches gives its PLOVER category, and a mention no rule matches keeps its
+    own. A cluster with a mention of ``cluster_realis`` takes that mention's category, else the PLOVER
+    category of its first mapped mention in text order (peacetalks.schema.plover applies all of it).
+    """
+
+    required_role: str
+    required_manual: str
+    rules: tuple[PloverRule, ...]
+    cluster_realis: str
+
+
+@dataclass(frozen=True)
 class Scheme:
     version: str
     entity_labels: tuple[str, ...]
@@ -93,9 +109,9 @@ class Scheme:
     actual_realis: str
     party_role: str
     support_polarity: str
-    # The PLOVER mapping (GUIDELINES.md 2.8), in order: the first rule a mention matches gives its PLOVER
-    # category; a mention no rule matches keeps its own (peacetalks.schema.plover applies it).
-    plover_mapping: tuple[PloverRule, ...]
+    # The PLOVER mapping (GUIDELINES.md 2.8): the role a mention needs, the rules in order (the first a
+    # mention matches gives its PLOVER category) and the realis that gives a cluster its category.
+    plover_mapping: PloverMapping
 
     @property
     def redistributable_licenses(self) -> tuple[str, ...]:
@@ -191,16 +207,15 @@ def _import_defaults(raw: dict[str, Any], label_sets: dict[str, tuple[str, ...]]
     return defaults
 
 
-def _plover_mapping(
-    raw: dict[str, Any], categories: tuple[str, ...], realis: tuple[str, ...], modalities: tuple[str, ...]
+def _plover_rules(
+    given: object, categories: tuple[str, ...], realis: tuple[str, ...], modalities: tuple[str, ...]
 ) -> tuple[PloverRule, ...]:
-    """The rules under ``plover_mapping``, each naming only categories, realis and modalities the scheme has."""
-    given = raw.get("plover_mapping") or []
+    """The rules under ``plover_mapping.rules``, each naming only categories, realis and modalities the scheme has."""
     if not isinstance(given, list):
-        raise SchemeError("'plover_mapping' must be a list of rules (when, plover, manual)", path="scheme.yaml")
+        raise SchemeError("'plover_mapping.rules' must be a list of rules (when, plover, manual)", path="scheme.yaml")
     rules = []
     for i, rule in enumerate(given):
-        where = f"plover_mapping[{i}]"
+        where = f"plover_mapping.rules[{i}]"
         when = rule.get("when") if isinstance(rule, dict) else None
         if not isinstance(when, dict) or set(when) - {"category", "realis", "modality"}:
             raise SchemeError(f"{where}.when must be a mapping of category, realis and modality", path="scheme.yaml")
@@ -222,6 +237,28 @@ def _plover_mapping(
             )
         )
     return tuple(rules)
+
+
+def _plover_mapping(
+    raw: dict[str, Any],
+    categories: tuple[str, ...],
+    realis: tuple[str, ...],
+    modalities: tuple[str, ...],
+    roles: tuple[str, ...],
+) -> PloverMapping:
+    """``plover_mapping``: the required role, the rules and the cluster realis, naming only what the scheme has."""
+    given = raw.get("plover_mapping")
+    if not isinstance(given, dict):
+        raise SchemeError(
+            "'plover_mapping' must be a mapping of required_role, required_manual, rules and cluster_realis",
+            path="scheme.yaml",
+        )
+    return PloverMapping(
+        required_role=_one_of(given, "required_role", roles, "the argument_roles"),
+        required_manual=str(given.get("required_manual") or ""),
+        rules=_plover_rules(given.get("rules"), categories, realis, modalities),
+        cluster_realis=_one_of(given, "cluster_realis", realis, "the realis values"),
+    )
 
 
 def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
@@ -309,7 +346,7 @@ def parse_scheme(raw: dict[str, Any], codebook: dict[str, Any]) -> Scheme:
         actual_realis=_one_of(raw, "actual_realis", realis, "the realis values"),
         party_role=_one_of(raw, "party_role", roles, "the argument_roles"),
         support_polarity=_one_of(raw, "support_polarity", _keys(raw, "stance_polarities"), "the stance_polarities"),
-        plover_mapping=_plover_mapping(raw, tuple(categories), realis, _keys(raw, "modalities")),
+        plover_mapping=_plover_mapping(raw, tuple(categories), realis, _keys(raw, "modalities"), roles),
     )
 
 

@@ -25,6 +25,7 @@ PINNED = {
     "scheme.yaml": {
         "2.0.0": "484496d05576235cf3f8ae0080fe72becd6e3dabc717ac65779042aa0fea410d",
         "2.1.0": "0d2354bae74fdefdfd076c15ba1d1629b9fb0114378d568560c525b787d19438",
+        "2.2.0": "bbaf12c964e672e931a01d89b735c9d19076da502c75cdea3a48f6dca6cea877",
     },
     "stance_targets.yaml": {"1.1.0": "631c9d84bfe1e9c5e872e72182d5760874191fd3186af5bacf5bfd152a4f02b5"},
 }

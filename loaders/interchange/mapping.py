@@ -15,6 +15,7 @@ mapped, or the import fails with one ``unmapped-name`` issue per name, all at on
     relations:              # relation labels
       agent: ACTOR          # an argument role: the relation goes from the event trigger to the argument
       Alias: coref          # the two mentions are the same entity (one entity_id)
+      Same-event: event-coref   # the two event triggers denote the same event (one cluster_id)
       holder: holder        # from a stance span to its holder mention
       about: stance-event   # from a stance span to the event it is about
       Family: ignore
@@ -48,10 +49,10 @@ from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.validation.report import Issue
 
 MENTION_COLUMNS = ("form", "mention_type", "entity_id")
-EVENT_COLUMNS = ("mode", "context", "realis", "modality")
+EVENT_COLUMNS = ("mode", "context", "realis", "modality", "cluster_id")
 STANCE_COLUMNS = ("target_id", "polarity", "attribution")
 COLUMNS = MENTION_COLUMNS + EVENT_COLUMNS + STANCE_COLUMNS
-RELATION_KINDS = ("coref", "holder", "stance-event", "ignore")
+RELATION_KINDS = ("coref", "event-coref", "holder", "stance-event", "ignore")
 SPAN_KINDS = ("span", "stance", "ignore")
 
 Scalar = str | int | float | bool

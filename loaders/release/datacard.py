@@ -18,6 +18,7 @@ from peacetalks.release.coverage import coverage_counts, render_coverage
 from peacetalks.schema.scheme import load_scheme
 from peacetalks.schema.tables import ANNOTATION_TABLES, ARGUMENTS, ARTICLES, ENTITIES, EVENTS, STANCES, STATUS, Table
 from peacetalks.storage.gold_versions import read_gold_versions
+from peacetalks.storage.layers import PASSES
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import is_packaged, resolve_root
 from peacetalks.storage.transaction import folder_lock, transaction
@@ -133,7 +134,7 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def render_agreement(root: Path, a: str = "annotator-a", b: str = "annotator-b") -> str:
+def render_agreement(root: Path, a: str = PASSES[0], b: str = PASSES[1]) -> str:
     """Agreement between the two annotation passes (``peacetalks agree a b``), as Markdown tables."""
     from peacetalks.review.agreement import agreement
 
@@ -179,8 +180,43 @@ def render_independent(root: Path, layer: str = INDEPENDENT_PASS) -> str:
             f"corrected under the guidelines; `{layer}` saw none of them.\n"
         ),
         *_agreement_tables(report),
+        "",
+        _quoted_in_guidelines(root),
     ]
     return "\n".join(lines) + "\n"
+
+
+_STANCE_ID = re.compile(r"\bs[0-9]{4}\b")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _quoted_in_guidelines(root: Path) -> str:
+    """How much of gold the guidelines quote as their examples: the limit of a pass that follows them.
+
+    Counted from annotations/GUIDELINES.md: the stance ids it names, and the gold triggers and mentions
+    whose text is a bold example there (the guidelines bold the annotated words of their examples).
+    """
+    from peacetalks.storage.gold_versions import GUIDELINES
+    from peacetalks.storage.layers import read_layer
+
+    path = root / GUIDELINES
+    if not path.is_file():
+        return "The corpus has no annotation guidelines to compare the pass with."
+    text = path.read_text(encoding="utf-8")
+    bold = pl.Series(sorted(set(_BOLD.findall(text))), dtype=pl.String)
+    gold = read_layer(root, "gold")
+    stances = gold[STANCES]["stance_id"]
+    cited = stances.is_in(pl.Series(sorted(set(_STANCE_ID.findall(text))), dtype=pl.String)).sum()
+    triggers = gold[EVENTS]["trigger_text"].is_in(bold).sum()
+    mentions = gold[ENTITIES]["text"].is_in(bold).sum()
+    return (
+        "What these figures measure: the guidelines were written on this article and quote its decisions as "
+        f"their examples. They name {cited} of gold's {len(stances)} stances by id, and {triggers} of its "
+        f"{gold[EVENTS].height} event triggers and {mentions} of its {gold[ENTITIES].height} mentions appear "
+        "in them as bold example words. An annotator who follows them reproduces much of gold by "
+        "construction, so the figures show how completely the guidelines determine gold for the article they "
+        "were written from, and where they leave room; they are no estimate of agreement on a new article."
+    )
 
 
 def _agreement_tables(report: AgreementReport) -> list[str]:
@@ -208,6 +244,23 @@ def _agreement_tables(report: AgreementReport) -> list[str]:
         for kind in report.kinds
         for x in kind.attributes
     ]
+    clusters = [c for kind in report.kinds for c in kind.clusters]
+    if clusters:
+        lines += [
+            "",
+            "Clusters (`entity_id` of mentions, `cluster_id` of event triggers) on the mentions matched by span:\n",
+            "| item | column | clusters A | clusters B | matched | metric | P | R | F1 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for c in clusters:
+            if c.not_scored is not None:
+                lines.append(f"| {c.item} | {c.column} | - | - | {c.matched} | - | - | - | {c.not_scored} |")
+                continue
+            lines += [
+                f"| {c.item} | {c.column} | {c.clusters_a} | {c.clusters_b} | {c.matched} | {m.metric} | "
+                f"{_fmt(m.precision)} | {_fmt(m.recall)} | {_fmt(m.f1)} |"
+                for m in c.scores
+            ]
     return lines
 
 
@@ -296,7 +349,7 @@ def render_adjudication(root: Path) -> str:
             counts[0] += 1
             now = fresh.get(str(conflict.get("id")))
             sides = {"a": ("a",), "b": ("b",), "both": ("a", "b")}.get(str(conflict.get("decision")), ())
-            if now is not None and any(conflict.get(side) != getattr(now, side) for side in sides):
+            if now is not None and any(_edited(conflict.get(side), getattr(now, side)) for side in sides):
                 counts[1] += 1
         for (kind, decision), (n, edited) in sorted(decided.items()):
             rows.append(f"| {path.name} | {kind} | {decision} | {n} | {edited if fresh else '-'} |")
@@ -304,6 +357,16 @@ def render_adjudication(root: Path) -> str:
         return "No review files.\n"
     header = "| review file | kind | decision | conflicts | kept version edited |\n|---|---|---|---|---|\n"
     return header + "\n".join(rows) + "\n" + _corrections_table(root)
+
+
+def _edited(kept: object, fresh: dict[str, object] | None) -> bool:
+    """Whether a kept version differs from the layer's: a field missing from it is null, as when it is read.
+
+    A review file written before a field existed (``cluster_id`` of scheme 2.1) lacks it in every version.
+    """
+    if not isinstance(kept, dict) or fresh is None:
+        return kept != fresh
+    return any(kept.get(k) != fresh.get(k) for k in {*kept, *fresh})
 
 
 def _corrections_table(root: Path) -> str:
@@ -340,7 +403,6 @@ Generator = Callable[[Path], str]
 # -- charts ------------------------------------------------------------------------------------
 
 CHARTS_DIR = "datacard"  # the charts of the card, as SVG files in this folder beside DATACARD.md
-PASSES = ("annotator-a", "annotator-b")  # the two annotation passes the agreement section compares
 
 
 def card_charts(root: Path, frames: Mapping[Table, pl.DataFrame] | None = None) -> list[Chart]:

@@ -45,6 +45,7 @@ DTYPES: dict[str, pl.Struct] = {
             "context": pl.List(pl.String),
             "realis": pl.String,
             "modality": pl.String,
+            "cluster_id": pl.String,
             "arguments": pl.List(_ARGUMENT),
         }
     ),
@@ -160,9 +161,6 @@ def tables_from_versions(rows: dict[str, pl.DataFrame]) -> Rebuilt:
     notes: list[str] = []
     entities = _numbered(_decode(rows[ENTITIES.name], ENTITIES.name), "mention_id", "m", ["start", "end", "label"])
     events = _numbered(_decode(rows[EVENTS.name], EVENTS.name), "event_id", "ev", ["trigger_start", "trigger_end"])
-    # A version carries no event coreference (the passes have none): the merge has none either (null
-    # cluster_id, GUIDELINES.md 2.7), and clusters are added to gold after adjudication.
-    events = events.with_columns(pl.lit(None, pl.String).alias("cluster_id"))
     by_span = entities.unique(["doc_id", "start", "end", "label"], keep="first", maintain_order=True).select(
         "doc_id", "start", "end", pl.col("label").alias("mention_label"), "mention_id"
     )

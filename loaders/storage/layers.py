@@ -21,6 +21,8 @@ from peacetalks.storage.parquet import read_table, sort_table
 from peacetalks.storage.shards import table_exists
 
 GOLD = "gold"
+# The two annotation passes the data card's agreement section, its chart and `view` compare by default.
+PASSES = ("annotator-a", "annotator-b")
 
 
 def check_layer(name: str) -> str:

@@ -25,7 +25,7 @@ from peacetalks.schema.columns import status_column
 from peacetalks.schema.names import check_name
 from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, Table
-from peacetalks.storage.layers import GOLD, layer_dir, read_layer
+from peacetalks.storage.layers import GOLD, PASSES, layer_dir, read_layer
 from peacetalks.storage.parquet import atomic_folder, read_table
 from peacetalks.storage.paths import check_path
 from peacetalks.storage.roots import corpus_root
@@ -184,9 +184,11 @@ def _with_release_texts(release: Path, articles: pl.DataFrame) -> pl.DataFrame:
 
 
 def _default_pair(root: Path) -> tuple[str, str] | None:
-    """The two annotator layers, when the corpus has exactly two: the agreement chart compares them."""
+    """The layers the agreement chart compares: the two passes (``PASSES``), else the only two layers there are."""
     layers = root / "annotations" / "layers"
     names = sorted(p.name for p in layers.iterdir() if p.is_dir()) if layers.is_dir() else []
+    if all(name in names for name in PASSES):
+        return PASSES
     return (names[0], names[1]) if len(names) == 2 else None
 
 

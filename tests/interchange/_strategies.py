@@ -16,6 +16,7 @@ PLAIN = "abcdefgäöüßABCÄÖÜ-.\"'"
 TOOL_HOSTILE = PLAIN + "\\|_*[];#>😊"
 SEPARATORS = [" ", " ", " ", "\n", "  "]
 ENTITY_IDS = ["putin", "trump", "kreml", "eu-kommission", "a|b_[1]"]
+CLUSTER_IDS = [None, "trump-putin-call", "peace-talks", "e2"]  # event clusters (None: no event coreference)
 
 
 @st.composite
@@ -70,6 +71,7 @@ def documents(
                 draw(st.lists(st.sampled_from(S.event_contexts), unique=True, max_size=3)),
                 realis,
                 draw(st.sampled_from(S.modalities)) if realis == "OTHER" else None,
+                draw(st.sampled_from(CLUSTER_IDS)),
             )
         )
         for k in range(draw(st.integers(0, 3))):
@@ -105,6 +107,11 @@ def documents(
         note_text = st.text(alphabet=PLAIN + " ?!", max_size=20)
         doc.notes = [Note(f"#{i}", kind, item, draw(note_text)) for i, (kind, item) in enumerate(chosen, start=1)]
     return doc
+
+
+def event_clusters(doc: Document) -> list[tuple[int, int, str, str | None]]:
+    """Each event's trigger, category and cluster_id, sorted (``content`` leaves the cluster out)."""
+    return sorted(((e.trigger_start, e.trigger_end, e.category, e.cluster_id) for e in doc.events), key=str)
 
 
 def content(doc: Document) -> dict[str, list[str]]:

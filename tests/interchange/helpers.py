@@ -27,6 +27,13 @@ def write_layer(root: Path, name: str | None, frames: dict[str, pl.DataFrame] | 
     write_tables(root, {**{t: frames[t.name] for t in ANNOTATION_TABLES}, STATUS: status}, layer=name)
 
 
+def with_event_clusters(frames: dict[str, pl.DataFrame] | None = None) -> dict[str, pl.DataFrame]:
+    """``frames`` (default: the tiny corpus) with a cluster on each of its two events: the call, the support."""
+    frames = frames or tiny_frames()
+    clusters = pl.Series("cluster_id", ["trump-putin-call", "kremlin-support"], dtype=pl.String)
+    return {**frames, "events": frames["events"].with_columns(clusters)}
+
+
 def edit(frames: dict[str, pl.DataFrame], table: str, where: pl.Expr, **values: object) -> dict[str, pl.DataFrame]:
     """A copy of ``frames`` with ``values`` set on the rows of ``table`` matching ``where``."""
     df = frames[table]

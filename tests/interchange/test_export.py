@@ -110,6 +110,23 @@ def test_spacy_docbin_holds_ents_span_groups_and_the_rows(root: Path, tmp_path: 
     assert doc.user_data["peacetalks"]["events"][0]["arguments"][0]["mention_id"] == "m1"
 
 
+def test_spacy_docbin_names_each_event_span_by_its_cluster(tmp_path: Path) -> None:
+    """An event span's kb_id is its cluster_id, as a mention's is its entity_id (empty: no cluster)."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    root = write_corpus(tmp_path / "c")
+    frames = tiny_frames()
+    clusters = pl.Series("cluster_id", ["trump-putin-call", None], dtype=pl.String)
+    write_layer(root, None, {**frames, "events": frames["events"].with_columns(clusters)})
+    export(root, "spacy", tmp_path / "train.spacy")
+    (doc,) = DocBin().from_disk(tmp_path / "train.spacy").get_docs(spacy.blank("de").vocab)
+    assert [(s.text, s.kb_id_) for s in doc.spans["events"]] == [
+        ("telefonierte", "trump-putin-call"),
+        ("bestätigte", ""),
+    ]
+
+
 def test_label_studio_tasks_use_only_names_of_the_label_config(root: Path, tmp_path: Path) -> None:
     result = export(root, "label-studio", tmp_path / "tasks.json")
     tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ def test_exported_layer_imports_back_unchanged(tmp_path: Path) -> None:
     out = tmp_path / "exported"
     res = runner.invoke(app, ["export", "brat", str(out), "--root", str(tmp_path), "--layer", "annotator-a"])
     assert res.exit_code == 0, res.output
-    args = ["import", "brat", str(out), "--annotator", "annotator-c", "--mapping", str(out / "mapping.yaml")]
+    args = ["import", "brat", str(out), "--annotator", "annotator-d", "--mapping", str(out / "mapping.yaml")]
     res = runner.invoke(app, [*args, "--root", str(tmp_path)])
     assert res.exit_code == 0, res.output
     for table in ANNOTATION_TABLES:
@@ -35,5 +35,5 @@ def test_exported_layer_imports_back_unchanged(tmp_path: Path) -> None:
             if c not in ("mention_id", "event_id", "argument_id", "stance_id", "holder_mention_id")
         ]
         before = read_table(tmp_path, table, "annotator-a").select(cols).sort(cols)
-        after = read_table(tmp_path, table, "annotator-c").select(cols).sort(cols)
+        after = read_table(tmp_path, table, "annotator-d").select(cols).sort(cols)
         assert after.equals(before), table.name

@@ -3,7 +3,7 @@
 One hypothesis property test per format, on generated documents (see ``_strategies.py``), through
 the files the exporter writes and the importer the curator runs. What a format cannot carry is
 stated in its test and is a warning of its export: annotator notes (all but brat), and in doccano
-entity ids (kept as groups of coreferent mentions), the event attributes and stances.
+entity ids (kept as groups of coreferent mentions), the event attributes, event clusters and stances.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from peacetalks.interchange.importers.convert import to_document
 from peacetalks.interchange.importers.import_layer import import_layer, parse_export
 from peacetalks.interchange.mapping import load_mapping
 from peacetalks.review.items import versions
+from peacetalks.schema.tables import EVENTS
 from peacetalks.storage.layers import read_layer
-from tests.interchange._strategies import SEPARATORS, TOOL_HOSTILE, content, documents
-from tests.interchange.helpers import write_corpus, write_layer
+from tests.interchange._strategies import SEPARATORS, TOOL_HOSTILE, content, documents, event_clusters
+from tests.interchange.helpers import with_event_clusters, write_corpus, write_layer
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Texts with TSV's reserved characters, an emoji (two UTF-16 units) and a tab inside a sentence.
@@ -49,7 +50,7 @@ def _back(fmt: str, export_file: Path, mapping: Path, doc: Document) -> Document
 @SETTINGS
 @given(doc=HOSTILE)
 def test_uima_export_then_import_gives_the_same_layer(fmt: str, doc: Document) -> None:
-    """XMI and CAS JSON carry every mention, event (arguments, mode, realis, modality, context) and stance.
+    """XMI and CAS JSON carry every mention, event (arguments, mode, realis, modality, context, cluster) and stance.
 
     Not carried: annotator notes (the export warns with their number).
     """
@@ -59,6 +60,7 @@ def test_uima_export_then_import_gives_the_same_layer(fmt: str, doc: Document) -
         back = _back(fmt, Path(tmp) / f"doc{suffix}", Path(tmp) / "mapping.yaml", doc)
     assert result.skipped == []
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert back.notes == []
     assert result.warnings == (
         [f"{fmt} cannot carry annotator notes: {len(doc.notes)} not exported"] if doc.notes else []
@@ -74,17 +76,19 @@ def test_webanno_tsv_export_then_import_gives_the_same_layer(doc: Document) -> N
         back = _back("webanno-tsv", Path(tmp) / "doc.tsv", Path(tmp) / "mapping.yaml", doc)
     assert result.skipped == []
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert back.notes == []
 
 
 @SETTINGS
 @given(doc=documents(notes=True))
 def test_label_studio_export_then_import_gives_the_same_layer(doc: Document) -> None:
-    """Label Studio tasks carry every mention, event and stance with all their columns; not annotator notes."""
+    """Label Studio tasks carry every mention, event (its cluster too) and stance with all their columns; not notes."""
     with tempfile.TemporaryDirectory() as tmp:
         result = export_labelstudio([doc], Path(tmp) / "tasks.json")
         back = _back("label-studio", Path(tmp) / "tasks.json", Path(tmp) / "tasks.mapping.yaml", doc)
     assert content(back) == content(doc)
+    assert event_clusters(back) == event_clusters(doc)
     assert bool(result.warnings) == bool(doc.notes)
 
 
@@ -95,6 +99,15 @@ def _spans(doc: Document) -> tuple[set[tuple[int, int, str, str | None, str]], s
     for m in doc.mentions:
         groups.setdefault(m.entity_id, set()).add((m.start, m.end, m.label))
     return mentions, {frozenset(g) for g in groups.values()}
+
+
+def _linked_events(doc: Document) -> set[frozenset[tuple[int, int, str]]]:
+    """The event clusters of more than one trigger span, as sets of (trigger start, end, category)."""
+    groups: dict[str, set[tuple[int, int, str]]] = {}
+    for e in doc.events:
+        if e.cluster_id is not None:
+            groups.setdefault(e.cluster_id, set()).add((e.trigger_start, e.trigger_end, e.category))
+    return {frozenset(g) for g in groups.values() if len(g) > 1}
 
 
 def _events(doc: Document) -> set[tuple[object, ...]]:
@@ -110,11 +123,12 @@ def _events(doc: Document) -> set[tuple[object, ...]]:
 @SETTINGS
 @given(doc=documents(notes=True))
 def test_doccano_export_then_import_gives_back_what_doccano_can_hold(doc: Document) -> None:
-    """doccano carries mentions with label, form and mention type, which mentions are one entity, and events
-    with their arguments (role and span).
+    """doccano carries mentions with label, form and mention type, which mentions are one entity, events
+    with their arguments (role and span), and which events are one.
 
     Not carried, each a warning of the export: entity ids (the import names an entity after its first
-    mention), event mode, realis, modality and context (the import takes the defaults), stances, notes.
+    mention), event mode, realis, modality and context (the import takes the defaults), event cluster ids (the
+    import numbers the groups of linked events), stances, notes.
     doccano keeps one span per (start, end, label), so a document with two such mentions is not drawn.
     """
     spans = Counter((m.start, m.end, m.label) for m in doc.mentions)
@@ -131,6 +145,11 @@ def test_doccano_export_then_import_gives_back_what_doccano_can_hold(doc: Docume
     assert ("doccano cannot carry stances" in lost) == bool(doc.stances)
     assert ("doccano cannot carry annotator notes" in lost) == bool(doc.notes)
     assert "doccano cannot carry entity ids (kept as groups of coreferent mentions)" in lost
+    assert _linked_events(back) == _linked_events(doc)
+    clustered = [e.cluster_id is not None for e in back.events]
+    assert all(clustered) or not any(clustered)  # a document with event-coref links clusters every event
+    lost_ids = "doccano cannot carry event cluster ids (kept as groups of coreferent events)"
+    assert (lost_ids in lost) == any(e.cluster_id for e in doc.events)
 
 
 @pytest.mark.parametrize(
@@ -148,9 +167,10 @@ def test_export_then_peacetalks_import_gives_the_gold_layer_back(
     """export FORMAT -> import FORMAT (a folder of INCEpTION files imports every file in it) -> the same rows.
 
     The TSV's text between sentences (a line break here) is not in the file: matching takes the article's.
+    Gold has event clusters; they come back as they were, and the imported layer validates.
     """
     root = write_corpus(tmp_path / "root")
-    write_layer(root, None)
+    write_layer(root, None, with_event_clusters())
     export(root, fmt, tmp_path / out)
     result = import_layer(
         fmt, tmp_path / out, annotator="rt", root=root, mapping_path=tmp_path / mapping, complete=("entities",)
@@ -159,6 +179,12 @@ def test_export_then_peacetalks_import_gives_the_gold_layer_back(
     gold, layer = versions(read_layer(root, "gold")), versions(read_layer(root, "rt"))
     for kind in gold:
         assert gold[kind].sort(pl.all()).equals(layer[kind].sort(pl.all())), kind
+    clusters = [
+        read_layer(root, name)[EVENTS].select("trigger_start", "cluster_id").sort("trigger_start")
+        for name in ("gold", "rt")
+    ]
+    assert clusters[1].equals(clusters[0])
+    assert clusters[0]["cluster_id"].to_list() == ["trump-putin-call", "kremlin-support"]
 
 
 def test_doccano_export_imports_back_through_the_command(tmp_path: Path) -> None:
@@ -185,3 +211,49 @@ def test_doccano_export_imports_back_through_the_command(tmp_path: Path) -> None
         for g in (gold["entities"], layer["entities"])
     ]
     assert entities[0].equals(entities[1])
+
+
+def test_doccano_event_coref_numbers_the_clusters_in_text_order() -> None:
+    """Two linked triggers are cluster-1, the unlinked event after them its own cluster-2."""
+    text = "Anruf und Telefonat, dann Treffen."
+    record = {
+        "doc_id": "d",
+        "text": text,
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 5, "label": "CONSULT"},
+            {"id": 2, "start_offset": 10, "end_offset": 19, "label": "CONSULT"},
+            {"id": 3, "start_offset": 26, "end_offset": 33, "label": "CONSULT"},
+        ],
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "event-coref"}],
+    }
+    doc = Document("d", text)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_doccano([doc], Path(tmp) / "out.jsonl")  # for its mapping
+        (Path(tmp) / "out.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        back = _back("doccano", Path(tmp) / "out.jsonl", Path(tmp) / "out.mapping.yaml", doc)
+    assert [(e.trigger_text, e.cluster_id) for e in back.events] == [
+        ("Anruf", "cluster-1"),
+        ("Telefonat", "cluster-1"),
+        ("Treffen", "cluster-2"),
+    ]
+
+
+def test_event_coref_to_a_mention_is_an_issue_naming_the_relation() -> None:
+    text = "Putin telefonierte."
+    record = {
+        "doc_id": "d",
+        "text": text,
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 5, "label": "PER"},
+            {"id": 2, "start_offset": 6, "end_offset": 18, "label": "CONSULT"},
+        ],
+        "relations": [{"id": 7, "from_id": 2, "to_id": 1, "type": "event-coref"}],
+    }
+    doc = Document("d", text)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_doccano([doc], Path(tmp) / "out.jsonl")
+        (Path(tmp) / "out.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        (tool,) = parse_export("doccano", Path(tmp) / "out.jsonl")
+        back, problems = to_document(tool, load_mapping(Path(tmp) / "out.mapping.yaml"), doc_id="d", text=text)
+    assert [p.code for p in problems] == ["event-coref-not-event"]
+    assert [e.cluster_id for e in back.events] == [None]

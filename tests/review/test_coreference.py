@@ -137,3 +137,34 @@ def test_cli_agree_shows_cluster_scores_as_a_table_and_csv_rows(root: Path) -> N
     b3 = clusters.filter(pl.col("name") == "b3").row(0, named=True)
     assert (b3["n_a"], b3["pairs"], b3["clusters_a"], b3["clusters_b"]) == (3, 3, 3, 2)
     assert b3["precision"] == pytest.approx(2 / 3, abs=1e-6)
+
+
+def _with_clusters(*clusters: str | None) -> dict[str, pl.DataFrame]:
+    """The tiny corpus with the given cluster_id on its two events (the call ev1, the support ev2)."""
+    frames = tiny_frames()
+    events = frames["events"].with_columns(pl.Series("cluster_id", list(clusters), dtype=pl.String))
+    return {**frames, "events": events}
+
+
+def test_agree_scores_event_clusters_of_span_matched_triggers(root: Path) -> None:
+    """A keeps the call and the support apart, B joins them: B³ recall 1, precision 1/2; MUC has no A link."""
+    write_layer(root, "ann-c", _with_clusters("trump-putin-call", "kremlin-support"))
+    write_layer(root, "ann-d", _with_clusters("trump-putin-call", "trump-putin-call"))
+    events = agreement(root, "ann-c", "ann-d", kinds=["events"]).clusters("events", "trigger")
+    assert (events.not_scored, events.matched, events.clusters_a, events.clusters_b) == (None, 2, 2, 1)
+    scores = {s.metric: s for s in events.scores}
+    assert scores["b3"].recall == pytest.approx(1.0)
+    assert scores["b3"].precision == pytest.approx(0.5)
+    assert (scores["muc"].recall, scores["muc"].precision) == (None, 0.0)
+    same = agreement(root, "ann-d", "ann-d", kinds=["events"]).clusters("events", "trigger")
+    assert {s.metric: s.f1 for s in same.scores} == {m: pytest.approx(1.0) for m in [*METRICS, CONLL]}
+
+
+def test_agree_does_not_score_events_against_a_layer_without_clusters(root: Path) -> None:
+    """Only B lacks clusters: the reason names B alone, and no score pretends B clustered nothing."""
+    write_layer(root, "ann-c", _with_clusters("trump-putin-call", "kremlin-support"))
+    write_layer(root, "ann-e", _with_clusters(None, None))
+    events = agreement(root, "ann-c", "ann-e", kinds=["events"]).clusters("events", "trigger")
+    assert events.scores == []
+    assert events.not_scored == "B has no clusters (cluster_id is null on all 2 events)"
+    assert (events.clusters_a, events.clusters_b) == (2, None)

@@ -15,7 +15,7 @@ from peacetalks.cli._errors import error_lines
 from peacetalks.errors import ReviewError
 from peacetalks.review.adjudicate import adjudicate
 from peacetalks.review.corrections import CorrectionsInvalid
-from peacetalks.schema.tables import ENTITIES, STANCES
+from peacetalks.schema.tables import ENTITIES, EVENTS, STANCES
 from peacetalks.storage.parquet import read_table
 from tests.conftest import tiny_frames
 from tests.interchange.helpers import edit, write_corpus, write_layer
@@ -237,3 +237,24 @@ def test_bundled_gold_is_the_merge_with_its_decisions_and_corrections(tmp_path: 
     assert (result.status, result.differences) == ("unchanged", [])
     assert len(result.corrections) >= 27
     assert all(c.complete for c in result.corrections)
+
+
+def test_event_clusters_added_after_the_merge_are_corrections_that_a_forced_merge_writes(tmp_path: Path) -> None:
+    write_corpus(tmp_path)
+    write_layer(tmp_path, "ann-a")
+    write_layer(tmp_path, "ann-b")
+    # every mention of an article with clusters has one (validate: partial-event-clusters)
+    clustered = tiny_frames()
+    clustered = edit(clustered, "events", pl.col("event_id") == "ev1", cluster_id="the-call")
+    write_layer(tmp_path, None, edit(clustered, "events", pl.col("event_id") == "ev2", cluster_id="the-other"))
+    recorded = adjudicate(tmp_path, "ann-a", "ann-b", mode="record").recorded
+    assert [(c.table, c.id, c.differs) for c in recorded] == [
+        ("events", "ev1", ["cluster_id"]),
+        ("events", "ev2", ["cluster_id"]),
+    ]
+    _rewrite(tmp_path, {e: {"rule": "2.7", "reason": "an event of its own"} for e in ("ev1", "ev2")})
+    write_layer(tmp_path, None)  # gold loses its clusters: the merge with the corrections brings them back
+    assert adjudicate(tmp_path, "ann-a", "ann-b", mode="check").status == "differs"
+    assert adjudicate(tmp_path, "ann-a", "ann-b", force=True).status == "written"
+    events = read_table(tmp_path, EVENTS).sort("trigger_start")
+    assert events["cluster_id"].to_list() == ["the-call", "the-other"]

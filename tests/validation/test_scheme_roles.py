@@ -37,7 +37,9 @@ def _rename(raw: dict[str, Any], section: str, old: str, new: str) -> None:
     for column, value in list(raw["import_defaults"].items()):
         if value == old:
             raw["import_defaults"][column] = new
-    for rule in raw["plover_mapping"]:
+    mapping = raw["plover_mapping"]
+    mapping.update({k: new for k, v in mapping.items() if v == old})
+    for rule in mapping["rules"]:
         when = rule["when"]
         when.update({k: new for k, v in when.items() if v == old})
         if old in when.get("category", ()):

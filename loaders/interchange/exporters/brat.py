@@ -6,7 +6,9 @@ How the scheme is written (and read back by ``peacetalks import brat OUT --mappi
   ``entity_id`` are ``A`` lines on it;
 * an event is a ``T`` line for its trigger labelled with its category and an ``E`` line
   ``CATEGORY:Tn ROLE:Tm ...`` (a repeated role is numbered: ``ACTOR``, ``ACTOR2``); ``mode``,
-  ``realis`` and ``modality`` are ``A`` lines on the ``E``, and so is each context code, numbered
+  ``realis``, ``modality`` and ``cluster_id`` (the event it denotes, GUIDELINES.md 2.7: brat's
+  ``Equiv`` relations join entities, not events, so the id travels as ``entity_id`` does) are
+  ``A`` lines on the ``E``, and so is each context code, numbered
   like roles (``context``, ``context2``, ...: a brat attribute holds one value);
   an argument that is a mention points at the mention's ``T``, a span argument at a ``T``
   labelled ``Argument``;
@@ -53,7 +55,7 @@ def brat_mapping() -> dict[str, Any]:
     scheme = load_scheme()
     labels: dict[str, Any] = {label: label for label in (*scheme.entity_labels, *scheme.category_names)}
     labels |= {ARGUMENT_LABEL: "span", STANCE_LABEL: "stance"}
-    columns = ("form", "mention_type", "entity_id", "mode", "context", "realis", "modality")
+    columns = ("form", "mention_type", "entity_id", "mode", "context", "realis", "modality", "cluster_id")
     return {
         "labels": labels,
         "roles": {role: role for role in scheme.argument_roles},
@@ -76,8 +78,9 @@ def annotation_conf(documents: Sequence[Document] = (), warnings: list[str] | No
     """A brat ``annotation.conf`` declaring the scheme's types and every attribute the ``.ann`` files use.
 
     brat attributes take values from a declared list: ``entity_id`` lists the entity ids of
-    ``documents``, each context code is an attribute of its own (``context``, ``context2``, ...; at
-    least three, so an annotator can add codes); the other attributes list the scheme's values and
+    ``documents`` and ``cluster_id`` their event clusters (declared only when there are some), each
+    context code is an attribute of its own (``context``, ``context2``, ...; at least three, so an
+    annotator can add codes); the other attributes list the scheme's values and
     any other value the documents use. A value brat cannot declare (white space, ``,`` or ``|``) is
     added to ``warnings``.
     """
@@ -98,6 +101,7 @@ def annotation_conf(documents: Sequence[Document] = (), warnings: list[str] | No
     events = [e for d in documents for e in d.events]
     stances = [st for d in documents for st in d.stances]
     contexts = max((len(e.context or []) for e in events), default=0)
+    clusters = sorted({e.cluster_id for e in events if e.cluster_id})
     declared: list[tuple[str, str, list[str]]] = [
         ("form", "<ENTITY>", [*scheme.entity_forms, *(m.form for m in mentions if m.form)]),
         ("mention_type", "<ENTITY>", [*scheme.mention_types, *(m.mention_type for m in mentions)]),
@@ -105,6 +109,7 @@ def annotation_conf(documents: Sequence[Document] = (), warnings: list[str] | No
         ("mode", "<EVENT>", [*scheme.all_modes, *(e.mode for e in events if e.mode)]),
         ("realis", "<EVENT>", [*scheme.realis, *(e.realis for e in events)]),
         ("modality", "<EVENT>", [*scheme.modalities, *(e.modality for e in events if e.modality)]),
+        *([("cluster_id", "<EVENT>", clusters)] if clusters else []),
         *[
             (name, "<EVENT>", [*scheme.event_contexts, *(c for e in events for c in e.context or [])])
             for name in context_names(max(contexts, 3))
@@ -204,6 +209,7 @@ def brat_ann(doc: Document, skipped: list[str] | None = None) -> str:
         ann.attribute("mode", eid, ev.mode)
         ann.attribute("realis", eid, ev.realis)
         ann.attribute("modality", eid, ev.modality)
+        ann.attribute("cluster_id", eid, ev.cluster_id)
         codes = list(ev.context or [])
         for name, code in zip(context_names(len(codes)), codes, strict=True):
             ann.attribute(name, eid, code)

@@ -15,6 +15,9 @@ doccano has labels and relations, no attributes, so what it carries is:
 * an event: a span labelled with its category over the trigger, and one relation per argument
   from the trigger to the argument (its mention, or a span labelled ``Argument``), typed with
   the role. Mode, realis, modality and context are not carried (the import takes the defaults);
+  events of one cluster (``cluster_id``) are linked by ``event-coref`` relations from the first
+  trigger to each other, so the import keeps which events are one, not the cluster's id (it numbers
+  them ``cluster-1``, ``cluster-2``, ...);
 * stances (holder, target, polarity, attribution: four values on one span) and annotator notes
   are not carried.
 
@@ -37,6 +40,7 @@ from peacetalks.storage.parquet import write_text_atomic
 
 ARGUMENT_LABEL = "Argument"
 COREF = "coref"
+EVENT_COREF = "event-coref"
 
 
 def mention_label(m: Mention) -> str:
@@ -72,7 +76,7 @@ def doccano_mapping(documents: Sequence[Document] = ()) -> dict[str, Any]:
     labels |= {category: category for category in scheme.category_names} | {ARGUMENT_LABEL: "span"}
     return {
         "labels": labels,
-        "relations": {role: role for role in scheme.argument_roles} | {COREF: "coref"},
+        "relations": {role: role for role in scheme.argument_roles} | {COREF: "coref", EVENT_COREF: "event-coref"},
     }
 
 
@@ -102,6 +106,13 @@ def record(doc: Document, skipped: list[str]) -> dict[str, Any]:
         else:
             first[m.entity_id] = mentions[m.mention_id]
     triggers = {e.event_id: span(e.trigger_start, e.trigger_end, e.category) for e in doc.events}
+    first_trigger: dict[str, int] = {}  # cluster_id -> the span of its first trigger
+    for e in sorted(doc.events, key=lambda e: (e.trigger_start, e.trigger_end, e.event_id)):
+        if e.cluster_id is None:
+            continue
+        head = first_trigger.setdefault(e.cluster_id, triggers[e.event_id])
+        if head != triggers[e.event_id]:
+            relation(head, triggers[e.event_id], EVENT_COREF)
     for a in doc.arguments:
         target = mentions.get(a.mention_id) if a.mention_id is not None else None
         if target is None and a.start is not None and a.end is not None:
@@ -114,7 +125,8 @@ def record(doc: Document, skipped: list[str]) -> dict[str, Any]:
 
 
 def losses(documents: list[Document]) -> dict[str, int]:
-    """What the records cannot hold, counted: event attributes other than the defaults, stances, entity ids, notes."""
+    """What the records cannot hold, counted: event attributes other than the defaults, stances, entity and
+    event cluster ids, notes."""
     scheme = load_scheme()
     realis = scheme.import_defaults.get("realis")
     events = [e for d in documents for e in d.events]
@@ -126,6 +138,9 @@ def losses(documents: list[Document]) -> dict[str, int]:
         "event realis other than the default": sum(e.realis != realis for e in events),
         "event modalities": sum(e.modality is not None for e in events),
         "event contexts": sum(bool(e.context) for e in events),
+        "event cluster ids (kept as groups of coreferent events)": len(
+            {(d.doc_id, e.cluster_id) for d in documents for e in d.events if e.cluster_id is not None}
+        ),
         "stances": sum(len(d.stances) for d in documents),
         "annotator notes": note_count(documents),
     }

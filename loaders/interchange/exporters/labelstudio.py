@@ -8,7 +8,8 @@ interface to create the project with. Regions and their names (``from_name``):
 * ``entity``: a mention, labelled with its entity label; per-region ``form`` and
   ``mention_type`` choices and an ``entity_id`` text area;
 * ``event``: an event trigger labelled with its category; per-region ``mode``, ``realis``,
-  ``modality`` and ``context`` (multiple) choices; each argument is a relation from the trigger
+  ``modality`` and ``context`` (multiple) choices and a ``cluster_id`` text area (the event it
+  denotes, as ``entity_id`` is for mentions); each argument is a relation from the trigger
   to the argument's region (an ``entity`` region, or a ``span`` region labelled ``Argument``),
   labelled with its role;
 * ``span`` labelled ``Stance``: a stance's evidence with ``target_id``, ``polarity`` and
@@ -83,6 +84,7 @@ def label_config() -> str:
     choices("realis", scheme.realis, event)
     choices("modality", scheme.modalities, event)
     choices("context", scheme.event_contexts, event, multiple=True)
+    ET.SubElement(view, "TextArea", name="cluster_id", toName="text", perRegion="true", whenTagName="event")
     choices("target_id", scheme.target_ids, stance)
     choices("polarity", scheme.stance_polarities, stance)
     choices("attribution", scheme.stance_attributions, stance)
@@ -152,6 +154,8 @@ def task(
             ("context", list(e.context or [])),
         ):
             res.per_region(rid, name, "choices", values, e.trigger_start, e.trigger_end)
+        cluster = [e.cluster_id] if e.cluster_id else []
+        res.per_region(rid, "cluster_id", "textarea", cluster, e.trigger_start, e.trigger_end)
     for a in doc.arguments:
         source = trigger_region.get(a.event_id)
         if a.mention_id is not None:

@@ -8,7 +8,7 @@ tokens are spaCy's German ones, white space included), with
   ``peacetalks``: the scheme labels, ``GPEderiv``/``ORGpart`` for DERIV and PART mentions), the same
   tokens the ``tokens`` config tags; ``kb_id`` = entity_id (for spaCy's ``ner`` component);
 * ``doc.spans["mentions"]``: every mention (overlaps allowed; for ``spancat``), ``kb_id`` = entity_id;
-* ``doc.spans["events"]``: event triggers labelled with their category;
+* ``doc.spans["events"]``: event triggers labelled with their category, ``kb_id`` = cluster_id (empty: none);
 * ``doc.spans["stances"]``: stance evidence labelled with its polarity;
 * ``doc.user_data["peacetalks"]``: the article's rows as in the JSONL export (nothing is lost).
 
@@ -90,7 +90,9 @@ def spacy_doc(document: Document, sentence_starts: Sequence[int], ents: Ents, sk
     doc.spans["mentions"] = mentions
     doc.ents = [Span(doc, first, end, label=label, kb_id=kb_id) for first, end, label, kb_id in ents]
     doc.spans["events"] = [
-        s for e in document.events if (s := _span(doc, e.trigger_start, e.trigger_end, e.category)) is not None
+        s
+        for e in document.events
+        if (s := _span(doc, e.trigger_start, e.trigger_end, e.category, e.cluster_id or "")) is not None
     ]
     doc.spans["stances"] = [
         s for st in document.stances if (s := _span(doc, st.evidence_start, st.evidence_end, st.polarity)) is not None

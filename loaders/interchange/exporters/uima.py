@@ -10,7 +10,9 @@ them (Settings -> Layers; the features' names and types are in ``TypeSystem.xml`
 
 * ``webanno.custom.Mention``: ``value`` (the entity label), ``form``, ``mention_type``, ``entity_id``;
 * ``webanno.custom.Event`` over the trigger: ``value`` (the category), ``mode``, ``realis``,
-  ``modality``, ``context`` (the codes joined by commas: WebAnno TSV has no multi-value features)
+  ``modality``, ``cluster_id`` (the event it denotes, a string feature as ``entity_id`` is on
+  Mention: INCEpTION's coreference layer chains mentions and would lose the id), ``context``
+  (the codes joined by commas: WebAnno TSV has no multi-value features)
   and the slot feature ``arguments`` (links of ``webanno.custom.EventArgumentsLink``: ``role`` and
   ``target``, a Mention or an Argument);
 * ``webanno.custom.Argument``: a span argument (no features);
@@ -54,7 +56,7 @@ TYPESYSTEM = "TypeSystem.xml"
 # Each custom span layer's primitive features, in the order INCEpTION lists them; "value" is the label.
 FEATURES: dict[str, tuple[str, ...]] = {
     ARGUMENT: (),
-    EVENT: ("context", "modality", "mode", "realis", "value"),
+    EVENT: ("cluster_id", "context", "modality", "mode", "realis", "value"),
     MENTION: ("entity_id", "form", "mention_type", "value"),
     STANCE: ("attribution", "target_id", "value"),
 }
@@ -115,6 +117,7 @@ def build_cas(doc: Document, ts: Any, segs: Segments, skipped: list[str]) -> Any
             "mode": e.mode,
             "realis": e.realis,
             "modality": e.modality,
+            "cluster_id": e.cluster_id,
             "context": ",".join(e.context or []) or None,
         }
         events[e.event_id] = new[EVENT](begin=e.trigger_start, end=e.trigger_end, **_set(values))
@@ -157,7 +160,10 @@ def uima_mapping() -> dict[str, Any]:
     scheme = load_scheme()
     labels: dict[str, Any] = {label: label for label in (*scheme.entity_labels, *scheme.category_names)}
     labels |= {"Argument": "span"} | {polarity: {"stance": polarity} for polarity in scheme.stance_polarities}
-    columns = ("form", "mention_type", "entity_id", "mode", "context", "realis", "modality", "target_id", "attribution")
+    columns = (
+        *("form", "mention_type", "entity_id", "mode", "context", "realis", "modality", "cluster_id"),
+        *("target_id", "attribution"),
+    )
     return {
         "labels": labels,
         "roles": {role: role for role in scheme.argument_roles},

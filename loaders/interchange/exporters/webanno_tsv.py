@@ -107,6 +107,7 @@ def _annotations(doc: Document, skipped: list[str]) -> list[_Ann]:
             EVENT,
             e.trigger_start,
             e.trigger_end,
+            cluster_id=e.cluster_id,
             context=context,
             modality=e.modality,
             mode=e.mode,

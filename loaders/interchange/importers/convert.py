@@ -15,6 +15,10 @@ Rules (documented in the README's import section):
 * ``coref`` relations (brat ``*`` equivalences) give their mentions one ``entity_id`` (the
   smallest mention id of the group); otherwise ``entity_id`` comes from an attribute mapped to
   it, or is the mention's own id.
+* ``event-coref`` relations between two event triggers (doccano's export of event clusters) put
+  their events into one cluster: in a document that has such relations, each group of events and
+  each other event without a ``cluster_id`` attribute gets a cluster ``cluster-1``, ``cluster-2``,
+  ... in the order of their first trigger; a document without them keeps the attributes' clusters.
 * Required columns missing from the tool come from the mapping's ``defaults`` (built in:
   ``mention_type: NAM``, ``realis: ACTUAL``); a stance without a holder is an error.
 * A stance span with slots (UIMA link features, WebAnno TSV slot columns) reads them as its
@@ -179,6 +183,7 @@ def to_document(
     mentions = _mentions(ctx, doc, targets)
     trigger_events = _events(ctx, doc, spans, targets, mentions)
     _relations(ctx, doc, spans, targets, mentions, trigger_events)
+    _event_clusters(ctx, doc, trigger_events)
     _notes(ctx, doc, dropped if dropped is not None else [])
     return doc, list(dict.fromkeys(ctx.issues))  # a span read twice (a mention and an argument) is one issue
 
@@ -238,6 +243,40 @@ def _coref_groups(ctx: _Ctx, targets: dict[str, LabelTarget]) -> dict[str, str]:
     return {x: find(x) for x in parent if x in targets}
 
 
+def _event_clusters(ctx: _Ctx, doc: Document, by_trigger: dict[str, str]) -> None:
+    """Clusters from ``event-coref`` relations: each group of events, and each other unclustered event, one."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for rel in ctx.relations:
+        if ctx.mapping.relation(rel.label) != "event-coref":
+            continue
+        source, target = by_trigger.get(rel.source), by_trigger.get(rel.target)
+        if source is None or target is None:
+            ctx.issue(
+                "event-coref-not-event",
+                rel.line,
+                f"{rel.id} ({rel.label} -> event-coref) must join two event triggers; "
+                f"{rel.source if source is None else rel.target} is not an event trigger",
+                rel.id,
+                about=(rel.id, rel.source if source is None else rel.target),
+            )
+            continue
+        a, b = find(source), find(target)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    if not parent:
+        return
+    names: dict[str, str] = {}
+    for event in sorted(doc.events, key=lambda e: (e.trigger_start, e.trigger_end, e.event_id)):
+        if event.cluster_id is None:
+            event.cluster_id = names.setdefault(find(event.event_id), f"cluster-{len(names) + 1}")
+
+
 def _event_row(
     ctx: _Ctx, event_id: str, span: ToolSpan, target: LabelTarget, attrs: dict[str, AttrValue], line: int | None
 ) -> Event | None:
@@ -256,6 +295,7 @@ def _event_row(
         context=context.split(",") if isinstance(context, str) else list(context),
         realis=_str(cols, "realis", ctx.mapping.defaults.get("realis")) or "",
         modality=_str(cols, "modality", ctx.mapping.defaults.get("modality")),
+        cluster_id=_str(cols, "cluster_id", None),
     )
 
 
@@ -345,7 +385,7 @@ def _relations(
     stance_links: dict[str, list[str]] = {}  # stance span id -> ids of its holder/about relations
     for rel in ctx.relations:
         kind = ctx.mapping.relation(rel.label)
-        if kind is None or kind in ("ignore", "coref"):
+        if kind is None or kind in ("ignore", "coref", "event-coref"):
             continue
         if kind == "holder":
             if rel.target not in mentions:
