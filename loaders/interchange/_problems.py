@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
-from peacetalks.errors import ImportFailed, shown
+from peacetalks.errors import ImportFailed, PathError, shown
 from peacetalks.validation.report import Issue, Report
 
 T = TypeVar("T")
@@ -50,10 +50,14 @@ def fail_on(issues: Sequence[Issue], what: str = "the import") -> None:
 def collect(issues: list[Issue], read: Callable[[], T]) -> T | None:
     """``read()``; when it raises :class:`ImportFailed` (a file that cannot be read), None and its issues added.
 
-    So one unreadable file of a folder is reported with the problems of the others, in one run.
+    A :class:`PathError` (a dangling link or a folder where the file should be) is one issue too. So one
+    unreadable file of a folder is reported with the problems of the others, in one run.
     """
     try:
         return read()
     except ImportFailed as exc:
         issues.extend(exc.report.issues)
+        return None
+    except PathError as exc:
+        issues.append(problem(exc.code, exc.path or "", None, exc.message))
         return None

@@ -81,6 +81,24 @@ def test_brat_folder_lists_every_problem_of_every_file_at_once(corpus_dir: Path,
     assert f.snapshot(corpus_dir) == before
 
 
+def test_dangling_links_in_a_brat_folder_are_problems_beside_the_others(corpus_dir: Path, tmp_path: Path) -> None:
+    """A .txt or .ann that is a link to nothing is one problem each, listed with the other files' problems.
+
+    Before, the first dangling link stopped the import, and a dangling .ann was taken for a text
+    without annotations.
+    """
+    folder = _brat(tmp_path / "brat")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    f.write(folder / "lost.txt", TEXT)
+    (folder / "lost.ann").symlink_to(tmp_path / "nowhere.ann")
+    mapping = f.write(tmp_path / "mapping.yaml", BRAT_MAPPING)
+    found = _issues(lambda: import_layer("brat", folder, annotator="anna", root=corpus_dir, mapping_path=mapping))
+    assert [str(folder / "gone.txt"), None, "broken-symlink", None] in found
+    assert [str(folder / "lost.ann"), None, "broken-symlink", None] in found
+    assert [str(folder / "other.ann"), 1, "not-utf8", None] in found  # the other files' problems too
+    assert [str(folder / f"{DOC}.ann"), 3, "brat-span-out-of-bounds", "T3"] in found
+
+
 def test_brat_round_trip_reader_lists_the_same_problems(tmp_path: Path) -> None:
     """read_documents (no corpus) lists the same problems: the mapping's and conversion's with the reader's."""
     folder = _brat(tmp_path / "brat")

@@ -288,14 +288,19 @@ def _check_spans(doc: ToolDocument, file: str) -> list[Issue]:
     return issues
 
 
+def _there(path: Path) -> bool:
+    """A file, or a link where the file should be (a dangling one is reported by the read, not skipped)."""
+    return path.exists() or path.is_symlink()
+
+
 def _parse_pair(txt: Path, ann: Path) -> tuple[ToolDocument | None, list[Issue]]:
-    if not txt.exists():
+    if not _there(txt):
         return None, [problem("brat-missing-text", str(ann), None, f"no text file {txt.name} beside {ann.name}")]
     issues: list[Issue] = []
     text = collect(issues, lambda: read_text(txt))
-    content = collect(issues, lambda: read_utf8(ann)) if ann.exists() else ""
+    content = collect(issues, lambda: read_utf8(ann)) if _there(ann) else ""
     if text is None or content is None:
         return None, issues
-    if not ann.exists():
+    if not _there(ann):
         return ToolDocument(doc_id=txt.stem, text=text, source=str(txt)), []
     return parse_brat_text(content, text, doc_id=txt.stem, file=str(ann))
