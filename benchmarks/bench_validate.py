@@ -4,13 +4,19 @@ Usage (from the checkout, with the project's virtual environment)::
 
     .venv/bin/python benchmarks/bench_validate.py                      # 100,000 articles
     .venv/bin/python benchmarks/bench_validate.py --articles 10000     # a quicker run
+    .venv/bin/python benchmarks/bench_validate.py --docs-per-shard 10000 --in-memory  # sharded, both paths
 
 It generates the corpus under ``benchmarks/out/`` (git-ignored; reused when the same size, seed
 and number of planted errors was generated before), then runs, each in a fresh child process:
 
 * ``read``: ``pyarrow.parquet.read_table`` of the same seven Parquet files (the baseline);
-* ``validate``: the library call ``peacetalks.validate(root)``;
+* ``validate``: the library call ``peacetalks.validate(root)`` (a sharded corpus: shard by shard);
+* ``in-memory`` (with ``--in-memory``): ``peacetalks.validate(root, bounded=False)``, every table in memory,
+  and whether its report equals the ``validate`` run's, issue for issue;
 * ``cli``: ``peacetalks validate ROOT`` as a subprocess (unless ``--no-cli``).
+
+With ``--shards K`` or ``--docs-per-shard D`` the corpus is sharded (``synth.generate_sharded``, written
+shard by shard) and ``read`` reads every shard file of the same seven tables.
 
 For each it prints the wall time (measured inside the child around the work itself, and for the
 whole process) and the peak resident memory of the child (its own ``ru_maxrss``: started from the small launcher of
@@ -67,28 +73,45 @@ class Run:
 # ---------------------------------------------------------------------------------------------
 
 
+def table_files(root: Path) -> dict[str, list[Path]]:
+    """The files of each of the seven tables: the file, or its shards in order."""
+    out = {}
+    for f in FILES:
+        single = root / f
+        out[f] = [single] if single.exists() else sorted((root / f.removesuffix(".parquet")).glob("part-*.parquet"))
+    return out
+
+
 def _child_read(root: Path) -> dict[str, Any]:
     import pyarrow.dataset  # noqa: F401  # read_table imports it on first use; keep that out of the timing
     import pyarrow.parquet as pq
 
+    files = table_files(root)
     t0 = time.perf_counter()
-    rows = {f: pq.read_table(root / f).num_rows for f in FILES}
+    rows = {f: sum(pq.read_table(p).num_rows for p in paths) for f, paths in files.items()}  # one file held at once
     return {"seconds": time.perf_counter() - t0, "rows": rows}
 
 
-def _child_validate(root: Path) -> dict[str, Any]:
+def _child_validate(root: Path, bounded: bool | None = None) -> dict[str, Any]:
     # `import peacetalks` imports its names on first use: take validate (and with it polars and
     # pyarrow, which the read child imports before its timing too) before the clock starts.
     from peacetalks import validate
 
     t0 = time.perf_counter()
-    report = validate(root)
+    report = validate(root, bounded=bounded)
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
         "issues": [[i.file, i.row, i.code] for i in report.issues],
+        "digest": _digest([i.to_dict() for i in report.issues]),
         "checked": report.checked,
     }
+
+
+def _digest(issues: list[dict[str, Any]]) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(issues, ensure_ascii=False).encode()).hexdigest()
 
 
 def _spawn(args: list[str]) -> tuple[float, float, float, int, str]:
@@ -122,17 +145,22 @@ def _measure_cli(root: Path) -> Run:
 # ---------------------------------------------------------------------------------------------
 
 
-def _corpus(out: Path, n: int, seed: int, plant: int, regenerate: bool) -> tuple[Path, PlantedErrors, float | None]:
-    root = out / f"synth-{n}-s{seed}-e{plant}"
+def _corpus(
+    out: Path, n: int, seed: int, plant: int, regenerate: bool, shards: int = 0
+) -> tuple[Path, PlantedErrors, float | None]:
+    root = out / (f"synth-{n}-s{seed}-e{plant}" + (f"-k{shards}" if shards else ""))
     manifest = root / MANIFEST
     if manifest.exists() and not regenerate:
         data = json.loads(manifest.read_text())
         return root, _planted_from_json(data), None
-    from benchmarks.synth import generate
+    from benchmarks.synth import generate, generate_sharded
     from peacetalks.storage.parquet import write_text_atomic
 
     t0 = time.perf_counter()
-    planted = generate(root, n, seed=seed, plant_errors=plant)
+    if shards:
+        planted = generate_sharded(root, n, shards, seed=seed, plant_errors=plant)
+    else:
+        planted = generate(root, n, seed=seed, plant_errors=plant)
     seconds = time.perf_counter() - t0
     write_text_atomic(manifest, json.dumps(_planted_to_json(planted), ensure_ascii=False, indent=1))
     return root, planted, seconds
@@ -193,17 +221,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="generate even if the corpus exists")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI subprocess run")
     parser.add_argument("--repeat", type=int, default=1, help="runs of read and validate (the best is used)")
-    parser.add_argument("--child", choices=["read", "validate"], help=argparse.SUPPRESS)
+    parser.add_argument("--shards", type=int, default=0, help="generate a sharded corpus of this many shards")
+    parser.add_argument("--docs-per-shard", type=int, default=0, help="... or of shards of this many articles")
+    parser.add_argument("--in-memory", action="store_true", help="also run validate(bounded=False) and compare")
+    parser.add_argument("--keep", action="store_true", help="keep a generated corpus of 500,000 articles or more")
+    parser.add_argument("--child", choices=["read", "validate", "in-memory"], help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        work = _child_read if args.child == "read" else _child_validate
-        sys.stdout.write(json.dumps(work(args.root)))
+        if args.child == "read":
+            result = _child_read(args.root)
+        else:
+            result = _child_validate(args.root, bounded=False if args.child == "in-memory" else None)
+        sys.stdout.write(json.dumps(result))
         return 0
 
-    root, planted, gen_s = _corpus(args.out, args.articles, args.seed, args.plant_errors, args.regenerate)
-    size_mib = sum((root / f).stat().st_size for f in FILES) / 2**20
-    _print(f"corpus: {root} ({size_mib:.0f} MiB on disk)")
+    shards = args.shards or (-(-args.articles // args.docs_per_shard) if args.docs_per_shard else 0)
+    root, planted, gen_s = _corpus(args.out, args.articles, args.seed, args.plant_errors, args.regenerate, shards)
+    try:
+        return _bench(args, root, planted, gen_s, shards)
+    finally:
+        if args.articles >= 500_000 and not args.keep:
+            import shutil
+
+            shutil.rmtree(root)  # a million articles take gigabytes of disk
+            _print(f"deleted {root} (pass --keep to keep it)")
+
+
+def _bench(args: argparse.Namespace, root: Path, planted: PlantedErrors, gen_s: float | None, shards: int) -> int:
+    size_mib = sum(p.stat().st_size for paths in table_files(root).values() for p in paths) / 2**20
+    _print(f"corpus: {root} ({size_mib:.0f} MiB on disk{f', {shards} shards' if shards else ', single-file'})")
     _print("  " + ", ".join(f"{k}={v:,}" for k, v in planted.counts.items()))
     _print(f"  generated in {gen_s:.1f} s" if gen_s is not None else "  reused (pass --regenerate to rebuild)")
     _print(f"  machine: {os.cpu_count()} cores; before: {load_average()}")
@@ -216,8 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         _print("  read work s: " + ", ".join(f"{r.inner_s:.2f}" for r in reads))
         _print("  validate work s: " + ", ".join(f"{r.inner_s:.2f}" for r in validations))
     runs = [read, val]
-    if not args.no_cli:
-        runs.append(_measure_cli(root))
+    memory = _measure("in-memory", root) if args.in_memory else None
+    if memory is not None:
+        runs.append(memory)
+    cli = None if args.no_cli else _measure_cli(root)
+    if cli is not None:
+        runs.append(cli)
     _print()
     _print(f"{'run':<10}{'work s':>10}{'process s':>12}{'cpu s':>9}{'peak MiB':>11}")
     for r in runs:
@@ -227,13 +278,22 @@ def main(argv: list[str] | None = None) -> int:
     assert val.inner_s is not None
     _print(f"after: {load_average()}")
     _print()
-    _print(f"validate / read time: {val.inner_s / read.inner_s:.2f}x (target <= 3x)")
+    _print(f"validate / read time: {val.inner_s / read.inner_s:.2f}x (target <= 1.5x)")
     _print(f"validate / read CPU time (whole processes): {val.cpu_s / read.cpu_s:.2f}x")
-    if not args.no_cli:
-        _print(f"cli process / read process: {runs[2].process_s / read.process_s:.2f}x")
-        _print(f"cli exit code: {runs[2].result['exit_code']}, lines printed: {runs[2].result['lines']}")
+    _print(f"validate / read peak memory: {val.peak_mib / read.peak_mib:.2f}x")
+    if memory is not None:
+        assert memory.inner_s is not None
+        _print(
+            f"in-memory / read: time {memory.inner_s / read.inner_s:.2f}x (target <= 1.5x), "
+            f"peak memory {memory.peak_mib / read.peak_mib:.2f}x (target <= 1.3x)"
+        )
+        same = memory.result["digest"] == val.result["digest"] and memory.result["checked"] == val.result["checked"]
+        _print(f"in-memory report {'equals' if same else 'DIFFERS FROM'} the validate run's (issues, order, counts)")
+    if cli is not None:
+        _print(f"cli process / read process: {cli.process_s / read.process_s:.2f}x")
+        _print(f"cli exit code: {cli.result['exit_code']}, lines printed: {cli.result['lines']}")
     peak_gb = val.peak_mib * 2**20 / 1e9
-    _print(f"validate peak memory: {val.peak_mib:.0f} MiB = {peak_gb:.2f} GB (target < 2.5 GB)")
+    _print(f"validate peak memory: {val.peak_mib:.0f} MiB = {peak_gb:.2f} GB (target at 1M articles: <= 3 GB)")
     ok = _check(planted, val.result["issues"])
     _print("all planted errors found, nothing else reported" if ok else "MISMATCH between planted and found")
     return 0

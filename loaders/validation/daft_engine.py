@@ -52,6 +52,7 @@ RESULT_TYPE = pa.struct(
         ("issues", pa.large_list(ISSUE_TYPE)),
         ("checked", pa.large_list(CHECKED_TYPE)),
         ("keys", pa.large_list(pa.struct(list(KEYS_SCHEMA)))),
+        ("docs", pa.large_list(pa.string())),  # the unit's doc_ids: finish() finds documents split across units
     ]
 )
 # Daft and Ray report their use to their makers by default; Daft draws progress bars on stderr. Neither
@@ -167,6 +168,12 @@ def results_array(results: list[UnitResult]) -> pa.StructArray:
             _lists(issues, [len(r.issues) for r in results]),
             _lists(checked, [len(r.checked) for r in results]),
             _lists(keys, [r.keys.num_rows for r in results]),
+            pa.LargeListArray.from_arrays(
+                pa.array([0, *itertools.accumulate(r.docs.num_rows for r in results)], pa.int64()),
+                pa.concat_arrays([r.docs["doc_id"].combine_chunks().cast(pa.string()) for r in results])
+                if results
+                else pa.array([], pa.string()),
+            ),
         ],
         fields=list(RESULT_TYPE),
     )
@@ -185,4 +192,5 @@ def _unit_result(results: pa.StructArray, n: int) -> UnitResult:
     issues = [Issue(**row) for row in results.field("issues")[n].values.to_pylist()]
     checked = {row["table"]: row["rows"] for row in results.field("checked")[n].values.to_pylist()}
     keys = pa.Table.from_struct_array(results.field("keys")[n].values).cast(KEYS_SCHEMA)
-    return UnitResult(index, issues, checked, keys)
+    docs = pa.table({"doc_id": results.field("docs")[n].values.cast(pa.string())})
+    return UnitResult(index, issues, checked, keys, docs)

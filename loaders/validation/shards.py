@@ -56,6 +56,7 @@ from peacetalks.schema.tables import (
     Table,
 )
 from peacetalks.storage.machine import is_machine_layer
+from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.shards import file_relpath, is_sharded, is_table_sharded, layout_problems, table_files
 from peacetalks.text.near_duplicates import Profile
@@ -63,6 +64,7 @@ from peacetalks.text.normalise import leakage_key
 from peacetalks.validation.checks._issues import ROW
 from peacetalks.validation.checks.leakage import exact_issues, near_duplicate_issues
 from peacetalks.validation.checks.machine import machine_layer_issues
+from peacetalks.validation.checks.partition import shard_issues
 from peacetalks.validation.checks.table_schema import STRUCTURAL, schema_issues
 from peacetalks.validation.checks.versions import gold_version_issues
 from peacetalks.validation.report import Issue, Report
@@ -76,7 +78,7 @@ KEYS_SCHEMA = pa.schema(
         ("doc_id", pa.string()),
         ("split", pa.string()),
         ("words", pa.uint64()),  # the word hash of the article's text (equal leakage keys: equal word hashes)
-        ("key", pa.uint64()),  # the hash of its leakage key
+        ("unit", pa.uint32()),  # the unit the article is in (its text is read from there if needed)
         ("shingles", pa.list_(pa.uint32())),  # its sampled shingles (peacetalks.text.near_duplicates)
     ]
 )
@@ -291,13 +293,15 @@ def check_unit(unit: Unit) -> UnitResult:
     report, ok = validate_parts(
         tables, read, files, unit.today, status_check=unit.layer is None, machine=unit.machine, leakage=False
     )
-    keys = _keys(ok, files[SPLITS.name])
+    keys = _keys(ok, files[SPLITS.name], unit.index)
     docs = pl.concat([df.select(pl.col("doc_id").cast(pl.String)) for df in ok.values() if "doc_id" in df.columns])
     return UnitResult(unit.index, report.issues, report.checked, keys, docs.unique().to_arrow())
 
 
-def _read_part(part: Part, unit: Unit) -> pl.DataFrame:
+def _read_part(part: Part, unit: Unit, columns: list[str] | None = None) -> pl.DataFrame:
     frame = pl.scan_parquet(part.path).with_row_index(ROW, offset=part.offset).slice(part.start, part.stop - part.start)
+    if columns is not None:
+        frame = frame.select(ROW, *columns)
     if unit.lo is not None:
         frame = frame.filter(pl.col("doc_id") >= unit.lo)
     if unit.hi is not None:
@@ -305,7 +309,7 @@ def _read_part(part: Part, unit: Unit) -> pl.DataFrame:
     return frame.collect()
 
 
-def _keys(ok: dict[str, pl.DataFrame], file: str) -> pa.Table:
+def _keys(ok: dict[str, pl.DataFrame], file: str, unit: int) -> pa.Table:
     """The compact keys (:data:`KEYS_SCHEMA`) of the unit's placed articles, in their splits rows' order."""
     from peacetalks.text.near_duplicates import profile
 
@@ -329,7 +333,7 @@ def _keys(ok: dict[str, pl.DataFrame], file: str) -> pa.Table:
             pl.col("doc_id").cast(pl.String),
             pl.col("split").cast(pl.String),
             pl.Series("words", prof.words, dtype=pl.UInt64),
-            leakage_key().hash().alias("key"),
+            pl.lit(unit, pl.UInt32).alias("unit"),
             pl.col("shingles").fill_null(pl.lit([], pl.List(pl.UInt32))),
         )
     )
@@ -341,12 +345,14 @@ def _keys(ok: dict[str, pl.DataFrame], file: str) -> pa.Table:
 # ---------------------------------------------------------------------------------------------
 
 
-def global_issues(keys: pa.Table) -> list[Issue]:
+def global_issues(keys: pa.Table, all_units: Sequence[Unit]) -> list[Issue]:
     """``split-leakage`` and ``near-duplicate-leakage`` over the keys of every unit (:data:`KEYS_SCHEMA`).
 
     The same issues as :func:`peacetalks.validation.checks.leakage.split_leakage` on the whole tables:
-    the articles in the order of their splits rows, each compared by its word hash and leakage-key hash
-    (exact) and its sampled shingles (near-duplicates).
+    the articles in the order of their splits rows, compared by their sampled shingles (near-duplicates)
+    and their word hash. Texts of equal leakage keys have equal word hashes, so only the few articles
+    whose word hash another shares need their leakage key: their texts alone are read again, from
+    their units (:func:`_leakage_keys`).
     """
     placed = pl.from_arrow(keys)
     assert isinstance(placed, pl.DataFrame)
@@ -358,16 +364,44 @@ def global_issues(keys: pa.Table) -> list[Issue]:
         .explode("h")
         .drop_nulls("h")
     )
+    placed = placed.drop("shingles")
     prof = Profile(sampled, placed["words"].to_numpy())
     file = placed["file"][0]
-    shared = placed.filter(pl.len().over("words") > 1).select(ROW, "doc_id", "split", pl.col("key").alias("__text"))
-    found = exact_issues(shared, file) + near_duplicate_issues(placed, prof, file, pl.col("key"))
+    shared = placed.filter(pl.len().over("words") > 1)
+    keyed = shared.select("doc_id").join(_leakage_keys(all_units, shared), on="doc_id", how="left")
+    placed = placed.join(keyed.unique("doc_id"), on="doc_id", how="left", maintain_order="left")
+    # Equal for two articles exactly when their leakage keys are (up to a 64-bit hash): the word hash,
+    # and for the articles that share it, the hash of the key itself.
+    text = (pl.col("words") * pl.lit(_MIX, pl.UInt64) + pl.col("__key").fill_null(0)).alias("__text")
+    found = exact_issues(placed.filter(pl.len().over("words") > 1).select(ROW, "doc_id", "split", text), file)
+    found += near_duplicate_issues(placed, prof, file, text)
     if not found:
         return []
     # The issues name the row by its place in the whole table; give each its file and row in that file.
     where = placed.filter(pl.col(ROW).is_in([i.row for i in found])).select(ROW, "file", "row")
     at = {order: (f, r) for order, f, r in where.iter_rows()}
     return [dataclasses.replace(i, file=at[i.row][0], row=at[i.row][1]) for i in found if i.row is not None]
+
+
+_MIX = 0x9E3779B97F4A7C15
+
+
+def _leakage_keys(all_units: Sequence[Unit], rows: pl.DataFrame) -> pl.DataFrame:
+    """doc_id and ``__key`` (the hash of the leakage key of its text) of the articles of ``rows``, from their units."""
+    frames = [pl.DataFrame(schema={"doc_id": pl.String, "__key": pl.UInt64})]
+    for index, docs in rows.group_by("unit").agg("doc_id").iter_rows():
+        unit = next(u for u in all_units if u.index == index)
+        if unit.whole:
+            articles = read_table(Path(unit.root), ARTICLES, unit.layer, columns=["doc_id", "text"])
+        else:
+            articles = _read_part(next(p for p in unit.parts if p.table == ARTICLES.name), unit, ["doc_id", "text"])
+        wanted = articles.filter(pl.col("doc_id").is_in(pl.Series(docs, dtype=pl.String).implode()))
+        frames.append(
+            wanted.unique("doc_id", keep="first", maintain_order=True).select(
+                pl.col("doc_id").cast(pl.String), leakage_key().hash().alias("__key")
+            )
+        )
+    return pl.concat(frames)
 
 
 def _other_doc_refs() -> list[Reference]:
@@ -453,10 +487,14 @@ def finish(all_units: Sequence[Unit], results: Sequence[UnitResult]) -> Report:
     report.checked = {t.name: report.checked[t.name] for t in ALL_TABLES if t.name in report.checked}
     report.issues = resolve_references(report.issues, all_units)
     keys = pa.concat_tables([r.keys for r in ordered]) if ordered else KEYS_SCHEMA.empty_table()
-    report.add(global_issues(keys))
+    report.add(global_issues(keys, all_units))
     report = report.sorted()
     if first.machine and layer is not None:
         report.add(machine_layer_issues(folder, layer))
+        report = report.sorted()
+    partition = shard_issues(folder, layer)  # a sharded corpus: its layout, documents split across shards
+    if partition:
+        report.add(partition)
         report = report.sorted()
     if layer is None:
         has_gold = any(report.checked.get(t.name, 0) for t in ANNOTATION_TABLES)
@@ -490,9 +528,12 @@ def locate(report: Report, root: Path, layer: str | None = None) -> Report:
         if not is_table_sharded(root, table, layer):
             continue
         offsets, at = [], 0
-        for path in paths:
-            offsets.append(at)
-            at += pq.ParquetFile(path).metadata.num_rows
+        try:
+            for path in paths:
+                offsets.append(at)
+                at += pq.ParquetFile(path).metadata.num_rows
+        except (OSError, pa.ArrowException):
+            continue  # a damaged shard: the table was not read (unreadable-file names the shard), no rows to locate
         starts[table.relpath(layer)] = (offsets, [file_relpath(root, path) for path in paths])
 
     def moved(issue: Issue) -> Issue:
