@@ -227,31 +227,34 @@ def _mentions(ctx: _Ctx, doc: Document, targets: dict[str, LabelTarget]) -> dict
     return out
 
 
-def _coref_groups(ctx: _Ctx, targets: dict[str, LabelTarget]) -> dict[str, str]:
-    parent: dict[str, str] = {}
+class _Groups:
+    """Items joined by links into groups (union-find): the group of an item is named by its smallest member."""
 
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            x = parent[x]
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        while self.parent.setdefault(x, x) != x:
+            x = self.parent[x]
         return x
 
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _coref_groups(ctx: _Ctx, targets: dict[str, LabelTarget]) -> dict[str, str]:
+    groups = _Groups()
     for rel in ctx.relations:
         if ctx.mapping.relation(rel.label) == "coref":
-            a, b = find(rel.source), find(rel.target)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    return {x: find(x) for x in parent if x in targets}
+            groups.join(rel.source, rel.target)
+    return {x: groups.find(x) for x in list(groups.parent) if x in targets}
 
 
 def _event_clusters(ctx: _Ctx, doc: Document, by_trigger: dict[str, str]) -> None:
     """Clusters from ``event-coref`` relations: each group of events, and each other unclustered event, one."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            x = parent[x]
-        return x
-
+    groups = _Groups()
     for rel in ctx.relations:
         if ctx.mapping.relation(rel.label) != "event-coref":
             continue
@@ -266,15 +269,13 @@ def _event_clusters(ctx: _Ctx, doc: Document, by_trigger: dict[str, str]) -> Non
                 about=(rel.id, rel.source if source is None else rel.target),
             )
             continue
-        a, b = find(source), find(target)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    if not parent:
+        groups.join(source, target)
+    if not groups.parent:
         return
     names: dict[str, str] = {}
     for event in sorted(doc.events, key=lambda e: (e.trigger_start, e.trigger_end, e.event_id)):
         if event.cluster_id is None:
-            event.cluster_id = names.setdefault(find(event.event_id), f"cluster-{len(names) + 1}")
+            event.cluster_id = names.setdefault(groups.find(event.event_id), f"cluster-{len(names) + 1}")
 
 
 def _event_row(
