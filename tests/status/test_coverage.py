@@ -174,7 +174,7 @@ def test_status_command_shows_and_sets(corpus: Path) -> None:
     shown = json.loads(runner.invoke(app, ["status", "show", "--root", str(corpus), "--format", "json"]).stdout)
     assert {(r["layer"], r["kind"], r["status"]) for r in shown if r["doc_id"] == NEW_DOC} == {
         (layer, kind, "not-started")
-        for layer in ("gold", "annotator-a", "annotator-b")
+        for layer in ("gold", "annotator-a", "annotator-b", "annotator-c")
         for kind in ("entities", "events", "stances")
     }
     done = runner.invoke(
@@ -225,25 +225,25 @@ def test_import_marks_in_progress_or_complete(corpus: Path, tmp_path: Path) -> N
     import_layer(
         "brat",
         tmp_path / "brat",
-        annotator="annotator-c",
+        annotator="annotator-d",
         root=corpus,
         mapping_path=tmp_path / "brat" / "mapping.yaml",
         today=TODAY,
     )
-    statuses = read_status(corpus, "annotator-c")
+    statuses = read_status(corpus, "annotator-d")
     assert statuses.select("doc_id", "kind", "status", "set_by", "set_on").rows() == [
         (SEED_DOC, kind, "in-progress", "import brat", TODAY) for kind in ("entities", "events", "stances")
     ]
-    assert export(corpus, "jsonl", tmp_path / "c.jsonl", layer="annotator-c").documents == 0  # not finished yet
+    assert export(corpus, "jsonl", tmp_path / "c.jsonl", layer="annotator-d").documents == 0  # not finished yet
     import_layer(
         "brat",
         tmp_path / "brat",
-        annotator="annotator-c",
+        annotator="annotator-d",
         root=corpus,
         mapping_path=tmp_path / "brat" / "mapping.yaml",
         complete=["entities"],
     )
-    assert _statuses(corpus, "annotator-c") == {
+    assert _statuses(corpus, "annotator-d") == {
         (SEED_DOC, "entities"): "complete",
         (SEED_DOC, "events"): "in-progress",
         (SEED_DOC, "stances"): "in-progress",
