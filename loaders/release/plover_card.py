@@ -20,7 +20,7 @@ from peacetalks.storage.gold_versions import GUIDELINES
 
 SECTION = "2.8"
 # The numbered departures of the section: "1. **Every mention is a row** (PLOVER: ...)."
-_DEPARTURE = re.compile(r"^\d+\. \*\*(?P<title>[^*]+)\*\*", re.MULTILINE)
+_DEPARTURE = re.compile(r"^[0-9]+\. \*\*(?P<title>[^*]+)\*\*", re.MULTILINE)
 
 
 def _events() -> pl.Expr:
