@@ -106,7 +106,7 @@ def _validate_whole(folder: Path, layer: str | None, today: dt.date | None) -> R
     files = {t.name: t.relpath(layer) for t in ALL_TABLES}
     read = lambda table: _read_checked(folder, table, layer)  # noqa: E731  # one line, used once
     machine = layer is not None and is_machine_layer(folder, layer)
-    report = _validate(_present(folder, layer), read, files, today, status_check=layer is None, machine=machine)
+    report, _ = validate_parts(_present(folder, layer), read, files, today, status_check=layer is None, machine=machine)
     if machine and layer is not None:
         report.add(machine_layer_issues(folder, layer))
         report = report.sorted()
@@ -163,24 +163,7 @@ def validate_frames(
     issues = read_issues or {}
     check = STATUS.name in frames if status_check is None else status_check
     read = lambda table: (frames[table.name], list(issues.get(table.name, ())))  # noqa: E731
-    return _validate(given, read, files, today, status_check=check)
-
-
-def _validate(
-    tables: Sequence[Table],
-    read: Callable[[Table], tuple[pl.DataFrame | None, list[Issue]]],
-    files: Mapping[str, str],
-    today: dt.date | None,
-    *,
-    status_check: bool,
-    machine: bool = False,
-) -> Report:
-    """Read and schema-check each table, then run the cross-table checks on the tables fit for them.
-
-    With ``status_check``, the articles' gold status is checked too (an absent status table: no status);
-    ``machine``: the tables are a machine layer's, whose events need not have their required roles.
-    """
-    return validate_parts(tables, read, files, today, status_check=status_check, machine=machine)[0]
+    return validate_parts(given, read, files, today, status_check=check)[0]
 
 
 def validate_parts(
@@ -193,7 +176,11 @@ def validate_parts(
     machine: bool = False,
     leakage: bool = True,
 ) -> tuple[Report, dict[str, pl.DataFrame]]:
-    """:func:`_validate`'s work, and the frames that were fit for the cross-table checks, by table name.
+    """Read and schema-check each table, then run the cross-table checks on the tables fit for them.
+
+    Returns the report and the frames that were fit for the cross-table checks, by table name. With
+    ``status_check``, the articles' gold status is checked too (an absent status table: no status);
+    ``machine``: the tables are a machine layer's, whose events need not have their required roles.
 
     A frame ``read`` gives may carry its ``__row`` column already (a part of a table: the rows of some
     documents, numbered as in their file). Without ``leakage`` the split leakage checks, which compare

@@ -43,31 +43,24 @@ def machine_layer_issues(folder: Path, layer: str) -> list[Issue]:
     issues += references.duplicate_issues(scores, ["doc_id", "kind", "item_id"], file, "item_id")
     articles = read_table(folder, ARTICLES).select("doc_id")
     issues += references.unknown_doc_issues(scores, articles, file, "item_id")
-    mentions = _items(folder, ENTITIES, layer)
-    if mentions is not None:
+    # the scores of each kind name an item of that kind's table in the layer (or of another article)
+    for table, code, other_doc_code in (
+        (ENTITIES, "unknown-mention", "mention-in-other-doc"),
+        (EVENTS, "unknown-event", "event-in-other-doc"),
+    ):
+        items = _items(folder, table, layer)
+        if items is None:
+            continue
         issues += references.reference_issues(
-            scores.filter(pl.col("kind") == "entities"),
+            scores.filter(pl.col("kind") == table.name),
             "item_id",
-            mentions,
-            ENTITIES.id_column,
+            items,
+            table.id_column,
             file=file,
             id_column="item_id",
-            target_file=ENTITIES.relpath(layer),
-            code="unknown-mention",
-            other_doc_code="mention-in-other-doc",
-        )
-    events = _items(folder, EVENTS, layer)
-    if events is not None:
-        issues += references.reference_issues(
-            scores.filter(pl.col("kind") == "events"),
-            "item_id",
-            events,
-            EVENTS.id_column,
-            file=file,
-            id_column="item_id",
-            target_file=EVENTS.relpath(layer),
-            code="unknown-event",
-            other_doc_code="event-in-other-doc",
+            target_file=table.relpath(layer),
+            code=code,
+            other_doc_code=other_doc_code,
         )
     return issues
 
