@@ -2,7 +2,8 @@
 
 A corpus is cut into :class:`Unit` s, each the rows of one set of documents in every table: shard k of
 every table of a sharded corpus (:mod:`peacetalks.storage.shards`), or a range of doc_ids
-(``lo <= doc_id < hi``) over the document-aligned row groups of a single-file corpus. Each unit
+(``lo <= doc_id < hi``) over the document-aligned row groups of a single-file corpus, as
+:mod:`peacetalks.storage.units` cuts it (the config builds cut a corpus the same way). Each unit
 is checked alone (:func:`check_unit`: every check whose rows belong to one document: the tables'
 columns, duplicate ids, spans, the scheme's rules, references within a document, unknown doc_ids, the
 gold status), and gives back its issues and the compact per-document keys of the checks that compare
@@ -33,7 +34,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +58,8 @@ from peacetalks.schema.tables import (
 from peacetalks.storage.machine import is_machine_layer
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.roots import resolve_root
-from peacetalks.storage.shards import file_relpath, is_sharded, is_table_sharded, layout_problems, table_files
+from peacetalks.storage.shards import file_relpath, is_sharded, is_table_sharded, table_files
+from peacetalks.storage.units import UNIT_ARTICLES, Part, cuts, read_part
 from peacetalks.text.near_duplicates import Profile
 from peacetalks.text.normalise import leakage_key
 from peacetalks.validation.checks._issues import ROW
@@ -83,18 +84,6 @@ KEYS_SCHEMA = pa.schema(
     ]
 )
 """The compact keys of one placed article (a splits row whose doc_id has an article): what crosses units."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """The rows of one table a unit reads: rows ``start`` to ``stop`` of a file, those of the unit's doc_ids."""
-
-    table: str  # the table's name (peacetalks.schema.tables.BY_NAME)
-    path: str  # the Parquet file
-    file: str  # the file as issues name it, relative to the corpus folder
-    start: int
-    stop: int
-    offset: int = 0  # rows of this table in the files before this one
 
 
 @dataclass(frozen=True)
@@ -130,12 +119,6 @@ class UnitResult:
 # ---------------------------------------------------------------------------------------------
 
 
-UNIT_ARTICLES = 20_000
-"""The least articles of a unit cut from a single-file corpus (its last unit may have fewer): consecutive row
-groups of ``corpus/articles.parquet`` are taken together up to it, so that a unit's fixed costs (a thread
-pool, a scan of each file's footer) stay small against its work, and its memory stays that of 20,000 articles."""
-
-
 def units(
     root: Path | str | None = None,
     layer: str | None = None,
@@ -145,75 +128,18 @@ def units(
 ) -> list[Unit]:
     """The units of the corpus at ``root`` (or of its annotator layer ``layer``), in doc_id order.
 
-    A single-file corpus is cut at the row groups of ``corpus/articles.parquet``: consecutive row groups
-    of at least ``min_articles`` rows together, the doc_ids from the first of their first row group to the
-    first of the next unit's; every other table gives each unit the rows of those doc_ids, read from its
-    row groups that can hold them (by their statistics).
+    The cuts of :func:`peacetalks.storage.units.cuts` (a shard each, or consecutive row groups of at least
+    ``min_articles`` articles of a single-file corpus), of the tables validation reads; one whole unit when
+    the corpus cannot be cut, or a file of it is not of the declared columns (:func:`_fit`).
     """
     folder = resolve_root(root)
     machine = layer is not None and is_machine_layer(folder, layer)
     present = _present(folder, layer)
     base = Unit(0, str(folder), layer, tuple(t.name for t in present), machine=machine, today=today)
-    if is_sharded(folder):
-        return _shard_units(folder, layer, present, base)
-    bounds = {table.name: _doc_bounds(table.path(folder, layer), table, layer) for table in present}
-    if any(b is None for b in bounds.values()):
+    found = cuts(folder, present, layer, min_articles=min_articles, fit=_fit)
+    if found is None:
         return [dataclasses.replace(base, whole=True)]
-    articles = bounds[ARTICLES.name]
-    assert articles is not None
-    cuts: list[str] = []
-    taken = 0
-    for least, _, rows in articles:
-        if taken >= min_articles and (not cuts or least > cuts[-1]):
-            cuts.append(least)  # the first doc_id of a row group begins the next unit
-            taken = 0
-        taken += rows
-    edges: list[str | None] = [None, *cuts, None]
-    out = []
-    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
-        parts = []
-        for table in present:
-            groups = bounds[table.name]
-            assert groups is not None
-            start, stop = _row_range(groups, lo, hi)
-            parts.append(Part(table.name, str(table.path(folder, layer)), table.relpath(layer), start, stop))
-        out.append(dataclasses.replace(base, index=i, parts=tuple(parts), lo=lo, hi=hi))
-    return out
-
-
-def _shard_units(folder: Path, layer: str | None, present: Sequence[Table], base: Unit) -> list[Unit]:
-    """A unit per shard: shard k of every table (the same documents); one whole unit if the layout is broken."""
-    whole = [dataclasses.replace(base, whole=True)]
-    if layout_problems(folder):
-        return whole
-    files: dict[str, list[Path]] = {}
-    rows: dict[str, list[int]] = {}
-    for table in present:
-        try:
-            files[table.name] = table_files(folder, table, layer)
-        except TableReadError:
-            return whole
-        metas = [_fit(path, table, layer) for path in files[table.name]]
-        if not metas or any(m is None for m in metas):
-            return whole
-        rows[table.name] = [m.num_rows for m in metas if m is not None]
-    if len({len(f) for f in files.values()}) != 1:
-        return whole
-    out = []
-    for k in range(len(files[present[0].name])):
-        parts = tuple(
-            Part(
-                table.name,
-                str(files[table.name][k]),
-                table.relpath(layer),  # issues name the table and its row in it; finish() locates the shard
-                0,
-                rows[table.name][k],
-                offset=sum(rows[table.name][:k]),
-            )
-            for table in present
-        )
-        out.append(dataclasses.replace(base, index=k, parts=parts))
-    return out
+    return [dataclasses.replace(base, index=i, parts=c.parts, lo=c.lo, hi=c.hi) for i, c in enumerate(found)]
 
 
 def _fit(path: Path, table: Table, layer: str | None) -> pq.FileMetaData | None:
@@ -226,51 +152,6 @@ def _fit(path: Path, table: Table, layer: str | None) -> pq.FileMetaData | None:
     if any(i.code in STRUCTURAL for i in schema_issues(pl.DataFrame(schema=schema), table, table.relpath(layer))):
         return None
     return meta
-
-
-def _doc_bounds(path: Path, table: Table, layer: str | None) -> list[tuple[str, str, int]] | None:
-    """(least doc_id, greatest doc_id, rows) of each row group of the file; None if it cannot be cut.
-
-    It cannot be cut when it cannot be read, when its columns are not the declared ones (the structural
-    issues are the whole table's), or when its row groups have no doc_id statistics, hold nulls or are
-    not in doc_id order (a row group's least doc_id below the previous one's greatest).
-    """
-    if not path.exists():
-        return None
-    meta = _fit(path, table, layer)
-    if meta is None:
-        return None
-    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
-    if "doc_id" not in names:
-        return None
-    column = names.index("doc_id")
-    groups: list[tuple[str, str, int]] = []
-    for g in range(meta.num_row_groups):
-        group = meta.row_group(g)
-        if group.num_rows == 0:
-            continue
-        stats = group.column(column).statistics
-        if stats is None or not stats.has_min_max or stats.null_count != 0:
-            return None
-        lo, hi = stats.min, stats.max
-        if not isinstance(lo, str) or not isinstance(hi, str):
-            return None
-        if groups and lo < groups[-1][1]:
-            return None
-        groups.append((lo, hi, group.num_rows))
-    return groups
-
-
-def _row_range(groups: Sequence[tuple[str, str, int]], lo: str | None, hi: str | None) -> tuple[int, int]:
-    """The rows (start, stop) of the row groups that can hold doc_ids in ``[lo, hi)``."""
-    start = stop = None
-    at = 0
-    for least, greatest, rows in groups:
-        if (lo is None or greatest >= lo) and (hi is None or least < hi):
-            start = at if start is None else start
-            stop = at + rows
-        at += rows
-    return (0, 0) if start is None or stop is None else (start, stop)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,14 +180,7 @@ def check_unit(unit: Unit) -> UnitResult:
 
 
 def _read_part(part: Part, unit: Unit, columns: list[str] | None = None) -> pl.DataFrame:
-    frame = pl.scan_parquet(part.path).with_row_index(ROW, offset=part.offset).slice(part.start, part.stop - part.start)
-    if columns is not None:
-        frame = frame.select(ROW, *columns)
-    if unit.lo is not None:
-        frame = frame.filter(pl.col("doc_id") >= unit.lo)
-    if unit.hi is not None:
-        frame = frame.filter(pl.col("doc_id") < unit.hi)
-    return frame.collect()
+    return read_part(part, unit.lo, unit.hi, columns, row=ROW)
 
 
 def _keys(ok: dict[str, pl.DataFrame], file: str, unit: int) -> pa.Table:
@@ -556,6 +430,7 @@ def validate_sharded(
 
 __all__ = [
     "KEYS_SCHEMA",
+    "UNIT_ARTICLES",
     "Part",
     "Unit",
     "UnitResult",
