@@ -37,6 +37,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from peacetalks.text.normalise import lower
+
 THRESHOLD = 0.7
 """The least Jaccard similarity of two articles' shingle samples that makes them near-duplicates."""
 LSH_THRESHOLD = 0.5
@@ -103,7 +105,7 @@ _SEPARATORS = ((0xC2, None, None), (0xE2, 0x80, None), (0xE2, 0x81, None), (0xE1
 
 def _word_bytes(raw: np.ndarray) -> np.ndarray:
     """Each byte of ``raw`` if it can be part of a word (ASCII lower-cased), else 0."""
-    low: np.ndarray = _WORD_BYTE[raw]
+    low: np.ndarray = np.take(_WORD_BYTE, raw)  # np.take: twice as fast as indexing with an array
     padded = np.concatenate([raw, np.zeros(2, np.uint8)])
     for lead, second, third in _SEPARATORS:
         at = np.flatnonzero(raw == lead)
@@ -164,7 +166,7 @@ class Profile:
 
 def profile(texts: pl.Series) -> Profile:
     """The :class:`Profile` of ``texts``, read in batches of about :data:`BATCH_BYTES`."""
-    offs, raw = _buffers(texts.fill_null("").str.to_lowercase())
+    offs, raw = _buffers(lower(texts.fill_null("")))
     parts_h, parts_d, parts_w = [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
     n, i = offs.size - 1, 0
     while i < n:
