@@ -56,12 +56,10 @@ def lower(texts: pl.Series) -> pl.Series:
     mapping, which differs for two characters only: the texts that hold one are lower-cased by polars
     (``tests/text/test_normalise.py`` compares both on every code point).
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     special = texts.str.contains(_CONTEXT_CASED).fill_null(False)
-    arr = texts.to_arrow()
-    out = pl.Series(texts.name, pc.utf8_lower(arr) if isinstance(arr, pa.Array | pa.ChunkedArray) else arr)
+    out = pl.Series(texts.name, pc.utf8_lower(texts.to_arrow()))
     if special.any():
         at = special.arg_true()
         out = out.scatter(at, texts.gather(at).str.to_lowercase())
