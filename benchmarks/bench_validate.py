@@ -9,7 +9,10 @@ Usage (from the checkout, with the project's virtual environment)::
 It generates the corpus under ``benchmarks/out/`` (git-ignored; reused when the same size, seed
 and number of planted errors was generated before), then runs, each in a fresh child process:
 
-* ``read``: ``pyarrow.parquet.read_table`` of the same seven Parquet files (the baseline);
+* ``read``: ``pyarrow.parquet.read_table`` of the same seven Parquet files, one held at a time (the
+  baseline of the bounded path);
+* ``read-held`` (with ``--in-memory``): the same read holding all seven tables at once (the baseline of
+  the in-memory path, which must hold them all too);
 * ``validate``: the library call ``peacetalks.validate(root)`` (a sharded corpus: shard by shard);
 * ``in-memory`` (with ``--in-memory``): ``peacetalks.validate(root, bounded=False)``, every table in memory,
   and whether its report equals the ``validate`` run's, issue for issue;
@@ -90,6 +93,17 @@ def _child_read(root: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     rows = {f: sum(pq.read_table(p).num_rows for p in paths) for f, paths in files.items()}  # one file held at once
     return {"seconds": time.perf_counter() - t0, "rows": rows}
+
+
+def _child_read_held(root: Path) -> dict[str, Any]:
+    import pyarrow.dataset  # noqa: F401
+    import pyarrow.parquet as pq
+
+    files = table_files(root)
+    t0 = time.perf_counter()
+    held = {f: [pq.read_table(p) for p in paths] for f, paths in files.items()}  # every table held at once
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rows": {f: sum(t.num_rows for t in ts) for f, ts in held.items()}}
 
 
 def _child_validate(root: Path, bounded: bool | None = None) -> dict[str, Any]:
@@ -225,12 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs-per-shard", type=int, default=0, help="... or of shards of this many articles")
     parser.add_argument("--in-memory", action="store_true", help="also run validate(bounded=False) and compare")
     parser.add_argument("--keep", action="store_true", help="keep a generated corpus of 500,000 articles or more")
-    parser.add_argument("--child", choices=["read", "validate", "in-memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["read", "read-held", "validate", "in-memory"], help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         if args.child == "read":
             result = _child_read(args.root)
+        elif args.child == "read-held":
+            result = _child_read_held(args.root)
         else:
             result = _child_validate(args.root, bounded=False if args.child == "in-memory" else None)
         sys.stdout.write(json.dumps(result))
@@ -264,16 +280,17 @@ def _bench(args: argparse.Namespace, root: Path, planted: PlantedErrors, gen_s: 
         _print("  validate work s: " + ", ".join(f"{r.inner_s:.2f}" for r in validations))
     runs = [read, val]
     memory = _measure("in-memory", root) if args.in_memory else None
-    if memory is not None:
-        runs.append(memory)
+    held = _measure("read-held", root) if args.in_memory else None
+    if memory is not None and held is not None:
+        runs += [held, memory]
     cli = None if args.no_cli else _measure_cli(root)
     if cli is not None:
         runs.append(cli)
     _print()
-    _print(f"{'run':<10}{'work s':>10}{'process s':>12}{'cpu s':>9}{'peak MiB':>11}")
+    _print(f"{'run':<11}{'work s':>10}{'process s':>12}{'cpu s':>9}{'peak MiB':>11}")
     for r in runs:
         inner = f"{r.inner_s:.2f}" if r.inner_s is not None else "-"
-        _print(f"{r.name:<10}{inner:>10}{r.process_s:>12.2f}{r.cpu_s:>9.1f}{r.peak_mib:>11.0f}")
+        _print(f"{r.name:<11}{inner:>10}{r.process_s:>12.2f}{r.cpu_s:>9.1f}{r.peak_mib:>11.0f}")
     assert read.inner_s is not None
     assert val.inner_s is not None
     _print(f"after: {load_average()}")
@@ -283,10 +300,12 @@ def _bench(args: argparse.Namespace, root: Path, planted: PlantedErrors, gen_s: 
     _print(f"validate / read peak memory: {val.peak_mib / read.peak_mib:.2f}x")
     if memory is not None:
         assert memory.inner_s is not None
+        assert held is not None
         _print(
             f"in-memory / read: time {memory.inner_s / read.inner_s:.2f}x (target <= 1.5x), "
             f"peak memory {memory.peak_mib / read.peak_mib:.2f}x (target <= 1.3x)"
         )
+        _print(f"in-memory / read-held: peak memory {memory.peak_mib / held.peak_mib:.2f}x (every table held)")
         same = memory.result["digest"] == val.result["digest"] and memory.result["checked"] == val.result["checked"]
         _print(f"in-memory report {'equals' if same else 'DIFFERS FROM'} the validate run's (issues, order, counts)")
     if cli is not None:

@@ -699,16 +699,13 @@ def _reruns(f: _Frames) -> pl.Series:
 
     docs = f[ARTICLES].filter(pl.col("doc") % RERUN_EVERY == 1)["doc"]
     pairs = f[ARTICLES].filter(pl.col("doc").is_in(pl.concat([docs, docs - 1]).implode())).sort("doc")
-    sampled = profile(pairs["text"]).sampled.with_columns(
-        pl.col("doc").replace_strict(dict(enumerate(pairs["doc"].to_list())), return_dtype=pl.Int64)
-    )
-    rerun = sampled.filter(pl.col("doc") % RERUN_EVERY == 1)
-    original = sampled.filter(pl.col("doc") % RERUN_EVERY == 0).with_columns(pl.col("doc") + 1)
-    shared = rerun.join(original, on=["doc", "h"]).group_by("doc").len("shared")
-    sizes = rerun.group_by("doc").len("a").join(original.group_by("doc").len("b"), on="doc")
-    jaccard = sizes.join(shared, on="doc").with_columns(
-        (pl.col("shared") / (pl.col("a") + pl.col("b") - pl.col("shared"))).alias("j")
-    )
+    lists = pairs.select("doc", profile(pairs["text"]).shingles)
+    rerun = lists.filter(pl.col("doc") % RERUN_EVERY == 1)
+    original = lists.filter(pl.col("doc") % RERUN_EVERY == 0).with_columns(pl.col("doc") + 1)
+    both = rerun.join(original, on="doc", suffix="_b")
+    shared = pl.col("shingles").list.set_intersection(pl.col("shingles_b")).list.len()
+    union = pl.col("shingles").list.len() + pl.col("shingles_b").list.len() - shared
+    jaccard = both.filter(union > 0).with_columns((shared / union).alias("j"))
     return jaccard.filter(pl.col("j") >= THRESHOLD)["doc"].sort()
 
 

@@ -51,7 +51,7 @@ SHINGLE_WORDS = 3
 MAX_BUCKET = 200
 BATCH_BYTES = 1 << 20
 JACCARD_PAIRS = 200_000
-"""Candidate pairs scored at once (their shingles joined): a few hundred MiB."""
+"""Candidate pairs scored at once (their two shingle lists gathered): about 100 MiB."""
 PAIRS_SCHEMA = {"doc_id": pl.String, "other_doc_id": pl.String, "similarity": pl.Float64}
 
 _U64 = np.uint64
@@ -153,39 +153,61 @@ def _batch_shingles(raw: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.n
 
 @dataclass(frozen=True)
 class Profile:
-    """What the comparisons need of each text (by its index): its sampled shingles and its word hash.
+    """What the comparisons need of each text (by its index): its sampled shingles, word hash and LSH bands.
 
     ``words`` is equal for two texts whose leakage keys are equal (the texts are lower-cased as the key
     lower-cases them, and every white-space character ends a word), so only texts sharing it can be exact
     duplicates: the exact check computes the leakage key of those alone.
     """
 
-    sampled: pl.DataFrame  # doc (UInt32), h (UInt32): each pair once, sorted by doc
+    shingles: pl.Series  # List(UInt32) per text: its sampled shingle hashes, sorted, each once
     words: np.ndarray  # uint64 per text
+    bands: np.ndarray  # (texts, BANDS) uint64: the hash of each LSH band of the text's signature
+
+    @property
+    def present(self) -> np.ndarray:
+        """Does the text have a sampled shingle (only those can be near-duplicates)?"""
+        present: np.ndarray = self.shingles.list.len().to_numpy() > 0
+        return present
 
 
 def profile(texts: pl.Series) -> Profile:
     """The :class:`Profile` of ``texts``, read in batches of about :data:`BATCH_BYTES`."""
     offs, raw = _buffers(lower(texts.fill_null("")))
-    parts_h, parts_d, parts_w = [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
+    parts_h, parts_w, counts = [np.zeros(0, np.uint32)], [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
     n, i = offs.size - 1, 0
     while i < n:
         j = min(max(int(np.searchsorted(offs, offs[i] + BATCH_BYTES, side="right")) - 1, i + 1), n)
         h, d, w = _batch_shingles(raw[offs[i] : offs[j]], offs[i : j + 1] - offs[i])
-        parts_h.append(h)
-        parts_d.append(d + i)
+        # Each text's shingles sorted and once (a batch's texts are consecutive: one sort of text << 32 | h).
+        both = np.unique((d.astype(np.uint64) << _U64(32)) | h.astype(np.uint64))
+        parts_h.append((both & _U64(0xFFFFFFFF)).astype(np.uint32))
+        counts.append(np.bincount((both >> _U64(32)).astype(np.int64), minlength=j - i))
         parts_w.append(w)
         i = j
-    frame = pl.DataFrame(
-        {"doc": np.concatenate(parts_d).astype(np.uint32), "h": np.concatenate(parts_h)},
-        schema={"doc": pl.UInt32, "h": pl.UInt32},
-    )
-    return Profile(frame.unique(maintain_order=True), np.concatenate(parts_w))
+    shingles = _list_series(np.concatenate(parts_h), np.concatenate(counts))
+    return Profile(shingles, np.concatenate(parts_w), band_keys(signatures(shingles)))
 
 
-def shingles(texts: pl.Series) -> pl.DataFrame:
-    """The sampled shingles of each text: ``doc`` (the text's index, UInt32) and ``h`` (UInt32), each pair once."""
-    return profile(texts).sampled
+def _list_series(values: np.ndarray, counts: np.ndarray) -> pl.Series:
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    arr = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, pa.uint32()))
+    return pl.Series("shingles", arr)
+
+
+def _list_parts(shingles: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (n + 1, from 0) and the flat values of a List(UInt32) series."""
+    arr = shingles.to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offs = np.asarray(arr.offsets, dtype=np.int64)
+    values = np.asarray(arr.values, dtype=np.uint32)[offs[0] : offs[-1]]
+    return offs - offs[0], values
+
+
+def shingles(texts: pl.Series) -> pl.Series:
+    """The sampled shingles of each text: a List(UInt32) of hashes per text, sorted, each once."""
+    return profile(texts).shingles
 
 
 def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
@@ -212,71 +234,73 @@ def hashranges() -> list[tuple[int, int]]:
     return [(i * ROWS, (i + 1) * ROWS) for i in range(BANDS)]
 
 
-def signatures(sampled: pl.DataFrame, n: int) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` uint32 values) of each of ``n`` texts from its ``sampled`` shingles.
+def signatures(shingles: pl.Series) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32 values) of each text from its ``shingles`` (:func:`shingles`).
 
     Row ``i`` equals ``datasketch.MinHash(NUM_PERM, SEED, hashfunc=int)`` updated with the shingles of text
     ``i``; a text without shingles keeps the empty signature (every value 2**32 - 1).
     """
     a, b = permutations()
-    ordered = sampled if sampled["doc"].is_sorted() else sampled.sort("doc")
-    docs = ordered["doc"].to_numpy()
-    values = _fmix32(ordered["h"].to_numpy())
-    sig = np.full((n, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
-    if docs.size == 0:
+    offs, flat = _list_parts(shingles)
+    values = _fmix32(flat)
+    sig = np.full((offs.size - 1, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    texts = np.flatnonzero(np.diff(offs) > 0)
+    if texts.size == 0:
         return sig
-    bounds = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
+    bounds = offs[texts]  # where each text with shingles starts in ``values``
     # Blocks of whole texts of about 2**15 shingles: the products of a block stay a few MiB.
-    cuts = np.unique(np.searchsorted(bounds, np.arange(0, docs.size, 1 << 15), side="right") - 1)
+    cuts = np.unique(np.searchsorted(bounds, np.arange(0, values.size, 1 << 15), side="right") - 1)
     for lo, hi in zip(cuts, [*cuts[1:], bounds.size], strict=True):
         first = bounds[lo]
-        last = bounds[hi] if hi < bounds.size else docs.size
+        last = bounds[hi] if hi < bounds.size else values.size
         products = values[first:last, None] * a[None, :]  # uint32: wraps modulo 2**32, as datasketch's does
         products += b[None, :]
-        sig[docs[bounds[lo:hi]]] = np.minimum.reduceat(products, bounds[lo:hi] - first, axis=0)
+        sig[texts[lo:hi]] = np.minimum.reduceat(products, bounds[lo:hi] - first, axis=0)
     return sig
 
 
-def candidate_pairs(sig: np.ndarray, present: np.ndarray) -> pl.DataFrame:
-    """Pairs ``a < b`` (UInt32 indexes) of texts that share a value of at least one LSH band."""
-    bands = hashranges()
-    idx = np.flatnonzero(present).astype(np.uint32)
-    frames = []
-    for band, (lo, hi) in enumerate(bands):
-        key = np.zeros(idx.size, dtype=np.uint64)
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """The hash (uint64) of each LSH band (:func:`hashranges`) of each signature: (texts, BANDS)."""
+    keys = np.zeros((sig.shape[0], BANDS), dtype=np.uint64)
+    for band, (lo, hi) in enumerate(hashranges()):
+        key = keys[:, band]
         for column in range(lo, hi):
-            key = _mix64(key ^ sig[idx, column].astype(np.uint64))
-        frames.append(pl.DataFrame({"band": np.full(idx.size, band, np.uint16), "key": key, "doc": idx}))
-    rows = pl.concat(frames).with_columns(pl.len().over("band", "key").alias("size")).filter(pl.col("size") > 1)
-    small = rows.filter(pl.col("size") <= MAX_BUCKET).select("band", "key", "doc")
-    pairs = small.join(small, on=["band", "key"], suffix="_b").filter(pl.col("doc") < pl.col("doc_b"))
-    chain = (
-        rows.filter(pl.col("size") > MAX_BUCKET)
-        .sort("band", "key", "doc")
-        .with_columns(pl.col("doc").shift(-1).over("band", "key").alias("doc_b"))
-        .drop_nulls("doc_b")
-    )
-    both = pl.concat([pairs.select("doc", "doc_b"), chain.select("doc", "doc_b")])
-    return both.unique().rename({"doc": "a", "doc_b": "b"})
+            key = _mix64(key ^ sig[:, column].astype(np.uint64))
+        keys[:, band] = key
+    return keys
 
 
-def _jaccard(pairs: pl.DataFrame, sampled: pl.DataFrame) -> pl.DataFrame:
-    docs = pl.concat([pairs["a"], pairs["b"]]).unique()
-    mine = sampled.filter(pl.col("doc").is_in(docs.implode()))
-    sizes = mine.group_by("doc").len("size")
-    shared = (
-        pairs.join(mine.rename({"doc": "a"}), on="a")
-        .join(mine.rename({"doc": "b"}), on=["b", "h"])
-        .group_by("a", "b")
-        .len("shared")
-    )
-    return (
-        pairs.join(shared, on=["a", "b"], how="left")
-        .join(sizes.rename({"doc": "a", "size": "size_a"}), on="a")
-        .join(sizes.rename({"doc": "b", "size": "size_b"}), on="b")
-        .with_columns(pl.col("shared").fill_null(0))
-        .with_columns((pl.col("shared") / (pl.col("size_a") + pl.col("size_b") - pl.col("shared"))).alias("similarity"))
-    )
+def candidate_pairs(bands: np.ndarray, present: np.ndarray) -> pl.DataFrame:
+    """Pairs ``a < b`` (UInt32 indexes) of texts that share the hash of at least one LSH band (:func:`band_keys`).
+
+    Band by band, so what is held at once is one band's keys and the pairs found so far.
+    """
+    idx = np.flatnonzero(present).astype(np.uint32)
+    found = [pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32})]
+    for band in range(bands.shape[1]):
+        rows = pl.DataFrame({"key": bands[idx, band], "doc": idx}).filter(pl.len().over("key") > 1)
+        size = pl.len().over("key")
+        small = rows.filter(size <= MAX_BUCKET)
+        pairs = small.join(small, on="key", suffix="_b").filter(pl.col("doc") < pl.col("doc_b"))
+        chain = (
+            rows.filter(size > MAX_BUCKET)
+            .sort("key", "doc")
+            .with_columns(pl.col("doc").shift(-1).over("key").alias("doc_b"))
+            .drop_nulls("doc_b")
+        )
+        both = pl.concat([pairs.select("doc", "doc_b"), chain.select("doc", "doc_b")])
+        found.append(both.rename({"doc": "a", "doc_b": "b"}).unique())
+    return pl.concat(found).unique()
+
+
+def _jaccard(pairs: pl.DataFrame, shingles: pl.Series) -> pl.DataFrame:
+    """``pairs`` (a, b) with the exact Jaccard similarity of the two texts' sampled shingles."""
+    left = shingles.gather(pairs["a"]).alias("__a")
+    right = shingles.gather(pairs["b"]).alias("__b")
+    both = pairs.with_columns(left, right)
+    shared = pl.col("__a").list.set_intersection(pl.col("__b")).list.len()
+    union = pl.col("__a").list.len() + pl.col("__b").list.len() - shared
+    return both.select("a", "b", (shared / union).alias("similarity"))
 
 
 def near_duplicates(
@@ -294,22 +318,19 @@ def near_duplicates(
     """
     if texts.height < 2:
         return pl.DataFrame(schema=PAIRS_SCHEMA)
-    sampled = (prof or profile(texts["text"])).sampled
-    sig = signatures(sampled, texts.height)
-    present = np.zeros(texts.height, dtype=bool)
-    present[sampled["doc"].unique().to_numpy()] = True
-    pairs = candidate_pairs(sig, present)
+    prof = prof or profile(texts["text"])
+    pairs = candidate_pairs(prof.bands, prof.present)
     if among is not None:
         wanted = pl.Series(np.flatnonzero(texts["doc_id"].is_in(pl.Series(list(among), dtype=pl.String)).to_numpy()))
         pairs = pairs.filter(pl.col("a").is_in(wanted.implode()) | pl.col("b").is_in(wanted.implode()))
     if pairs.is_empty():
         return pl.DataFrame(schema=PAIRS_SCHEMA)
     ids = texts.select(pl.col("doc_id")).with_row_index("i").with_columns(pl.col("i").cast(pl.UInt32))
-    # In batches of candidate pairs: each pair joins its two articles' ~60 shingles, and candidates grow
-    # faster than the articles (3 million pairs at a million synthetic articles: 8 GB joined at once).
+    # In batches of candidate pairs: each pair gathers its two articles' ~60 shingles, and candidates
+    # grow faster than the articles (about 3 million pairs at a million synthetic articles).
     scored = pl.concat(
         [
-            _jaccard(pairs.slice(at, JACCARD_PAIRS), sampled).filter(pl.col("similarity") >= threshold)
+            _jaccard(pairs.slice(at, JACCARD_PAIRS), prof.shingles).filter(pl.col("similarity") >= threshold)
             for at in range(0, pairs.height, JACCARD_PAIRS)
         ]
     )

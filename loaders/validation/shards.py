@@ -34,10 +34,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -81,6 +82,7 @@ KEYS_SCHEMA = pa.schema(
         ("words", pa.uint64()),  # the word hash of the article's text (equal leakage keys: equal word hashes)
         ("unit", pa.uint32()),  # the unit the article is in (its text is read from there if needed)
         ("shingles", pa.list_(pa.uint32())),  # its sampled shingles (peacetalks.text.near_duplicates)
+        ("bands", pa.list_(pa.uint64())),  # the BANDS hashes of its LSH bands
     ]
 )
 """The compact keys of one placed article (a splits row whose doc_id has an article): what crosses units."""
@@ -171,19 +173,24 @@ def check_unit(unit: Unit) -> UnitResult:
             return _read_checked(folder, table, unit.layer)
         return _read_part(parts[table.name], unit), []
 
+    computed: list[pa.Table] = []
+
+    def keys(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str]) -> list[Issue]:
+        computed.append(_keys(ok, files[SPLITS.name], unit.index))
+        return []  # the split leakage checks run across units, on every unit's keys
+
     report, ok = validate_parts(
-        tables, read, files, unit.today, status_check=unit.layer is None, machine=unit.machine, leakage=False
+        tables, read, files, unit.today, status_check=unit.layer is None, machine=unit.machine, leakage=keys
     )
-    keys = _keys(ok, files[SPLITS.name], unit.index)
     docs = pl.concat([df.select(pl.col("doc_id").cast(pl.String)) for df in ok.values() if "doc_id" in df.columns])
-    return UnitResult(unit.index, report.issues, report.checked, keys, docs.unique().to_arrow())
+    return UnitResult(unit.index, report.issues, report.checked, computed[0], docs.unique().to_arrow())
 
 
 def _read_part(part: Part, unit: Unit, columns: list[str] | None = None) -> pl.DataFrame:
     return read_part(part, unit.lo, unit.hi, columns, row=ROW)
 
 
-def _keys(ok: dict[str, pl.DataFrame], file: str, unit: int) -> pa.Table:
+def _keys(ok: Mapping[str, pl.DataFrame], file: str, unit: int) -> pa.Table:
     """The compact keys (:data:`KEYS_SCHEMA`) of the unit's placed articles, in their splits rows' order."""
     from peacetalks.text.near_duplicates import profile
 
@@ -196,22 +203,18 @@ def _keys(ok: dict[str, pl.DataFrame], file: str, unit: int) -> pa.Table:
     if placed.is_empty():
         return KEYS_SCHEMA.empty_table()
     prof = profile(placed["text"])
-    shingles = prof.sampled.group_by("doc", maintain_order=True).agg(pl.col("h").alias("shingles"))
-    keys = (
-        placed.with_row_index("doc")
-        .join(shingles, on="doc", how="left", maintain_order="left")
-        .select(
-            pl.col(ROW).cast(pl.UInt64).alias("order"),
-            pl.lit(file).alias("file"),
-            pl.col(ROW).cast(pl.UInt32).alias("row"),
-            pl.col("doc_id").cast(pl.String),
-            pl.col("split").cast(pl.String),
-            pl.Series("words", prof.words, dtype=pl.UInt64),
-            pl.lit(unit, pl.UInt32).alias("unit"),
-            pl.col("shingles").fill_null(pl.lit([], pl.List(pl.UInt32))),
-        )
-    )
-    return keys.to_arrow().cast(KEYS_SCHEMA)
+    bands = pa.FixedSizeListArray.from_arrays(pa.array(prof.bands.ravel()), prof.bands.shape[1])
+    keys = placed.select(
+        pl.col(ROW).cast(pl.UInt64).alias("order"),
+        pl.lit(file).alias("file"),
+        pl.col(ROW).cast(pl.UInt32).alias("row"),
+        pl.col("doc_id").cast(pl.String),
+        pl.col("split").cast(pl.String),
+        pl.Series("words", prof.words, dtype=pl.UInt64),
+        pl.lit(unit, pl.UInt32).alias("unit"),
+        prof.shingles,
+    ).to_arrow()
+    return keys.append_column("bands", bands.cast(pa.list_(pa.uint64()))).cast(KEYS_SCHEMA)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,18 +231,15 @@ def global_issues(keys: pa.Table, all_units: Sequence[Unit]) -> list[Issue]:
     whose word hash another shares need their leakage key: their texts alone are read again, from
     their units (:func:`_leakage_keys`).
     """
-    placed = pl.from_arrow(keys)
-    assert isinstance(placed, pl.DataFrame)
-    if placed.height < 2 or placed["split"].n_unique() < 2:
+    if keys.num_rows < 2 or len(pc.unique(keys["split"])) < 2:
         return []
-    placed = placed.sort("order").with_columns(pl.col("order").alias(ROW))
-    sampled = (
-        placed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("doc"), pl.col("shingles").alias("h"))
-        .explode("h")
-        .drop_nulls("h")
-    )
-    placed = placed.drop("shingles")
-    prof = Profile(sampled, placed["words"].to_numpy())
+    order = keys["order"].to_numpy()
+    if np.any(order[1:] < order[:-1]):  # the units' keys in the order of the splits rows
+        keys = keys.take(np.argsort(order, kind="stable"))
+    bands = pc.list_flatten(keys["bands"]).to_numpy().reshape(keys.num_rows, -1)
+    shingles = pl.Series("shingles", keys["shingles"])
+    placed = pl.DataFrame(keys.drop_columns(["shingles", "bands"])).with_columns(pl.col("order").alias(ROW))
+    prof = Profile(shingles, placed["words"].to_numpy(), bands)
     file = placed["file"][0]
     shared = placed.filter(pl.len().over("words") > 1)
     keyed = shared.select("doc_id").join(_leakage_keys(all_units, shared), on="doc_id", how="left")

@@ -174,7 +174,7 @@ def validate_parts(
     *,
     status_check: bool,
     machine: bool = False,
-    leakage: bool = True,
+    leakage: LeakageTask | None = None,
 ) -> tuple[Report, dict[str, pl.DataFrame]]:
     """Read and schema-check each table, then run the cross-table checks on the tables fit for them.
 
@@ -183,8 +183,10 @@ def validate_parts(
     ``machine``: the tables are a machine layer's, whose events need not have their required roles.
 
     A frame ``read`` gives may carry its ``__row`` column already (a part of a table: the rows of some
-    documents, numbered as in their file). Without ``leakage`` the split leakage checks, which compare
-    the texts of all articles, are left to the caller (:mod:`peacetalks.validation.shards`).
+    documents, numbered as in their file). ``leakage`` is the task run in place of the split leakage
+    checks, which compare the texts of all articles, beside the other cross-table checks: a caller that
+    compares the documents of several parts (:mod:`peacetalks.validation.shards`) computes each part's
+    keys for them there.
     """
 
     def checked(table: Table) -> tuple[pl.DataFrame | None, list[Issue]]:
@@ -236,7 +238,7 @@ def _cross_table(
     today: dt.date | None,
     *,
     require_roles: bool = True,
-    leakage: bool = True,
+    leakage: LeakageTask | None = None,
 ) -> list[Issue]:
     # Two lanes: the text checks (duplicate ids, articles, spans: most of the work and memory) on
     # one thread; the entity rules and the event checks on another. The mention references and
@@ -247,9 +249,13 @@ def _cross_table(
     with ThreadPoolExecutor(max_workers=2) as pool:
         text = pool.submit(_text_checks, ok, files, today)
         annotations = pool.submit(_entity_and_event_checks, ok, files, scheme, require_roles)
-        leaks = pool.submit(_leakage_checks, ok, files) if leakage else None
-        issues = text.result() + annotations.result() + (leaks.result() if leaks else [])
+        leaks = pool.submit(leakage or _leakage_checks, ok, files)
+        issues = text.result() + annotations.result() + leaks.result()
     return issues + _mention_checks(ok, files, scheme)
+
+
+LeakageTask = Callable[[Mapping[str, pl.DataFrame], Mapping[str, str]], list[Issue]]
+"""The frames fit for the cross-table checks (by table name) and the files (by table name) -> issues."""
 
 
 def _leakage_checks(ok: Mapping[str, pl.DataFrame], files: Mapping[str, str]) -> list[Issue]:

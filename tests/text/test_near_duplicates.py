@@ -54,27 +54,27 @@ def test_permutations_and_bands_are_datasketchs() -> None:
 
 def test_signatures_are_datasketchs_minhash_of_the_sampled_shingles() -> None:
     texts = pl.Series([*_texts(5), SEED.read_text(encoding="utf-8"), "zu kurz"])
-    sampled = nd.shingles(texts)
-    sig = nd.signatures(sampled, len(texts))
+    shingles = nd.shingles(texts)
+    sig = nd.signatures(shingles)
     for i in range(len(texts)):
         theirs = MinHash(num_perm=nd.NUM_PERM, seed=nd.SEED, hashfunc=int)
-        theirs.update_batch(sampled.filter(pl.col("doc") == i)["h"].to_list())
+        theirs.update_batch(shingles[i].to_list())
         assert np.array_equal(sig[i], theirs.hashvalues), i
-    assert sampled.filter(pl.col("doc") == 6).is_empty()  # three words make no sampled shingle here
+    assert shingles[6].is_empty()  # three words make no sampled shingle here
+    assert all(s.is_sorted() and s.n_unique() == s.len() for s in shingles[:6])
 
 
 def test_every_pair_datasketchs_lsh_returns_is_a_candidate() -> None:
     raw = SEED.read_text(encoding="utf-8")
     texts = pl.Series([*_texts(40), raw, _variant(raw), raw.replace("Putin", "PUTIN")])
-    sampled = nd.shingles(texts)
-    sig = nd.signatures(sampled, len(texts))
+    sig = nd.signatures(nd.shingles(texts))
     lsh = MinHashLSH(threshold=nd.LSH_THRESHOLD, num_perm=nd.NUM_PERM)
     expected = set()
     for i in range(len(texts)):
         mine = MinHash(num_perm=nd.NUM_PERM, seed=nd.SEED, hashvalues=sig[i], scheme="affine32")
         expected |= {(min(i, j), max(i, j)) for j in lsh.query(mine)}
         lsh.insert(i, mine)
-    found = set(nd.candidate_pairs(sig, np.ones(len(texts), bool)).iter_rows())
+    found = set(nd.candidate_pairs(nd.band_keys(sig), np.ones(len(texts), bool)).iter_rows())
     assert (40, 41) in expected
     assert expected <= found
 
