@@ -246,7 +246,8 @@ def current_splits(root: Path, articles: pl.DataFrame | None = None) -> pl.DataF
         ids = read_table(root, ARTICLES, columns=["doc_id"])
         if stored is not None and ids.join(stored, on="doc_id", how="anti").is_empty():
             return stored.join(ids, on="doc_id", how="semi").sort("doc_id")
-        articles = read_table(root, ARTICLES).select("doc_id", "story_id", "text")
+        # New articles are placed by their texts too (no text may leak across splits): a global step.
+        articles = read_table(root, ARTICLES, columns=["doc_id", "story_id", "text"])
     return assign(articles, settings or SplitSettings(), stored)
 
 

@@ -31,6 +31,7 @@ from datasets import ClassLabel, Features, List
 
 from peacetalks.errors import LoadError, bad_argument
 from peacetalks.ingest.splits import current_splits
+from peacetalks.loading.cut_reads import Plan, frame_cuts, plan
 from peacetalks.schema.columns import SPLIT_NAMES
 from peacetalks.schema.features import STRING, label_names, status_features, table_features
 from peacetalks.schema.plover import PLOVER_COLUMN, with_plover_category
@@ -38,6 +39,7 @@ from peacetalks.schema.scheme import Scheme, load_scheme
 from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVENTS, SPLITS, STANCES, STATUS, Table
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.status import keep_complete, kind_of, wide
+from peacetalks.storage.units import UNIT_ARTICLES
 
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "events", "stances", "tokens")
 DEFAULT_CONFIG = "documents"
@@ -440,43 +442,102 @@ def build_config(config: str, root: Path, **options: Any) -> dict[str, pa.Table]
     articles not yet in splits.parquet get the split ``peacetalks split`` would give them).
     Every split is present, an empty one with 0 rows; the rows of a split keep file order.
     """
-    return dict(config_pieces(config, root, **options))
+    return joined(config_pieces(config, root, **options))
 
 
 def build_config_from_frames(config: str, frames: Mapping[Table, pl.DataFrame], **options: Any) -> dict[str, pa.Table]:
     """:func:`build_config` from tables read already (see :func:`config_pieces_from_frames`)."""
-    return dict(config_pieces_from_frames(config, frames, **options))
+    return joined(config_pieces_from_frames(config, frames, **options))
+
+
+def joined(pieces: Iterator[tuple[str, pa.Table]]) -> dict[str, pa.Table]:
+    """Split name -> the concatenation of its pieces, in order; the splits in their order."""
+    by_split: dict[str, list[pa.Table]] = {}
+    for name, piece in pieces:
+        by_split.setdefault(name, []).append(piece)
+    return {name: pa.concat_tables(by_split[name]) for name in SPLIT_NAMES if name in by_split}
 
 
 def config_pieces(
-    config: str, root: Path, *, piece_rows: int | None = None, **options: Any
+    config: str, root: Path, *, piece_rows: int | None = None, cut_articles: int = UNIT_ARTICLES, **options: Any
 ) -> Iterator[tuple[str, pa.Table]]:
-    """The tables of :func:`build_config` as (split, table) pieces, the splits in turn, each split at least once.
+    """The tables of :func:`build_config` as (split, table) pieces, each split at least once.
 
-    With ``piece_rows``, ``documents`` comes in pieces of that many articles, each built only when
-    asked for (the other configs come one piece per split); the pieces of a split, concatenated,
-    are its table. Each table of ``root`` is read when the config needs it, and only then.
+    The corpus is read cut by cut (:func:`peacetalks.loading.cut_reads.plan`: a shard, or a range of
+    doc_ids of a single file): one cut's rows of the tables the config needs are read, its pieces built
+    (the splits in turn) and given, then dropped, so the peak memory is that of a cut. The pieces of a
+    split, concatenated in the order given, are its table, whatever the cuts. With ``piece_rows``,
+    ``documents`` comes in pieces of at most that many articles (the other configs: a piece per cut and
+    split). ``cut_articles``: the least articles of a cut of a single-file corpus. A corpus that cannot
+    be cut is read whole: each table when the config needs it.
     """
     feats = features(config, **options)
     root = Path(root)
+    cut = plan(root, config, min_articles=cut_articles)
+    if cut is not None:
+        yield from _cut_pieces(config, feats, cut, piece_rows, options)
+        return
     whole = config in ("documents", "tokens")
     articles = _read(root, ARTICLES) if whole else pl.DataFrame(schema=ARTICLES.polars_schema())
     splits = current_splits(root, articles if whole else None).select("doc_id", "split")
     yield from _pieces(config, feats, functools.partial(_read, root), articles, splits, piece_rows, options)
 
 
+def _cut_pieces(
+    config: str, feats: Features, cut: Plan, piece_rows: int | None, options: dict[str, Any]
+) -> Iterator[tuple[str, pa.Table]]:
+    """The pieces of ``config`` from the cuts of a corpus folder, one cut read at a time."""
+    splits = current_splits(cut.root).select("doc_id", "split")
+    reads = ((cut.reader(index), cut.splits(splits, index)) for index in range(len(cut.cuts)))
+    yield from _over_cuts(config, feats, reads, piece_rows, options)
+
+
+def _over_cuts(
+    config: str,
+    feats: Features,
+    reads: Iterator[tuple[Reader, pl.DataFrame]],
+    piece_rows: int | None,
+    options: dict[str, Any],
+) -> Iterator[tuple[str, pa.Table]]:
+    """The pieces of each cut (its reader, its documents' splits) in turn; an empty piece only for a split
+    that has no rows in any cut (given last)."""
+    given: set[str] = set()
+    empty: dict[str, pa.Table] = {}
+    for read, splits in reads:
+        flat = config not in ("documents", "tokens")
+        articles = pl.DataFrame(schema=ARTICLES.polars_schema()) if flat else read(ARTICLES)
+        for name, piece in _pieces(config, feats, read, articles, splits, piece_rows, options):
+            if piece.num_rows:
+                given.add(name)
+                yield name, piece
+            else:
+                empty.setdefault(name, piece)
+        del articles
+    for name in SPLIT_NAMES:
+        if name not in given:
+            yield name, empty.get(name, feats.arrow_schema.empty_table())
+
+
 def config_pieces_from_frames(
-    config: str, frames: Mapping[Table, pl.DataFrame], *, piece_rows: int | None = None, **options: Any
+    config: str,
+    frames: Mapping[Table, pl.DataFrame],
+    *,
+    piece_rows: int | None = None,
+    cut_articles: int = UNIT_ARTICLES,
+    **options: Any,
 ) -> Iterator[tuple[str, pa.Table]]:
     """:func:`config_pieces` from tables read already, keyed by table; the same tables as from their folder.
 
     ``frames[SPLITS]`` must give every article its split (as ``current_splits`` does); an absent
-    annotation table counts as empty.
+    annotation table counts as empty. The frames are cut into sets of ``cut_articles`` articles
+    (:func:`peacetalks.loading.cut_reads.frame_cuts`: slices, when the tables hold their rows in the
+    articles' order) and built one set at a time, so only one set's rows of the config exist at once.
     """
     feats = features(config, **options)
-    read = _frames_reader(frames)
-    splits = read(SPLITS).select("doc_id", "split")
-    yield from _pieces(config, feats, read, read(ARTICLES), splits, piece_rows, options)
+    splits = _frames_reader(frames)(SPLITS).select("doc_id", "split")
+    parts = frame_cuts(frames, config, min_articles=cut_articles) or [dict(frames)]
+    reads = ((_frames_reader(part), splits) for part in parts)
+    yield from _over_cuts(config, feats, reads, piece_rows, options)
 
 
 def _pieces(

@@ -4,7 +4,8 @@ A :class:`Cut` is the rows of one set of documents in every table: shard k of ev
 sharded corpus (:mod:`peacetalks.storage.shards`: co-partitioned by document), or a range of doc_ids
 (``lo <= doc_id < hi``) over the document-aligned row groups of a single-file corpus. :func:`cuts`
 makes them, in doc_id order; :func:`read_part` reads one table's rows of a cut. Validation
-(:mod:`peacetalks.validation.shards`) cuts a corpus this way.
+(:mod:`peacetalks.validation.shards`) and the config builds (:mod:`peacetalks.loading.cut_reads`) cut a
+corpus this way.
 
 A cut is plain data (paths, row ranges, doc_id bounds) and pickles. A corpus that cannot be cut (a
 file that is missing or unreadable, a layout that is broken, row groups without doc_id statistics
