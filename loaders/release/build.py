@@ -7,7 +7,8 @@ input and version give byte-identical files. The folder is built beside its targ
 place, so an interrupted build leaves nothing behind.
 
 The corpus is read once: the same frames are validated, written under ``tables/`` and made into
-every config (:func:`peacetalks.loading.configs.build_config_from_frames`).
+every config (:func:`peacetalks.loading.configs.config_pieces_from_frames`), whose pieces are written
+as they are built (:mod:`peacetalks.release.config_files`), so no config is ever held whole.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from peacetalks.loading.standoff import (
 )
 from peacetalks.release import checksums, croissant, datacard
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, part_versions, render_changelog, render_entry
+from peacetalks.release.config_files import SplitWriter, features_metadata
 from peacetalks.release.coverage import coverage_counts
 from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
@@ -177,44 +179,34 @@ def write_parquet_with_features(
     Row groups hold about ``max_group_bytes`` of Arrow data each (:data:`MAX_ROW_GROUP_BYTES`).
     """
     arrow = table.cast(features.arrow_schema)
-    meta = {"huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True)}
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = max(1, arrow.num_rows * max_group_bytes // max(1, arrow.nbytes))
+    meta = features_metadata(features)
     pq.write_table(arrow.replace_schema_metadata(meta), path, compression="zstd", row_group_size=rows)
-
-
-def shard_name(split: str, index: int = 0, count: int = 1) -> str:
-    return f"{split}-{index:05d}-of-{count:05d}.parquet"
-
-
-def _shards(table: pa.Table, max_bytes: int) -> list[pa.Table]:
-    """Cut a table into row ranges of about ``max_bytes`` (Arrow size) each; at least one."""
-    count = max(1, min(table.num_rows, -(-table.nbytes // max_bytes)))
-    step = -(-table.num_rows // count)
-    return [table.slice(start, step) for start in range(0, table.num_rows, step)]
 
 
 def _write_configs(
     folder: Path, frames: Frames, standoff: list[str], max_shard_bytes: int
 ) -> tuple[list[ConfigData], dict[str, list[str]]]:
+    """Write every config split by split from its pieces as they are built (a writer per split)."""
     written: list[ConfigData] = []
     skipped: dict[str, list[str]] = {}
     for name in configs.CONFIG_NAMES:
         feats = configs.features(name)
-        tables = configs.build_config_from_frames(name, frames)
+        writers = {
+            split: SplitWriter(folder, name, split, feats, max_shard_bytes, MAX_ROW_GROUP_BYTES)
+            for split in SPLIT_NAMES
+        }
+        for split, piece in configs.config_pieces_from_frames(name, frames):
+            writers[split].add(mask_text_fields(piece, standoff).cast(feats.arrow_schema))
         splits: dict[str, SplitData] = {}
-        for split in sorted(tables, key=lambda s: (SPLIT_NAMES.index(s) if s in SPLIT_NAMES else 99, s)):
-            table = mask_text_fields(tables[split], standoff)
-            if table.num_rows == 0:  # datasets cannot load an empty split from a card
+        for split, writer in writers.items():
+            done = writer.close()
+            if done.rows == 0:  # datasets cannot load an empty split from a card
                 skipped.setdefault(name, []).append(split)
                 continue
-            arrow = table.cast(feats.arrow_schema)
-            shards = _shards(arrow, max_shard_bytes)
-            rels = tuple(f"data/{name}/{shard_name(split, i, len(shards))}" for i in range(len(shards)))
-            for rel, shard in zip(rels, shards, strict=True):
-                write_parquet_with_features(shard, feats, folder / rel)
-            size = sum((folder / rel).stat().st_size for rel in rels)
-            splits[split] = SplitData(rels, table.num_rows, arrow.nbytes, size)
+            size = sum((folder / rel).stat().st_size for rel in done.files)
+            splits[split] = SplitData(done.files, done.rows, done.nbytes, size)
         written.append(ConfigData(name, feats, splits))
     return written, skipped
 

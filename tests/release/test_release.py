@@ -15,11 +15,11 @@ import pytest
 from huggingface_hub import DatasetCard
 from typer.testing import CliRunner
 
-import peacetalks.release.build as release_mod
 from peacetalks.cli import app
 from peacetalks.errors import ReleaseError, ValidationFailed
 from peacetalks.release.build import build_release, rehydrate_release
 from peacetalks.release.checksums import MANIFEST, release_files, sha256_file, verify_manifest
+from peacetalks.release.config_files import SplitWriter
 from peacetalks.release.croissant import croissant_issues, record_count
 from peacetalks.release.hub_card import card_data
 from peacetalks.schema.scheme import load_scheme
@@ -212,16 +212,16 @@ def test_an_interrupted_release_leaves_no_folder(
     v2_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An exception between two data files leaves neither the release folder nor a temporary one."""
-    real = release_mod.write_parquet_with_features
-    calls: list[Path] = []
+    real = SplitWriter._open_shard
+    calls: list[str] = []
 
-    def flaky(table, features, path):  # type: ignore[no-untyped-def]
-        calls.append(path)
+    def flaky(self, schema):  # type: ignore[no-untyped-def]
+        calls.append(self.split)
         if len(calls) == 3:
             raise RuntimeError("simulated interruption")
-        real(table, features, path)
+        return real(self, schema)
 
-    monkeypatch.setattr(release_mod, "write_parquet_with_features", flaky)
+    monkeypatch.setattr(SplitWriter, "_open_shard", flaky)
     with pytest.raises(RuntimeError):
         build_release(v2_root, "0.1.0", tmp_path / "dist")
     # only the (empty) folder of the --out lock, peacetalks.storage.transaction.STATE_DIR
