@@ -125,7 +125,9 @@ def token_texts(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.Series:
     for first in range(0, articles.height, _TEXT_BATCH):
         lo, hi = np.searchsorted(docs, [first, first + _TEXT_BATCH])
         part = tokens.slice(int(lo), int(hi - lo))
-        texts = articles["text"].slice(first, _TEXT_BATCH).gather(part["__doc"] - first)
+        # One chunk first: polars gathers a string column of several chunks (the shards of a table read
+        # whole) by copying each string, a 4,000-character text once per token; from one chunk it gathers views.
+        texts = articles["text"].slice(first, _TEXT_BATCH).rechunk().gather(part["__doc"] - first)
         covered = pl.col("__text").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
         parts.append(part.with_columns(texts.alias("__text")).select(covered.alias("token")).to_series())
     return pl.concat(parts) if parts else pl.Series("token", [], dtype=pl.String)
