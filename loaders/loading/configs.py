@@ -402,10 +402,11 @@ def complete_reader(read: Reader) -> Reader:
     return gold
 
 
-def build_frame(config: str, read: Reader, articles: pl.DataFrame, **options: Any) -> pl.DataFrame:
-    """The rows of a flat config (entities, stances, tokens) as one polars frame, labels as indices.
+def build_frame(config: str, read: Reader) -> pl.DataFrame:
+    """The rows of the flat config entities or stances as one polars frame, labels as indices.
 
-    Only articles whose gold for the config's kind is complete give rows (``tokens``: entities).
+    Only articles whose gold for the config's kind is complete give rows (``tokens``: see
+    :func:`_token_pieces`).
     """
     s = load_scheme()
     if config == "entities":
@@ -413,11 +414,6 @@ def build_frame(config: str, read: Reader, articles: pl.DataFrame, **options: An
     if config == "stances":
         stances = complete_reader(read)(STANCES)
         return _stances(lambda table: stances if table is STANCES else read(table), s)
-    if config == "tokens":
-        from peacetalks.loading.tokens import token_rows
-
-        tagged = keep_complete(articles, read(STATUS), "entities")
-        return token_rows(tagged, read(BLOCKS), read(ENTITIES), **options)
     raise LoadError("unknown-config", f"config {config!r} is not a flat config")
 
 
@@ -553,13 +549,53 @@ def _pieces(
     if config == "documents":
         yield from _documents_pieces(read, articles, splits, s, feats, piece_rows)
         return
+    if config == "tokens":
+        yield from _token_pieces(read, articles, splits, feats, piece_rows, options)
+        return
     if config == "events":
         gold = complete_reader(read)
         events, sizes = _split_order(encode_labels(_events(gold, s), EVENTS.name, s), splits)
         table = _events_table(gold, s, feats, events)
     else:
-        frame, sizes = _split_order(build_frame(config, read, articles, **options), splits)
+        frame, sizes = _split_order(build_frame(config, read), splits)
         table = _to_arrow(frame, feats)
+    yield from _split_slices(table, sizes)
+
+
+TOKEN_ARTICLES = 2_000
+"""The most articles tokenized at once: their tokens (some 600 an article, with offsets, texts and tags)
+are the config's largest intermediate, about 0.2 GB for 2,000 synthetic articles."""
+
+
+def _token_pieces(
+    read: Reader,
+    articles: pl.DataFrame,
+    splits: pl.DataFrame,
+    feats: Features,
+    piece_rows: int | None,
+    options: dict[str, Any],
+) -> Iterator[tuple[str, pa.Table]]:
+    """The ``tokens`` rows of ``articles`` built :data:`TOKEN_ARTICLES` articles (or ``piece_rows``) at a time.
+
+    A sentence belongs to one article and the rows follow the articles' order, so consecutive sets of
+    articles give, concatenated, the rows of all of them at once.
+    """
+    from peacetalks.loading.tokens import token_rows
+
+    tagged = keep_complete(articles, read(STATUS), "entities")
+    docs = tagged.select("doc_id")
+    frames = {
+        ARTICLES: tagged,
+        **{t: read(t).join(docs, on="doc_id", how="semi", maintain_order="left") for t in (BLOCKS, ENTITIES)},
+    }
+    step = min(piece_rows or TOKEN_ARTICLES, TOKEN_ARTICLES)
+    for part in frame_cuts(frames, "tokens", min_articles=step) or [frames]:
+        frame, sizes = _split_order(token_rows(part[ARTICLES], part[BLOCKS], part[ENTITIES], **options), splits)
+        yield from _split_slices(_to_arrow(frame, feats), sizes)
+
+
+def _split_slices(table: pa.Table, sizes: list[int]) -> Iterator[tuple[str, pa.Table]]:
+    """The rows of each split of ``table`` (its rows ordered by split, ``sizes`` rows each)."""
     starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     for i, name in enumerate(SPLIT_NAMES):
         yield name, table.slice(int(starts[i]), int(sizes[i]))
