@@ -16,7 +16,9 @@ and number of planted errors was generated before), then runs, each in a fresh c
 * ``validate``: the library call ``peacetalks.validate(root)`` (a sharded corpus: shard by shard);
 * ``in-memory`` (with ``--in-memory``): ``peacetalks.validate(root, bounded=False)``, every table in memory,
   and whether its report equals the ``validate`` run's, issue for issue;
-* ``cli``: ``peacetalks validate ROOT`` as a subprocess (unless ``--no-cli``).
+* ``cli``: ``peacetalks validate ROOT`` as a subprocess (unless ``--no-cli``);
+* with ``--sample-shards K`` (a sharded corpus): ``validate`` and ``in-memory`` of the corpus of its first
+  K shards (hard links, removed afterwards), and whether the two reports are equal.
 
 With ``--shards K`` or ``--docs-per-shard D`` the corpus is sharded (``synth.generate_sharded``, written
 shard by shard) and ``read`` reads every shard file of the same seven tables.
@@ -238,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shards", type=int, default=0, help="generate a sharded corpus of this many shards")
     parser.add_argument("--docs-per-shard", type=int, default=0, help="... or of shards of this many articles")
     parser.add_argument("--in-memory", action="store_true", help="also run validate(bounded=False) and compare")
+    parser.add_argument(
+        "--sample-shards", type=int, default=0, help="also validate the first K shards both ways and compare"
+    )
     parser.add_argument("--keep", action="store_true", help="keep a generated corpus of 500,000 articles or more")
     parser.add_argument("--child", choices=["read", "read-held", "validate", "in-memory"], help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
@@ -315,7 +320,37 @@ def _bench(args: argparse.Namespace, root: Path, planted: PlantedErrors, gen_s: 
     _print(f"validate peak memory: {val.peak_mib:.0f} MiB = {peak_gb:.2f} GB (target at 1M articles: <= 3 GB)")
     ok = _check(planted, val.result["issues"])
     _print("all planted errors found, nothing else reported" if ok else "MISMATCH between planted and found")
+    if args.sample_shards and shards:
+        _sample(root, args.sample_shards)
     return 0
+
+
+def _sample(root: Path, k: int) -> None:
+    """Validate the corpus of the first ``k`` shards of ``root`` both ways, and compare the two reports."""
+    import shutil
+
+    sample = root.with_name(f"{root.name}-first{k}")
+    shutil.rmtree(sample, ignore_errors=True)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_dir() or rel.name == MANIFEST:
+            continue
+        if rel.name.startswith("part-") and int(rel.stem.removeprefix("part-")) >= k:
+            continue
+        (sample / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, sample / rel)  # the same bytes, no copy
+    try:
+        bounded, whole = _measure("validate", sample), _measure("in-memory", sample)
+    finally:
+        shutil.rmtree(sample)
+    articles = bounded.result["checked"].get("articles", 0)
+    _print()
+    _print(f"sample: the first {k} shards ({articles:,} articles), validated both ways")
+    for r in (bounded, whole):
+        _print(f"  {r.name:<11}{r.inner_s or 0:>8.2f} s{r.peak_mib:>9.0f} MiB  issues: {len(r.result['issues'])}")
+    same = bounded.result["digest"] == whole.result["digest"] and bounded.result["checked"] == whole.result["checked"]
+    verdict = "equals" if same else "DIFFERS FROM"
+    _print(f"  in-memory report {verdict} the shard-by-shard report (issues, order, counts)")
 
 
 if __name__ == "__main__":

@@ -183,7 +183,7 @@ def check_unit(unit: Unit) -> UnitResult:
         tables, read, files, unit.today, status_check=unit.layer is None, machine=unit.machine, leakage=keys
     )
     docs = pl.concat([df.select(pl.col("doc_id").cast(pl.String)) for df in ok.values() if "doc_id" in df.columns])
-    return UnitResult(unit.index, report.issues, report.checked, computed[0], docs.unique().to_arrow())
+    return UnitResult(unit.index, report.issues, report.checked, computed[0], docs.unique().shrink_to_fit().to_arrow())
 
 
 def _read_part(part: Part, unit: Unit, columns: list[str] | None = None) -> pl.DataFrame:

@@ -6,8 +6,10 @@ table (the articles too), is the issue ``doc-split-across-shards``, once per fil
 naming the file, its first such row, how many there are and where the document's article is.
 
 The check works on compact keys, one row per (file, document) — :func:`doc_keys` makes them from one
-shard's doc_id column — so a validator that reads one shard at a time can collect them and call
-:func:`split_issues` once at the end.
+shard's doc_id column — and :func:`split_issues` compares them. :func:`shard_issues` reads each shard's
+doc_id column twice, never holding more than one at a time: first for the 64-bit hash of each doc_id
+it holds (a few bytes per document and table), then, for the few doc_ids whose hash is in two shards,
+for their keys, so what it holds does not grow with the rows of the corpus, only with its documents.
 """
 
 from __future__ import annotations
@@ -45,12 +47,16 @@ KEY_SCHEMA = {
 }
 
 
-def doc_keys(doc_ids: pl.Series, *, table: str, file: str, shard: int) -> pl.DataFrame:
-    """The compact keys of one shard file: each doc_id with its first row (0-based, in the file) and row count."""
+def doc_keys(doc_ids: pl.Series, *, table: str, file: str, shard: int, only: pl.Series | None = None) -> pl.DataFrame:
+    """The compact keys of one shard file: each doc_id with its first row (0-based, in the file) and row count.
+
+    ``only``: the keys of the doc_ids whose hash (``Series.hash()``) is one of these alone.
+    """
+    frame = pl.DataFrame({"doc_id": doc_ids.cast(pl.String)}).with_row_index("row")
+    if only is not None:
+        frame = frame.filter(pl.col("doc_id").hash().is_in(only.implode()))
     return (
-        pl.DataFrame({"doc_id": doc_ids.cast(pl.String)})
-        .with_row_index("row")
-        .group_by("doc_id", maintain_order=True)
+        frame.group_by("doc_id", maintain_order=True)
         .agg(pl.col("row").min().cast(pl.Int64).alias("first_row"), pl.len().cast(pl.Int64).alias("rows"))
         .with_columns(pl.lit(table).alias("table"), pl.lit(file).alias("file"), pl.lit(shard, pl.Int64).alias("shard"))
         .select(list(KEY_SCHEMA))
@@ -118,18 +124,37 @@ def shard_issues(folder: Path, layer: str | None = None) -> list[Issue]:
     ]
     if issues or not is_sharded(folder):
         return issues
-    keys = [pl.DataFrame(schema=KEY_SCHEMA)]
+    files: list[tuple[Table, int, Path]] = []
     for table, lay in tables:
         if not is_table_sharded(folder, table, lay):
             continue
         try:
-            files = table_files(folder, table, lay)
+            files += [(table, k, path) for k, path in enumerate(table_files(folder, table, lay))]
         except TableReadError:
             continue
-        for k, path in enumerate(files):
-            try:
-                ids = pl.read_parquet(path, columns=["doc_id"])["doc_id"]
-            except (pl.exceptions.PolarsError, OSError, PanicException):
-                continue
-            keys.append(doc_keys(ids, table=table.name, file=file_relpath(folder, path), shard=k))
+    held = [pl.DataFrame(schema={"h": pl.UInt64, "shard": pl.UInt32})]
+    for _, k, path in files:
+        ids = _doc_ids(path)
+        if ids is not None:
+            unique = ids.drop_nulls().hash().unique().shrink_to_fit()  # unique() keeps the capacity of its input
+            held.append(pl.DataFrame({"h": unique}).with_columns(shard=pl.lit(k, pl.UInt32)))
+    hashes = pl.concat(held)
+    # A doc_id in two shards has its hash in two; the rare hash shared by two doc_ids is settled by the keys.
+    suspects = hashes.group_by("h").agg(pl.col("shard").n_unique().alias("n")).filter(pl.col("n") > 1)["h"]
+    del hashes, held
+    if suspects.is_empty():
+        return issues
+    keys = [pl.DataFrame(schema=KEY_SCHEMA)]
+    for table, k, path in files:
+        ids = _doc_ids(path)
+        if ids is not None:
+            keys.append(doc_keys(ids, table=table.name, file=file_relpath(folder, path), shard=k, only=suspects))
     return split_issues(pl.concat(keys))
+
+
+def _doc_ids(path: Path) -> pl.Series | None:
+    """The doc_id column of a shard; None for one that cannot be read (reported where its table is read)."""
+    try:
+        return pl.read_parquet(path, columns=["doc_id"])["doc_id"].cast(pl.String)
+    except (pl.exceptions.PolarsError, OSError, PanicException):
+        return None
