@@ -84,6 +84,17 @@ RayAddressOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def engine_of(engine: Engine | None, ray_address: str | None) -> Engine:
+    """The engine that runs the work: daft with a Ray address (refused beside --engine local), else as given."""
+    if ray_address is not None and engine is Engine.local:
+        raise typer.BadParameter(
+            "a Ray cluster runs the daft engine: leave out --engine local", param_hint="--ray-address"
+        )
+    return Engine.daft if ray_address is not None else (engine or Engine.local)
+
+
 FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", help="Output format: text for people, json for programs.", metavar="[text|json]"),

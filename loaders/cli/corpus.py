@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peacetalks.cli._options import (
-    Engine,
     EngineOpt,
     FormatOpt,
     LayerOpt,
@@ -20,6 +19,7 @@ from peacetalks.cli._options import (
     RayAddressOpt,
     RootOpt,
     corpus_folder,
+    engine_of,
 )
 from peacetalks.cli._render import err, escape, out, plural, plurals
 
@@ -52,11 +52,7 @@ def validate_cmd(
     """
     if path is not None and root is not None:
         raise typer.BadParameter("give the corpus folder once: either PATH or --root", param_hint="PATH")
-    if ray_address is not None and engine is Engine.local:
-        raise typer.BadParameter(
-            "a Ray cluster runs the daft engine: leave out --engine local", param_hint="--ray-address"
-        )
-    run_on = Engine.daft if ray_address is not None else (engine or Engine.local)
+    run_on = engine_of(engine, ray_address)
     folder = corpus_folder(root if path is None else path)
     from peacetalks.validation.validate import validate
 

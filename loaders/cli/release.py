@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peacetalks.cli._options import FormatOpt, OutputFormat, RootOpt, corpus_folder
+from peacetalks.cli._options import EngineOpt, FormatOpt, OutputFormat, RayAddressOpt, RootOpt, corpus_folder, engine_of
 from peacetalks.cli._render import err, escape, out, plural
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ def release_cmd(
             "--date", help="The release date (default: today, UTC, or $SOURCE_DATE_EPOCH).", metavar="YYYY-MM-DD"
         ),
     ] = None,
+    engine: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Validate the corpus and build release VERSION (Hub layout) into OUT/vVERSION/."""
     folder = corpus_folder(root)
@@ -56,7 +58,18 @@ def release_cmd(
         day = dt.date.fromisoformat(date) if date is not None else None
     except ValueError:
         raise typer.BadParameter(f"{date!r} is not a date YYYY-MM-DD", param_hint="--date") from None
-    result = build_release(folder, version, out_dir, include_text=include_text, previous=previous, repo=repo, date=day)
+    run_on = engine_of(engine, ray_address)
+    result = build_release(
+        folder,
+        version,
+        out_dir,
+        include_text=include_text,
+        previous=previous,
+        repo=repo,
+        date=day,
+        engine=run_on.value,
+        ray_address=ray_address,
+    )
     state = "unchanged (identical rebuild)" if result.unchanged else "built"
     out.print(f"{state}: {result.folder} ({plural(len(result.files), 'files')})")
     for config, splits in result.split_sizes.items():

@@ -40,6 +40,7 @@ from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVEN
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.status import keep_complete, kind_of, wide
 from peacetalks.storage.units import UNIT_ARTICLES
+from peacetalks.validation.validate import check_engine
 
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "events", "stances", "tokens")
 DEFAULT_CONFIG = "documents"
@@ -455,7 +456,14 @@ def joined(pieces: Iterator[tuple[str, pa.Table]]) -> dict[str, pa.Table]:
 
 
 def config_pieces(
-    config: str, root: Path, *, piece_rows: int | None = None, cut_articles: int = UNIT_ARTICLES, **options: Any
+    config: str,
+    root: Path,
+    *,
+    piece_rows: int | None = None,
+    cut_articles: int = UNIT_ARTICLES,
+    engine: str = "local",
+    ray_address: str | None = None,
+    **options: Any,
 ) -> Iterator[tuple[str, pa.Table]]:
     """The tables of :func:`build_config` as (split, table) pieces, each split at least once.
 
@@ -465,11 +473,21 @@ def config_pieces(
     split, concatenated in the order given, are its table, whatever the cuts. With ``piece_rows``,
     ``documents`` comes in pieces of at most that many articles (the other configs: a piece per cut and
     split). ``cut_articles``: the least articles of a cut of a single-file corpus. A corpus that cannot
-    be cut is read whole: each table when the config needs it.
+    be cut is read whole: each table when the config needs it. ``engine="daft"``: each cut is built where
+    Daft runs it (:mod:`peacetalks.loading.daft_builds`; on the Ray cluster at ``ray_address``), the
+    pieces the same.
     """
+    check_engine(engine, ray_address)
     feats = features(config, **options)
     root = Path(root)
     cut = plan(root, config, min_articles=cut_articles)
+    if cut is not None and engine == "daft":
+        from peacetalks.loading.daft_builds import FolderCut, pieces_on_daft
+
+        splits = current_splits(cut.root).select("doc_id", "split")
+        jobs = [FolderCut(cut, index, cut.splits(splits, index)) for index in range(len(cut.cuts))]
+        yield from gathered(pieces_on_daft(config, jobs, piece_rows, options, ray_address), feats)
+        return
     if cut is not None:
         yield from _cut_pieces(config, feats, cut, piece_rows, options)
         return
@@ -497,18 +515,31 @@ def _over_cuts(
 ) -> Iterator[tuple[str, pa.Table]]:
     """The pieces of each cut (its reader, its documents' splits) in turn; an empty piece only for a split
     that has no rows in any cut (given last)."""
+    per_cut = (cut_pieces(config, read, splits, piece_rows=piece_rows, **options) for read, splits in reads)
+    yield from gathered(per_cut, feats)
+
+
+def cut_pieces(
+    config: str, read: Reader, splits: pl.DataFrame, *, piece_rows: int | None = None, **options: Any
+) -> Iterator[tuple[str, pa.Table]]:
+    """The pieces of ``config`` of one cut: ``read`` gives its rows of each table, ``splits`` its documents'."""
+    feats = features(config, **options)
+    flat = config not in ("documents", "tokens")
+    articles = pl.DataFrame(schema=ARTICLES.polars_schema()) if flat else read(ARTICLES)
+    yield from _pieces(config, feats, read, articles, splits, piece_rows, options)
+
+
+def gathered(per_cut: Iterator[Iterator[tuple[str, pa.Table]]], feats: Features) -> Iterator[tuple[str, pa.Table]]:
+    """The pieces of the cuts in turn, without their empty ones; an empty piece last for a split without rows."""
     given: set[str] = set()
     empty: dict[str, pa.Table] = {}
-    for read, splits in reads:
-        flat = config not in ("documents", "tokens")
-        articles = pl.DataFrame(schema=ARTICLES.polars_schema()) if flat else read(ARTICLES)
-        for name, piece in _pieces(config, feats, read, articles, splits, piece_rows, options):
+    for pieces in per_cut:
+        for name, piece in pieces:
             if piece.num_rows:
                 given.add(name)
                 yield name, piece
             else:
                 empty.setdefault(name, piece)
-        del articles
     for name in SPLIT_NAMES:
         if name not in given:
             yield name, empty.get(name, feats.arrow_schema.empty_table())
@@ -520,6 +551,8 @@ def config_pieces_from_frames(
     *,
     piece_rows: int | None = None,
     cut_articles: int = UNIT_ARTICLES,
+    engine: str = "local",
+    ray_address: str | None = None,
     **options: Any,
 ) -> Iterator[tuple[str, pa.Table]]:
     """:func:`config_pieces` from tables read already, keyed by table; the same tables as from their folder.
@@ -528,10 +561,18 @@ def config_pieces_from_frames(
     annotation table counts as empty. The frames are cut into sets of ``cut_articles`` articles
     (:func:`peacetalks.loading.cut_reads.frame_cuts`: slices, when the tables hold their rows in the
     articles' order) and built one set at a time, so only one set's rows of the config exist at once.
+    ``engine="daft"``: each set is built where Daft runs it (its frames sent there), the pieces the same.
     """
+    check_engine(engine, ray_address)
     feats = features(config, **options)
     splits = _frames_reader(frames)(SPLITS).select("doc_id", "split")
     parts = frame_cuts(frames, config, min_articles=cut_articles) or [dict(frames)]
+    if engine == "daft":
+        from peacetalks.loading.daft_builds import FrameCut, pieces_on_daft
+
+        jobs = [FrameCut.of(part, splits) for part in parts]
+        yield from gathered(pieces_on_daft(config, jobs, piece_rows, options, ray_address), feats)
+        return
     reads = ((_frames_reader(part), splits) for part in parts)
     yield from _over_cuts(config, feats, reads, piece_rows, options)
 

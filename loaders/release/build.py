@@ -75,7 +75,7 @@ from peacetalks.storage.roots import resolve_root
 from peacetalks.storage.status import without_status
 from peacetalks.storage.transaction import folder_lock, remove_strays
 from peacetalks.validation.checks.versions import gold_version_issues
-from peacetalks.validation.validate import read_tables, validate_frames
+from peacetalks.validation.validate import check_engine, read_tables, validate_frames
 
 if TYPE_CHECKING:
     from peacetalks.loading.fetch import Progress, TextsResult
@@ -186,7 +186,7 @@ def write_parquet_with_features(
 
 
 def _write_configs(
-    folder: Path, frames: Frames, standoff: list[str], max_shard_bytes: int
+    folder: Path, frames: Frames, standoff: list[str], max_shard_bytes: int, engine: tuple[str, str | None]
 ) -> tuple[list[ConfigData], dict[str, list[str]]]:
     """Write every config split by split from its pieces as they are built (a writer per split)."""
     written: list[ConfigData] = []
@@ -197,7 +197,8 @@ def _write_configs(
             split: SplitWriter(folder, name, split, feats, max_shard_bytes, MAX_ROW_GROUP_BYTES)
             for split in SPLIT_NAMES
         }
-        for split, piece in configs.config_pieces_from_frames(name, frames):
+        pieces = configs.config_pieces_from_frames(name, frames, engine=engine[0], ray_address=engine[1])
+        for split, piece in pieces:
             writers[split].add(mask_text_fields(piece, standoff).cast(feats.arrow_schema))
         splits: dict[str, SplitData] = {}
         for split, writer in writers.items():
@@ -367,6 +368,8 @@ def build_release(
     repo: str | None = None,
     date: dt.date | None = None,
     max_shard_bytes: int = MAX_SHARD_BYTES,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> ReleaseResult:
     """Validate the corpus at ``root`` and write release ``version`` to ``out/v<version>/``.
 
@@ -376,7 +379,11 @@ def build_release(
     whose generated sections are stale (``stale-data-card``), a version below an existing release
     (``version-not-greater``) and a rebuild of an existing version whose files would differ
     (``version-exists``); a rebuild with identical bytes leaves the folder as it was.
+
+    ``engine="daft"`` builds the configs on Daft (its native runner, or the Ray cluster at
+    ``ray_address``; :mod:`peacetalks.loading.daft_builds`): the same files.
     """
+    check_engine(engine, ray_address)
     source = resolve_root(root)
     ver = parse_version(version)
     out_dir = check_path(out, "folder", "the folder of releases")
@@ -395,7 +402,9 @@ def build_release(
         target = out_dir / folder_name(ver)
         versions = part_versions(source, str(ver))
         meta = _Meta(ver, date or release_date(same), repo, include_text, body, "", charts, versions)
-        return _build(frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes)
+        return _build(
+            frames, meta, target, prev=prev, same=same, max_shard_bytes=max_shard_bytes, engine=(engine, ray_address)
+        )
 
 
 def _build(
@@ -406,8 +415,12 @@ def _build(
     prev: ReleaseInfo | None,
     same: Path | None,
     max_shard_bytes: int = MAX_SHARD_BYTES,
+    engine: tuple[str, str | None] = ("local", None),
 ) -> ReleaseResult:
-    """Write the release ``meta.version`` of ``frames`` to ``target`` (``meta.changelog`` empty: made here)."""
+    """Write the release ``meta.version`` of ``frames`` to ``target`` (``meta.changelog`` empty: made here).
+
+    ``engine``: where the configs are built, and the Ray address (:func:`build_release`).
+    """
     ver = meta.version
     standoff = standoff_doc_ids(frames[ARTICLES], load_scheme())
     stripped = standoff if not meta.include_text else []
@@ -422,7 +435,7 @@ def _build(
         if stripped:  # the stand-off articles' block hashes, by which a changed page is re-based
             hashes = block_hashes(frames[ARTICLES], frames[BLOCKS], stripped)
             pq.write_table(hashes.to_arrow(), folder / TABLES_DIR / BLOCK_HASHES, compression="zstd")
-        configs_data, skipped = _write_configs(folder, frames, stripped, max_shard_bytes)
+        configs_data, skipped = _write_configs(folder, frames, stripped, max_shard_bytes, engine)
         _write_metadata(folder, meta, configs_data, frames)
         files = checksums.parse_manifest((folder / checksums.MANIFEST).read_text(encoding="utf-8"))
         return files, {c.name: {s: d.num_examples for s, d in c.splits.items()} for c in configs_data}, skipped

@@ -59,6 +59,14 @@ _COMPACT = {ENTITIES.name: ["label", "form", "mention_type"]}
 ENGINES = ("local", "daft")
 
 
+def check_engine(engine: str, ray_address: str | None) -> None:
+    """``bad-engine`` for an engine not in :data:`ENGINES`, or a Ray address with another engine than daft."""
+    if engine not in ENGINES:
+        raise EngineError("bad-engine", f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+    if ray_address is not None and engine != "daft":
+        raise EngineError("bad-engine", f"ray_address={ray_address!r} is for engine='daft', not engine={engine!r}")
+
+
 def validate(
     root: Path | str | None = None,
     *,
@@ -83,10 +91,7 @@ def validate(
     ``bounded`` is for the local engine): with its native runner, or on the Ray cluster at ``ray_address``
     (``"auto"``, ``"HOST:PORT"``, ``"ray://HOST:PORT"``). The report is the same as the local one.
     """
-    if engine not in ENGINES:
-        raise EngineError("bad-engine", f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
-    if ray_address is not None and engine != "daft":
-        raise EngineError("bad-engine", f"ray_address={ray_address!r} is for engine='daft', not engine={engine!r}")
+    check_engine(engine, ray_address)
     folder = resolve_root(root)
     if engine == "daft":
         from peacetalks.validation.daft_engine import validate_on_daft
