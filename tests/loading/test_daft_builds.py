@@ -7,9 +7,6 @@ cuts. The Ray test does not cover a cluster of several machines (the corpus on a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -25,9 +22,8 @@ from peacetalks.release.checksums import MANIFEST
 from peacetalks.schema.tables import ALL_TABLES
 from peacetalks.storage.parquet import read_table
 from tests.release._corpora import write_v2
-from tests.validation.ray_probe import digests
+from tests.validation.ray_probe import digests, probe
 
-PROBE = Path(__file__).parents[1] / "validation" / "ray_probe.py"
 needs_daft = pytest.mark.skipif(
     find_spec("daft") is None or find_spec("ray") is None,
     reason="the daft engine is the scale extra (pip install 'peacetalks[scale]'), not installed here",
@@ -91,15 +87,7 @@ def test_a_bad_engine_is_refused_before_anything_is_built(sharded: Path) -> None
 @needs_daft
 @pytest.mark.slow
 def test_daft_builds_on_a_local_ray_cluster_give_the_local_pieces(sharded: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(PROBE), "--build", str(sharded)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = probe("--build", str(sharded))
     assert found["runner"] == "ray"
     assert found["builds"] == [digests(str(sharded))]
     assert set(found["builds"][0]["documents"]) == {"train", "validation", "test"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import peacetalks
 
@@ -40,6 +41,16 @@ def digests(root: str, engine: str = "local", ray_address: str | None = None) ->
             splits[name] = hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
         out[config] = splits
     return out
+
+
+def probe(*args: str) -> dict[str, Any]:
+    """Run this probe in a fresh process with ``args``; what it printed (fails the test if it failed)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-import subprocess
 import sys
 from importlib.util import find_spec
 from pathlib import Path
@@ -31,9 +30,9 @@ from peacetalks.validation import shards
 from peacetalks.validation.daft_engine import _unit_result, results_array
 from peacetalks.validation.shards import check_unit, units
 from peacetalks.validation.validate import ENGINES
+from tests.validation.ray_probe import probe
 from tests.validation.test_shards import ARTICLES, GROUPS, _plant_across, _rewrite
 
-PROBE = Path(__file__).with_name("ray_probe.py")
 runner = CliRunner()
 SHARDS = 3
 needs_daft = pytest.mark.skipif(
@@ -122,15 +121,7 @@ def test_validate_engine_daft_on_the_command_line(corpus: Path) -> None:
 @pytest.mark.slow
 def test_daft_on_a_local_ray_cluster_gives_the_local_report(corpus: Path, sharded: Path) -> None:
     """Single-file and sharded, on one local cluster of 2 CPUs."""
-    done = subprocess.run(
-        [sys.executable, str(PROBE), str(corpus), str(sharded)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = probe(str(corpus), str(sharded))
     assert found["runner"] == "ray"
     assert found["reports"] == [validate(corpus).to_dict(), validate(sharded).to_dict()]
     assert found["reports"][0]["errors"] > 0
