@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import datasets
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -47,7 +46,7 @@ from peacetalks.loading.standoff import (
 )
 from peacetalks.release import checksums, croissant, datacard
 from peacetalks.release.changelog import ReleaseDiff, diff_releases, part_versions, render_changelog, render_entry
-from peacetalks.release.config_files import SplitWriter, features_metadata
+from peacetalks.release.config_files import SplitWriter
 from peacetalks.release.coverage import coverage_counts
 from peacetalks.release.folder import TABLES_DIR, ReleaseInfo, existing_releases, read_release, release_version
 from peacetalks.release.hub_card import (
@@ -169,20 +168,6 @@ def _as_read(frames: Mapping[Table, pl.DataFrame]) -> Frames:
         write_parquet(df, table, sink)
         read[table] = pl.read_parquet(io.BytesIO(sink.getvalue().to_pybytes()))
     return read
-
-
-def write_parquet_with_features(
-    table: pa.Table, features: datasets.Features, path: Path, *, max_group_bytes: int = MAX_ROW_GROUP_BYTES
-) -> None:
-    """Write ``table`` cast to ``features`` with the features in the schema metadata, as datasets does.
-
-    Row groups hold about ``max_group_bytes`` of Arrow data each (:data:`MAX_ROW_GROUP_BYTES`).
-    """
-    arrow = table.cast(features.arrow_schema)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = max(1, arrow.num_rows * max_group_bytes // max(1, arrow.nbytes))
-    meta = features_metadata(features)
-    pq.write_table(arrow.replace_schema_metadata(meta), path, compression="zstd", row_group_size=rows)
 
 
 def _write_configs(

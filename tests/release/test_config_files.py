@@ -9,8 +9,7 @@ import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from peacetalks.release.build import write_parquet_with_features
-from peacetalks.release.config_files import SplitWriter
+from peacetalks.release.config_files import SplitWriter, features_metadata
 
 FEATURES = datasets.Features({"doc_id": datasets.Value("string"), "text": datasets.Value("string")})
 
@@ -24,6 +23,12 @@ def _pieces(count: int, rows: int) -> list[pa.Table]:
         )
         for k in range(count)
     ]
+
+
+def _written_whole(table: pa.Table, path: Path) -> None:
+    """The table written at once, as releases wrote a split before they wrote pieces: one row group."""
+    meta = features_metadata(FEATURES)
+    pq.write_table(table.cast(FEATURES.arrow_schema).replace_schema_metadata(meta), path, compression="zstd")
 
 
 def _write(folder: Path, pieces: list[pa.Table], shard_bytes: int, group_bytes: int) -> tuple[str, ...]:
@@ -63,7 +68,7 @@ def test_a_small_split_is_the_file_of_the_whole_table(tmp_path: Path) -> None:
     pieces = _pieces(3, 4)
     (rel,) = _write(tmp_path / "pieces", pieces, 1 << 28, 1 << 26)
     whole = tmp_path / "whole.parquet"
-    write_parquet_with_features(pa.concat_tables(pieces), FEATURES, whole)
+    _written_whole(pa.concat_tables(pieces), whole)
     assert (tmp_path / "pieces" / rel).read_bytes() == whole.read_bytes()
 
 

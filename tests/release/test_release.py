@@ -314,12 +314,12 @@ def test_row_groups_are_cut_by_bytes_for_the_hub_viewer(tmp_path: Path) -> None:
     import datasets
     import pyarrow as pa
 
-    from peacetalks.release.build import write_parquet_with_features
-
     table = pa.table({"text": ["x" * 1000] * 1000})
     features = datasets.Features({"text": datasets.Value("string")})
-    path = tmp_path / "train-00000-of-00001.parquet"
-    write_parquet_with_features(table, features, path, max_group_bytes=100_000)
+    writer = SplitWriter(tmp_path, "documents", "train", features, 1 << 30, 100_000)
+    writer.add(table)
+    (rel,) = writer.close().files
+    path = tmp_path / rel
     meta = pq.ParquetFile(path).metadata
     groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
     assert 9 <= len(groups) <= 11
