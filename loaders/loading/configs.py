@@ -158,7 +158,7 @@ def _read(root: Path, table: Table) -> pl.DataFrame:
     return read_table(root, table, missing_ok=table.folder == "annotations")
 
 
-def _frames_reader(frames: Mapping[Table, pl.DataFrame]) -> Reader:
+def frames_reader(frames: Mapping[Table, pl.DataFrame]) -> Reader:
     """Read from ``frames``: an absent annotation table is empty, an absent corpus table an error."""
 
     def read(table: Table) -> pl.DataFrame:
@@ -481,15 +481,8 @@ def config_pieces(
     feats = features(config, **options)
     root = Path(root)
     cut = plan(root, config, min_articles=cut_articles)
-    if cut is not None and engine == "daft":
-        from peacetalks.loading.daft_builds import FolderCut, pieces_on_daft
-
-        splits = current_splits(cut.root).select("doc_id", "split")
-        jobs = [FolderCut(cut, index, cut.splits(splits, index)) for index in range(len(cut.cuts))]
-        yield from gathered(pieces_on_daft(config, jobs, piece_rows, options, ray_address), feats)
-        return
     if cut is not None:
-        yield from _cut_pieces(config, feats, cut, piece_rows, options)
+        yield from _cut_pieces(config, feats, cut, piece_rows, options, engine, ray_address)
         return
     whole = config in ("documents", "tokens")
     articles = _read(root, ARTICLES) if whole else pl.DataFrame(schema=ARTICLES.polars_schema())
@@ -498,10 +491,22 @@ def config_pieces(
 
 
 def _cut_pieces(
-    config: str, feats: Features, cut: Plan, piece_rows: int | None, options: dict[str, Any]
+    config: str,
+    feats: Features,
+    cut: Plan,
+    piece_rows: int | None,
+    options: dict[str, Any],
+    engine: str,
+    ray_address: str | None,
 ) -> Iterator[tuple[str, pa.Table]]:
-    """The pieces of ``config`` from the cuts of a corpus folder, one cut read at a time."""
+    """The pieces of ``config`` from the cuts of a corpus folder, one cut read at a time (here, or on Daft)."""
     splits = current_splits(cut.root).select("doc_id", "split")
+    if engine == "daft":
+        from peacetalks.loading.daft_builds import FolderCut, pieces_on_daft
+
+        jobs = [FolderCut(cut, index, cut.splits(splits, index)) for index in range(len(cut.cuts))]
+        yield from gathered(pieces_on_daft(config, jobs, piece_rows, options, ray_address), feats)
+        return
     reads = ((cut.reader(index), cut.splits(splits, index)) for index in range(len(cut.cuts)))
     yield from _over_cuts(config, feats, reads, piece_rows, options)
 
@@ -565,7 +570,7 @@ def config_pieces_from_frames(
     """
     check_engine(engine, ray_address)
     feats = features(config, **options)
-    splits = _frames_reader(frames)(SPLITS).select("doc_id", "split")
+    splits = frames_reader(frames)(SPLITS).select("doc_id", "split")
     parts = frame_cuts(frames, config, min_articles=cut_articles) or [dict(frames)]
     if engine == "daft":
         from peacetalks.loading.daft_builds import FrameCut, pieces_on_daft
@@ -573,7 +578,7 @@ def config_pieces_from_frames(
         jobs = [FrameCut.of(part, splits) for part in parts]
         yield from gathered(pieces_on_daft(config, jobs, piece_rows, options, ray_address), feats)
         return
-    reads = ((_frames_reader(part), splits) for part in parts)
+    reads = ((frames_reader(part), splits) for part in parts)
     yield from _over_cuts(config, feats, reads, piece_rows, options)
 
 

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from peacetalks.loading.cut_reads import Plan
 from peacetalks.schema.tables import BY_NAME, Table
-from peacetalks.validation.daft_engine import _import_daft, _join_ray
+from peacetalks.validation.daft_engine import connect, one_per_partition
 
 if TYPE_CHECKING:
     from daft import Series
@@ -58,9 +58,9 @@ class FrameCut:
         return cls({table.name: df for table, df in frames.items()}, splits)
 
     def reader(self) -> Reader:
-        from peacetalks.loading.configs import _frames_reader
+        from peacetalks.loading.configs import frames_reader
 
-        return _frames_reader({BY_NAME[name]: df for name, df in self.frames.items()})
+        return frames_reader({BY_NAME[name]: df for name, df in self.frames.items()})
 
 
 Cut = FolderCut | FrameCut
@@ -70,17 +70,13 @@ def pieces_on_daft(
     config: str, cuts: Sequence[Cut], piece_rows: int | None, options: dict[str, Any], ray_address: str | None
 ) -> Iterator[Iterator[tuple[str, pa.Table]]]:
     """The pieces of each of ``cuts`` (as :func:`~peacetalks.loading.configs.cut_pieces` gives them), in order."""
-    _import_daft()
-    if ray_address is not None:
-        _join_ray(ray_address)
+    connect(ray_address)
     import daft
 
     jobs = [pickle.dumps((n, config, cut, piece_rows, options)) for n, cut in enumerate(cuts)]
     if not jobs:
         return
-    frame = daft.from_pydict({"job": jobs})
-    if daft.get_or_infer_runner_type() == "ray":  # a partition per cut, for Ray to spread them out
-        frame = frame.into_partitions(len(jobs))
+    frame = one_per_partition("job", jobs)
     early: dict[int, list[tuple[str, pa.Table]]] = {}
     expected = 0
     for row in frame.select(_build_cuts()(daft.col("job")).alias("out")).iter_rows():

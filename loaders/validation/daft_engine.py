@@ -39,6 +39,7 @@ from peacetalks.validation.report import Issue, Report
 from peacetalks.validation.shards import KEYS_SCHEMA, Unit, UnitResult, check_unit
 
 if TYPE_CHECKING:
+    import daft
     from daft import Series
     from daft.udf.udf_v2 import Func
 
@@ -69,24 +70,38 @@ def validate_on_daft(
     With ``ray_address`` Daft runs on that Ray cluster; without, where Daft's own settings say (its native
     runner, unless ``DAFT_RUNNER=ray`` or the process is a Ray job).
     """
-    _import_daft()
-    if ray_address is not None:
-        _join_ray(ray_address)
+    connect(ray_address)
     all_units = shards.units(root, layer, today=today, min_articles=shards.UNIT_ARTICLES)
     return shards.finish(all_units, run_units(all_units))
 
 
 def run_units(all_units: Sequence[Unit]) -> list[UnitResult]:
     """:func:`check_unit` of every unit on Daft, one batch each; the results in the units' order."""
-    _import_daft()
+    connect(None)
     import daft
 
-    frame = daft.from_pydict({"unit": [pickle.dumps(u) for u in all_units]})
-    if daft.get_or_infer_runner_type() == "ray":  # a partition per unit, for Ray to spread them out
-        frame = frame.into_partitions(len(all_units))  # (the native runner runs the batches concurrently)
+    frame = one_per_partition("unit", [pickle.dumps(u) for u in all_units])
     done = frame.select(_check_units()(daft.col("unit")).alias("result")).to_arrow()
     results = done.column("result").combine_chunks()
     return sorted((_unit_result(results, n) for n in range(len(results))), key=lambda r: r.index)
+
+
+def connect(ray_address: str | None) -> None:
+    """Make Daft ready: imported, quiet, and on the Ray cluster at ``ray_address`` when one is given."""
+    _import_daft()
+    if ray_address is not None:
+        _join_ray(ray_address)
+
+
+def one_per_partition(column: str, blobs: list[bytes]) -> daft.DataFrame:
+    """A Daft DataFrame of one row per blob; on Ray a partition each, for Ray to spread them out (the
+    native runner runs the batches concurrently as they are)."""
+    import daft
+
+    frame = daft.from_pydict({column: blobs})
+    if blobs and daft.get_or_infer_runner_type() == "ray":
+        frame = frame.into_partitions(len(blobs))
+    return frame
 
 
 def _import_daft() -> None:
