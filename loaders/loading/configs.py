@@ -40,7 +40,6 @@ from peacetalks.schema.tables import ARGUMENTS, ARTICLES, BLOCKS, ENTITIES, EVEN
 from peacetalks.storage.parquet import read_table
 from peacetalks.storage.status import keep_complete, kind_of, wide
 from peacetalks.storage.units import UNIT_ARTICLES
-from peacetalks.validation.validate import check_engine
 
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "events", "stances", "tokens")
 DEFAULT_CONFIG = "documents"
@@ -477,6 +476,8 @@ def config_pieces(
     Daft runs it (:mod:`peacetalks.loading.daft_builds`; on the Ray cluster at ``ray_address``), the
     pieces the same.
     """
+    from peacetalks.validation.validate import check_engine  # here: load() need not import validation
+
     check_engine(engine, ray_address)
     feats = features(config, **options)
     root = Path(root)
@@ -568,6 +569,8 @@ def config_pieces_from_frames(
     articles' order) and built one set at a time, so only one set's rows of the config exist at once.
     ``engine="daft"``: each set is built where Daft runs it (its frames sent there), the pieces the same.
     """
+    from peacetalks.validation.validate import check_engine
+
     check_engine(engine, ray_address)
     feats = features(config, **options)
     splits = frames_reader(frames)(SPLITS).select("doc_id", "split")
